@@ -1,0 +1,82 @@
+# Coachsite: `make run` serves the app with demo data, `make test` runs every test.
+# Both set everything up first (virtualenv, Python and npm packages, static files).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Development defaults; production sets its own environment (see README).
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: help run test setup check-prereqs venv deps assets migrate demo lint format clean
+
+help:
+	@echo "make run    set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   set up and run the whole test suite (DATABASE_URL selects the database)"
+	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
+
+check-prereqs:
+	@if [ -n "$${PYTHON:-}" ]; then candidates="$$PYTHON"; else candidates="python3.13 python3.12 python3.11 python3"; fi; \
+	found=""; for p in $$candidates; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then found=$$(command -v $$p); break; fi; \
+	done; \
+	if [ -z "$$found" ]; then echo "ERROR: Python 3.11 or newer is required (tried: $$candidates). Install it, or point PYTHON=/path/to/python3.11 at one." >&2; exit 1; fi; \
+	echo "$$found" > .python-path; \
+	if ! command -v npm >/dev/null 2>&1; then echo "ERROR: npm is required to install Bootstrap (Node.js 18 or newer). Install Node.js and npm, then run make again." >&2; exit 1; fi
+
+venv: check-prereqs
+	@if [ ! -x $(PY) ]; then echo "==> Creating $(VENV) with $$(cat .python-path)"; "$$(cat .python-path)" -m venv $(VENV); fi
+
+$(VENV)/.deps-stamp: pyproject.toml | venv
+	@echo "==> Installing Python packages into $(VENV)"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+deps: venv $(VENV)/.deps-stamp
+
+node_modules/.stamp: package.json package-lock.json
+	@echo "==> Installing front-end packages (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: check-prereqs node_modules/.stamp
+	@echo "==> Copying Bootstrap and axe-core into static/vendor"
+	@mkdir -p static/vendor/bootstrap static/vendor/axe-core
+	@cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
+	@cp node_modules/axe-core/axe.min.js static/vendor/axe-core/
+
+setup: deps assets
+
+migrate: setup
+	@echo "==> Migrating the database"
+	@$(DEV_ENV) $(PY) manage.py migrate --no-input -v0
+
+demo: migrate
+	@echo "==> Loading demo data"
+	@$(DEV_ENV) $(PY) manage.py load_demo
+
+run: demo
+	@echo "==> Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	@$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite}"
+	@rm -rf test-artifacts && mkdir -p test-artifacts
+	@$(PY) -m pytest $(PYTEST_ARGS)
+	@echo "==> Browser screenshots: $(CURDIR)/test-artifacts/"
+
+lint: setup
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+format: setup
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts .python-path db.sqlite3

@@ -1,0 +1,162 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import (
+    AnswerRevision,
+    Assignment,
+    AssignmentItem,
+    Candidate,
+    ChecklistTemplate,
+    Comment,
+    InterviewRound,
+    Invitation,
+    Opportunity,
+    Question,
+    Review,
+    TemplateItem,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "is_staff", "is_active", "date_joined"]
+    list_filter = ["role", "is_staff", "is_active"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["full_name", "role", "time_zone"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "role", "password1", "password2"],
+            },
+        )
+    ]
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    extra = 0
+    fields = ["created_at", "expires_at", "sent_at", "accepted_at", "revoked_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "email", "coach", "user", "archived", "created_at"]
+    list_filter = ["archived"]
+    search_fields = ["full_name", "email", "coach__email"]
+    list_select_related = ["coach", "user"]
+    raw_id_fields = ["coach", "user"]
+    inlines = [InvitationInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_select_related = ["candidate"]
+    search_fields = ["candidate__email", "candidate__full_name"]
+    readonly_fields = ["token_hash"]
+    raw_id_fields = ["candidate"]
+
+
+class InterviewRoundInline(admin.TabularInline):
+    model = InterviewRound
+    extra = 0
+    fields = ["sequence", "kind", "scheduled_at", "outcome"]
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    list_display = ["position", "company", "candidate", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["company", "position", "candidate__full_name"]
+    list_select_related = ["candidate"]
+    raw_id_fields = ["candidate"]
+    inlines = [InterviewRoundInline]
+
+
+@admin.register(InterviewRound)
+class InterviewRoundAdmin(admin.ModelAdmin):
+    list_display = ["opportunity", "sequence", "kind", "scheduled_at", "outcome"]
+    list_filter = ["kind", "outcome"]
+    search_fields = ["opportunity__company", "opportunity__candidate__full_name"]
+    list_select_related = ["opportunity"]
+    raw_id_fields = ["opportunity"]
+    date_hierarchy = "scheduled_at"
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["prompt", "category", "round_kind", "owner", "retired"]
+    list_filter = ["category", "round_kind", "retired"]
+    search_fields = ["prompt", "guidance"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["owner"]
+
+
+class TemplateItemInline(admin.TabularInline):
+    model = TemplateItem
+    extra = 0
+    fields = ["position", "kind", "prompt", "required"]
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "round_kind", "updated_at"]
+    list_filter = ["round_kind"]
+    search_fields = ["title"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["owner", "copied_from"]
+    inlines = [TemplateItemInline]
+
+
+class AssignmentItemInline(admin.TabularInline):
+    model = AssignmentItem
+    extra = 0
+    fields = ["position", "kind", "prompt", "required", "review_mark", "version"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "candidate", "status", "due_date", "submitted_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "candidate__full_name", "candidate__email"]
+    list_select_related = ["candidate"]
+    raw_id_fields = ["candidate", "round", "template"]
+    inlines = [AssignmentItemInline]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["item", "author", "created_at"]
+    list_select_related = ["item", "author"]
+    raw_id_fields = ["item", "author"]
+
+
+@admin.register(AnswerRevision)
+class AnswerRevisionAdmin(admin.ModelAdmin):
+    list_display = ["item", "item_version", "author", "created_at"]
+    list_select_related = ["item", "author"]
+    raw_id_fields = ["item", "author"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "verdict", "reviewer", "created_at"]
+    list_filter = ["verdict"]
+    list_select_related = ["assignment", "reviewer"]
+    raw_id_fields = ["assignment", "reviewer"]

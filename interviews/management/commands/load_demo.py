@@ -1,0 +1,159 @@
+"""Demo data for trying Coachsite locally. Refuses to run with debug off."""
+
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from interviews import services
+from interviews.models import Candidate, ChecklistTemplate, InterviewRound, Opportunity, User
+
+PASSWORD = "demo-pass-2026"
+
+
+class Command(BaseCommand):
+    help = "Load demo coaches, candidates and checklists (idempotent; debug mode only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "load_demo only runs with DJANGO_DEBUG=1: it creates accounts with a "
+                "published password."
+            )
+        # Demo set-up should not print a dozen emails to the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._load()
+        self.stdout.write(
+            "Demo logins (password for all: demo-pass-2026):\n"
+            "  coach      coach@example.com   (candidates Alex and Sam)\n"
+            "  candidate  alex@example.com    (second-round checklist in progress)\n"
+            "  candidate  sam@example.com     (checklist submitted, waiting for review)\n"
+            "  coach      coach2@example.com  (candidate Jordan: shows isolation)\n"
+            "  candidate  jordan@example.com"
+        )
+
+    @transaction.atomic
+    def _load(self) -> None:
+        coach = self._user("coach@example.com", "Riley Morgan", User.Role.COACH)
+        coach2 = self._user("coach2@example.com", "Dana Whitfield", User.Role.COACH)
+        alex = self._user("alex@example.com", "Alex Rivera", User.Role.CANDIDATE)
+        sam = self._user("sam@example.com", "Sam Okafor", User.Role.CANDIDATE)
+        jordan = self._user("jordan@example.com", "Jordan Lee", User.Role.CANDIDATE)
+        prep = ChecklistTemplate.objects.get(builtin_key="second-round-prep")
+        now = timezone.now()
+
+        alex_c = self._candidate(coach, alex, "Product analyst roles in fintech")
+        if not alex_c.assignments.exists():
+            opportunity = Opportunity.objects.create(
+                candidate=alex_c,
+                company="Northwind Payments",
+                position="Senior Product Analyst",
+                link="https://example.com/jobs/northwind-analyst",
+            )
+            services.round_create(
+                opportunity=opportunity,
+                by=coach,
+                kind=InterviewRound.Kind.SCREENING,
+                scheduled_at=now - datetime.timedelta(days=6),
+                location="Phone call",
+                interviewer_names="Priya Shah (recruiter)",
+                outcome=InterviewRound.Outcome.ADVANCED,
+            )
+            second = services.round_create(
+                opportunity=opportunity,
+                by=coach,
+                kind=InterviewRound.Kind.SECOND,
+                scheduled_at=(now + datetime.timedelta(days=3)).replace(
+                    hour=10, minute=0, second=0, microsecond=0
+                ),
+                location="Video call",
+                interviewer_names="Tom Becker (Head of Analytics)",
+                interviewer_email="tom.becker@example.com",
+            )
+            assignment = services.assignment_create(
+                coach=coach,
+                candidate=alex_c,
+                template=prep,
+                round=second,
+                instructions="Aim for short, concrete answers. We will go through them on Friday.",
+            )
+            items = list(assignment.items.all())
+            services.assignment_save(
+                assignment=assignment,
+                by=alex,
+                responses={
+                    items[0].pk: (
+                        1,
+                        {
+                            "response_text": "What would the first three months look like, "
+                            "and which dashboards would I own?"
+                        },
+                    ),
+                    items[8].pk: (1, {"done": True, "response_text": "Churn model case study"}),
+                },
+            )
+
+        sam_c = self._candidate(coach, sam, "Engineering manager")
+        if not sam_c.assignments.exists():
+            opportunity = Opportunity.objects.create(
+                candidate=sam_c, company="Fabrikam", position="Engineering Manager, Platform"
+            )
+            second = services.round_create(
+                opportunity=opportunity,
+                by=coach,
+                kind=InterviewRound.Kind.SECOND,
+                scheduled_at=(now + datetime.timedelta(days=5)).replace(
+                    hour=14, minute=30, second=0, microsecond=0
+                ),
+                location="On site, Leeds office",
+                interviewer_names="Maria Gomez",
+                interviewer_email="maria.gomez@example.com",
+            )
+            assignment = services.assignment_create(
+                coach=coach, candidate=sam_c, template=prep, round=second
+            )
+            responses = {}
+            for item in assignment.items.all():
+                if item.kind == "text":
+                    values = {"response_text": f"My notes for: {item.prompt[:60]}"}
+                elif item.kind == "check":
+                    values = {"done": True}
+                else:
+                    values = {
+                        "email_to": "maria.gomez@example.com",
+                        "email_subject": "Thank you for today",
+                        "email_body": "Dear Maria,\n\nThank you for your time today. I would "
+                        "love to join the platform team and hope to hear from you soon.\n\n"
+                        "Best regards,\nSam",
+                    }
+                responses[item.pk] = (item.version, values)
+            services.assignment_save(assignment=assignment, by=sam, responses=responses)
+            services.assignment_submit(assignment=assignment, by=sam)
+
+        jordan_c = self._candidate(coach2, jordan, "UX researcher")
+        if not jordan_c.assignments.exists():
+            services.assignment_create(coach=coach2, candidate=jordan_c, template=prep)
+
+    def _user(self, email: str, name: str, role: str) -> User:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"full_name": name, "role": role}
+        )
+        if created:
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def _candidate(self, coach: User, user: User, headline: str) -> Candidate:
+        candidate, created = Candidate.objects.get_or_create(
+            coach=coach,
+            email=user.email,
+            defaults={"full_name": user.full_name, "headline": headline},
+        )
+        if created:
+            invitation, _ = services.invitation_create(candidate=candidate, by=coach)
+            services.invitation_accept(invitation=invitation, user=user)
+            candidate.refresh_from_db()
+        return candidate

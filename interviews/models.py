@@ -1,0 +1,779 @@
+"""The Coachsite domain: coaches, candidates, their interviews and prep checklists.
+
+Ownership always runs up to a coach: Candidate.coach, and everything else
+through the candidate (Opportunity -> InterviewRound, Assignment -> items).
+The QuerySet methods ``for_coach`` / ``for_candidate_user`` put that ownership
+in the query, so access helpers never filter in Python.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{value!r} is not a known time zone.") from None
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """For forms only: the list depends on the machine's tz database, so it
+    must not be frozen into a migration."""
+    return sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+
+
+# ---------------------------------------------------------------- users
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.COACH)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        # Email is the login and is stored lower-cased; match it that way.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        COACH = "coach", "Coach"
+        CANDIDATE = "candidate", "Candidate"
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CANDIDATE)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Dates and times are shown and entered in this time zone.",
+    )
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["coach", "candidate"]),
+                name="interviews_user_role_valid",
+            ),
+            models.UniqueConstraint(Lower("email"), name="interviews_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name.split() or [self.email])[0]
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role == self.Role.COACH
+
+    @property
+    def is_candidate(self) -> bool:
+        return self.role == self.Role.CANDIDATE
+
+
+# ---------------------------------------------------------------- candidates
+
+
+class CandidateQuerySet(models.QuerySet):
+    def for_coach(self, user) -> CandidateQuerySet:
+        return self.filter(coach=user) if user.is_authenticated else self.none()
+
+    def for_candidate_user(self, user) -> CandidateQuerySet:
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def active(self) -> CandidateQuerySet:
+        return self.filter(archived=False)
+
+
+class Candidate(models.Model):
+    coach = models.ForeignKey(User, on_delete=models.PROTECT, related_name="candidates")
+    full_name = models.CharField(max_length=150)
+    email = models.EmailField()
+    headline = models.CharField("headline / target role", max_length=200, blank=True)
+    notes = models.TextField(
+        "private notes", blank=True, max_length=10000, help_text="Only you see these."
+    )
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidate_records",
+        help_text="The login linked when the invitation is accepted.",
+    )
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "coach", Lower("email"), name="interviews_candidate_email_unique_per_coach"
+            ),
+            models.UniqueConstraint(
+                fields=["coach", "user"],
+                condition=Q(user__isnull=False),
+                name="interviews_candidate_user_unique_per_coach",
+            ),
+        ]
+        indexes = [
+            # Candidate list: a coach's active or archived candidates by name.
+            models.Index(
+                fields=["coach", "archived", "full_name"], name="cand_coach_arch_name_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coach:candidate_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.email:
+            self.email = self.email.strip().lower()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> InvitationQuerySet:
+        """Not accepted, not replaced and not yet expired."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="invitations")
+    # sha256 of the token in the link; the token itself is never stored.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # Set when a newer invitation replaces this one (re-sending).
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="interviews_invitation_expires_after_created",
+            ),
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="interviews_invitation_one_open_per_candidate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.candidate} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "replaced"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+# ---------------------------------------------------------------- opportunities
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def for_coach(self, user) -> OpportunityQuerySet:
+        return self.filter(candidate__coach=user) if user.is_authenticated else self.none()
+
+    def for_candidate_user(self, user) -> OpportunityQuerySet:
+        return self.filter(candidate__user=user) if user.is_authenticated else self.none()
+
+
+class Opportunity(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        OFFER = "offer", "Offer"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="opportunities")
+    company = models.CharField(max_length=200)
+    position = models.CharField(max_length=200)
+    link = models.URLField("job link", max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "opportunities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "offer", "accepted", "rejected", "withdrawn"]),
+                name="interviews_opportunity_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} at {self.company}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coach:opportunity_detail", args=[self.pk])
+
+
+class InterviewRoundQuerySet(models.QuerySet):
+    def for_coach(self, user) -> InterviewRoundQuerySet:
+        return (
+            self.filter(opportunity__candidate__coach=user)
+            if user.is_authenticated
+            else self.none()
+        )
+
+    def for_candidate_user(self, user) -> InterviewRoundQuerySet:
+        return (
+            self.filter(opportunity__candidate__user=user) if user.is_authenticated else self.none()
+        )
+
+    def upcoming(self, *, within_days: int | None = None) -> InterviewRoundQuerySet:
+        now = timezone.now()
+        qs = self.filter(scheduled_at__gte=now)
+        if within_days is not None:
+            qs = qs.filter(scheduled_at__lt=now + timezone.timedelta(days=within_days))
+        return qs
+
+
+class InterviewRound(models.Model):
+    class Kind(models.TextChoices):
+        SCREENING = "screening", "Screening"
+        SECOND = "second", "Second round"
+        FINAL = "final", "Final"
+        OTHER = "other", "Other"
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ADVANCED = "advanced", "Advanced"
+        OFFER = "offer", "Offer"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="rounds")
+    sequence = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SECOND)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(
+        "format / location",
+        max_length=200,
+        blank=True,
+        help_text="For example: video call, on site at the London office.",
+    )
+    interviewer_names = models.CharField("interviewer name(s)", max_length=200, blank=True)
+    interviewer_email = models.EmailField(blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_notes = models.TextField(blank=True, max_length=10000)
+    # Written by the candidate after the round.
+    debrief_notes = models.TextField(blank=True, max_length=20000)
+    thank_you_to = models.EmailField("thank-you email: to", blank=True)
+    thank_you_subject = models.CharField("thank-you email: subject", max_length=200, blank=True)
+    thank_you_body = models.TextField("thank-you email: body", blank=True, max_length=10000)
+    thank_you_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InterviewRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opportunity_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "sequence"], name="interviews_round_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(sequence__gte=1), name="interviews_round_sequence_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["screening", "second", "final", "other"]),
+                name="interviews_round_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["pending", "advanced", "offer", "rejected", "withdrawn"]),
+                name="interviews_round_outcome_valid",
+            ),
+        ]
+        indexes = [
+            # Dashboards: interviews in the next 7 days.
+            models.Index(fields=["scheduled_at"], name="round_scheduled_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} (round {self.sequence}) — {self.opportunity}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coach:round_detail", args=[self.pk])
+
+
+# ---------------------------------------------------------------- question bank
+
+
+class OwnedQuerySet(models.QuerySet):
+    def builtin(self):
+        return self.filter(owner__isnull=True)
+
+    def visible_to(self, user):
+        """Built-ins plus the coach's own."""
+        return self.filter(Q(owner__isnull=True) | Q(owner=user))
+
+    def for_coach(self, user):
+        """Only the coach's own (editable) rows."""
+        return self.filter(owner=user) if user.is_authenticated else self.none()
+
+
+class Question(models.Model):
+    class Category(models.TextChoices):
+        ASK = "ask", "Ask the interviewer"
+        ANSWER = "answer", "Prepare an answer"
+        BRING = "bring", "Bring / prepare"
+        FOLLOW_UP = "follow_up", "Follow up"
+
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="questions"
+    )
+    # Stable key of a built-in question, so the library loader can update in place.
+    builtin_key = models.SlugField(max_length=80, blank=True)
+    prompt = models.CharField(max_length=500)
+    guidance = models.TextField(blank=True, max_length=5000)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    round_kind = models.CharField(
+        "suggested round",
+        max_length=20,
+        choices=InterviewRound.Kind.choices,
+        blank=True,
+        help_text="Leave empty when the question suits any round.",
+    )
+    retired = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "prompt", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["builtin_key"],
+                condition=~Q(builtin_key=""),
+                name="interviews_question_builtin_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=(Q(owner__isnull=True) & ~Q(builtin_key=""))
+                | (Q(owner__isnull=False) & Q(builtin_key="")),
+                name="interviews_question_builtin_has_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["ask", "answer", "bring", "follow_up"]),
+                name="interviews_question_category_valid",
+            ),
+        ]
+        indexes = [
+            # Question bank: a coach's own questions by category.
+            models.Index(fields=["owner", "category"], name="question_owner_cat_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None
+
+
+# ---------------------------------------------------------------- templates
+
+
+class ItemKind(models.TextChoices):
+    TEXT = "text", "Written answer"
+    CHECK = "check", "Tick-off task"
+    EMAIL = "email", "Thank-you email"
+
+
+class ChecklistTemplate(models.Model):
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="templates"
+    )
+    builtin_key = models.SlugField(max_length=80, blank=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    round_kind = models.CharField(
+        "suggested round", max_length=20, choices=InterviewRound.Kind.choices, blank=True
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["builtin_key"],
+                condition=~Q(builtin_key=""),
+                name="interviews_template_builtin_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=(Q(owner__isnull=True) & ~Q(builtin_key=""))
+                | (Q(owner__isnull=False) & Q(builtin_key="")),
+                name="interviews_template_builtin_has_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None
+
+
+class TemplateItem(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=ItemKind.choices, default=ItemKind.TEXT)
+    prompt = models.CharField(max_length=500)
+    guidance = models.TextField(blank=True, max_length=5000)
+    required = models.BooleanField(default=True)
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="template_items"
+    )
+
+    class Meta:
+        ordering = ["template_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["text", "check", "email"]),
+                name="interviews_templateitem_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.prompt}"
+
+
+# ---------------------------------------------------------------- assignments
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_coach(self, user) -> AssignmentQuerySet:
+        return self.filter(candidate__coach=user) if user.is_authenticated else self.none()
+
+    def for_candidate_user(self, user) -> AssignmentQuerySet:
+        """What a candidate may see: their own, never withdrawn ones."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(candidate__user=user).exclude(status=Assignment.Status.WITHDRAWN)
+
+    def open(self) -> AssignmentQuerySet:
+        return self.exclude(status__in=[Assignment.Status.APPROVED, Assignment.Status.WITHDRAWN])
+
+    def awaiting_review(self) -> AssignmentQuerySet:
+        return self.filter(status=Assignment.Status.SUBMITTED)
+
+    def overdue(self, today=None) -> AssignmentQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today, status__in=Assignment.EDITABLE)
+
+    def due_within(self, days: int, today=None) -> AssignmentQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(
+            due_date__gte=today,
+            due_date__lte=today + timezone.timedelta(days=days),
+            status__in=Assignment.EDITABLE,
+        )
+
+    def with_readiness(self) -> AssignmentQuerySet:
+        """Annotate required_total and required_done (the readiness figures) in SQL."""
+        return self.annotate(
+            required_total=models.Count("items", filter=Q(items__required=True)),
+            required_done=models.Count(
+                "items", filter=Q(items__required=True) & AssignmentItem.COMPLETE_Q("items__")
+            ),
+        )
+
+
+class Assignment(models.Model):
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted for review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # The candidate may edit in these states; read-only otherwise.
+    EDITABLE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.CHANGES_REQUESTED)
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="assignments")
+    round = models.ForeignKey(
+        InterviewRound,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        help_text="The template this checklist was copied from.",
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    instructions = models.TextField(blank=True, max_length=5000)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSIGNED)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "assigned",
+                        "in_progress",
+                        "submitted",
+                        "changes_requested",
+                        "approved",
+                        "withdrawn",
+                    ]
+                ),
+                name="interviews_assignment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
+                name="interviews_assignment_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
+                name="interviews_assignment_withdrawn_has_time",
+            ),
+        ]
+        indexes = [
+            # Coach dashboard: waiting for review, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="asg_status_submitted_idx"),
+            # Coach dashboard and candidate home: overdue / due soonest.
+            models.Index(fields=["status", "due_date"], name="asg_status_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.candidate}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coach:assignment_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    def get_candidate_url(self) -> str:
+        return reverse("me:checklist", args=[self.pk])
+
+
+class AssignmentItem(models.Model):
+    class Mark(models.TextChoices):
+        NONE = "", "Not reviewed"
+        OK = "ok", "OK"
+        NEEDS_WORK = "needs_work", "Needs work"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    # Snapshot of the template item at assignment time.
+    kind = models.CharField(max_length=10, choices=ItemKind.choices)
+    prompt = models.CharField(max_length=500)
+    guidance = models.TextField(blank=True, max_length=5000)
+    required = models.BooleanField(default=True)
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The candidate's response. response_text is the written answer, or the
+    # optional note of a tick-off task.
+    response_text = models.TextField(blank=True, max_length=20000)
+    done = models.BooleanField(default=False)
+    email_to = models.CharField(max_length=254, blank=True)
+    email_subject = models.CharField(max_length=200, blank=True)
+    email_body = models.TextField(blank=True, max_length=10000)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    review_mark = models.CharField(max_length=20, choices=Mark.choices, blank=True)
+    # Optimistic locking: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    RESPONSE_FIELDS = ("response_text", "done", "email_to", "email_subject", "email_body")
+
+    class Meta:
+        ordering = ["assignment_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["text", "check", "email"]),
+                name="interviews_assignmentitem_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_mark__in=["", "ok", "needs_work"]),
+                name="interviews_assignmentitem_mark_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.prompt}"
+
+    @staticmethod
+    def COMPLETE_Q(prefix: str = "") -> Q:
+        """The SQL form of is_complete, for readiness counts."""
+        return (
+            (Q(**{f"{prefix}kind": ItemKind.TEXT}) & ~Q(**{f"{prefix}response_text": ""}))
+            | (Q(**{f"{prefix}kind": ItemKind.CHECK}) & Q(**{f"{prefix}done": True}))
+            | (Q(**{f"{prefix}kind": ItemKind.EMAIL}) & ~Q(**{f"{prefix}email_body": ""}))
+        )
+
+    @property
+    def is_complete(self) -> bool:
+        if self.kind == ItemKind.TEXT:
+            return bool(self.response_text.strip())
+        if self.kind == ItemKind.CHECK:
+            return self.done
+        return bool(self.email_body.strip())
+
+    def response(self) -> dict:
+        return {name: getattr(self, name) for name in self.RESPONSE_FIELDS}
+
+
+class Comment(models.Model):
+    item = models.ForeignKey(AssignmentItem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["item", "created_at"], name="comment_item_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+class AnswerRevision(models.Model):
+    """One saved change of an item's response: the full new value, who and when."""
+
+    item = models.ForeignKey(AssignmentItem, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    item_version = models.PositiveIntegerField()
+    response_text = models.TextField(blank=True)
+    done = models.BooleanField(default=False)
+    email_to = models.CharField(max_length=254, blank=True)
+    email_subject = models.CharField(max_length=200, blank=True)
+    email_body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "item_version"], name="interviews_revision_item_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.item_version} of item {self.item_id}"
+
+
+class Review(models.Model):
+    class Verdict(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    note = models.TextField(blank=True, max_length=10000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict__in=["approved", "changes_requested"]),
+                name="interviews_review_verdict_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} — {self.assignment}"

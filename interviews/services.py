@@ -1,0 +1,650 @@
+"""Every write that touches more than one row or changes a state.
+
+Each function is keyword-only, runs inside ``transaction.atomic()``, re-reads
+the rows it changes with ``select_for_update()`` and raises a ``ServiceError``
+with a message fit to show the user when the action is not allowed now.
+Email goes out with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import emails
+from .models import (
+    AnswerRevision,
+    Assignment,
+    AssignmentItem,
+    Candidate,
+    ChecklistTemplate,
+    Comment,
+    InterviewRound,
+    Invitation,
+    ItemKind,
+    Opportunity,
+    Question,
+    Review,
+    TemplateItem,
+    User,
+)
+
+# ---------------------------------------------------------------- errors
+
+
+class ServiceError(Exception):
+    """An action refused for a reason the user can read and act on."""
+
+
+class WrongState(ServiceError):
+    """The object is not in a state that allows this action (often a stale tab)."""
+
+
+class NotAllowed(ServiceError):
+    """The user may not do this to this object."""
+
+
+class IncompleteItems(ServiceError):
+    def __init__(self, items: list[AssignmentItem]):
+        self.items = items
+        names = "; ".join(f"{item.position}. {item.prompt}" for item in items)
+        super().__init__(f"Complete every required item before submitting. Missing: {names}")
+
+
+@dataclass
+class Conflict:
+    item: AssignmentItem  # as stored now
+    mine: dict  # what the user sent
+
+
+class EditConflict(ServiceError):
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        super().__init__(
+            "This checklist was changed in another tab or by someone else since you opened it. "
+            "Nothing was saved. Compare your text with the stored text below, then save again."
+        )
+
+
+class InvitationInvalid(ServiceError):
+    pass
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(*, candidate: Candidate, by: User) -> tuple[Invitation, str]:
+    """Create a fresh single-use link and email it; any earlier open link stops working."""
+    candidate = Candidate.objects.select_for_update().select_related("coach").get(pk=candidate.pk)
+    if candidate.coach_id != by.pk:
+        raise NotAllowed("Only the candidate's coach can invite them.")
+    if candidate.archived:
+        raise WrongState(f"{candidate} is archived. Restore them before sending an invitation.")
+    if candidate.user_id is not None:
+        raise WrongState(f"{candidate} has already joined; no invitation is needed.")
+    now = timezone.now()
+    candidate.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        candidate=candidate,
+        token_hash=_token_hash(token),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_TTL_DAYS),
+        sent_at=now,
+    )
+    transaction.on_commit(lambda: emails.send_invitation(invitation, token), robust=True)
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The open invitation behind a link, or InvitationInvalid saying why not."""
+    invitation = (
+        Invitation.objects.select_related("candidate__coach", "candidate__user")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationInvalid(
+            "This invitation link is not valid. Check that you copied the whole link, "
+            "or ask your coach to send a new one."
+        )
+    coach = invitation.candidate.coach
+    if invitation.accepted_at:
+        raise InvitationInvalid(
+            "This invitation has already been used. Log in with your email and password."
+        )
+    if invitation.revoked_at:
+        raise InvitationInvalid(
+            f"A newer invitation has replaced this link. Use the latest email from {coach}."
+        )
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid(
+            f"This invitation expired on {timezone.localtime(invitation.expires_at):%d %b %Y}. "
+            f"Ask {coach} to send a new one."
+        )
+    if invitation.candidate.archived:
+        raise InvitationInvalid(f"This invitation is no longer active. Contact {coach}.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User | None = None, password: str = "", full_name: str = ""
+) -> User:
+    """Link the candidate record to a login: the given existing user, or a new
+    candidate account created with ``password``. The link is single-use."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
+        raise InvitationInvalid("This invitation can no longer be used.")
+    candidate = Candidate.objects.select_for_update().get(pk=invitation.candidate_id)
+    if user is None:
+        if User.objects.filter(email__iexact=candidate.email).exists():
+            raise WrongState("An account with this email already exists. Log in to accept.")
+        user = User.objects.create_user(
+            email=candidate.email,
+            password=password,
+            full_name=full_name or candidate.full_name,
+            role=User.Role.CANDIDATE,
+        )
+    elif user.role != User.Role.CANDIDATE:
+        raise WrongState(
+            "You are logged in with a coach account. Log out and accept the invitation "
+            "with the candidate's email."
+        )
+    elif user.email.lower() != candidate.email.lower():
+        raise WrongState(
+            f"This invitation is for {candidate.email}, but you are logged in as {user.email}."
+        )
+    if Candidate.objects.filter(coach_id=candidate.coach_id, user=user).exclude(pk=candidate.pk):
+        raise WrongState("Your account is already linked to another record of this coach.")
+    candidate.user = user
+    candidate.save(update_fields=["user", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+# ---------------------------------------------------------------- opportunities and rounds
+
+
+@transaction.atomic
+def round_create(*, opportunity: Opportunity, by: User, **fields) -> InterviewRound:
+    """Add a round; its sequence number is the next one of the opportunity."""
+    opportunity = (
+        Opportunity.objects.select_for_update().select_related("candidate").get(pk=opportunity.pk)
+    )
+    if opportunity.candidate.coach_id != by.pk:
+        raise NotAllowed("Only the candidate's coach can add rounds.")
+    last = opportunity.rounds.aggregate(last=Max("sequence"))["last"] or 0
+    return InterviewRound.objects.create(opportunity=opportunity, sequence=last + 1, **fields)
+
+
+ROUND_FOLLOW_UP_FIELDS = (
+    "debrief_notes",
+    "outcome",
+    "thank_you_to",
+    "thank_you_subject",
+    "thank_you_body",
+)
+
+
+@transaction.atomic
+def round_record_follow_up(*, round: InterviewRound, by: User, **values) -> InterviewRound:
+    """The candidate's debrief, outcome and thank-you draft for a round."""
+    round = (
+        InterviewRound.objects.select_for_update()
+        .select_related(
+            "opportunity__candidate"
+        )
+        .get(pk=round.pk)
+    )
+    if round.opportunity.candidate.user_id != by.pk:
+        raise NotAllowed("Only the candidate can record the follow-up of their round.")
+    unknown = set(values) - set(ROUND_FOLLOW_UP_FIELDS)
+    if unknown:
+        raise ValueError(f"Not follow-up fields: {sorted(unknown)}")
+    for name, value in values.items():
+        setattr(round, name, value)
+    round.save()
+    return round
+
+
+@transaction.atomic
+def round_mark_thank_you_sent(*, round: InterviewRound, by: User) -> InterviewRound:
+    round = (
+        InterviewRound.objects.select_for_update()
+        .select_related(
+            "opportunity__candidate"
+        )
+        .get(pk=round.pk)
+    )
+    if round.opportunity.candidate.user_id != by.pk:
+        raise NotAllowed("Only the candidate can mark their thank-you email as sent.")
+    if round.thank_you_sent_at:
+        raise WrongState("The thank-you email is already marked as sent.")
+    if not round.thank_you_body.strip():
+        raise WrongState("Write the thank-you email before marking it as sent.")
+    round.thank_you_sent_at = timezone.now()
+    round.save(update_fields=["thank_you_sent_at", "updated_at"])
+    return round
+
+
+# ---------------------------------------------------------------- question bank and templates
+
+
+def _check_visible(obj: Question | ChecklistTemplate, by: User) -> None:
+    if obj.owner_id not in (None, by.pk):
+        raise NotAllowed("You can only use built-ins and your own.")
+
+
+@transaction.atomic
+def question_copy(*, question: Question, by: User) -> Question:
+    """A coach-owned, editable copy of a built-in or own question."""
+    _check_visible(question, by)
+    return Question.objects.create(
+        owner=by,
+        prompt=question.prompt,
+        guidance=question.guidance,
+        category=question.category,
+        round_kind=question.round_kind,
+    )
+
+
+@transaction.atomic
+def template_copy(*, template: ChecklistTemplate, by: User) -> ChecklistTemplate:
+    """A coach-owned, editable copy of a template and its items."""
+    _check_visible(template, by)
+    copy = ChecklistTemplate.objects.create(
+        owner=by,
+        title=f"{template.title} (copy)"[:200],
+        description=template.description,
+        round_kind=template.round_kind,
+        copied_from=template,
+    )
+    TemplateItem.objects.bulk_create(
+        TemplateItem(
+            template=copy,
+            position=item.position,
+            kind=item.kind,
+            prompt=item.prompt,
+            guidance=item.guidance,
+            required=item.required,
+            question_id=item.question_id,
+        )
+        for item in template.items.all()
+    )
+    return copy
+
+
+QUESTION_KIND = {
+    Question.Category.ASK: ItemKind.TEXT,
+    Question.Category.ANSWER: ItemKind.TEXT,
+    Question.Category.BRING: ItemKind.CHECK,
+    Question.Category.FOLLOW_UP: ItemKind.TEXT,
+}
+
+
+@transaction.atomic
+def template_add_questions(
+    *, template: ChecklistTemplate, questions: list[Question], by: User
+) -> list[TemplateItem]:
+    """Append bank questions to the end of one of the coach's own templates."""
+    template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.owner_id != by.pk:
+        raise NotAllowed("Built-in templates are read-only. Copy it first.")
+    for question in questions:
+        _check_visible(question, by)
+    last = template.items.aggregate(last=Max("position"))["last"] or 0
+    return TemplateItem.objects.bulk_create(
+        TemplateItem(
+            template=template,
+            position=last + n,
+            kind=QUESTION_KIND[question.category],
+            prompt=question.prompt,
+            guidance=question.guidance,
+            required=True,
+            question=question,
+        )
+        for n, question in enumerate(questions, start=1)
+    )
+
+
+# ---------------------------------------------------------------- assignments
+
+
+def default_due_date(round: InterviewRound | None, tz_name: str) -> datetime.date | None:
+    """The day before the interview, in the coach's time zone."""
+    if round is None or round.scheduled_at is None:
+        return None
+    local = round.scheduled_at.astimezone(zoneinfo.ZoneInfo(tz_name))
+    return local.date() - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    coach: User,
+    candidate: Candidate,
+    template: ChecklistTemplate,
+    round: InterviewRound | None = None,
+    due_date: datetime.date | None = None,
+    instructions: str = "",
+) -> Assignment:
+    """Give a candidate a checklist copied from a template (later template edits
+    do not change it) and email them the link."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.coach_id != coach.pk:
+        raise NotAllowed("You can only assign checklists to your own candidates.")
+    if candidate.archived:
+        raise WrongState(f"{candidate} is archived. Restore them before assigning a checklist.")
+    if round is not None and round.opportunity.candidate_id != candidate.pk:
+        raise NotAllowed("That interview round belongs to another candidate.")
+    _check_visible(template, coach)
+    items = list(template.items.all())
+    if not items:
+        raise WrongState(f"The template “{template}” has no items yet. Add some first.")
+    if due_date is None:
+        due_date = default_due_date(round, coach.time_zone)
+    assignment = Assignment.objects.create(
+        candidate=candidate,
+        round=round,
+        template=template,
+        title=template.title,
+        description=template.description,
+        instructions=instructions,
+        due_date=due_date,
+        status=Assignment.Status.ASSIGNED,
+    )
+    AssignmentItem.objects.bulk_create(
+        AssignmentItem(
+            assignment=assignment,
+            position=n,
+            kind=item.kind,
+            prompt=item.prompt,
+            guidance=item.guidance,
+            required=item.required,
+            question_id=item.question_id,
+        )
+        for n, item in enumerate(items, start=1)
+    )
+    transaction.on_commit(lambda: emails.send_assignment_created(assignment), robust=True)
+    return assignment
+
+
+def _lock_for_candidate(assignment: Assignment, by: User) -> Assignment:
+    locked = (
+        Assignment.objects.select_for_update()
+        .select_related("candidate__coach", "candidate__user")
+        .get(pk=assignment.pk)
+    )
+    if locked.candidate.user_id != by.pk:
+        raise NotAllowed("Only the candidate can change their checklist.")
+    return locked
+
+
+def _lock_for_coach(assignment: Assignment, by: User) -> Assignment:
+    locked = (
+        Assignment.objects.select_for_update()
+        .select_related("candidate__coach", "candidate__user")
+        .get(pk=assignment.pk)
+    )
+    if locked.candidate.coach_id != by.pk:
+        raise NotAllowed("Only the candidate's coach can do this.")
+    return locked
+
+
+def _require_editable(assignment: Assignment) -> None:
+    if assignment.status not in Assignment.EDITABLE:
+        if assignment.status == Assignment.Status.SUBMITTED:
+            raise WrongState(
+                "This checklist has been submitted and is waiting for your coach's review; "
+                "it cannot be changed until the coach responds."
+            )
+        raise WrongState(
+            f"This checklist is {assignment.get_status_display().lower()} and can no longer "
+            "be changed."
+        )
+
+
+def _normalise(values: dict) -> dict:
+    clean = {}
+    for name in AssignmentItem.RESPONSE_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "done":
+            clean[name] = bool(value)
+        else:
+            value = (value or "").replace("\r\n", "\n")
+            clean[name] = "" if not value.strip() else value
+    return clean
+
+
+def _response_at(item: AssignmentItem, version: int, revisions: dict) -> dict:
+    """The response as it stood at ``version`` (version 1 is the empty start)."""
+    revision = revisions.get((item.pk, version))
+    if revision is None:
+        return {
+            "response_text": "",
+            "done": False,
+            "email_to": "",
+            "email_subject": "",
+            "email_body": "",
+        }
+    return {name: getattr(revision, name) for name in AssignmentItem.RESPONSE_FIELDS}
+
+
+@dataclass
+class SaveResult:
+    changed: list[AssignmentItem] = field(default_factory=list)
+
+
+@transaction.atomic
+def assignment_save(
+    *, assignment: Assignment, by: User, responses: dict[int, tuple[int, dict]]
+) -> SaveResult:
+    """Save the candidate's responses: ``{item_id: (version_seen, values)}``.
+
+    Only items whose value differs from what is stored change, each one writing
+    an AnswerRevision. If another tab changed an item after the user loaded it
+    (its version moved on) and this save would change it too, the whole save is
+    refused with EditConflict and nothing is written: no silent overwrite.
+    """
+    assignment = _lock_for_candidate(assignment, by)
+    _require_editable(assignment)
+    items = {item.pk: item for item in assignment.items.select_for_update()}
+    unknown = set(responses) - set(items)
+    if unknown:
+        raise NotAllowed("Some of the items sent do not belong to this checklist.")
+
+    stale_pairs = [
+        (pk, version) for pk, (version, _) in responses.items() if items[pk].version != version
+    ]
+    revisions = {}
+    if stale_pairs:
+        for revision in AnswerRevision.objects.filter(
+            item_id__in=[pk for pk, _ in stale_pairs],
+            item_version__in={version for _, version in stale_pairs},
+        ):
+            revisions[(revision.item_id, revision.item_version)] = revision
+
+    to_change: list[tuple[AssignmentItem, dict]] = []
+    conflicts: list[Conflict] = []
+    for pk, (version, values) in responses.items():
+        item = items[pk]
+        stored = item.response()
+        new = {**stored, **_normalise(values)}
+        if new == stored:
+            continue
+        if item.version != version:
+            seen = {**stored, **_response_at(item, version, revisions)}
+            if new == seen:
+                # The user did not touch this item; keep the newer stored value.
+                continue
+            conflicts.append(Conflict(item=item, mine=new))
+            continue
+        to_change.append((item, new))
+    if conflicts:
+        raise EditConflict(conflicts)
+
+    now = timezone.now()
+    for item, new in to_change:
+        for name, value in new.items():
+            setattr(item, name, value)
+        item.version += 1
+        item.save(update_fields=[*AssignmentItem.RESPONSE_FIELDS, "version", "updated_at"])
+        AnswerRevision.objects.create(
+            item=item, author=by, created_at=now, item_version=item.version, **new
+        )
+    update_fields = []
+    if assignment.status == Assignment.Status.ASSIGNED:
+        assignment.status = Assignment.Status.IN_PROGRESS
+        update_fields.append("status")
+    if to_change:
+        assignment.version += 1
+        update_fields.append("version")
+    if update_fields:
+        assignment.save(update_fields=[*update_fields, "updated_at"])
+    return SaveResult(changed=[item for item, _ in to_change])
+
+
+@transaction.atomic
+def assignment_submit(*, assignment: Assignment, by: User) -> Assignment:
+    """Submit for review; every required item must be complete."""
+    assignment = _lock_for_candidate(assignment, by)
+    _require_editable(assignment)
+    missing = [item for item in assignment.items.all() if item.required and not item.is_complete]
+    if missing:
+        raise IncompleteItems(missing)
+    assignment.status = Assignment.Status.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.version += 1
+    assignment.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+    transaction.on_commit(lambda: emails.send_assignment_submitted(assignment), robust=True)
+    return assignment
+
+
+@transaction.atomic
+def assignment_review(
+    *,
+    assignment: Assignment,
+    by: User,
+    verdict: str,
+    note: str = "",
+    marks: dict[int, str] | None = None,
+    comments: dict[int, str] | None = None,
+) -> Review:
+    """The coach's verdict on a submitted checklist, with item marks and comments.
+
+    Requesting changes needs an item marked needs work or an overall note;
+    approving needs no item left marked needs work.
+    """
+    assignment = _lock_for_coach(assignment, by)
+    if assignment.status != Assignment.Status.SUBMITTED:
+        raise WrongState(
+            f"Only a submitted checklist can be reviewed; this one is "
+            f"{assignment.get_status_display().lower()}."
+        )
+    if verdict not in Review.Verdict.values:
+        raise ValueError(f"Unknown verdict {verdict!r}")
+    items = {item.pk: item for item in assignment.items.select_for_update()}
+    marks = marks or {}
+    comments = {pk: body.strip() for pk, body in (comments or {}).items() if body.strip()}
+    if set(marks) - set(items) or set(comments) - set(items):
+        raise NotAllowed("Some of the items sent do not belong to this checklist.")
+    for pk, mark in marks.items():
+        if mark not in AssignmentItem.Mark.values:
+            raise ValueError(f"Unknown mark {mark!r}")
+        if items[pk].review_mark != mark:
+            items[pk].review_mark = mark
+            items[pk].save(update_fields=["review_mark", "updated_at"])
+    needs_work = [item for item in items.values() if item.review_mark == "needs_work"]
+    note = note.strip()
+    if verdict == Review.Verdict.CHANGES_REQUESTED and not needs_work and not note:
+        raise WrongState(
+            "To request changes, mark at least one item as needing work or write an overall note."
+        )
+    if verdict == Review.Verdict.APPROVED and needs_work:
+        raise WrongState(
+            "Some items are still marked as needing work. Mark them OK, or request changes."
+        )
+    now = timezone.now()
+    Comment.objects.bulk_create(
+        Comment(item_id=pk, author=by, body=body, created_at=now) for pk, body in comments.items()
+    )
+    review = Review.objects.create(
+        assignment=assignment, reviewer=by, verdict=verdict, note=note, created_at=now
+    )
+    assignment.status = (
+        Assignment.Status.APPROVED
+        if verdict == Review.Verdict.APPROVED
+        else Assignment.Status.CHANGES_REQUESTED
+    )
+    assignment.reviewed_at = now
+    assignment.version += 1
+    assignment.save(update_fields=["status", "reviewed_at", "version", "updated_at"])
+    transaction.on_commit(
+        lambda: emails.send_assignment_reviewed(assignment, verdict, note), robust=True
+    )
+    return review
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment: Assignment, by: User) -> Assignment:
+    """Hide a checklist from the candidate. Nothing is deleted."""
+    assignment = _lock_for_coach(assignment, by)
+    if assignment.status == Assignment.Status.WITHDRAWN:
+        raise WrongState("This checklist is already withdrawn.")
+    assignment.status = Assignment.Status.WITHDRAWN
+    assignment.withdrawn_at = timezone.now()
+    assignment.version += 1
+    assignment.save(update_fields=["status", "withdrawn_at", "version", "updated_at"])
+    return assignment
+
+
+@transaction.atomic
+def comment_add(*, item: AssignmentItem, by: User, body: str) -> Comment:
+    """A note on one item by the coach or the candidate of that checklist."""
+    item = AssignmentItem.objects.select_related("assignment__candidate").get(pk=item.pk)
+    candidate = item.assignment.candidate
+    if by.pk not in (candidate.coach_id, candidate.user_id):
+        raise NotAllowed("Only the coach and the candidate can comment on this checklist.")
+    if item.assignment.status == Assignment.Status.WITHDRAWN:
+        raise WrongState("This checklist has been withdrawn.")
+    body = body.strip()
+    if not body:
+        raise WrongState("Write a comment first.")
+    return Comment.objects.create(item=item, author=by, body=body)
+
+
+@transaction.atomic
+def item_mark_email_sent(*, item: AssignmentItem, by: User) -> AssignmentItem:
+    """Record that the candidate sent the thank-you email themselves."""
+    assignment = _lock_for_candidate(item.assignment, by)
+    item = assignment.items.select_for_update().get(pk=item.pk)
+    if item.kind != ItemKind.EMAIL:
+        raise WrongState("Only an email item can be marked as sent.")
+    if assignment.status == Assignment.Status.WITHDRAWN:
+        raise WrongState("This checklist has been withdrawn.")
+    if not item.email_body.strip():
+        raise WrongState("Write and save the email before marking it as sent.")
+    if item.email_sent_at:
+        raise WrongState("This email is already marked as sent.")
+    item.email_sent_at = timezone.now()
+    item.save(update_fields=["email_sent_at", "updated_at"])
+    return item

@@ -1,0 +1,74 @@
+"""The app's pages, by role: /coach/… for coaches, /me/… for candidates.
+
+Every pattern here must have its row in tests/test_permissions.py.
+"""
+
+from django.urls import include, path
+
+from .views import account, candidate, coach, review
+
+coach_patterns = [
+    path("", coach.dashboard, name="dashboard"),
+    # Candidates
+    path("candidates/", coach.candidate_list, name="candidate_list"),
+    path("candidates/new/", coach.candidate_create, name="candidate_create"),
+    path("candidates/<int:pk>/", coach.candidate_detail, name="candidate_detail"),
+    path("candidates/<int:pk>/edit/", coach.candidate_edit, name="candidate_edit"),
+    path("candidates/<int:pk>/archive/", coach.candidate_archive, name="candidate_archive"),
+    path("candidates/<int:pk>/restore/", coach.candidate_restore, name="candidate_restore"),
+    path("candidates/<int:pk>/invite/", coach.candidate_invite, name="candidate_invite"),
+    # Opportunities and rounds
+    path(
+        "candidates/<int:pk>/opportunities/new/",
+        coach.opportunity_create,
+        name="opportunity_create",
+    ),
+    path("opportunities/<int:pk>/", coach.opportunity_detail, name="opportunity_detail"),
+    path("opportunities/<int:pk>/edit/", coach.opportunity_edit, name="opportunity_edit"),
+    path("opportunities/<int:pk>/rounds/new/", coach.round_create, name="round_create"),
+    path("rounds/<int:pk>/", coach.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/edit/", coach.round_edit, name="round_edit"),
+    # Question bank
+    path("questions/", coach.question_list, name="question_list"),
+    path("questions/new/", coach.question_create, name="question_create"),
+    path("questions/<int:pk>/edit/", coach.question_edit, name="question_edit"),
+    path("questions/<int:pk>/retire/", coach.question_retire, name="question_retire"),
+    path("questions/<int:pk>/restore/", coach.question_restore, name="question_restore"),
+    path("questions/<int:pk>/copy/", coach.question_copy, name="question_copy"),
+    # Checklist templates
+    path("templates/", coach.template_list, name="template_list"),
+    path("templates/new/", coach.template_create, name="template_create"),
+    path("templates/<int:pk>/", coach.template_detail, name="template_detail"),
+    path("templates/<int:pk>/edit/", coach.template_edit, name="template_edit"),
+    path("templates/<int:pk>/copy/", coach.template_copy, name="template_copy"),
+    path(
+        "templates/<int:pk>/add-questions/",
+        coach.template_add_questions,
+        name="template_add_questions",
+    ),
+    # Assignments
+    path("assignments/new/", coach.assignment_create, name="assignment_create"),
+    path("assignments/<int:pk>/withdraw/", coach.assignment_withdraw, name="assignment_withdraw"),
+    path("assignments/<int:pk>/", review.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/review/", review.assignment_review, name="assignment_review"),
+    path("items/<int:pk>/comment/", review.item_comment, name="item_comment"),
+]
+
+candidate_patterns = [
+    path("", candidate.home, name="home"),
+    path("checklists/<int:pk>/", candidate.checklist, name="checklist"),
+    path("items/<int:pk>/comment/", candidate.item_comment, name="item_comment"),
+    path("items/<int:pk>/email-sent/", candidate.item_email_sent, name="item_email_sent"),
+    path("rounds/<int:pk>/", candidate.round_detail, name="round"),
+    path(
+        "rounds/<int:pk>/thank-you-sent/",
+        candidate.round_thank_you_sent,
+        name="round_thank_you_sent",
+    ),
+]
+
+urlpatterns = [
+    path("accounts/profile/", account.profile, name="profile"),
+    path("coach/", include((coach_patterns, "coach"))),
+    path("me/", include((candidate_patterns, "me"))),
+]

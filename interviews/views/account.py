@@ -1,0 +1,17 @@
+"""The user's own account settings (both roles)."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ..forms import ProfileForm
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    """Name and time zone; dates everywhere are shown in that zone."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile has been saved.")
+        return redirect("profile")
+    return render(request, "interviews/profile.html", {"form": form})

@@ -1,0 +1,85 @@
+"""Public pages and the role redirect: home, health check, invitations, 404."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .. import services
+from ..forms import InvitationLoginForm, InvitationSignupForm
+from ..models import User
+
+
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to its own start page."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if user.is_coach:
+        return redirect("coach:dashboard")
+    return redirect("me:home")
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers a query, 503 otherwise (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@login_not_required
+@never_cache
+def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation: set a password, or log in when the email already has
+    an account, and land on /me/."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid as exc:
+        return render(request, "registration/invite_invalid.html", {"reason": str(exc)}, status=410)
+    candidate = invitation.candidate
+    existing = User.objects.filter(email__iexact=candidate.email).first()
+    if existing is not None:
+        form = InvitationLoginForm(
+            request, data=request.POST or None, initial={"username": existing.email}
+        )
+    else:
+        form = InvitationSignupForm(candidate, data=request.POST or None)
+
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user() if existing is not None else None
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                user=user,
+                password=form.cleaned_data.get("password1", ""),
+                full_name=form.cleaned_data.get("full_name", ""),
+            )
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome! You are now connected with {candidate.coach}.")
+            return redirect("me:home")
+    return render(
+        request,
+        "registration/invite_accept.html",
+        {"form": form, "candidate": candidate, "existing": existing is not None},
+    )
+
+
+@login_not_required
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)

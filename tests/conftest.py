@@ -1,0 +1,79 @@
+import pytest
+from django.test import Client
+
+from interviews import services
+
+from .factories import PASSWORD, CandidateFactory, CoachFactory, UserFactory
+
+
+@pytest.fixture
+def coach(db):
+    return CoachFactory(email="coach@example.com", full_name="Casey Coach")
+
+
+@pytest.fixture
+def other_coach(db):
+    return CoachFactory(email="othercoach@example.com", full_name="Olive Othercoach")
+
+
+@pytest.fixture
+def candidate_user(db):
+    return UserFactory(email="cand@example.com", full_name="Cam Candidate")
+
+
+@pytest.fixture
+def candidate(coach, candidate_user):
+    """The coach's candidate record, linked to a login (invitation accepted)."""
+    record = CandidateFactory(coach=coach, email=candidate_user.email, full_name="Cam Candidate")
+    invitation, _ = services.invitation_create(candidate=record, by=coach)
+    services.invitation_accept(invitation=invitation, user=candidate_user)
+    record.refresh_from_db()
+    return record
+
+
+@pytest.fixture
+def other_candidate_user(db):
+    return UserFactory(email="othercand@example.com", full_name="Oz Othercandidate")
+
+
+@pytest.fixture
+def other_candidate(other_coach, other_candidate_user):
+    """Another coach's candidate, also linked to a login."""
+    record = CandidateFactory(
+        coach=other_coach, email=other_candidate_user.email, full_name="Oz Othercandidate"
+    )
+    invitation, _ = services.invitation_create(candidate=record, by=other_coach)
+    services.invitation_accept(invitation=invitation, user=other_candidate_user)
+    record.refresh_from_db()
+    return record
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coach_client(coach):
+    return _client_for(coach)
+
+
+@pytest.fixture
+def other_coach_client(other_coach):
+    return _client_for(other_coach)
+
+
+@pytest.fixture
+def candidate_client(candidate):
+    return _client_for(candidate.user)
+
+
+@pytest.fixture
+def other_candidate_client(other_candidate):
+    return _client_for(other_candidate.user)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
