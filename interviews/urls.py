@@ -5,7 +5,7 @@ Every pattern here must have its row in tests/test_permissions.py.
 
 from django.urls import include, path
 
-from .views import account, candidate, coach, review
+from .views import account, bank, candidate, coach, review
 
 coach_patterns = [
     path("", coach.dashboard, name="dashboard"),
@@ -29,21 +29,21 @@ coach_patterns = [
     path("rounds/<int:pk>/", coach.round_detail, name="round_detail"),
     path("rounds/<int:pk>/edit/", coach.round_edit, name="round_edit"),
     # Question bank
-    path("questions/", coach.question_list, name="question_list"),
-    path("questions/new/", coach.question_create, name="question_create"),
-    path("questions/<int:pk>/edit/", coach.question_edit, name="question_edit"),
-    path("questions/<int:pk>/retire/", coach.question_retire, name="question_retire"),
-    path("questions/<int:pk>/restore/", coach.question_restore, name="question_restore"),
-    path("questions/<int:pk>/copy/", coach.question_copy, name="question_copy"),
+    path("questions/", bank.question_list, name="question_list"),
+    path("questions/new/", bank.question_create, name="question_create"),
+    path("questions/<int:pk>/edit/", bank.question_edit, name="question_edit"),
+    path("questions/<int:pk>/retire/", bank.question_retire, name="question_retire"),
+    path("questions/<int:pk>/restore/", bank.question_restore, name="question_restore"),
+    path("questions/<int:pk>/copy/", bank.question_copy, name="question_copy"),
     # Checklist templates
-    path("templates/", coach.template_list, name="template_list"),
-    path("templates/new/", coach.template_create, name="template_create"),
-    path("templates/<int:pk>/", coach.template_detail, name="template_detail"),
-    path("templates/<int:pk>/edit/", coach.template_edit, name="template_edit"),
-    path("templates/<int:pk>/copy/", coach.template_copy, name="template_copy"),
+    path("templates/", bank.template_list, name="template_list"),
+    path("templates/new/", bank.template_create, name="template_create"),
+    path("templates/<int:pk>/", bank.template_detail, name="template_detail"),
+    path("templates/<int:pk>/edit/", bank.template_edit, name="template_edit"),
+    path("templates/<int:pk>/copy/", bank.template_copy, name="template_copy"),
     path(
         "templates/<int:pk>/add-questions/",
-        coach.template_add_questions,
+        bank.template_add_questions,
         name="template_add_questions",
     ),
     # Assignments

@@ -20,22 +20,6 @@ def candidate_create(request: HttpRequest) -> HttpResponse:  # TODO(issue): not 
     raise Http404
 
 
-def question_list(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def question_create(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def template_list(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def template_create(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
 def assignment_create(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
     raise Http404
 
@@ -81,40 +65,6 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue):
 
 
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def question_edit(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def question_retire(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def question_restore(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def question_copy(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def template_edit(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def template_copy(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def template_add_questions(
-    request: HttpRequest, pk: int
-) -> HttpResponse:  # TODO(issue): not built yet
     raise Http404
 
 
