@@ -18,3 +18,6 @@ STORAGES = {
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SITE_URL = "http://testserver"
+# Serve static files straight from the finders (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,144 @@
+"""Health check, the built-in library, demo data and strict settings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError
+from django.test import override_settings
+
+from interviews import library
+from interviews.models import (
+    Assignment,
+    Candidate,
+    ChecklistTemplate,
+    Question,
+    TemplateItem,
+    User,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_answers_200_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_healthz_answers_503_when_the_database_fails(client, db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("interviews.views.auth.connection.cursor", broken)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database unavailable\n"
+
+
+@pytest.mark.django_db
+def test_the_library_ships_the_second_round_and_after_templates():
+    prep = ChecklistTemplate.objects.get(builtin_key="second-round-prep")
+    after = ChecklistTemplate.objects.get(builtin_key="after-the-interview")
+    assert prep.title == "Second-round interview prep"
+    assert after.title == "After the interview"
+    kinds = set(prep.items.values_list("kind", flat=True))
+    assert kinds == {"text", "check", "email"}
+    assert after.items.filter(kind="email").exists()
+    categories = set(Question.objects.builtin().values_list("category", flat=True))
+    assert categories == {"ask", "answer", "bring", "follow_up"}
+    assert not Question.objects.builtin().filter(guidance="").exists()
+
+
+@pytest.mark.django_db
+def test_reinstalling_the_library_never_duplicates_rows():
+    counts = (
+        Question.objects.count(),
+        ChecklistTemplate.objects.count(),
+        TemplateItem.objects.count(),
+    )
+    library.install(Question, ChecklistTemplate, TemplateItem)
+    call_command("load_library", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert counts == (
+        Question.objects.count(),
+        ChecklistTemplate.objects.count(),
+        TemplateItem.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_reinstalling_restores_an_edited_builtin():
+    question = Question.objects.get(builtin_key="role-history")
+    Question.objects.filter(pk=question.pk).update(prompt="tampered")
+    library.install(Question, ChecklistTemplate, TemplateItem)
+    question.refresh_from_db()
+    assert question.prompt != "tampered"
+
+
+@pytest.mark.django_db
+def test_demo_data_refuses_to_run_with_debug_off():
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        call_command("load_demo")
+    assert not User.objects.filter(email="coach@example.com").exists()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_demo_data_is_complete_and_idempotent(capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    assert "demo-pass-2026" in capsys.readouterr().out
+    coach = User.objects.get(email="coach@example.com")
+    assert coach.check_password("demo-pass-2026") and coach.is_coach
+    alex = Candidate.objects.get(coach=coach, email="alex@example.com")
+    assert alex.user is not None and alex.invitations.filter(accepted_at__isnull=False).exists()
+    alex_checklist = Assignment.objects.get(candidate=alex)
+    assert alex_checklist.status == Assignment.Status.IN_PROGRESS
+    assert alex_checklist.round.kind == "second" and alex_checklist.round.scheduled_at
+    sam_checklist = Assignment.objects.get(candidate__email="sam@example.com")
+    assert sam_checklist.status == Assignment.Status.SUBMITTED
+    jordan = Candidate.objects.get(email="jordan@example.com")
+    assert jordan.coach.email == "coach2@example.com"
+    assert Candidate.objects.count() == 3
+    assert Assignment.objects.count() == 3
+
+
+def _settings_import(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import coachsite.settings"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_DEBUG": "perhaps"}, "DJANGO_DEBUG"),
+        ({"DJANGO_DEBUG": "1", "DATABASE_CONN_MAX_AGE": "ten"}, "DATABASE_CONN_MAX_AGE"),
+        ({"DJANGO_DEBUG": "1", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        ({"DJANGO_DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        ({"DJANGO_DEBUG": "1", "EMAIL_PORT": "-1"}, "EMAIL_PORT"),
+        ({"DJANGO_DEBUG": "1", "SITE_URL": "example.com"}, "SITE_URL"),
+    ],
+)
+def test_malformed_settings_stop_start_up_naming_the_variable(env, named):
+    result = _settings_import(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr
+
+
+def test_good_settings_start_up():
+    assert _settings_import(DJANGO_DEBUG="1").returncode == 0
+    assert _settings_import(DJANGO_SECRET_KEY="x" * 50).returncode == 0
