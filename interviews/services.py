@@ -208,9 +208,7 @@ def round_record_follow_up(*, round: InterviewRound, by: User, **values) -> Inte
     """The candidate's debrief, outcome and thank-you draft for a round."""
     round = (
         InterviewRound.objects.select_for_update()
-        .select_related(
-            "opportunity__candidate"
-        )
+        .select_related("opportunity__candidate")
         .get(pk=round.pk)
     )
     if round.opportunity.candidate.user_id != by.pk:
@@ -228,9 +226,7 @@ def round_record_follow_up(*, round: InterviewRound, by: User, **values) -> Inte
 def round_mark_thank_you_sent(*, round: InterviewRound, by: User) -> InterviewRound:
     round = (
         InterviewRound.objects.select_for_update()
-        .select_related(
-            "opportunity__candidate"
-        )
+        .select_related("opportunity__candidate")
         .get(pk=round.pk)
     )
     if round.opportunity.candidate.user_id != by.pk:

@@ -1,53 +1,216 @@
-"""Coach pages for the question bank and checklist templates."""
+"""Coach pages for the question bank and checklist templates.
 
-from django.http import Http404, HttpRequest, HttpResponse
+Built-ins (owner is null) are shown to every coach, read-only: they can be
+viewed and copied. A coach edits only their own rows; the access helpers make
+everything else a 404.
+"""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-def question_list(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+from .. import access, services
+from ..access import coach_required
+from ..bank_forms import (
+    CATEGORY_ORDER,
+    AddQuestionsForm,
+    QuestionFilterForm,
+    QuestionForm,
+    TemplateForm,
+    TemplateItemFormSet,
+)
+from ..models import ChecklistTemplate, Question
 
+PER_PAGE = 25
 
-def question_create(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def template_list(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def template_create(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def question_edit(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def question_retire(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def question_restore(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
-
-
-def question_copy(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+# ---------------------------------------------------------------- question bank
 
 
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def question_list(request: HttpRequest) -> HttpResponse:
+    """Built-ins and the coach's own questions, filtered; retired ones on request."""
+    filters = QuestionFilterForm(request.GET or None)
+    questions = filters.filter(
+        Question.objects.visible_to(request.user).order_by(
+            CATEGORY_ORDER, F("owner_id").asc(nulls_first=True), "prompt", "id"
+        ),
+        user=request.user,
+    )
+    page = Paginator(questions, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "interviews/coach/question_list.html",
+        {"filters": filters, "page": page, "showing_retired": filters.showing_retired},
+    )
 
 
-def template_edit(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def question_create(request: HttpRequest) -> HttpResponse:
+    form = QuestionForm(request.POST or None, submit_label="Add question")
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question.owner = request.user
+        question.save()
+        messages.success(request, "The question is in your bank.")
+        return redirect("coach:question_list")
+    return render(request, "interviews/coach/question_form.html", {"form": form})
 
 
-def template_copy(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.question_for_coach(request, pk)
+    form = QuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your changes to the question have been saved.")
+        return redirect("coach:question_list")
+    return render(
+        request, "interviews/coach/question_form.html", {"form": form, "question": question}
+    )
 
 
-def template_add_questions(
-    request: HttpRequest, pk: int
-) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+@require_POST
+def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide one of the coach's own questions from the bank; templates keep their items."""
+    question = access.question_for_coach(request, pk)
+    question.retired = True
+    question.save(update_fields=["retired"])
+    messages.success(
+        request, f"Retired “{question.prompt}”. You can restore it from the retired list."
+    )
+    return redirect("coach:question_list")
+
+
+@coach_required
+@require_POST
+def question_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.question_for_coach(request, pk)
+    question.retired = False
+    question.save(update_fields=["retired"])
+    messages.success(request, f"Restored “{question.prompt}” to your bank.")
+    return redirect("coach:question_list")
+
+
+@coach_required
+@require_POST
+def question_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.question_visible_to_coach(request, pk)
+    try:
+        copy = services.question_copy(question=question, by=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("coach:question_list")
+    messages.success(request, "Copied to your bank. Adapt it here if you like.")
+    return redirect("coach:question_edit", pk=copy.pk)
+
+
+# ---------------------------------------------------------------- templates
+
+
+@coach_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    """The coach's own templates first, then the built-ins, each with its item count."""
+    templates = (
+        ChecklistTemplate.objects.visible_to(request.user)
+        .annotate(item_count=Count("items"))
+        .order_by(F("owner_id").asc(nulls_last=True), "title", "id")
+    )
+    page = Paginator(templates, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "interviews/coach/template_list.html", {"page": page})
+
+
+@coach_required
+def template_create(request: HttpRequest) -> HttpResponse:
+    form = TemplateForm(request.POST or None, submit_label="Create and add items")
+    if request.method == "POST" and form.is_valid():
+        template = form.save(commit=False)
+        template.owner = request.user
+        template.save()
+        messages.success(request, "Template created. Now add its items.")
+        return redirect("coach:template_edit", pk=template.pk)
+    return render(request, "interviews/coach/template_create.html", {"form": form})
+
+
+@coach_required
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    template = access.template_visible_to_coach(request, pk)
+    return render(
+        request,
+        "interviews/coach/template_detail.html",
+        {"template": template, "items": list(template.items.all())},
+    )
+
+
+def _bank_for(user):
+    """What 'Add from the question bank' offers: built-ins and own, not retired."""
+    return (
+        Question.objects.visible_to(user)
+        .filter(retired=False)
+        .order_by(CATEGORY_ORDER, F("owner_id").asc(nulls_first=True), "prompt", "id")
+    )
+
+
+def _render_editor(request, template, form, formset, add_form) -> HttpResponse:
+    return render(
+        request,
+        "interviews/coach/template_edit.html",
+        {"template": template, "form": form, "formset": formset, "add_form": add_form},
+    )
+
+
+@coach_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Title and the ordered items in one form (a formset that needs no JavaScript)."""
+    template = access.template_for_coach(request, pk)
+    data = request.POST if request.method == "POST" else None
+    form = TemplateForm(data, instance=template)
+    formset = TemplateItemFormSet(data, instance=template, prefix="items")
+    if data is not None and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            form.save()
+            formset.save()
+        messages.success(request, "The template has been saved.")
+        return redirect("coach:template_edit", pk=template.pk)
+    add_form = AddQuestionsForm(questions=_bank_for(request.user))
+    return _render_editor(request, template, form, formset, add_form)
+
+
+@coach_required
+@require_POST
+def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    template = access.template_visible_to_coach(request, pk)
+    try:
+        copy = services.template_copy(template=template, by=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("coach:template_list")
+    messages.success(request, f"“{copy.title}” is yours to edit.")
+    return redirect("coach:template_edit", pk=copy.pk)
+
+
+@coach_required
+@require_POST
+def template_add_questions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Append the ticked bank questions to the end of the template, in bank order."""
+    template = access.template_for_coach(request, pk)
+    add_form = AddQuestionsForm(request.POST, questions=_bank_for(request.user))
+    if add_form.is_valid():
+        try:
+            added = services.template_add_questions(
+                template=template, questions=add_form.cleaned_data["questions"], by=request.user
+            )
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Added {len(added)} item{'s' if len(added) != 1 else ''} at the end."
+            )
+            return redirect("coach:template_edit", pk=template.pk)
+    form = TemplateForm(instance=template)
+    formset = TemplateItemFormSet(instance=template, prefix="items")
+    return _render_editor(request, template, form, formset, add_form)

@@ -1,0 +1,306 @@
+"""Forms for the question bank and checklist templates (coach side).
+
+The template editor is one page with one <form>: ``TemplateForm`` for the
+title and ``TemplateItemFormSet`` for the ordered items. The formset works
+without JavaScript: a position number per item, a "Remove" tick box, and a few
+blank rows at the end for new items.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, Q, Value, When
+from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
+
+from .models import ChecklistTemplate, InterviewRound, Question, TemplateItem
+
+# A generous cap: a checklist longer than this is not a checklist any more,
+# and it bounds the work one POST can ask for.
+MAX_ITEMS = 200
+EXTRA_ITEMS = 3
+
+
+# The bank lists categories in the order a coach works through them
+# (ask, answer, bring, follow up), not alphabetically by their stored value.
+CATEGORY_ORDER = Case(
+    *(When(category=value, then=Value(n)) for n, value in enumerate(Question.Category.values)),
+    default=Value(len(Question.Category.values)),
+)
+
+
+def _helper(submit_label: str | None = None, *, form_tag: bool = True) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    if submit_label:
+        helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+# ---------------------------------------------------------------- questions
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["prompt", "guidance", "category", "round_kind"]
+        labels = {"prompt": "Question or task", "guidance": "Guidance for the candidate"}
+        help_texts = {"round_kind": "Choose “Any round” when the question suits every round."}
+        widgets = {
+            "prompt": forms.Textarea(attrs={"rows": 2}),
+            "guidance": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, submit_label: str = "Save question", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round_kind"].choices = [("", "Any round"), *InterviewRound.Kind.choices]
+        self.helper = _helper(submit_label)
+
+
+class QuestionFilterForm(forms.Form):
+    """The GET filters of the question bank. Invalid values are ignored (and shown)."""
+
+    q = forms.CharField(label="Search", max_length=200, required=False)
+    category = forms.ChoiceField(
+        label="Category",
+        required=False,
+        choices=[("", "All categories"), *Question.Category.choices],
+    )
+    round_kind = forms.ChoiceField(
+        label="Suggested round",
+        required=False,
+        choices=[("", "All rounds"), *InterviewRound.Kind.choices],
+    )
+    retired = forms.BooleanField(label="Show my retired questions only", required=False)
+
+    showing_retired = False  # set by filter()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Laid out field by field in question_list.html (a one-row filter bar).
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": "Words in the text"})
+
+    def filter(self, qs, *, user):
+        """The questions the filters ask for; invalid filters are left out."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        self.showing_retired = bool(data.get("retired"))
+        if self.showing_retired:
+            qs = qs.filter(owner=user, retired=True)
+        else:
+            qs = qs.filter(retired=False)
+        if data.get("category"):
+            qs = qs.filter(category=data["category"])
+        if data.get("round_kind"):
+            # A question without a suggested round suits every round.
+            qs = qs.filter(round_kind__in=[data["round_kind"], ""])
+        if data.get("q"):
+            qs = qs.filter(Q(prompt__icontains=data["q"]) | Q(guidance__icontains=data["q"]))
+        return qs
+
+
+# ---------------------------------------------------------------- templates
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["title", "description", "round_kind"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"description": "Shown to the candidate at the top of the checklist."}
+
+    def __init__(self, *args, submit_label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round_kind"].choices = [("", "Any round"), *InterviewRound.Kind.choices]
+        # On the editor the items share the same <form>, so no tag there.
+        self.helper = _helper(submit_label, form_tag=bool(submit_label))
+
+
+class TemplateItemForm(forms.ModelForm):
+    class Meta:
+        model = TemplateItem
+        fields = ["kind", "prompt", "guidance", "required"]
+        labels = {
+            "kind": "Kind",
+            "prompt": "Prompt",
+            "guidance": "Guidance",
+            "required": "Required before submitting",
+        }
+        widgets = {
+            "prompt": forms.Textarea(attrs={"rows": 2}),
+            "guidance": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ExistingItemField(forms.Field):
+    """The hidden id of an item: must be one of *this* template's items.
+
+    Looks the id up among the items the formset already loaded, so a POST
+    costs no query per item and a stale or foreign id is a readable error.
+    """
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "invalid": "This item was removed or changed elsewhere. Reload the page to see "
+        "the current items.",
+    }
+
+    def __init__(self, *, lookup, **kwargs):
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        item = self.lookup(pk)
+        if item is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return item
+
+
+class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["id"] = ExistingItemField(
+            lookup=self._existing_object,
+            required=index is not None and index < self.initial_form_count(),
+            initial=form.fields["id"].initial,
+        )
+        if ORDERING_FIELD_NAME in form.fields:
+            form.fields[ORDERING_FIELD_NAME] = forms.IntegerField(
+                label="Position",
+                required=False,
+                min_value=0,
+                max_value=9999,
+                initial=form.fields[ORDERING_FIELD_NAME].initial,
+                widget=forms.NumberInput(attrs={"class": "position-input"}),
+            )
+        if DELETION_FIELD_NAME in form.fields:
+            form.fields[DELETION_FIELD_NAME].label = "Remove this item"
+
+    @property
+    def new_forms(self):
+        return self.forms[self.initial_form_count() :]
+
+    @transaction.atomic
+    def save(self) -> list[TemplateItem]:  # type: ignore[override]
+        """Save the items and renumber them 1..n in the order the coach chose.
+
+        Removed items are deleted, unchanged blank rows ignored, and rows that
+        only moved are updated in one query.
+        """
+        kept = self.forms_in_chosen_order()
+        removed = [form.instance.pk for form in self.deleted_forms if form.instance.pk]
+        if removed:
+            TemplateItem.objects.filter(template=self.instance, pk__in=removed).delete()
+        new, changed = [], []
+        for position, form in enumerate(kept, start=1):
+            item = form.instance
+            item.template = self.instance
+            moved = item.position != position
+            item.position = position
+            if item.pk is None:
+                new.append(item)
+            elif moved or form.has_changed():
+                changed.append(item)
+        TemplateItem.objects.bulk_create(new)
+        TemplateItem.objects.bulk_update(
+            changed, ["position", "kind", "prompt", "guidance", "required"]
+        )
+        return [form.instance for form in kept]
+
+    def forms_in_chosen_order(self) -> list[forms.Form]:
+        """The kept forms, sorted by their position numbers.
+
+        A number works as "move to position n": an item moved up (or a new
+        one) goes before the item already holding that number, an item moved
+        down goes after it. Items without a number go to the end.
+        """
+        initial_count = self.initial_form_count()
+
+        def key(indexed):
+            index, form = indexed
+            order = form.cleaned_data.get(ORDERING_FIELD_NAME)
+            if order is None:
+                return (1, 0, 0, index)
+            before = index + 1 if index < initial_count else None
+            if before is None or order < before:
+                tiebreak = -1
+            elif order > before:
+                tiebreak = 1
+            else:
+                tiebreak = 0
+            return (0, order, tiebreak, index)
+
+        kept = set(map(id, self.ordered_forms))  # valid, not deleted, not blank
+        return [
+            form
+            for _, form in sorted(
+                ((i, f) for i, f in enumerate(self.forms) if id(f) in kept), key=key
+            )
+        ]
+
+
+TemplateItemFormSet = forms.inlineformset_factory(
+    ChecklistTemplate,
+    TemplateItem,
+    form=TemplateItemForm,
+    formset=BaseTemplateItemFormSet,
+    fields=["kind", "prompt", "guidance", "required"],
+    extra=EXTRA_ITEMS,
+    can_order=True,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=MAX_ITEMS,
+    validate_max=True,
+)
+
+
+class AddQuestionsForm(forms.Form):
+    """Pick bank questions (built-ins and own, not retired) to append to a template."""
+
+    questions = forms.MultipleChoiceField(
+        label="Questions to add",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Tick at least one question to add.",
+            "invalid_choice": "One of the chosen questions is not in your bank (any more). "
+            "Reload the page and choose again.",
+        },
+    )
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bank = {question.pk: question for question in questions}
+        self.fields["questions"].choices = [(str(pk), q.prompt) for pk, q in self.bank.items()]
+
+    def groups(self) -> list[tuple[str, list]]:
+        """The checkboxes grouped by category, for the template to render."""
+        chosen = set(self["questions"].value() or [])
+        by_category = defaultdict(list)
+        for question in self.bank.values():
+            by_category[question.category].append(
+                (question, f"id_questions_{question.pk}", str(question.pk) in chosen)
+            )
+        return [
+            (label, by_category[value])
+            for value, label in Question.Category.choices
+            if by_category[value]
+        ]
+
+    def clean_questions(self) -> list[Question]:
+        # Keep the order in which the bank lists them (category, prompt).
+        chosen = {int(pk) for pk in self.cleaned_data["questions"]}
+        return [q for pk, q in self.bank.items() if pk in chosen]
