@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import formats, timezone
 
-from .models import Candidate, User, time_zone_choices
+from .models import (
+    Candidate,
+    ChecklistTemplate,
+    InterviewRound,
+    Opportunity,
+    User,
+    time_zone_choices,
+)
 
 
 def _helper(submit_label: str | None = None, *, form_tag: bool = True) -> FormHelper:
@@ -109,3 +119,236 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Save profile")
+
+
+# ---------------------------------------------------------------- coach: candidates, rounds
+
+
+def _check_year(value, field_label: str):
+    """Keep dates in a range a person could mean (and the database can store in
+    any time zone)."""
+    if value is not None and not (2000 <= value.year <= 2100):
+        raise forms.ValidationError(f"Enter a {field_label} between the years 2000 and 2100.")
+    return value
+
+
+class CandidateForm(forms.ModelForm):
+    """A coach's candidate. Emails are unique per coach, compared case-insensitively."""
+
+    class Meta:
+        model = Candidate
+        fields = ["full_name", "email", "headline", "notes"]
+        labels = {"full_name": "Full name", "headline": "Headline / target role"}
+        help_texts = {
+            "email": "The invitation and checklists are sent here.",
+            "notes": "Only you see these; the candidate never does.",
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, coach: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coach = coach
+        self.helper = _helper("Save candidate" if self.instance.pk else "Add candidate")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        duplicate = (
+            Candidate.objects.for_coach(self.coach)
+            .filter(email__iexact=email)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if duplicate is not None:
+            state = " (archived)" if duplicate.archived else ""
+            raise forms.ValidationError(
+                f"You already have a candidate with this email: {duplicate}{state}."
+            )
+        return email
+
+    def save(self, commit: bool = True) -> Candidate:
+        self.instance.coach = self.coach
+        return super().save(commit=commit)
+
+
+class OpportunityForm(forms.ModelForm):
+    link = forms.URLField(
+        label="Job link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="Optional: the job advert or company careers page.",
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = ["company", "position", "link", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save opportunity" if self.instance.pk else "Add opportunity")
+
+
+class RoundForm(forms.ModelForm):
+    """An interview round; the time is entered in the coach's own time zone
+    (the middleware activates it, and the form converts to and from UTC)."""
+
+    scheduled_at = forms.DateTimeField(
+        label="Date and time",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    class Meta:
+        model = InterviewRound
+        fields = [
+            "kind",
+            "scheduled_at",
+            "location",
+            "interviewer_names",
+            "interviewer_email",
+            "outcome",
+            "outcome_notes",
+        ]
+        labels = {
+            "kind": "Kind of round",
+            "location": "Format / location",
+            "interviewer_names": "Interviewer name(s)",
+            "interviewer_email": "Interviewer email",
+            "outcome_notes": "Outcome notes",
+        }
+        widgets = {"outcome_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tz = timezone.get_current_timezone_name()
+        self.fields["scheduled_at"].help_text = f"In your time zone ({tz}). Leave empty if not set."
+        self.helper = _helper("Save round" if self.instance.pk else "Add round")
+
+    def clean_scheduled_at(self):
+        return _check_year(self.cleaned_data.get("scheduled_at"), "date")
+
+
+# ---------------------------------------------------------------- coach: assigning
+
+
+class CandidateChoiceField(forms.ModelChoiceField):
+    """Offers the coach's active candidates; an archived one is recognised and
+    refused with a message that says so, instead of "not a valid choice"."""
+
+    def __init__(self, *, coach: User, **kwargs):
+        super().__init__(queryset=Candidate.objects.for_coach(coach).active(), **kwargs)
+        self.coach = coach
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if str(value).isdigit():
+                archived = (
+                    Candidate.objects.for_coach(self.coach)
+                    .filter(pk=int(value), archived=True)
+                    .first()
+                )
+                if archived is not None:
+                    raise forms.ValidationError(
+                        f"{archived} is archived. Restore them before assigning a checklist.",
+                        code="archived",
+                    ) from None
+            raise
+
+
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: InterviewRound) -> str:
+        when = (
+            formats.date_format(timezone.localtime(obj.scheduled_at), "j M Y, H:i")
+            if obj.scheduled_at
+            else "date not set"
+        )
+        opportunity = obj.opportunity
+        return (
+            f"{opportunity.candidate} — {obj.get_kind_display()} (round {obj.sequence}), "
+            f"{opportunity.position} at {opportunity.company}, {when}"
+        )
+
+
+class TemplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ChecklistTemplate) -> str:
+        return f"{obj.title} (built-in)" if obj.is_builtin else obj.title
+
+
+class AssignmentForm(forms.Form):
+    """Give a candidate a checklist: candidate, optional round of that candidate,
+    template, due date and instructions. The service does the copying."""
+
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty for the day before the interview when a round is chosen.",
+    )
+    instructions = forms.CharField(
+        label="Instructions for the candidate",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown at the top of the checklist and in the email.",
+    )
+
+    field_order = ["candidate", "round", "template", "due_date", "instructions"]
+
+    # candidate, round and template are added in __init__: their choices depend on the coach.
+    def __init__(self, *args, coach: User, candidate: Candidate | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coach = coach
+        self.fields["candidate"] = CandidateChoiceField(
+            coach=coach, label="Candidate", empty_label="Choose a candidate"
+        )
+        rounds = InterviewRound.objects.for_coach(coach).select_related("opportunity__candidate")
+        if not self.is_bound:
+            # Only offer what makes sense; a submitted id is still checked
+            # against all the coach's rounds so the error can say what is wrong.
+            rounds = (
+                rounds.filter(opportunity__candidate=candidate)
+                if candidate is not None
+                else rounds.filter(opportunity__candidate__archived=False)
+            )
+        self.fields["round"] = RoundChoiceField(
+            queryset=rounds.order_by(
+                "opportunity__candidate__full_name", "scheduled_at", "opportunity_id", "sequence"
+            ),
+            label="Interview round",
+            required=False,
+            empty_label="No particular round",
+            help_text="Optional: the round of this candidate the checklist prepares for.",
+        )
+        self.fields["template"] = TemplateChoiceField(
+            queryset=ChecklistTemplate.objects.visible_to(coach).order_by(
+                "owner_id", "title", "pk"
+            ),
+            label="Checklist template",
+            empty_label="Choose a template",
+            help_text="Its items are copied now; later edits to the template do not change it.",
+        )
+        self.order_fields(self.field_order)
+        self.helper = _helper("Assign checklist")
+
+    def clean_due_date(self) -> datetime.date | None:
+        due = _check_year(self.cleaned_data.get("due_date"), "due date")
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past. Choose today or later.")
+        return due
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate, round = cleaned.get("candidate"), cleaned.get("round")
+        if (
+            candidate is not None
+            and round is not None
+            and round.opportunity.candidate_id != candidate.pk
+        ):
+            self.add_error(
+                "round",
+                f"That round belongs to {round.opportunity.candidate}, not {candidate}. "
+                f"Choose one of {candidate}'s rounds or no round.",
+            )
+        return cleaned

@@ -1,74 +1,375 @@
-"""Coach pages: dashboard, candidates, opportunities and rounds, question bank,
-templates and assignments."""
+"""Coach pages: dashboard, candidates, opportunities and interview rounds,
+assigning and withdrawing checklists.
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+Every view is for coaches only (``coach_required``: 404 for anyone else) and
+loads its object through an access helper, so another coach's ids answer 404.
+"""
 
-from ..access import coach_required
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..access import (
+    assignment_for_coach,
+    candidate_for_coach,
+    coach_required,
+    opportunity_for_coach,
+    round_for_coach,
+)
+from ..forms import AssignmentForm, CandidateForm, OpportunityForm, RoundForm
+from ..models import Candidate, ChecklistTemplate, InterviewRound
+
+PAGE_SIZE = 25
+
+
+def _assign_url(candidate: Candidate, round: InterviewRound | None = None) -> str:
+    url = f"{reverse('coach:assignment_create')}?candidate={candidate.pk}"
+    return f"{url}&round={round.pk}" if round is not None else url
+
+
+# ---------------------------------------------------------------- dashboard
 
 
 @coach_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "interviews/coach/dashboard.html", {})
+    """What needs the coach now: reviews, the coming week, overdue work, pending invitations."""
+    return render(
+        request,
+        "interviews/coach/dashboard.html",
+        {"board": selectors.dashboard(request.user), "now": timezone.now()},
+    )
 
 
-def candidate_list(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+# ---------------------------------------------------------------- candidates
 
 
-def candidate_create(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").replace("\x00", "")[:200]
+    archived = request.GET.get("archived") == "1"
+    candidates = selectors.candidate_list(request.user, q=q, archived=archived)
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_query = urlencode(
+        {k: v for k, v in (("archived", "1" if archived else ""), ("q", q)) if v}
+    )
+    return render(
+        request,
+        "interviews/coach/candidate_list.html",
+        {"page": page, "q": q, "archived": archived, "page_query": page_query},
+    )
 
 
-def assignment_create(request: HttpRequest) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+def _save_candidate(form: CandidateForm) -> Candidate | None:
+    """Save the form; a duplicate that slipped past validation (two tabs at once)
+    becomes a form error rather than a 500."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.add_error("email", "You already have a candidate with this email.")
+        return None
 
 
-def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def candidate_create(request: HttpRequest) -> HttpResponse:
+    form = CandidateForm(request.POST or None, coach=request.user)
+    if request.method == "POST" and form.is_valid():
+        candidate = _save_candidate(form)
+        if candidate is not None:
+            messages.success(
+                request,
+                f"{candidate} has been added. Invite them when you are ready, so they can "
+                "log in and fill in checklists.",
+            )
+            return redirect(candidate)
+    return render(request, "interviews/coach/candidate_form.html", {"form": form})
 
 
-def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_for_coach(request, pk)
+    opportunities = candidate.opportunities.prefetch_related("rounds")
+    return render(
+        request,
+        "interviews/coach/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "invitation": selectors.candidate_invitation(candidate),
+            "opportunities": opportunities,
+            "assignments": selectors.candidate_assignments(candidate),
+            "assign_url": _assign_url(candidate),
+            "now": timezone.now(),
+        },
+    )
 
 
-def candidate_archive(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_for_coach(request, pk)
+    form = CandidateForm(request.POST or None, instance=candidate, coach=request.user)
+    if request.method == "POST" and form.is_valid() and _save_candidate(form) is not None:
+        messages.success(request, f"{candidate}'s details have been saved.")
+        return redirect(candidate)
+    return render(
+        request, "interviews/coach/candidate_form.html", {"form": form, "candidate": candidate}
+    )
 
 
-def candidate_restore(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+@require_POST
+def candidate_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_for_coach(request, pk)
+    if candidate.archived:
+        messages.info(request, f"{candidate} was already archived.")
+    else:
+        candidate.archived = True
+        candidate.save(update_fields=["archived", "updated_at"])
+        messages.success(
+            request,
+            f"{candidate} is archived: hidden from your active list, nothing deleted. "
+            "You can restore them at any time.",
+        )
+    return redirect(candidate)
 
 
-def candidate_invite(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+@require_POST
+def candidate_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_for_coach(request, pk)
+    if not candidate.archived:
+        messages.info(request, f"{candidate} is already active.")
+    else:
+        candidate.archived = False
+        candidate.save(update_fields=["archived", "updated_at"])
+        messages.success(request, f"{candidate} is restored to your active candidates.")
+    return redirect(candidate)
 
 
-def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+@require_POST
+def candidate_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send (or re-send) the invitation; an earlier link stops working."""
+    candidate = candidate_for_coach(request, pk)
+    try:
+        invitation, _token = services.invitation_create(candidate=candidate, by=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        expires = timezone.localtime(invitation.expires_at)
+        messages.success(
+            request,
+            f"Invitation sent to {candidate.email}. The link works once and expires on "
+            f"{expires:%d %b %Y at %H:%M}.",
+        )
+    return redirect(candidate)
 
 
-def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+# ---------------------------------------------------------------- opportunities
 
 
-def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = candidate_for_coach(request, pk)
+    form = OpportunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.candidate = candidate
+        opportunity = form.save()
+        messages.success(request, f"{opportunity} added. Next, add its interview rounds.")
+        return redirect(opportunity)
+    return render(
+        request, "interviews/coach/opportunity_form.html", {"form": form, "candidate": candidate}
+    )
 
 
-def round_create(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = opportunity_for_coach(request, pk)
+    rounds = selectors.attach_readiness(
+        selectors.rounds_with_readiness(opportunity.rounds.order_by("sequence"))
+    )
+    return render(
+        request,
+        "interviews/coach/opportunity_detail.html",
+        {"opportunity": opportunity, "candidate": opportunity.candidate, "rounds": rounds},
+    )
 
 
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = opportunity_for_coach(request, pk)
+    form = OpportunityForm(request.POST or None, instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The opportunity has been saved.")
+        return redirect(opportunity)
+    return render(
+        request,
+        "interviews/coach/opportunity_form.html",
+        {"form": form, "candidate": opportunity.candidate, "opportunity": opportunity},
+    )
 
 
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+# ---------------------------------------------------------------- interview rounds
 
 
-def assignment_withdraw(
-    request: HttpRequest, pk: int
-) -> HttpResponse:  # TODO(issue): not built yet
-    raise Http404
+@coach_required
+def round_create(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = opportunity_for_coach(request, pk)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round = services.round_create(
+                opportunity=opportunity, by=request.user, **form.cleaned_data
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Round {round.sequence} added. Assign a checklist so "
+                f"{opportunity.candidate} can prepare for it.",
+            )
+            return redirect(round)
+    return render(
+        request,
+        "interviews/coach/round_form.html",
+        {"form": form, "opportunity": opportunity, "candidate": opportunity.candidate},
+    )
+
+
+@coach_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round = round_for_coach(request, pk)
+    candidate = round.opportunity.candidate
+    return render(
+        request,
+        "interviews/coach/round_detail.html",
+        {
+            "round": round,
+            "opportunity": round.opportunity,
+            "candidate": candidate,
+            "assignments": selectors.round_assignments(round),
+            "assign_url": _assign_url(candidate, round),
+        },
+    )
+
+
+@coach_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round = round_for_coach(request, pk)
+    form = RoundForm(request.POST or None, instance=round)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The round has been saved.")
+        return redirect(round)
+    return render(
+        request,
+        "interviews/coach/round_form.html",
+        {
+            "form": form,
+            "round": round,
+            "opportunity": round.opportunity,
+            "candidate": round.opportunity.candidate,
+        },
+    )
+
+
+# ---------------------------------------------------------------- assignments
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _assignment_initial(request: HttpRequest) -> tuple[dict, Candidate | None]:
+    """Pre-fill from ?candidate=<id>&round=<id>&template=<id>; ids the coach does
+    not own are ignored."""
+    coach = request.user
+    initial: dict = {}
+    candidate = None
+    if (pk := _int_param(request, "candidate")) is not None:
+        candidate = Candidate.objects.for_coach(coach).filter(pk=pk).first()
+        if candidate is not None and candidate.archived:
+            messages.warning(
+                request,
+                f"{candidate} is archived. Restore them before assigning a checklist.",
+            )
+            candidate = None
+        elif candidate is not None:
+            initial["candidate"] = candidate
+    if candidate is not None and (pk := _int_param(request, "round")) is not None:
+        round = (
+            InterviewRound.objects.for_coach(coach)
+            .filter(pk=pk, opportunity__candidate=candidate)
+            .first()
+        )
+        if round is not None:
+            initial["round"] = round
+            due = services.default_due_date(round, coach.time_zone)
+            if due is not None:
+                initial["due_date"] = max(due, timezone.localdate())
+    if (pk := _int_param(request, "template")) is not None:
+        template = ChecklistTemplate.objects.visible_to(coach).filter(pk=pk).first()
+        if template is not None:
+            initial["template"] = template
+    return initial, candidate
+
+
+@coach_required
+def assignment_create(request: HttpRequest) -> HttpResponse:
+    """Copy a template into a new checklist for one candidate (and round)."""
+    if request.method == "POST":
+        form = AssignmentForm(request.POST, coach=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                assignment = services.assignment_create(
+                    coach=request.user,
+                    candidate=data["candidate"],
+                    template=data["template"],
+                    round=data["round"],
+                    due_date=data["due_date"],
+                    instructions=data["instructions"],
+                )
+            except services.ServiceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"“{assignment.title}” is assigned to {assignment.candidate}. "
+                    "We emailed them the link.",
+                )
+                return redirect(assignment)
+    else:
+        initial, candidate = _assignment_initial(request)
+        form = AssignmentForm(initial=initial, coach=request.user, candidate=candidate)
+    return render(request, "interviews/coach/assignment_form.html", {"form": form})
+
+
+@coach_required
+@require_POST
+def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide a checklist from the candidate; it is kept, not deleted."""
+    assignment = assignment_for_coach(request, pk)
+    try:
+        services.assignment_withdraw(assignment=assignment, by=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"“{assignment.title}” is withdrawn. {assignment.candidate} no longer sees it; "
+            "it is kept here for your records.",
+        )
+    return redirect(assignment.candidate)

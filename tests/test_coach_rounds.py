@@ -1,0 +1,259 @@
+"""Coach pages for opportunities and interview rounds."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews.models import InterviewRound, Opportunity
+
+from .factories import InterviewRoundFactory, OpportunityFactory, make_assignment
+
+
+@pytest.fixture
+def opportunity(candidate):
+    return OpportunityFactory(candidate=candidate, company="Initech", position="Analyst")
+
+
+@pytest.fixture
+def round(opportunity):
+    return InterviewRoundFactory(opportunity=opportunity, sequence=1)
+
+
+def _round_data(**overrides):
+    data = {
+        "kind": "second",
+        "scheduled_at": "2030-01-15T10:00",
+        "location": "Video call",
+        "interviewer_names": "Pat Boss",
+        "interviewer_email": "pat@initech.example",
+        "outcome": "pending",
+        "outcome_notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+# ---------------------------------------------------------------- access
+
+
+@pytest.mark.parametrize(
+    "name, obj",
+    [
+        ("opportunity_detail", "opportunity"),
+        ("opportunity_edit", "opportunity"),
+        ("round_create", "opportunity"),
+        ("round_detail", "round"),
+        ("round_edit", "round"),
+    ],
+)
+def test_pages_are_only_for_the_owning_coach(
+    name, obj, request, coach_client, other_coach_client, candidate_client, client
+):
+    url = reverse(f"coach:{name}", args=[request.getfixturevalue(obj).pk])
+    assert coach_client.get(url).status_code == 200
+    assert other_coach_client.get(url).status_code == 404
+    assert candidate_client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_another_coach_cannot_post_to_any_of_them(other_coach_client, candidate, round):
+    opportunity = round.opportunity
+    assert (
+        other_coach_client.post(
+            reverse("coach:opportunity_create", args=[candidate.pk]),
+            {"company": "X", "position": "Y", "status": "active"},
+        ).status_code
+        == 404
+    )
+    assert (
+        other_coach_client.post(
+            reverse("coach:opportunity_edit", args=[opportunity.pk]),
+            {"company": "X", "position": "Y", "status": "active"},
+        ).status_code
+        == 404
+    )
+    assert (
+        other_coach_client.post(
+            reverse("coach:round_create", args=[opportunity.pk]), _round_data()
+        ).status_code
+        == 404
+    )
+    assert (
+        other_coach_client.post(
+            reverse("coach:round_edit", args=[round.pk]), _round_data(location="Hacked")
+        ).status_code
+        == 404
+    )
+    assert Opportunity.objects.count() == 1
+    round.refresh_from_db()
+    assert round.location == ""
+
+
+# ---------------------------------------------------------------- opportunities
+
+
+def test_a_coach_adds_an_opportunity_for_a_candidate(coach_client, candidate):
+    response = coach_client.post(
+        reverse("coach:opportunity_create", args=[candidate.pk]),
+        {
+            "company": "Hooli",
+            "position": "Product lead",
+            "link": "https://hooli.example/jobs/1",
+            "status": "active",
+        },
+    )
+    opportunity = Opportunity.objects.get(company="Hooli")
+    assert response.status_code == 302
+    assert response.url == opportunity.get_absolute_url()
+    assert opportunity.candidate == candidate
+    assert opportunity.link == "https://hooli.example/jobs/1"
+
+
+def test_a_coach_edits_an_opportunity(coach_client, opportunity):
+    response = coach_client.post(
+        reverse("coach:opportunity_edit", args=[opportunity.pk]),
+        {"company": "Initech", "position": "Senior Analyst", "link": "", "status": "offer"},
+    )
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.position == "Senior Analyst"
+    assert opportunity.status == Opportunity.Status.OFFER
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"company": "", "position": "P", "status": "active"}, "company"),
+        ({"company": "C", "position": "P", "status": "bogus"}, "status"),
+        ({"company": "C", "position": "P", "link": "not a url", "status": "active"}, "link"),
+        ({"company": "C" * 201, "position": "P", "status": "active"}, "company"),
+    ],
+)
+def test_bad_opportunity_input_is_a_form_error(coach_client, candidate, data, field):
+    response = coach_client.post(reverse("coach:opportunity_create", args=[candidate.pk]), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Opportunity.objects.exists()
+
+
+def test_the_opportunity_page_lists_its_rounds_with_an_add_link(coach_client, opportunity):
+    InterviewRoundFactory(opportunity=opportunity, sequence=1, kind="screening")
+    InterviewRoundFactory(opportunity=opportunity, sequence=2, kind="final", outcome="rejected")
+    body = coach_client.get(reverse("coach:opportunity_detail", args=[opportunity.pk])).content
+    body = body.decode()
+    assert "Round 1: Screening" in body
+    assert "Round 2: Final" in body
+    assert "Rejected" in body
+    assert reverse("coach:round_create", args=[opportunity.pk]) in body
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def test_round_create_numbers_rounds_in_sequence(coach_client, opportunity):
+    url = reverse("coach:round_create", args=[opportunity.pk])
+    first = coach_client.post(url, _round_data(kind="screening"))
+    second = coach_client.post(url, _round_data())
+    rounds = list(opportunity.rounds.order_by("sequence"))
+    assert [r.sequence for r in rounds] == [1, 2]
+    assert first.url == rounds[0].get_absolute_url()
+    assert second.url == rounds[1].get_absolute_url()
+    assert rounds[1].kind == InterviewRound.Kind.SECOND
+    assert rounds[1].interviewer_email == "pat@initech.example"
+
+
+def test_round_time_is_entered_and_shown_in_the_coachs_time_zone(coach, coach_client, opportunity):
+    coach.time_zone = "Europe/Paris"
+    coach.save()
+    coach_client.post(
+        reverse("coach:round_create", args=[opportunity.pk]),
+        _round_data(scheduled_at="2030-01-15T10:00"),
+    )
+    round = opportunity.rounds.get()
+    # Paris is UTC+1 in winter.
+    assert round.scheduled_at == datetime.datetime(2030, 1, 15, 9, 0, tzinfo=datetime.UTC)
+
+    detail = coach_client.get(reverse("coach:round_detail", args=[round.pk])).content.decode()
+    assert "15 January 2030, 10:00" in detail
+    edit = coach_client.get(reverse("coach:round_edit", args=[round.pk])).content.decode()
+    assert 'value="2030-01-15T10:00"' in edit
+
+
+def test_a_summer_time_is_converted_with_daylight_saving(coach, coach_client, opportunity):
+    coach.time_zone = "Europe/Paris"
+    coach.save()
+    coach_client.post(
+        reverse("coach:round_create", args=[opportunity.pk]),
+        _round_data(scheduled_at="2030-07-15T10:00"),
+    )
+    assert opportunity.rounds.get().scheduled_at == datetime.datetime(
+        2030, 7, 15, 8, 0, tzinfo=datetime.UTC
+    )
+
+
+def test_a_coach_edits_a_round(coach_client, round):
+    response = coach_client.post(
+        reverse("coach:round_edit", args=[round.pk]),
+        _round_data(outcome="advanced", outcome_notes="Moving on to the final.", location="HQ"),
+    )
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert round.outcome == InterviewRound.Outcome.ADVANCED
+    assert round.outcome_notes == "Moving on to the final."
+    assert round.location == "HQ"
+    assert round.sequence == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["not a date", "2030-02-30T10:00", "0001-01-01T00:30", "99999-01-01T10:00", "1999-12-31T10:00"],
+)
+def test_a_bad_date_is_a_form_error_and_keeps_the_input(coach_client, opportunity, value):
+    response = coach_client.post(
+        reverse("coach:round_create", args=[opportunity.pk]),
+        _round_data(scheduled_at=value, interviewer_names="Kept Name"),
+    )
+    assert response.status_code == 200
+    assert "scheduled_at" in response.context["form"].errors
+    assert "Kept Name" in response.content.decode()
+    assert not opportunity.rounds.exists()
+
+
+def test_a_time_that_does_not_exist_in_the_zone_is_a_form_error(coach, coach_client, opportunity):
+    coach.time_zone = "Europe/Paris"
+    coach.save()
+    # Clocks jump from 02:00 to 03:00 on 31 March 2030 in Paris.
+    response = coach_client.post(
+        reverse("coach:round_create", args=[opportunity.pk]),
+        _round_data(scheduled_at="2030-03-31T02:30"),
+    )
+    assert response.status_code == 200
+    assert "scheduled_at" in response.context["form"].errors
+    assert not opportunity.rounds.exists()
+
+
+def test_the_round_page_shows_its_assignments_and_follow_up(coach_client, candidate, round):
+    round.debrief_notes = "They asked about the legacy billing project."
+    round.thank_you_body = "Thank you for your time today."
+    round.thank_you_sent_at = timezone.now()
+    round.save()
+    make_assignment(candidate, round=round, title="Initech second-round prep")
+    make_assignment(candidate, title="Unrelated checklist")
+    body = coach_client.get(reverse("coach:round_detail", args=[round.pk])).content.decode()
+    assert "Initech second-round prep" in body
+    assert "Unrelated checklist" not in body
+    assert "legacy billing project" in body
+    assert "Thank you for your time today." in body
+    assert "Sent" in body
+    assert "Assign a checklist for this round" in body
+    assert f"?candidate={candidate.pk}&amp;round={round.pk}" in body
+
+
+def test_the_round_page_says_what_to_do_without_assignments(coach_client, round):
+    body = coach_client.get(reverse("coach:round_detail", args=[round.pk])).content.decode()
+    assert "No checklist for this round yet" in body
+    assert "Nothing recorded yet" in body

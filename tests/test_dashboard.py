@@ -1,0 +1,181 @@
+"""The coach dashboard: reviews waiting, the coming week with readiness,
+overdue checklists and pending invitations."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews import selectors, services
+
+from .factories import (
+    AssignmentFactory,
+    CandidateFactory,
+    InterviewRoundFactory,
+    OpportunityFactory,
+    make_assignment,
+)
+
+URL = reverse("coach:dashboard")
+
+
+def _board(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    return response.context["board"], response.content.decode()
+
+
+def _round(candidate, **kwargs):
+    return InterviewRoundFactory(opportunity=OpportunityFactory(candidate=candidate), **kwargs)
+
+
+def _complete(assignment, count):
+    for item in assignment.items.order_by("position")[:count]:
+        item.response_text = "Done"
+        item.done = True
+        item.email_body = "Thanks"
+        item.save()
+
+
+def test_the_dashboard_is_for_coaches_only(coach_client, candidate_client, client):
+    assert coach_client.get(URL).status_code == 200
+    assert candidate_client.get(URL).status_code == 404
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_an_empty_dashboard_says_what_to_do_next(coach_client):
+    _, body = _board(coach_client)
+    assert "Nothing is waiting for review" in body
+    assert "No interviews in the next 7 days" in body
+    assert "No overdue checklists" in body
+    assert "Nobody is waiting to join" in body
+    assert reverse("coach:assignment_create") in body
+    assert reverse("coach:candidate_create") in body
+
+
+def test_waiting_for_review_is_oldest_first_and_own_only(coach_client, candidate, other_candidate):
+    now = timezone.now()
+    newer = make_assignment(
+        candidate, title="Newer", status="submitted", submitted_at=now - datetime.timedelta(hours=1)
+    )
+    older = make_assignment(
+        candidate, title="Older", status="submitted", submitted_at=now - datetime.timedelta(days=2)
+    )
+    make_assignment(candidate, title="Still drafting", status="in_progress")
+    make_assignment(other_candidate, title="Not mine", status="submitted", submitted_at=now)
+    board, body = _board(coach_client)
+    assert board.awaiting_review == [older, newer]
+    assert "Not mine" not in body
+    assert reverse("coach:assignment_detail", args=[older.pk]) in body
+
+
+def test_interviews_in_the_next_week_show_readiness(coach_client, candidate, other_candidate):
+    now = timezone.now()
+    soon = _round(candidate, scheduled_at=now + datetime.timedelta(days=3))
+    _complete(make_assignment(candidate, round=soon), 2)  # 2 of 3 required
+    withdrawn = make_assignment(
+        candidate, round=soon, status="withdrawn", withdrawn_at=now
+    )  # ignored in readiness
+    assert withdrawn.items.count() == 3
+    _round(candidate, scheduled_at=now + datetime.timedelta(days=8), location="Too late")
+    _round(candidate, scheduled_at=now - datetime.timedelta(hours=1), location="Past")
+    _round(other_candidate, scheduled_at=now + datetime.timedelta(days=1))
+    board, body = _board(coach_client)
+    assert board.upcoming == [soon]
+    assert board.upcoming[0].readiness == selectors.Readiness(done=2, total=3)
+    assert "66%" in body
+    assert "2 of 3 required" in body
+
+
+def test_low_readiness_within_48_hours_is_flagged(coach_client, candidate):
+    now = timezone.now()
+    close = _round(candidate, scheduled_at=now + datetime.timedelta(hours=30))
+    _complete(make_assignment(candidate, round=close), 1)  # 1 of 3: under half
+    ready = _round(candidate, scheduled_at=now + datetime.timedelta(hours=20))
+    _complete(make_assignment(candidate, round=ready), 2)  # 2 of 3
+    later = _round(candidate, scheduled_at=now + datetime.timedelta(days=4))
+    make_assignment(candidate, round=later)  # 0 of 3, but not within 48 hours
+    board, body = _board(coach_client)
+    flags = {r.pk: bool(r.at_risk) for r in board.upcoming}
+    assert flags == {close.pk: True, ready.pk: False, later.pk: False}
+    assert body.count("Under half ready and the interview is within 48 hours") == 1
+
+
+def test_a_round_without_a_checklist_offers_to_assign_one(coach_client, candidate):
+    round = _round(candidate, scheduled_at=timezone.now() + datetime.timedelta(days=2))
+    _, body = _board(coach_client)
+    assert "No checklist yet" in body
+    assert f"?candidate={candidate.pk}&amp;round={round.pk}" in body
+
+
+def test_overdue_checklists_are_listed(coach_client, candidate):
+    today = timezone.localdate()
+    late = make_assignment(candidate, title="Late one", due_date=today - datetime.timedelta(days=2))
+    make_assignment(
+        candidate,
+        title="Late but approved",
+        status="approved",
+        due_date=today - datetime.timedelta(days=2),
+    )
+    make_assignment(candidate, title="Due later", due_date=today + datetime.timedelta(days=2))
+    board, body = _board(coach_client)
+    assert board.overdue == [late]
+    assert "Late one" in body
+
+
+def test_invited_but_not_joined_candidates_are_listed(coach, coach_client, candidate):
+    invited = CandidateFactory(coach=coach, full_name="Ivy Invited")
+    services.invitation_create(candidate=invited, by=coach)
+    CandidateFactory(coach=coach, full_name="Never Invited")
+    board, body = _board(coach_client)
+    assert board.invited == [invited]
+    assert "Ivy Invited" in body
+    assert "Never Invited" not in body
+    assert candidate.full_name not in [c.full_name for c in board.invited]  # joined
+    assert reverse("coach:candidate_invite", args=[invited.pk]) in body
+
+
+def test_an_expired_invitation_is_shown_as_expired(coach, coach_client):
+    invited = CandidateFactory(coach=coach, full_name="Ivy Invited")
+    invitation, _ = services.invitation_create(candidate=invited, by=coach)
+    invitation.created_at = timezone.now() - datetime.timedelta(days=10)
+    invitation.expires_at = timezone.now() - datetime.timedelta(days=3)
+    invitation.save()
+    _, body = _board(coach_client)
+    assert "link expired" in body
+
+
+def _many(coach, n):
+    now = timezone.now()
+    for c in CandidateFactory.create_batch(n, coach=coach):
+        round = _round(c, scheduled_at=now + datetime.timedelta(days=2))
+        make_assignment(c, round=round, status="submitted", submitted_at=now)
+        AssignmentFactory(candidate=c, due_date=timezone.localdate() - datetime.timedelta(days=1))
+        services.invitation_create(candidate=CandidateFactory(coach=coach), by=coach)
+
+
+@pytest.mark.parametrize("n", [5, 100])
+def test_the_dashboard_runs_a_fixed_number_of_queries(
+    n, coach, coach_client, django_assert_max_num_queries
+):
+    _many(coach, n)
+    # session, user, and one query for each of the four lists
+    with django_assert_max_num_queries(6):
+        board, _ = _board(coach_client)
+    assert len(board.awaiting_review) == min(n, selectors.DASHBOARD_LIMIT)
+    assert len(board.upcoming) == min(n, selectors.DASHBOARD_LIMIT)
+    assert len(board.overdue) == min(n, selectors.DASHBOARD_LIMIT)
+    assert len(board.invited) == min(n, selectors.DASHBOARD_LIMIT)
+
+
+@pytest.mark.parametrize(
+    "done, total, percent, low",
+    [(0, 0, 100, False), (0, 3, 0, True), (1, 3, 33, True), (2, 4, 50, False), (3, 3, 100, False)],
+)
+def test_readiness_figures(done, total, percent, low):
+    readiness = selectors.Readiness(done, total)
+    assert readiness.percent == percent == selectors.readiness_percent(done, total)
+    assert readiness.is_low is low
