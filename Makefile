@@ -11,7 +11,7 @@ PORT ?= 8000
 # Development defaults; production sets its own environment (see README).
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help run test setup check-prereqs venv deps assets migrate demo lint format clean
+.PHONY: help run test setup check-prereqs venv deps assets migrate demo lint format clean benchmark
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
@@ -80,3 +80,7 @@ format: setup
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts .python-path db.sqlite3
+
+benchmark: setup
+	@echo "==> Benchmark on $${DATABASE_URL:-SQLite} (throw-away database)"
+	@$(PY) scripts/benchmark.py $(BENCH_ARGS)
