@@ -168,14 +168,24 @@ class CommentForm(forms.Form):
         label="Reply", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, item: AssignmentItem, data=None, *, label: str = "Reply"):
-        # Each reply box posts on its own, so the name is plain "body"; the id stays unique.
-        super().__init__(data, auto_id=f"id_comment-{item.pk}-%s")
+    def __init__(
+        self, item: AssignmentItem, data=None, *, label: str = "Reply", inline: bool = False
+    ):
+        """``inline``: the box is part of the candidate's checklist form, whose
+        "Post reply" button saves the draft and posts the reply in one go, so
+        nothing typed elsewhere on the page is lost. Otherwise the box posts on
+        its own (plain name "body") through a separate <form> outside the page's
+        main form, joined with the form attribute (forms cannot nest)."""
+        super().__init__(
+            data,
+            prefix=f"comment-{item.pk}" if inline else None,
+            auto_id=f"id_comment-{item.pk}-%s" if not inline else "id_%s",
+        )
         self.item = item
+        self.inline = inline
         self.fields["body"].label = label
-        # The <form> element sits outside the checklist form (forms cannot nest);
-        # the textarea joins it through the form attribute.
-        self.fields["body"].widget.attrs["form"] = f"comment-form-{item.pk}"
+        if not inline:
+            self.fields["body"].widget.attrs["form"] = f"comment-form-{item.pk}"
         self.helper = _fields_only_helper()
 
     def clean_body(self) -> str:

@@ -384,7 +384,9 @@ def assignment_create(
 
 def _lock_for_candidate(assignment: Assignment, by: User) -> Assignment:
     locked = (
-        Assignment.objects.select_for_update()
+        # Lock only the assignment row: PostgreSQL refuses FOR UPDATE on the
+        # nullable side of the outer join to candidate.user.
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("candidate__coach", "candidate__user")
         .get(pk=assignment.pk)
     )
@@ -395,7 +397,9 @@ def _lock_for_candidate(assignment: Assignment, by: User) -> Assignment:
 
 def _lock_for_coach(assignment: Assignment, by: User) -> Assignment:
     locked = (
-        Assignment.objects.select_for_update()
+        # Lock only the assignment row: PostgreSQL refuses FOR UPDATE on the
+        # nullable side of the outer join to candidate.user.
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("candidate__coach", "candidate__user")
         .get(pk=assignment.pk)
     )

@@ -80,16 +80,78 @@ def test_the_page_is_one_form_with_the_right_widget_per_kind(assignment, candida
     assert assignment.round.opportunity.company in html
 
 
-def test_small_forms_are_not_nested_in_the_checklist_form(assignment, candidate, candidate_client):
+def test_reply_and_mark_as_sent_are_buttons_of_the_checklist_form(assignment, candidate_client):
     fill_all(assignment)
     html = candidate_client.get(url(assignment)).content.decode()
     parser = FormNesting()
     parser.feed(html)
     assert parser.nested is False
     email = item(assignment, 3)
-    assert f'action="{reverse("me:item_email_sent", args=[email.pk])}"' in html
-    assert f'form="email-sent-form-{email.pk}"' in _main_form(html)
-    assert f'action="{reverse("me:item_comment", args=[email.pk])}"' in html
+    main = _main_form(html)
+    assert f'name="action" value="email_sent:{email.pk}"' in main
+    assert f'name="action" value="comment:{email.pk}"' in main
+    assert f'name="comment-{email.pk}-body"' in main
+
+
+def test_a_read_only_checklist_keeps_small_forms_outside(assignment, candidate_client):
+    submitted(assignment)
+    html = candidate_client.get(url(assignment)).content.decode()
+    parser = FormNesting()
+    parser.feed(html)
+    assert parser.nested is False
+    first = item(assignment, 1)
+    assert f'action="{reverse("me:item_comment", args=[first.pk])}"' in html
+    assert f'form="comment-form-{first.pk}"' in html
+    assert 'id="checklist-form"' not in html
+
+
+def test_posting_a_reply_saves_the_draft_typed_elsewhere(assignment, candidate, candidate_client):
+    first, second = item(assignment, 1), item(assignment, 2)
+    data = form_data(assignment, action=f"comment:{second.pk}", item1={"response_text": "Typed"})
+    data[f"comment-{second.pk}-body"] = "Which references do you mean?"
+    response = candidate_client.post(url(assignment), data)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#item-{second.pk}")
+    first.refresh_from_db()
+    assert first.response_text == "Typed"
+    comment = Comment.objects.get(item=second)
+    assert (comment.author, comment.body) == (candidate.user, "Which references do you mean?")
+
+
+def test_an_empty_inline_reply_saves_nothing_and_keeps_everything(assignment, candidate_client):
+    first, second = item(assignment, 1), item(assignment, 2)
+    data = form_data(assignment, action=f"comment:{second.pk}", item1={"response_text": "Typed"})
+    data[f"comment-{second.pk}-body"] = "   "
+    response = candidate_client.post(url(assignment), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Write something before posting." in html
+    assert re.search(r">\s*Typed</textarea>", html)
+    first.refresh_from_db()
+    assert first.response_text == ""
+    assert not Comment.objects.exists()
+
+
+def test_save_and_mark_as_sent_saves_the_email_first(assignment, candidate_client):
+    email = item(assignment, 3)
+    data = form_data(
+        assignment,
+        action=f"email_sent:{email.pk}",
+        item3={"email_to": "pat@example.com", "email_subject": "Thanks", "email_body": "Dear Pat"},
+    )
+    response = candidate_client.post(url(assignment), data, follow=True)
+    assert "Email marked as sent. Your draft was saved." in response.content.decode()
+    email.refresh_from_db()
+    assert email.email_body == "Dear Pat"
+    assert email.email_sent_at is not None
+
+
+def test_an_item_action_on_an_unknown_item_is_a_plain_save(assignment, candidate_client):
+    data = form_data(assignment, action="comment:999999", item1={"response_text": "Kept"})
+    response = candidate_client.post(url(assignment), data)
+    assert response.status_code == 302
+    assert item(assignment, 1).response_text == "Kept"
+    assert not Comment.objects.exists()
 
 
 def test_the_mailto_link_is_built_from_the_saved_email(assignment, candidate):

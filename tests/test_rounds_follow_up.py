@@ -111,6 +111,52 @@ def test_marking_the_thank_you_as_sent(round, candidate_client):
     assert "Marked as sent" in candidate_client.get(url(round)).content.decode()
 
 
+def test_save_and_mark_as_sent_keeps_everything_typed_on_the_page(round, candidate_client):
+    response = candidate_client.post(
+        reverse("me:round_thank_you_sent", args=[round.pk]),
+        {
+            "debrief_notes": "They asked about churn.",
+            "outcome": "advanced",
+            "thank_you_to": "tom@example.com",
+            "thank_you_subject": "Thank you",
+            "thank_you_body": "Dear Tom, thank you.",
+        },
+    )
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert round.debrief_notes == "They asked about churn."
+    assert round.outcome == "advanced"
+    assert round.thank_you_body == "Dear Tom, thank you."
+    assert round.thank_you_sent_at is not None
+
+
+def test_save_and_mark_as_sent_with_a_bad_field_saves_nothing(round, candidate_client):
+    response = candidate_client.post(
+        reverse("me:round_thank_you_sent", args=[round.pk]),
+        {
+            "debrief_notes": "Kept",
+            "outcome": "advanced",
+            "thank_you_to": "not-an-email",
+            "thank_you_subject": "",
+            "thank_you_body": "Body kept",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a valid email address" in html
+    assert "Kept" in html and "Body kept" in html
+    round.refresh_from_db()
+    assert (round.debrief_notes, round.thank_you_sent_at) == ("", None)
+
+
+def test_the_mark_as_sent_button_belongs_to_the_follow_up_form(round, candidate_client):
+    html = candidate_client.get(url(round)).content.decode()
+    form = html[
+        html.index('id="follow-up-form"') : html.index("</form>", html.index('id="follow-up-form"'))
+    ]
+    assert f'formaction="{reverse("me:round_thank_you_sent", args=[round.pk])}"' in form
+
+
 def test_marking_an_unwritten_thank_you_as_sent_is_refused(round, candidate_client):
     response = candidate_client.post(
         reverse("me:round_thank_you_sent", args=[round.pk]), follow=True

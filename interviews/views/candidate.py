@@ -123,7 +123,7 @@ def _render_checklist(
         if comment_form is not None and comment_form.item.pk == item.pk:
             reply = comment_form
         else:
-            reply = CommentForm(item)
+            reply = CommentForm(item, inline=editable)
         typed_form = typed.get(item.pk)
         unsaved_values = None
         if typed_form is not None:
@@ -169,10 +169,12 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
     items = _items(assignment)
     form = ChecklistForm(items, request.POST)
-    submit = request.POST.get("action") == "submit"
+    action, target = _parse_action(request.POST.get("action", ""), items)
+    submit = action == "submit"
+    reply = CommentForm(target, request.POST, inline=True) if action == "comment" else None
     if not assignment.is_editable:
         responses = {}  # the service refuses with a message that says why
-    elif form.is_valid():
+    elif form.is_valid() and (reply is None or reply.is_valid()):
         responses = form.responses()
     else:
         messages.error(
@@ -180,7 +182,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             "Nothing was saved: some fields are too long or not valid (see below). "
             "Everything you typed is still in the form.",
         )
-        return _render_checklist(request, assignment, items=items, form=form)
+        return _render_checklist(request, assignment, items=items, form=form, comment_form=reply)
     try:
         result = services.assignment_save(
             assignment=assignment, by=request.user, responses=responses
@@ -188,7 +190,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         if submit:
             services.assignment_submit(assignment=assignment, by=request.user)
     except services.EditConflict as conflict:
-        return _render_conflict(request, assignment, conflict)
+        return _render_conflict(request, assignment, conflict, comment_form=reply)
     except services.IncompleteItems as incomplete:
         # The save went through; show the saved input with the new versions.
         assignment = assignment_for_candidate(request, pk)
@@ -211,6 +213,8 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             return _render_checklist(request, assignment, form=form, items=items)
         return _render_checklist(request, assignment, unsaved=form)
 
+    if action in ("comment", "email_sent"):
+        return _after_save_item_action(request, action, target, reply, result)
     if submit:
         messages.success(
             request, "Submitted for review. Your coach has been told and will get back to you."
@@ -223,8 +227,39 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(assignment.get_candidate_url())
 
 
+def _parse_action(value: str, items: list[AssignmentItem]) -> tuple[str, AssignmentItem | None]:
+    """The pressed button: save, submit, or "comment:<item>" / "email_sent:<item>"
+    (an item action that saves the draft first). Anything unknown is a save."""
+    action, _, pk = value.partition(":")
+    if action in ("comment", "email_sent"):
+        item = next((item for item in items if str(item.pk) == pk), None)
+        if item is not None:
+            return action, item
+        return "save", None
+    return ("submit" if action == "submit" else "save"), None
+
+
+def _after_save_item_action(request, action, item, reply, result) -> HttpResponse:
+    """The draft is saved; now post the reply or mark the email as sent."""
+    saved = " Your draft was saved." if result.changed else ""
+    try:
+        if action == "comment":
+            services.comment_add(item=item, by=request.user, body=reply.cleaned_data["body"])
+            messages.success(request, f"Your reply on item {item.position} was posted.{saved}")
+        else:
+            services.item_mark_email_sent(item=item, by=request.user)
+            messages.success(request, f"Email marked as sent.{saved}")
+    except services.ServiceError as error:
+        messages.error(request, f"{error}{saved}")
+    return redirect(_item_url(item))
+
+
 def _render_conflict(
-    request: HttpRequest, assignment: Assignment, conflict: services.EditConflict
+    request: HttpRequest,
+    assignment: Assignment,
+    conflict: services.EditConflict,
+    *,
+    comment_form: CommentForm | None = None,
 ) -> HttpResponse:
     """Keep the user's text, show the stored text beside it, and move each
     conflicting item's version on so that saving again is a deliberate choice."""
@@ -255,6 +290,7 @@ def _render_conflict(
         items=items,
         form=ChecklistForm(items, data),
         conflicts=conflicts,
+        comment_form=comment_form,
     )
 
 
@@ -267,6 +303,12 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Your reply was not posted: see the message under the reply box.")
         assignment = assignment_for_candidate(request, item.assignment_id)
+        if assignment.is_editable:
+            # The page now shows the box inside the checklist form; keep the text there.
+            form = CommentForm(
+                item, {f"comment-{item.pk}-body": request.POST.get("body", "")}, inline=True
+            )
+            form.is_valid()
         return _render_checklist(request, assignment, comment_form=form)
     try:
         services.comment_add(item=item, by=request.user, body=form.cleaned_data["body"])
@@ -307,29 +349,16 @@ def _round_email_items(request: HttpRequest, round: InterviewRound) -> list[Assi
     )
 
 
-@candidate_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Round facts, debrief notes, outcome and the thank-you email."""
-    round = round_for_candidate(request, pk)
-    email_items = _round_email_items(request, round)
-    form = RoundFollowUpForm(
-        request.POST or None,
+def _follow_up_form(request: HttpRequest, round: InterviewRound, email_items) -> RoundFollowUpForm:
+    return RoundFollowUpForm(
+        request.POST if request.method == "POST" else None,
         instance=round,
         with_thank_you=not email_items,
         sender_name=request.user.get_full_name(),
     )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.round_record_follow_up(round=round, by=request.user, **form.values())
-            except services.ServiceError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, "Saved.")
-                return redirect("me:round", pk=round.pk)
-        else:
-            messages.error(request, "Nothing was saved: please correct the fields marked below.")
-        round = round_for_candidate(request, pk)  # the form's instance may hold unsaved input
+
+
+def _render_round(request, round, form, email_items) -> HttpResponse:
     checklists = (
         Assignment.objects.for_candidate_user(request.user)
         .filter(round=round)
@@ -362,14 +391,49 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _save_follow_up(request, round, form) -> bool:
+    """Save the posted follow-up; False (with a message) when nothing was saved."""
+    if not form.is_valid():
+        messages.error(request, "Nothing was saved: please correct the fields marked below.")
+        return False
+    try:
+        services.round_record_follow_up(round=round, by=request.user, **form.values())
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+        return False
+    return True
+
+
+@candidate_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Round facts, debrief notes, outcome and the thank-you email."""
+    round = round_for_candidate(request, pk)
+    email_items = _round_email_items(request, round)
+    form = _follow_up_form(request, round, email_items)
+    if request.method == "POST":
+        if _save_follow_up(request, round, form):
+            messages.success(request, "Saved.")
+            return redirect("me:round", pk=round.pk)
+        round = round_for_candidate(request, pk)
+    return _render_round(request, round, form, email_items)
+
+
 @candidate_required
 @require_POST
 def round_thank_you_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the follow-up form as posted (nothing typed is lost), then record that
+    the candidate sent the thank-you email from their own mail program."""
     round = round_for_candidate(request, pk)
+    email_items = _round_email_items(request, round)
+    if "outcome" in request.POST:
+        form = _follow_up_form(request, round, email_items)
+        if not _save_follow_up(request, round, form):
+            round = round_for_candidate(request, pk)
+            return _render_round(request, round, form, email_items)
     try:
         services.round_mark_thank_you_sent(round=round, by=request.user)
     except services.ServiceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Thank-you email marked as sent.")
+        messages.success(request, "Saved, and the thank-you email is marked as sent.")
     return redirect("me:round", pk=round.pk)

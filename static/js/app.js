@@ -8,6 +8,18 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // Warn before leaving a page whose form has unsaved typing (data-warn-unsaved).
+  let dirty = false;
+  document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
+    form.addEventListener("input", () => { dirty = true; });
+    form.addEventListener("submit", () => { dirty = false; });
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
   // Move focus to a form's error summary so keyboard and screen-reader users hear it.
   const summary = document.getElementById("form-errors");
   if (summary) {
