@@ -1,0 +1,107 @@
+"""Journey 3: the coach asks for changes on one item, the candidate replies and
+revises, the coach sees what changed and approves; then the candidate records
+the outcome and marks the thank-you email sent."""
+
+import pytest
+from playwright.sync_api import expect
+
+from interviews.models import Assignment, InterviewRound, Review
+
+from .conftest import checklist_item, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.journey("3-review-revise-approve-follow-up")]
+
+
+def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follows_up(
+    open_page, journey, submitted, password, mailoutbox
+):
+    coach, candidate = submitted.coach, submitted.candidate
+
+    # The coach finds the submission on the dashboard and asks for changes on item 6.
+    coach_page = open_page("coach")
+    log_in(coach_page, journey, coach.email, password)
+    journey.check(coach_page, "coach-dashboard")
+    waiting = coach_page.get_by_role("region", name="Waiting for your review")
+    waiting.get_by_role("link", name="Second-round interview prep").click()
+    expect(coach_page.get_by_text("Submitted for review. Mark each item")).to_be_visible()
+    journey.check(coach_page, "coach-review")
+    coach_page.get_by_label("Mark for item 6").select_option(label="Needs work")
+    coach_page.get_by_label("Comment on item 6").fill(
+        "Say what changed because of the move: numbers, if you have them."
+    )
+    coach_page.get_by_role("button", name="Request changes").click()
+    expect(
+        coach_page.get_by_text("Changes requested. Cam Candidate has been emailed.")
+    ).to_be_visible()
+    journey.check(coach_page, "coach-requested-changes")
+
+    # The candidate sees the feedback, replies, revises and submits again.
+    page = open_page("candidate")
+    log_in(page, journey, candidate.user.email, password)
+    expect(page.get_by_text("Feedback waiting")).to_be_visible()
+    journey.check(page, "candidate-feedback-waiting")
+    page.get_by_role("link", name="Second-round interview prep").click()
+    item6 = checklist_item(page, 6)
+    expect(item6.get_by_text("Coach: needs work")).to_be_visible()
+    expect(item6.get_by_text("Say what changed because of the move")).to_be_visible()
+    journey.check(page, "candidate-sees-feedback")
+    item6.get_by_label("Reply").fill("Good point: I will add the figures.")
+    item6.get_by_role("button", name="Post reply").click()
+    expect(page.get_by_text("Your reply on item 6 was posted.")).to_be_visible()
+    journey.check(page, "candidate-replied")
+    checklist_item(page, 6).get_by_label("Your answer").fill(
+        "I led the warehouse move in 2023: two weeks early and 12% under budget."
+    )
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("Submitted for review.")).to_be_visible()
+    journey.check(page, "candidate-resubmitted")
+
+    # The coach sees what changed since the review, marks the item OK and approves.
+    coach_page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    journey.check(coach_page, "coach-dashboard-resubmitted")
+    waiting = coach_page.get_by_role("region", name="Waiting for your review")
+    waiting.get_by_role("link", name="Second-round interview prep").click()
+    item6 = checklist_item(coach_page, 6)
+    expect(item6.get_by_role("heading", name="Changed since your last review")).to_be_visible()
+    # Word-level diff: the removed word struck out (<del>), the new words marked (<ins>).
+    expect(item6.locator("del")).to_have_text(["ran"])
+    expect(item6.locator("ins")).to_contain_text(["led", "two weeks early and 12% under budget"])
+    expect(checklist_item(coach_page, 5).get_by_text("No changes.")).to_be_visible()
+    expect(item6.get_by_text("Good point: I will add the figures.")).to_be_visible()
+    journey.check(coach_page, "coach-sees-changes")
+    coach_page.get_by_label("Mark for item 6").select_option(label="OK")
+    coach_page.get_by_label("Overall note to the candidate").fill("Ready. Good luck on Thursday!")
+    coach_page.get_by_role("button", name="Approve").click()
+    expect(coach_page.get_by_text("Approved. Cam Candidate has been emailed.")).to_be_visible()
+    journey.check(coach_page, "coach-approved")
+
+    # The candidate records the outcome and marks the thank-you email sent.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
+    approved = page.get_by_role("region", name="Recently approved")
+    expect(approved.get_by_role("link", name="Second-round interview prep")).to_be_visible()
+    journey.check(page, "candidate-home-approved")
+    page.get_by_role("link", name="Operations Lead at Northwind Traders").first.click()
+    expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
+    journey.check(page, "candidate-round")
+    page.get_by_label("Debrief notes").fill("They asked about the warehouse move; it went well.")
+    page.get_by_label("Outcome").select_option(label="Advanced")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    journey.check(page, "candidate-outcome-saved")
+    page.get_by_role("link", name="Second-round interview prep — item 13").click()
+    checklist_item(page, 13).get_by_role("button", name="Mark as sent").click()
+    expect(page.get_by_text("Marked as sent.")).to_be_visible()
+    expect(checklist_item(page, 13).get_by_text("Marked as sent ")).to_be_visible()
+    journey.check(page, "candidate-email-sent")
+
+    assignment = Assignment.objects.get(pk=submitted.assignment.pk)
+    assert assignment.status == Assignment.Status.APPROVED
+    assert list(assignment.reviews.values_list("verdict", flat=True).order_by("pk")) == [
+        Review.Verdict.CHANGES_REQUESTED,
+        Review.Verdict.APPROVED,
+    ]
+    assert assignment.items.get(position=13).email_sent_at is not None
+    round_ = InterviewRound.objects.get(pk=submitted.round.pk)
+    assert round_.outcome == InterviewRound.Outcome.ADVANCED
+    assert "warehouse move" in round_.debrief_notes
+    assert len([m for m in mailoutbox if m.to == [candidate.user.email]]) >= 3
