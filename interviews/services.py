@@ -382,27 +382,26 @@ def assignment_create(
     return assignment
 
 
-def _lock_for_candidate(assignment: Assignment, by: User) -> Assignment:
-    locked = (
+def _lock(assignment: Assignment) -> Assignment:
+    """Re-read the assignment with its row locked until the transaction ends."""
+    return (
         # Lock only the assignment row: PostgreSQL refuses FOR UPDATE on the
         # nullable side of the outer join to candidate.user.
         Assignment.objects.select_for_update(of=("self",))
         .select_related("candidate__coach", "candidate__user")
         .get(pk=assignment.pk)
     )
+
+
+def _lock_for_candidate(assignment: Assignment, by: User) -> Assignment:
+    locked = _lock(assignment)
     if locked.candidate.user_id != by.pk:
         raise NotAllowed("Only the candidate can change their checklist.")
     return locked
 
 
 def _lock_for_coach(assignment: Assignment, by: User) -> Assignment:
-    locked = (
-        # Lock only the assignment row: PostgreSQL refuses FOR UPDATE on the
-        # nullable side of the outer join to candidate.user.
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("candidate__coach", "candidate__user")
-        .get(pk=assignment.pk)
-    )
+    locked = _lock(assignment)
     if locked.candidate.coach_id != by.pk:
         raise NotAllowed("Only the candidate's coach can do this.")
     return locked

@@ -116,8 +116,10 @@ def test_the_diff_shows_what_changed_since_the_last_review(assignment, coach, co
     assert "<del>budget</del>" in html
     assert "<ins>analytics </ins>" in html
     assert "<ins>roadmap</ins>" in html
-    # Unchanged items say so.
-    assert "No changes." in html
+    # Unchanged items say so, and the summary at the top links the changed one.
+    assert "Unchanged since your last review." in html
+    first = assignment.items.get(position=1)
+    assert f'the candidate changed 1 item: <a href="#item-{first.pk}">1</a>.' in html
 
 
 def test_the_diff_escapes_html(assignment, coach, coach_client):

@@ -95,6 +95,7 @@ def _render_detail(
             "assignment": assignment,
             "candidate": assignment.candidate,
             "rows": rows,
+            "changed_items": [row for row in rows if row["changes"]],
             "reviews": reviews,
             "latest_review": latest,
             "reviewable": reviewable,

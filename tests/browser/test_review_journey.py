@@ -66,7 +66,9 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     # Word-level diff: the removed word struck out (<del>), the new words marked (<ins>).
     expect(item6.locator("del")).to_have_text(["ran"])
     expect(item6.locator("ins")).to_contain_text(["led", "two weeks early and 12% under budget"])
-    expect(checklist_item(coach_page, 5).get_by_text("No changes.")).to_be_visible()
+    expect(
+        checklist_item(coach_page, 5).get_by_text("Unchanged since your last review.")
+    ).to_be_visible()
     expect(item6.get_by_text("Good point: I will add the figures.")).to_be_visible()
     journey.check(coach_page, "coach-sees-changes")
     coach_page.get_by_label("Mark for item 6").select_option(label="OK")
