@@ -124,6 +124,7 @@ MATRIX: dict[str, Row] = {
         }
     ),
     "healthz": Row(get=everyone(200)),
+    "favicon": Row(get=everyone(301)),
     "invite_accept": Row(kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)),
     "login": Row(get={"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     "logout": Row(get=logged_in(405)),
