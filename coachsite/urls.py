@@ -1,9 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from interviews.forms import EmailAuthenticationForm
 from interviews.views import auth as auth_pages
@@ -12,11 +9,7 @@ urlpatterns = [
     path("", auth_pages.home, name="home"),
     path("healthz", auth_pages.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that do not link an icon (the admin).
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
-        name="favicon",
-    ),
+    path("favicon.ico", auth_pages.favicon, name="favicon"),
     path("invite/<str:token>/", auth_pages.invite_accept, name="invite_accept"),
     path(
         "accounts/login/",

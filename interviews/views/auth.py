@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -78,6 +79,14 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         "registration/invite_accept.html",
         {"form": form, "candidate": candidate, "existing": existing is not None},
     )
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The site icon for browsers that ask for /favicon.ico (the admin links none).
+    Resolved per request: the static manifest exists only after collectstatic."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_not_required
