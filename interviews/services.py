@@ -217,6 +217,8 @@ def round_record_follow_up(*, round: InterviewRound, by: User, **values) -> Inte
     if unknown:
         raise ValueError(f"Not follow-up fields: {sorted(unknown)}")
     for name, value in values.items():
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n")  # browsers post CRLF; store plain newlines
         setattr(round, name, value)
     round.save()
     return round

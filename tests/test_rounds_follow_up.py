@@ -230,3 +230,11 @@ def test_the_coach_gets_404_on_the_candidate_round_page(round, coach_client):
 def test_thank_you_sent_is_post_only(round, candidate_client):
     response = candidate_client.get(reverse("me:round_thank_you_sent", args=[round.pk]))
     assert response.status_code == 405
+
+
+def test_line_breaks_from_the_browser_are_stored_as_plain_newlines(round, candidate):
+    services.round_record_follow_up(
+        round=round, by=candidate.user, debrief_notes="One\r\nTwo", thank_you_body="Hi\r\n\r\nBye"
+    )
+    round.refresh_from_db()
+    assert (round.debrief_notes, round.thank_you_body) == ("One\nTwo", "Hi\n\nBye")
