@@ -107,17 +107,22 @@ def test_demo_data_is_complete_and_idempotent(capsys):
     assert Assignment.objects.count() == 3
 
 
-def _settings_import(**env):
+def _run(argv, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     clean.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", "import coachsite.settings"],
+    return subprocess.run(  # noqa: S603 - argv built by the tests
+        argv,
         cwd=ROOT,
         env=clean,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _app_start(**env):
+    """Start the app as gunicorn does: import the WSGI application."""
+    return _run([sys.executable, "-c", "import coachsite.wsgi"], **env)
 
 
 @pytest.mark.parametrize(
@@ -133,12 +138,28 @@ def _settings_import(**env):
     ],
 )
 def test_malformed_settings_stop_start_up_naming_the_variable(env, named):
-    result = _settings_import(**env)
+    result = _app_start(**env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr
 
 
 def test_good_settings_start_up():
-    assert _settings_import(DJANGO_DEBUG="1").returncode == 0
-    assert _settings_import(DJANGO_SECRET_KEY="x" * 50).returncode == 0
+    assert _app_start(DJANGO_DEBUG="1").returncode == 0
+    assert _app_start(DJANGO_SECRET_KEY="x" * 50).returncode == 0
+
+
+def test_commands_that_sign_nothing_run_without_a_secret_key(tmp_path):
+    result = _run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_check_deploy_names_a_missing_secret_key():
+    result = _run([sys.executable, "manage.py", "check", "--deploy"])
+    assert result.returncode != 0
+    assert "coachsite.E001" in result.stderr
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
