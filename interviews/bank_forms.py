@@ -190,10 +190,6 @@ class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
         if DELETION_FIELD_NAME in form.fields:
             form.fields[DELETION_FIELD_NAME].label = "Remove this item"
 
-    @property
-    def new_forms(self):
-        return self.forms[self.initial_form_count() :]
-
     @transaction.atomic
     def save(self) -> list[TemplateItem]:  # type: ignore[override]
         """Save the items and renumber them 1..n in the order the coach chose.

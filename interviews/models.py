@@ -186,14 +186,6 @@ class Candidate(models.Model):
             self.email = self.email.strip().lower()
 
 
-class InvitationQuerySet(models.QuerySet):
-    def pending(self) -> InvitationQuerySet:
-        """Not accepted, not replaced and not yet expired."""
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
-
-
 class Invitation(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="invitations")
     # sha256 of the token in the link; the token itself is never stored.
@@ -204,8 +196,6 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     # Set when a newer invitation replaces this one (re-sending).
     revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -293,13 +283,6 @@ class InterviewRoundQuerySet(models.QuerySet):
         return (
             self.filter(opportunity__candidate__user=user) if user.is_authenticated else self.none()
         )
-
-    def upcoming(self, *, within_days: int | None = None) -> InterviewRoundQuerySet:
-        now = timezone.now()
-        qs = self.filter(scheduled_at__gte=now)
-        if within_days is not None:
-            qs = qs.filter(scheduled_at__lt=now + timezone.timedelta(days=within_days))
-        return qs
 
 
 class InterviewRound(models.Model):
@@ -532,23 +515,12 @@ class AssignmentQuerySet(models.QuerySet):
             return self.none()
         return self.filter(candidate__user=user).exclude(status=Assignment.Status.WITHDRAWN)
 
-    def open(self) -> AssignmentQuerySet:
-        return self.exclude(status__in=[Assignment.Status.APPROVED, Assignment.Status.WITHDRAWN])
-
     def awaiting_review(self) -> AssignmentQuerySet:
         return self.filter(status=Assignment.Status.SUBMITTED)
 
     def overdue(self, today=None) -> AssignmentQuerySet:
         today = today or timezone.localdate()
         return self.filter(due_date__lt=today, status__in=Assignment.EDITABLE)
-
-    def due_within(self, days: int, today=None) -> AssignmentQuerySet:
-        today = today or timezone.localdate()
-        return self.filter(
-            due_date__gte=today,
-            due_date__lte=today + timezone.timedelta(days=days),
-            status__in=Assignment.EDITABLE,
-        )
 
     def with_readiness(self) -> AssignmentQuerySet:
         """Annotate required_total and required_done (the readiness figures) in SQL."""
@@ -678,6 +650,14 @@ class AssignmentItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     RESPONSE_FIELDS = ("response_text", "done", "email_to", "email_subject", "email_body")
+    # The response before the candidate's first save (item version 1).
+    EMPTY_RESPONSE = {
+        "response_text": "",
+        "done": False,
+        "email_to": "",
+        "email_subject": "",
+        "email_body": "",
+    }
 
     class Meta:
         ordering = ["assignment_id", "position", "id"]
@@ -753,6 +733,9 @@ class AnswerRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision {self.item_version} of item {self.item_id}"
+
+    def response(self) -> dict:
+        return {name: getattr(self, name) for name in AssignmentItem.RESPONSE_FIELDS}
 
 
 class Review(models.Model):

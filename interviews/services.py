@@ -439,15 +439,7 @@ def _normalise(values: dict) -> dict:
 def _response_at(item: AssignmentItem, version: int, revisions: dict) -> dict:
     """The response as it stood at ``version`` (version 1 is the empty start)."""
     revision = revisions.get((item.pk, version))
-    if revision is None:
-        return {
-            "response_text": "",
-            "done": False,
-            "email_to": "",
-            "email_subject": "",
-            "email_body": "",
-        }
-    return {name: getattr(revision, name) for name in AssignmentItem.RESPONSE_FIELDS}
+    return revision.response() if revision else dict(AssignmentItem.EMPTY_RESPONSE)
 
 
 @dataclass

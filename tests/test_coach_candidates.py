@@ -123,6 +123,12 @@ def test_the_list_is_paginated_by_25(coach, coach_client):
     assert "Page 2 of 2" in second.content.decode()
 
 
+def test_page_links_keep_the_search_and_the_archived_filter(coach, coach_client):
+    CandidateFactory.create_batch(30, coach=coach, headline="Data analyst", archived=True)
+    html = coach_client.get(LIST, {"q": "analyst", "archived": "1"}).content.decode()
+    assert 'href="?q=analyst&amp;archived=1&amp;page=2" rel="next"' in html
+
+
 def _candidates_with_data(coach, n):
     for c in CandidateFactory.create_batch(n, coach=coach):
         InterviewRoundFactory(opportunity=OpportunityFactory(candidate=c))

@@ -7,8 +7,6 @@ loads its object through an access helper, so another coach's ids answer 404.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -46,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "interviews/coach/dashboard.html",
-        {"board": selectors.dashboard(request.user), "now": timezone.now()},
+        {"board": selectors.dashboard(request.user)},
     )
 
 
@@ -59,13 +57,10 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     candidates = selectors.candidate_list(request.user, q=q, archived=archived)
     page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_query = urlencode(
-        {k: v for k, v in (("archived", "1" if archived else ""), ("q", q)) if v}
-    )
     return render(
         request,
         "interviews/coach/candidate_list.html",
-        {"page": page, "q": q, "archived": archived, "page_query": page_query},
+        {"page": page, "q": q, "archived": archived},
     )
 
 
@@ -108,7 +103,6 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "opportunities": opportunities,
             "assignments": selectors.candidate_assignments(candidate),
             "assign_url": _assign_url(candidate),
-            "now": timezone.now(),
         },
     )
 

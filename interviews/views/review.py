@@ -14,14 +14,6 @@ from ..checklist_forms import CommentForm, ReviewForm
 from ..diffing import response_changes
 from ..models import AnswerRevision, Assignment, AssignmentItem, Comment, Review
 
-EMPTY_RESPONSE = {
-    "response_text": "",
-    "done": False,
-    "email_to": "",
-    "email_subject": "",
-    "email_body": "",
-}
-
 WAITING_NOTES = {
     Assignment.Status.ASSIGNED: "Waiting for the candidate to start and submit. You can "
     "still comment on items.",
@@ -45,11 +37,11 @@ def _items(assignment: Assignment) -> list[AssignmentItem]:
 
 def _response_before(item: AssignmentItem, review: Review) -> dict:
     """The item's response as the coach saw it at that review."""
-    seen = EMPTY_RESPONSE
+    seen = AssignmentItem.EMPTY_RESPONSE
     for revision in item.revisions.all():  # prefetched, oldest first
         if revision.created_at > review.created_at:
             break
-        seen = {name: getattr(revision, name) for name in AssignmentItem.RESPONSE_FIELDS}
+        seen = revision.response()
     return seen
 
 
