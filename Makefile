@@ -9,7 +9,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 # Development defaults; production sets its own environment (see README).
-DEV_ENV := DJANGO_DEBUG=1
+# Links in emails follow the port served on; an explicit SITE_URL still wins.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+DEV_ENV := DJANGO_DEBUG=1 SITE_URL=$(SITE_URL)
 
 .PHONY: help run test setup check-prereqs venv deps assets migrate demo lint format clean benchmark
 
@@ -60,7 +62,7 @@ demo: migrate
 	@$(DEV_ENV) $(PY) manage.py load_demo
 
 run: demo
-	@echo "==> Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	@echo "==> Serving on http://127.0.0.1:$(PORT); links in emails use $(SITE_URL)  (Ctrl-C to stop)"
 	@$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup

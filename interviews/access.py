@@ -62,7 +62,9 @@ def opportunity_for_coach(request: HttpRequest, pk: int) -> Opportunity:
 
 def round_for_coach(request: HttpRequest, pk: int) -> InterviewRound:
     return get_object_or_404(
-        InterviewRound.objects.for_coach(request.user).select_related("opportunity__candidate"),
+        InterviewRound.objects.for_coach(request.user)
+        .select_related("opportunity__candidate")
+        .with_kind_count(),
         pk=pk,
     )
 
@@ -129,8 +131,8 @@ def item_for_candidate(request: HttpRequest, pk: int) -> AssignmentItem:
 
 def round_for_candidate(request: HttpRequest, pk: int) -> InterviewRound:
     return get_object_or_404(
-        InterviewRound.objects.for_candidate_user(request.user).select_related(
-            "opportunity__candidate__coach"
-        ),
+        InterviewRound.objects.for_candidate_user(request.user)
+        .select_related("opportunity__candidate__coach")
+        .with_kind_count(),
         pk=pk,
     )

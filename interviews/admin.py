@@ -76,6 +76,10 @@ class InterviewRoundInline(admin.TabularInline):
     extra = 0
     fields = ["sequence", "kind", "scheduled_at", "outcome"]
 
+    def get_queryset(self, request):
+        # Each row is titled with the round's name, which needs this count.
+        return super().get_queryset(request).with_kind_count()
+
 
 @admin.register(Opportunity)
 class OpportunityAdmin(admin.ModelAdmin):
@@ -95,6 +99,9 @@ class InterviewRoundAdmin(admin.ModelAdmin):
     list_select_related = ["opportunity"]
     raw_id_fields = ["opportunity"]
     date_hierarchy = "scheduled_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_kind_count()
 
 
 @admin.register(Question)

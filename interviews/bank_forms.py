@@ -16,9 +16,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
-from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
+from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME, TOTAL_FORM_COUNT
 
 from .models import ChecklistTemplate, InterviewRound, Question, TemplateItem
+from .validators import validate_single_line
 
 # A generous cap: a checklist longer than this is not a checklist any more,
 # and it bounds the work one POST can ask for.
@@ -65,7 +66,9 @@ class QuestionForm(forms.ModelForm):
 class QuestionFilterForm(forms.Form):
     """The GET filters of the question bank. Invalid values are ignored (and shown)."""
 
-    q = forms.CharField(label="Search", max_length=200, required=False)
+    q = forms.CharField(
+        label="Search", max_length=200, required=False, validators=[validate_single_line]
+    )
     category = forms.ChoiceField(
         label="Category",
         required=False,
@@ -171,6 +174,20 @@ class ExistingItemField(forms.Field):
 
 
 class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "A template can have at most %(num)d items.",
+    }
+
+    def total_form_count(self) -> int:
+        # A POST that declares more rows than a template may have is refused
+        # by full_clean(); Django would still build (and the page render) up
+        # to absolute_max forms first. Build only the stored items' rows.
+        if self.is_bound and self.management_form.cleaned_data[TOTAL_FORM_COUNT] > (
+            self.absolute_max
+        ):
+            return min(self.initial_form_count(), len(self.get_queryset()))
+        return super().total_form_count()
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.fields["id"] = ExistingItemField(
@@ -260,6 +277,7 @@ TemplateItemFormSet = forms.inlineformset_factory(
     can_delete=True,
     can_delete_extra=False,
     max_num=MAX_ITEMS,
+    absolute_max=MAX_ITEMS,
     validate_max=True,
 )
 

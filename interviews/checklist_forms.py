@@ -13,6 +13,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from .models import AssignmentItem, InterviewRound, ItemKind
+from .validators import validate_single_line
 
 # Larger numbers overflow the database's integer on lookup.
 MAX_VERSION = 2**31 - 1
@@ -101,8 +102,11 @@ class EmailItemForm(ItemForm):
         required=False,
         max_length=254,
         help_text="The interviewer's email address.",
+        validators=[validate_single_line],
     )
-    email_subject = forms.CharField(label="Subject", required=False, max_length=200)
+    email_subject = forms.CharField(
+        label="Subject", required=False, max_length=200, validators=[validate_single_line]
+    )
     email_body = forms.CharField(label="Body", required=False, strip=False, max_length=10000)
 
     def __init__(self, item, data=None):
@@ -220,7 +224,9 @@ class ReviewForm(forms.Form):
                 label=f"Mark for item {item.position}",
                 choices=AssignmentItem.Mark.choices,
                 required=False,
-                initial=item.review_mark,
+                # A "needs work" the candidate has answered with a revision is
+                # not carried forward by default: the coach looks again.
+                initial="" if item.revised_since_mark else item.review_mark,
             )
             self.fields[f"comment-{item.pk}"] = forms.CharField(
                 label=f"Comment on item {item.position}",

@@ -3,27 +3,51 @@ nothing is sent for a change that rolled back."""
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+
+from .selectors import JoinState, candidate_join_status
 
 if TYPE_CHECKING:
-    from .models import Assignment, Invitation
+    from .models import Assignment, Invitation, User
 
 
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _send(*, to: str, template: str, context: dict) -> None:
-    text = render_to_string(f"emails/{template}.txt", context)
-    subject, _, body = text.partition("\n")
+def _recipient_zone(user: User | None, fallback: User) -> zoneinfo.ZoneInfo:
+    """Dates in an email are in the recipient's time zone; for a candidate who has
+    no login yet, their coach's is the best guess."""
+    for person in (user, fallback):
+        if person is not None:
+            try:
+                return zoneinfo.ZoneInfo(person.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                continue
+    return zoneinfo.ZoneInfo("UTC")
+
+
+def _send(*, to: str, template: str, context: dict, zone: zoneinfo.ZoneInfo) -> None:
+    """Send ``emails/<template>_subject.txt`` and ``emails/<template>.txt``, with
+    dates and times in the recipient's ``zone``.
+
+    The subject is rendered on its own and its whitespace collapsed, so a
+    value with a line break (a name written to the database without the forms'
+    validation) can neither split the subject nor push text into the body.
+    """
+    with timezone.override(zone):
+        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        body = render_to_string(f"emails/{template}.txt", context)
     send_mail(
-        subject=subject.strip(),
-        message=body.lstrip("\n"),
+        subject=" ".join(subject.split()),
+        message=body,
         from_email=None,
         recipient_list=[to],
     )
@@ -34,6 +58,7 @@ def send_invitation(invitation: Invitation, token: str) -> None:
     _send(
         to=candidate.email,
         template="invitation",
+        zone=_recipient_zone(candidate.user, candidate.coach),
         context={
             "candidate": candidate,
             "coach": candidate.coach,
@@ -43,16 +68,28 @@ def send_invitation(invitation: Invitation, token: str) -> None:
     )
 
 
-def send_assignment_created(assignment: Assignment) -> None:
+def send_assignment_created(assignment: Assignment, *, invitation_token: str | None = None) -> None:
+    """Tell the candidate about a new checklist, and only what is true of their
+    login: joined, invited in this very email, or invited earlier and pending.
+    A candidate who was never invited (or whose link lapsed) gets nothing: they
+    could not open the checklist, and the coach was told so."""
     candidate = assignment.candidate
+    status = candidate_join_status(candidate)
+    if invitation_token is None and status.state == JoinState.NOT_INVITED:
+        return
     _send(
         to=candidate.user.email if candidate.user else candidate.email,
         template="assignment_created",
+        zone=_recipient_zone(candidate.user, candidate.coach),
         context={
             "assignment": assignment,
             "candidate": candidate,
             "coach": candidate.coach,
-            "joined": candidate.user_id is not None,
+            "joined": status.state == JoinState.JOINED,
+            "invitation": status.invitation,
+            "invitation_link": absolute(reverse("invite_accept", args=[invitation_token]))
+            if invitation_token
+            else "",
             "link": absolute(assignment.get_candidate_url()),
         },
     )
@@ -63,6 +100,7 @@ def send_assignment_submitted(assignment: Assignment) -> None:
     _send(
         to=coach.email,
         template="assignment_submitted",
+        zone=_recipient_zone(coach, coach),
         context={
             "assignment": assignment,
             "candidate": assignment.candidate,
@@ -78,6 +116,7 @@ def send_assignment_reviewed(assignment: Assignment, verdict: str, note: str) ->
     _send(
         to=candidate.user.email,
         template="assignment_reviewed",
+        zone=_recipient_zone(candidate.user, candidate.coach),
         context={
             "assignment": assignment,
             "coach": candidate.coach,

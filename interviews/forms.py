@@ -9,16 +9,20 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 
+from . import selectors
 from .models import (
     Candidate,
     ChecklistTemplate,
     InterviewRound,
+    Invitation,
     Opportunity,
     User,
     time_zone_choices,
 )
+from .validators import validate_single_line
 
 
 def _helper(submit_label: str | None = None, *, form_tag: bool = True) -> FormHelper:
@@ -71,7 +75,9 @@ class InvitationLoginForm(forms.Form):
 class InvitationSignupForm(forms.Form):
     """Accepting an invitation as a new person: name and a password."""
 
-    full_name = forms.CharField(label="Your name", max_length=150)
+    full_name = forms.CharField(
+        label="Your name", max_length=150, validators=[validate_single_line]
+    )
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
@@ -227,6 +233,27 @@ class RoundForm(forms.ModelForm):
     def clean_scheduled_at(self):
         return _check_year(self.cleaned_data.get("scheduled_at"), "date")
 
+    #: Outcomes that only an interview that took place can have.
+    AFTER_THE_INTERVIEW = (InterviewRound.Outcome.ADVANCED, InterviewRound.Outcome.OFFER)
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome, scheduled_at = cleaned.get("outcome"), cleaned.get("scheduled_at")
+        if outcome in self.AFTER_THE_INTERVIEW and (
+            scheduled_at is None or scheduled_at > timezone.now()
+        ):
+            label = InterviewRound.Outcome(outcome).label
+            self.add_error(
+                "outcome",
+                f"“{label}” can only be recorded once the interview has started"
+                + (
+                    f" ({formats.date_format(timezone.localtime(scheduled_at), 'D j M Y, H:i')})."
+                    if scheduled_at
+                    else "; set its date first."
+                ),
+            )
+        return cleaned
+
 
 # ---------------------------------------------------------------- coach: assigning
 
@@ -236,8 +263,27 @@ class CandidateChoiceField(forms.ModelChoiceField):
     refused with a message that says so, instead of "not a valid choice"."""
 
     def __init__(self, *, coach: User, **kwargs):
-        super().__init__(queryset=Candidate.objects.for_coach(coach).active(), **kwargs)
+        open_invitation = Invitation.objects.filter(
+            candidate=OuterRef("pk"),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        queryset = (
+            Candidate.objects.for_coach(coach)
+            .active()
+            .annotate(invitation_pending=Exists(open_invitation))
+        )
+        super().__init__(queryset=queryset, **kwargs)
         self.coach = coach
+
+    def label_from_instance(self, obj: Candidate) -> str:
+        # Say who cannot log in yet, so the coach knows before assigning.
+        if obj.user_id is not None:
+            return str(obj)
+        if obj.invitation_pending:
+            return f"{obj} (invited, not joined yet)"
+        return f"{obj} (not invited yet)"
 
     def to_python(self, value):
         try:
@@ -259,16 +305,8 @@ class CandidateChoiceField(forms.ModelChoiceField):
 
 class RoundChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: InterviewRound) -> str:
-        when = (
-            formats.date_format(timezone.localtime(obj.scheduled_at), "j M Y, H:i")
-            if obj.scheduled_at
-            else "date not set"
-        )
         opportunity = obj.opportunity
-        return (
-            f"{opportunity.candidate} — {obj.get_kind_display()} (round {obj.sequence}), "
-            f"{opportunity.position} at {opportunity.company}, {when}"
-        )
+        return f"{opportunity.candidate} — {obj.display_name} ({opportunity.position})"
 
 
 class TemplateChoiceField(forms.ModelChoiceField):
@@ -294,7 +332,23 @@ class AssignmentForm(forms.Form):
         help_text="Shown at the top of the checklist and in the email.",
     )
 
-    field_order = ["candidate", "round", "template", "due_date", "instructions"]
+    send_invitation = forms.BooleanField(
+        label="Send the invitation now",
+        required=False,
+        initial=True,
+        help_text="If the candidate has not joined Coachsite yet, they get one email with "
+        "the invitation link and this checklist. Without it they get no email and cannot "
+        "open the checklist until you invite them.",
+    )
+
+    field_order = [
+        "candidate",
+        "round",
+        "template",
+        "due_date",
+        "instructions",
+        "send_invitation",
+    ]
 
     # candidate, round and template are added in __init__: their choices depend on the coach.
     def __init__(self, *args, coach: User, candidate: Candidate | None = None, **kwargs):
@@ -303,7 +357,11 @@ class AssignmentForm(forms.Form):
         self.fields["candidate"] = CandidateChoiceField(
             coach=coach, label="Candidate", empty_label="Choose a candidate"
         )
-        rounds = InterviewRound.objects.for_coach(coach).select_related("opportunity__candidate")
+        rounds = (
+            InterviewRound.objects.for_coach(coach)
+            .select_related("opportunity__candidate")
+            .with_kind_count()
+        )
         if not self.is_bound:
             # Only offer what makes sense; a submitted id is still checked
             # against all the coach's rounds so the error can say what is wrong.
@@ -330,6 +388,20 @@ class AssignmentForm(forms.Form):
             help_text="Its items are copied now; later edits to the template do not change it.",
         )
         self.order_fields(self.field_order)
+        # For a chosen candidate, say exactly where they stand; one who has
+        # joined needs no invitation.
+        self.join_status = selectors.candidate_join_status(candidate) if candidate else None
+        if self.join_status is not None:
+            if self.join_status.joined:
+                del self.fields["send_invitation"]
+            elif self.join_status.invitation is not None:
+                sent = timezone.localtime(self.join_status.invitation.sent_at)
+                self.fields["send_invitation"].label = "Send a new invitation link now"
+                self.fields["send_invitation"].help_text = (
+                    f"They get one email with a fresh invitation link and this checklist; "
+                    f"the link sent on {formats.date_format(sent, 'j M Y')} stops working. "
+                    "Without it, the email reminds them of that earlier link."
+                )
         self.helper = _helper("Assign checklist")
 
     def clean_due_date(self) -> datetime.date | None:

@@ -14,10 +14,12 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import OuterRef, Q
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+
+from .validators import validate_single_line
 
 
 def validate_time_zone(value: str) -> None:
@@ -69,7 +71,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         CANDIDATE = "candidate", "Candidate"
 
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CANDIDATE)
     time_zone = models.CharField(
         max_length=64,
@@ -135,9 +137,11 @@ class CandidateQuerySet(models.QuerySet):
 
 class Candidate(models.Model):
     coach = models.ForeignKey(User, on_delete=models.PROTECT, related_name="candidates")
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[validate_single_line])
     email = models.EmailField()
-    headline = models.CharField("headline / target role", max_length=200, blank=True)
+    headline = models.CharField(
+        "headline / target role", max_length=200, blank=True, validators=[validate_single_line]
+    )
     notes = models.TextField(
         "private notes", blank=True, max_length=10000, help_text="Only you see these."
     )
@@ -245,8 +249,8 @@ class Opportunity(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="opportunities")
-    company = models.CharField(max_length=200)
-    position = models.CharField(max_length=200)
+    company = models.CharField(max_length=200, validators=[validate_single_line])
+    position = models.CharField(max_length=200, validators=[validate_single_line])
     link = models.URLField("job link", max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -284,6 +288,35 @@ class InterviewRoundQuerySet(models.QuerySet):
             self.filter(opportunity__candidate__user=user) if user.is_authenticated else self.none()
         )
 
+    def same_kind_as(self, *, candidate, kind, company) -> InterviewRoundQuerySet:
+        """Rounds of one candidate, of one kind, at one company over all that
+        candidate's opportunities. ``company`` is an expression, compared
+        lower-cased in the database: "Fabrikam" and "fabrikam" are one company."""
+        return self.alias(company_key=Lower("opportunity__company")).filter(
+            opportunity__candidate=candidate, kind=kind, company_key=Lower(company)
+        )
+
+    def with_kind_count(self) -> InterviewRoundQuerySet:
+        """Annotate ``same_kind_rounds`` (one subquery), which
+        ``InterviewRound.display_name`` reads, so a list of rounds names each
+        round without a query per row."""
+        same = (
+            InterviewRound.objects.same_kind_as(
+                candidate=OuterRef("opportunity__candidate_id"),
+                kind=OuterRef("kind"),
+                company=OuterRef("opportunity__company"),
+            )
+            .order_by()
+            .values("opportunity__candidate")
+            .annotate(n=models.Count("pk"))
+            .values("n")[:1]
+        )
+        return self.annotate(
+            same_kind_rounds=Coalesce(
+                models.Subquery(same, output_field=models.IntegerField()), models.Value(0)
+            )
+        )
+
 
 class InterviewRound(models.Model):
     class Kind(models.TextChoices):
@@ -291,6 +324,14 @@ class InterviewRound(models.Model):
         SECOND = "second", "Second round"
         FINAL = "final", "Final"
         OTHER = "other", "Other"
+
+    #: How a round of each kind is named on pages and in emails.
+    KIND_NAMES = {
+        Kind.SCREENING: "Screening interview",
+        Kind.SECOND: "Second-round interview",
+        Kind.FINAL: "Final interview",
+        Kind.OTHER: "Interview",
+    }
 
     class Outcome(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -308,15 +349,20 @@ class InterviewRound(models.Model):
         max_length=200,
         blank=True,
         help_text="For example: video call, on site at the London office.",
+        validators=[validate_single_line],
     )
-    interviewer_names = models.CharField("interviewer name(s)", max_length=200, blank=True)
+    interviewer_names = models.CharField(
+        "interviewer name(s)", max_length=200, blank=True, validators=[validate_single_line]
+    )
     interviewer_email = models.EmailField(blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_notes = models.TextField(blank=True, max_length=10000)
     # Written by the candidate after the round.
     debrief_notes = models.TextField(blank=True, max_length=20000)
     thank_you_to = models.EmailField("thank-you email: to", blank=True)
-    thank_you_subject = models.CharField("thank-you email: subject", max_length=200, blank=True)
+    thank_you_subject = models.CharField(
+        "thank-you email: subject", max_length=200, blank=True, validators=[validate_single_line]
+    )
     thank_you_body = models.TextField("thank-you email: body", blank=True, max_length=10000)
     thank_you_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -348,10 +394,49 @@ class InterviewRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} (round {self.sequence}) — {self.opportunity}"
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("coach:round_detail", args=[self.pk])
+
+    @property
+    def same_kind_count(self) -> int:
+        """How many rounds of this kind the candidate has at this company, this
+        one included: the ``with_kind_count()`` annotation when loaded with it,
+        otherwise one query (kept on the instance)."""
+        if getattr(self, "same_kind_rounds", None) is None:
+            others = InterviewRound.objects.same_kind_as(
+                candidate=self.opportunity.candidate_id,
+                kind=self.kind,
+                company=models.Value(self.opportunity.company),
+            ).exclude(pk=self.pk)
+            self.same_kind_rounds = others.count() + 1
+        return self.same_kind_rounds
+
+    @property
+    def when_display(self) -> str:
+        """The time as "Tue 1 Dec 14:30", in the active (the viewer's) time zone;
+        the year only when it is not this year."""
+        if self.scheduled_at is None:
+            return "date not set"
+        when = timezone.localtime(self.scheduled_at)
+        same_year = when.year == timezone.localtime().year
+        return dateformat.format(when, "D j M H:i" if same_year else "D j M Y H:i")
+
+    @property
+    def display_name(self) -> str:
+        """Kind, company and time: "Second-round interview at Fabrikam, Tue 1 Dec
+        14:30". The sequence number only tells apart several rounds of one kind
+        at one company: "Second-round interview (round 3) at Fabrikam, …"."""
+        name = self.KIND_NAMES.get(self.kind, "Interview")
+        if self.same_kind_count > 1:
+            name = f"{name} (round {self.sequence})"
+        return f"{name} at {self.opportunity.company}, {self.when_display}"
+
+    @property
+    def has_started(self) -> bool:
+        """From the scheduled start on, the debrief, outcome and thank-you open."""
+        return self.scheduled_at is not None and self.scheduled_at <= timezone.now()
 
 
 # ---------------------------------------------------------------- question bank
@@ -382,7 +467,7 @@ class Question(models.Model):
     )
     # Stable key of a built-in question, so the library loader can update in place.
     builtin_key = models.SlugField(max_length=80, blank=True)
-    prompt = models.CharField(max_length=500)
+    prompt = models.CharField(max_length=500, validators=[validate_single_line])
     guidance = models.TextField(blank=True, max_length=5000)
     category = models.CharField(max_length=20, choices=Category.choices)
     round_kind = models.CharField(
@@ -442,7 +527,7 @@ class ChecklistTemplate(models.Model):
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="templates"
     )
     builtin_key = models.SlugField(max_length=80, blank=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True, max_length=5000)
     round_kind = models.CharField(
         "suggested round", max_length=20, choices=InterviewRound.Kind.choices, blank=True
@@ -482,7 +567,7 @@ class TemplateItem(models.Model):
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=ItemKind.choices, default=ItemKind.TEXT)
-    prompt = models.CharField(max_length=500)
+    prompt = models.CharField(max_length=500, validators=[validate_single_line])
     guidance = models.TextField(blank=True, max_length=5000)
     required = models.BooleanField(default=True)
     question = models.ForeignKey(
@@ -534,7 +619,8 @@ class AssignmentQuerySet(models.QuerySet):
 
 class Assignment(models.Model):
     class Status(models.TextChoices):
-        ASSIGNED = "assigned", "Assigned"
+        # Nothing saved by the candidate yet.
+        ASSIGNED = "assigned", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Submitted for review"
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
@@ -560,7 +646,7 @@ class Assignment(models.Model):
         related_name="assignments",
         help_text="The template this checklist was copied from.",
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True, max_length=5000)
     instructions = models.TextField(blank=True, max_length=5000)
     due_date = models.DateField(null=True, blank=True)
@@ -630,7 +716,7 @@ class AssignmentItem(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     # Snapshot of the template item at assignment time.
     kind = models.CharField(max_length=10, choices=ItemKind.choices)
-    prompt = models.CharField(max_length=500)
+    prompt = models.CharField(max_length=500, validators=[validate_single_line])
     guidance = models.TextField(blank=True, max_length=5000)
     required = models.BooleanField(default=True)
     question = models.ForeignKey(
@@ -640,11 +726,15 @@ class AssignmentItem(models.Model):
     # optional note of a tick-off task.
     response_text = models.TextField(blank=True, max_length=20000)
     done = models.BooleanField(default=False)
-    email_to = models.CharField(max_length=254, blank=True)
-    email_subject = models.CharField(max_length=200, blank=True)
+    email_to = models.CharField(max_length=254, blank=True, validators=[validate_single_line])
+    email_subject = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     email_body = models.TextField(blank=True, max_length=10000)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     review_mark = models.CharField(max_length=20, choices=Mark.choices, blank=True)
+    # The item version the coach's mark refers to: a later version means the
+    # candidate revised the answer since, so a "needs work" mark no longer
+    # stands in the way of approval.
+    marked_version = models.PositiveIntegerField(null=True, blank=True)
     # Optimistic locking: a save names the version it started from.
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -694,6 +784,20 @@ class AssignmentItem(models.Model):
 
     def response(self) -> dict:
         return {name: getattr(self, name) for name in self.RESPONSE_FIELDS}
+
+    @property
+    def revised_since_mark(self) -> bool:
+        """Marked "needs work", and the candidate has changed the answer since."""
+        return (
+            self.review_mark == self.Mark.NEEDS_WORK
+            and self.marked_version is not None
+            and self.version > self.marked_version
+        )
+
+    @property
+    def needs_work(self) -> bool:
+        """Marked "needs work" and not revised since: this blocks approval."""
+        return self.review_mark == self.Mark.NEEDS_WORK and not self.revised_since_mark
 
 
 class Comment(models.Model):

@@ -4,14 +4,17 @@ already set, so each page runs a fixed number of queries whatever the row count.
 from __future__ import annotations
 
 import datetime
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -19,8 +22,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from .models import Assignment, AssignmentItem, Candidate, InterviewRound, Invitation, User
+from .models import (
+    Assignment,
+    AssignmentItem,
+    Candidate,
+    Comment,
+    InterviewRound,
+    Invitation,
+    User,
+)
 
 # ---------------------------------------------------------------- readiness
 
@@ -101,6 +113,64 @@ def rounds_with_readiness(rounds: QuerySet[InterviewRound]) -> QuerySet[Intervie
     )
 
 
+# ---------------------------------------------------------------- feedback to the candidate
+
+#: How much of the coach's comment the "changes requested" summary quotes.
+FEEDBACK_EXCERPT_WORDS = 12
+
+
+@dataclass(frozen=True)
+class NeedsWork:
+    """An item the coach marked "needs work", with the start of their latest comment."""
+
+    item: AssignmentItem
+    excerpt: str
+    revised: bool
+
+    @property
+    def anchor(self) -> str:
+        return f"#item-{self.item.pk}"
+
+
+def needs_work_summary(items: Iterable[AssignmentItem], coach_id: int) -> list[NeedsWork]:
+    """The items marked "needs work" in position order, each with the first words of
+    the coach's latest comment on it. Reads the items' prefetched comments."""
+    summary = []
+    for item in items:
+        if item.review_mark != AssignmentItem.Mark.NEEDS_WORK:
+            continue
+        coach_comments = [c for c in item.comments.all() if c.author_id == coach_id]
+        excerpt = (
+            Truncator(coach_comments[-1].body).words(FEEDBACK_EXCERPT_WORDS)
+            if coach_comments
+            else ""
+        )
+        summary.append(NeedsWork(item=item, excerpt=excerpt, revised=item.revised_since_mark))
+    return summary
+
+
+def checklists_needs_work(assignments: Iterable[Assignment]) -> dict[int, list[NeedsWork]]:
+    """For the checklists among ``assignments`` whose coach asked for changes, what
+    needs work: two queries for any number of checklists."""
+    by_id = {a.pk: a for a in assignments if a.status == Assignment.Status.CHANGES_REQUESTED}
+    if not by_id:
+        return {}
+    items = AssignmentItem.objects.filter(
+        assignment_id__in=by_id, review_mark=AssignmentItem.Mark.NEEDS_WORK
+    ).prefetch_related(
+        Prefetch(
+            "comments",
+            queryset=Comment.objects.filter(
+                author_id=F("item__assignment__candidate__coach_id")
+            ).order_by("created_at", "pk"),
+        )
+    )
+    grouped: dict[int, list[AssignmentItem]] = {}
+    for item in items:
+        grouped.setdefault(item.assignment_id, []).append(item)
+    return {pk: needs_work_summary(grouped[pk], by_id[pk].candidate.coach_id) for pk in grouped}
+
+
 # ---------------------------------------------------------------- coach: candidates
 
 
@@ -137,10 +207,46 @@ def candidate_invitation(candidate: Candidate) -> Invitation | None:
     return candidate.invitations.order_by("-created_at", "-pk").first()
 
 
+class JoinState(enum.Enum):
+    JOINED = "joined"
+    PENDING = "pending"  # invited, the link still works
+    NOT_INVITED = "not_invited"  # never invited, or the last link expired
+
+
+@dataclass(frozen=True)
+class JoinStatus:
+    """Whether a candidate can log in yet; ``invitation`` is the open one when pending."""
+
+    state: JoinState
+    invitation: Invitation | None = None
+
+    @property
+    def joined(self) -> bool:
+        return self.state == JoinState.JOINED
+
+
+def candidate_join_status(candidate: Candidate) -> JoinStatus:
+    """Joined, invited with a link that still works, or not (usefully) invited."""
+    if candidate.user_id is not None:
+        return JoinStatus(JoinState.JOINED)
+    invitation = (
+        candidate.invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if invitation is None:
+        return JoinStatus(JoinState.NOT_INVITED)
+    return JoinStatus(JoinState.PENDING, invitation)
+
+
 def candidate_assignments(candidate: Candidate) -> list[Assignment]:
-    """Every checklist of a candidate (withdrawn ones last), with readiness."""
+    """Every checklist of a candidate (withdrawn ones last), with readiness and
+    their rounds annotated for naming (one more query, whatever the count)."""
+    rounds = InterviewRound.objects.select_related("opportunity").with_kind_count()
     qs = (
-        candidate.assignments.select_related("round__opportunity")
+        candidate.assignments.prefetch_related(Prefetch("round", queryset=rounds))
         .with_readiness()
         .order_by("withdrawn_at", "due_date", "pk")
     )
@@ -198,6 +304,7 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
             opportunity__candidate__archived=False,
         )
         .select_related("opportunity__candidate")
+        .with_kind_count()
         .order_by("scheduled_at", "pk")
     )[:DASHBOARD_LIMIT]
     upcoming = attach_readiness(rounds)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from . import emails
 from .models import (
@@ -95,6 +95,14 @@ def invitation_create(*, candidate: Candidate, by: User) -> tuple[Invitation, st
         raise WrongState(f"{candidate} is archived. Restore them before sending an invitation.")
     if candidate.user_id is not None:
         raise WrongState(f"{candidate} has already joined; no invitation is needed.")
+    invitation, token = _invitation_issue(candidate)
+    transaction.on_commit(lambda: emails.send_invitation(invitation, token), robust=True)
+    return invitation, token
+
+
+def _invitation_issue(candidate: Candidate) -> tuple[Invitation, str]:
+    """A new link for a locked, not yet joined candidate; earlier open links stop
+    working. The caller emails it."""
     now = timezone.now()
     candidate.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
@@ -107,7 +115,6 @@ def invitation_create(*, candidate: Candidate, by: User) -> tuple[Invitation, st
         expires_at=now + datetime.timedelta(days=settings.INVITATION_TTL_DAYS),
         sent_at=now,
     )
-    transaction.on_commit(lambda: emails.send_invitation(invitation, token), robust=True)
     return invitation, token
 
 
@@ -194,6 +201,19 @@ def round_create(*, opportunity: Opportunity, by: User, **fields) -> InterviewRo
     return InterviewRound.objects.create(opportunity=opportunity, sequence=last + 1, **fields)
 
 
+def _require_started(round: InterviewRound, what: str) -> None:
+    """After-the-interview records wait for the interview's scheduled start."""
+    if round.has_started:
+        return
+    if round.scheduled_at is None:
+        raise WrongState(
+            f"{what} opens when the interview has started, and its date is not set yet. "
+            "Ask your coach to add the date."
+        )
+    when = dateformat.format(timezone.localtime(round.scheduled_at), r"D j M Y \a\t H:i")
+    raise WrongState(f"{what} opens when the interview starts, on {when}.")
+
+
 ROUND_FOLLOW_UP_FIELDS = (
     "debrief_notes",
     "outcome",
@@ -205,7 +225,8 @@ ROUND_FOLLOW_UP_FIELDS = (
 
 @transaction.atomic
 def round_record_follow_up(*, round: InterviewRound, by: User, **values) -> InterviewRound:
-    """The candidate's debrief, outcome and thank-you draft for a round."""
+    """The candidate's debrief, outcome and thank-you draft for a round, from the
+    interview's start on."""
     round = (
         InterviewRound.objects.select_for_update()
         .select_related("opportunity__candidate")
@@ -213,6 +234,7 @@ def round_record_follow_up(*, round: InterviewRound, by: User, **values) -> Inte
     )
     if round.opportunity.candidate.user_id != by.pk:
         raise NotAllowed("Only the candidate can record the follow-up of their round.")
+    _require_started(round, "The debrief")
     unknown = set(values) - set(ROUND_FOLLOW_UP_FIELDS)
     if unknown:
         raise ValueError(f"Not follow-up fields: {sorted(unknown)}")
@@ -233,6 +255,7 @@ def round_mark_thank_you_sent(*, round: InterviewRound, by: User) -> InterviewRo
     )
     if round.opportunity.candidate.user_id != by.pk:
         raise NotAllowed("Only the candidate can mark their thank-you email as sent.")
+    _require_started(round, "Marking the thank-you email as sent")
     if round.thank_you_sent_at:
         raise WrongState("The thank-you email is already marked as sent.")
     if not round.thank_you_body.strip():
@@ -342,9 +365,13 @@ def assignment_create(
     round: InterviewRound | None = None,
     due_date: datetime.date | None = None,
     instructions: str = "",
+    send_invitation: bool = False,
 ) -> Assignment:
     """Give a candidate a checklist copied from a template (later template edits
-    do not change it) and email them the link."""
+    do not change it) and email them about it, truthfully: a joined candidate gets
+    the link; one who has not joined gets, with ``send_invitation``, a fresh
+    invitation link in the same email; a pending invitation is pointed at; a
+    candidate never invited gets no email at all (they could not log in)."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.coach_id != coach.pk:
         raise NotAllowed("You can only assign checklists to your own candidates.")
@@ -380,7 +407,12 @@ def assignment_create(
         )
         for n, item in enumerate(items, start=1)
     )
-    transaction.on_commit(lambda: emails.send_assignment_created(assignment), robust=True)
+    token = None
+    if candidate.user_id is None and send_invitation:
+        _invitation, token = _invitation_issue(candidate)
+    transaction.on_commit(
+        lambda: emails.send_assignment_created(assignment, invitation_token=token), robust=True
+    )
     return assignment
 
 
@@ -445,23 +477,32 @@ def _response_at(item: AssignmentItem, version: int, revisions: dict) -> dict:
 @dataclass
 class SaveResult:
     changed: list[AssignmentItem] = field(default_factory=list)
+    replies: list[Comment] = field(default_factory=list)
 
 
 @transaction.atomic
 def assignment_save(
-    *, assignment: Assignment, by: User, responses: dict[int, tuple[int, dict]]
+    *,
+    assignment: Assignment,
+    by: User,
+    responses: dict[int, tuple[int, dict]],
+    replies: dict[int, str] | None = None,
 ) -> SaveResult:
-    """Save the candidate's responses: ``{item_id: (version_seen, values)}``.
+    """Save the candidate's responses: ``{item_id: (version_seen, values)}``, and
+    post their replies typed in the same form: ``{item_id: body}`` (blank ones
+    are skipped).
 
     Only items whose value differs from what is stored change, each one writing
     an AnswerRevision. If another tab changed an item after the user loaded it
     (its version moved on) and this save would change it too, the whole save is
-    refused with EditConflict and nothing is written: no silent overwrite.
+    refused with EditConflict and nothing is written, replies included: no
+    silent overwrite, and nothing half done.
     """
     assignment = _lock_for_candidate(assignment, by)
     _require_editable(assignment)
     items = {item.pk: item for item in assignment.items.select_for_update()}
-    unknown = set(responses) - set(items)
+    replies = {pk: body.strip() for pk, body in (replies or {}).items() if body.strip()}
+    unknown = (set(responses) | set(replies)) - set(items)
     if unknown:
         raise NotAllowed("Some of the items sent do not belong to this checklist.")
 
@@ -513,7 +554,11 @@ def assignment_save(
         update_fields.append("version")
     if update_fields:
         assignment.save(update_fields=[*update_fields, "updated_at"])
-    return SaveResult(changed=[item for item, _ in to_change])
+    posted = Comment.objects.bulk_create(
+        Comment(item=items[pk], author=by, body=body, created_at=now)
+        for pk, body in sorted(replies.items(), key=lambda pair: items[pair[0]].position)
+    )
+    return SaveResult(changed=[item for item, _ in to_change], replies=posted)
 
 
 @transaction.atomic
@@ -545,7 +590,10 @@ def assignment_review(
     """The coach's verdict on a submitted checklist, with item marks and comments.
 
     Requesting changes needs an item marked needs work or an overall note;
-    approving needs no item left marked needs work.
+    approving needs no item left marked needs work. A mark belongs to the item
+    version it was given on: once the candidate revises the item, an old "needs
+    work" no longer blocks approval (approving accepts the revision), and the
+    coach can mark it "needs work" again, which then refers to the new version.
     """
     assignment = _lock_for_coach(assignment, by)
     if assignment.status != Assignment.Status.SUBMITTED:
@@ -563,10 +611,12 @@ def assignment_review(
     for pk, mark in marks.items():
         if mark not in AssignmentItem.Mark.values:
             raise ValueError(f"Unknown mark {mark!r}")
-        if items[pk].review_mark != mark:
-            items[pk].review_mark = mark
-            items[pk].save(update_fields=["review_mark", "updated_at"])
-    needs_work = [item for item in items.values() if item.review_mark == "needs_work"]
+        item = items[pk]
+        if item.review_mark != mark or (mark and item.marked_version != item.version):
+            item.review_mark = mark
+            item.marked_version = item.version if mark else None
+            item.save(update_fields=["review_mark", "marked_version", "updated_at"])
+    needs_work = [item for item in items.values() if item.needs_work]
     note = note.strip()
     if verdict == Review.Verdict.CHANGES_REQUESTED and not needs_work and not note:
         raise WrongState(
@@ -576,6 +626,12 @@ def assignment_review(
         raise WrongState(
             "Some items are still marked as needing work. Mark them OK, or request changes."
         )
+    if verdict == Review.Verdict.APPROVED:
+        for item in items.values():
+            if item.revised_since_mark:
+                item.review_mark = AssignmentItem.Mark.OK
+                item.marked_version = item.version
+                item.save(update_fields=["review_mark", "marked_version", "updated_at"])
     now = timezone.now()
     Comment.objects.bulk_create(
         Comment(item_id=pk, author=by, body=body, created_at=now) for pk, body in comments.items()
@@ -634,6 +690,10 @@ def item_mark_email_sent(*, item: AssignmentItem, by: User) -> AssignmentItem:
         raise WrongState("Only an email item can be marked as sent.")
     if assignment.status == Assignment.Status.WITHDRAWN:
         raise WrongState("This checklist has been withdrawn.")
+    if assignment.round_id is not None:
+        _require_started(
+            InterviewRound.objects.get(pk=assignment.round_id), "Marking this email as sent"
+        )
     if not item.email_body.strip():
         raise WrongState("Write and save the email before marking it as sent.")
     if item.email_sent_at:

@@ -55,7 +55,7 @@ def test_status_is_shown_in_words_and_feedback_waiting_is_highlighted(
     assert "Feedback waiting" in html
     assert "feedback-waiting" in html
     assert "Changes requested" in html
-    assert "Assigned" in html
+    assert "Not started" in html
 
 
 def test_overdue_checklists_say_so(candidate, candidate_client):

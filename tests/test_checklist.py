@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from interviews import services
 from interviews.models import AnswerRevision, Assignment, Comment, Review
@@ -30,6 +31,12 @@ def assignment(candidate):
 
 def url(assignment):
     return reverse("me:checklist", args=[assignment.pk])
+
+
+def interview_started(assignment):
+    """Move the checklist's round into the past: thank-you emails go out after it."""
+    assignment.round.scheduled_at = timezone.now() - datetime.timedelta(hours=2)
+    assignment.round.save()
 
 
 class FormNesting(HTMLParser):
@@ -81,6 +88,7 @@ def test_the_page_is_one_form_with_the_right_widget_per_kind(assignment, candida
 
 
 def test_reply_and_mark_as_sent_are_buttons_of_the_checklist_form(assignment, candidate_client):
+    interview_started(assignment)
     fill_all(assignment)
     html = candidate_client.get(url(assignment)).content.decode()
     parser = FormNesting()
@@ -133,6 +141,7 @@ def test_an_empty_inline_reply_saves_nothing_and_keeps_everything(assignment, ca
 
 
 def test_save_and_mark_as_sent_saves_the_email_first(assignment, candidate_client):
+    interview_started(assignment)
     email = item(assignment, 3)
     data = form_data(
         assignment,
@@ -501,6 +510,7 @@ def test_comment_and_email_sent_are_post_only(assignment, candidate_client):
 
 
 def test_the_candidate_marks_the_email_as_sent(assignment, candidate_client):
+    interview_started(assignment)
     fill_all(assignment)
     email = item(assignment, 3)
     response = candidate_client.post(reverse("me:item_email_sent", args=[email.pk]))
@@ -512,6 +522,7 @@ def test_the_candidate_marks_the_email_as_sent(assignment, candidate_client):
 
 
 def test_marking_an_unwritten_email_as_sent_is_refused(assignment, candidate_client):
+    interview_started(assignment)
     email = item(assignment, 3)
     response = candidate_client.post(reverse("me:item_email_sent", args=[email.pk]), follow=True)
     assert "Write and save the email" in response.content.decode()

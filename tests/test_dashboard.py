@@ -2,10 +2,11 @@
 overdue checklists and pending invitations."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from interviews import selectors, services
 
@@ -70,6 +71,34 @@ def test_waiting_for_review_is_oldest_first_and_own_only(coach_client, candidate
     assert board.awaiting_review == [older, newer]
     assert "Not mine" not in body
     assert reverse("coach:assignment_detail", args=[older.pk]) in body
+
+
+def test_a_review_entry_leads_with_the_candidate_then_checklist_company_and_time(
+    coach_client, candidate
+):
+    round = InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Fabrikam")
+    )
+    submitted_at = timezone.now() - datetime.timedelta(hours=2)
+    assignment = make_assignment(
+        candidate,
+        round=round,
+        title="Second-round interview prep",
+        status="submitted",
+        submitted_at=submitted_at,
+    )
+    _, body = _board(coach_client)
+    waiting = body.split('id="review-heading"', 1)[1].split("</section>", 1)[0]
+    entry = waiting.split('<li class="list-group-item">', 1)[1].split("</li>", 1)[0]
+    url = reverse("coach:assignment_detail", args=[assignment.pk])
+    text = " ".join(re.sub(r"<[^>]+>", " ", entry).split())
+    when = dateformat.format(timezone.localtime(submitted_at), "D j M H:i")
+    # The link, in bold, is the candidate's name; then checklist, company and time.
+    assert f'<a class="fw-semibold" href="{url}">Cam Candidate</a>' in entry
+    assert text.startswith("Cam Candidate ")
+    assert f"Second-round interview prep · Fabrikam · submitted {when} (2 hours ago)" in text
+    assert entry.index("Cam Candidate") < entry.index("Second-round interview prep")
+    assert "0 of 3 required" in text  # readiness is still shown
 
 
 def test_interviews_in_the_next_week_show_readiness(coach_client, candidate, other_candidate):

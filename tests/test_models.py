@@ -205,6 +205,7 @@ def test_item_completeness_agrees_in_python_and_sql(kind, values, complete):
 def test_every_model_has_a_readable_str():
     item = AssignmentItemFactory(prompt="Why us?")
     assert str(item) == f"{item.position}. Why us?"
-    assert "Second round" in str(InterviewRoundFactory())
+    round = InterviewRoundFactory(opportunity__company="Acme")
+    assert str(round).startswith("Second-round interview at Acme, ")
     assert str(OpportunityFactory(company="Acme", position="Analyst")) == "Analyst at Acme"
     assert isinstance(AssignmentItem.Mark.NEEDS_WORK.label, str)

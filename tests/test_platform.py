@@ -1,6 +1,7 @@
 """Health check, the built-in library, demo data and strict settings."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -163,3 +164,41 @@ def test_check_deploy_names_a_missing_secret_key():
     assert result.returncode != 0
     assert "coachsite.E001" in result.stderr
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def _make_run_environment(port: str, env: dict) -> dict:
+    """The variables `make run PORT=…` serves with, read from make's dry run."""
+    dry_run = subprocess.run(  # noqa: S603 - argv built by the test
+        [shutil.which("make"), "-n", "run", f"PORT={port}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout
+    serve = next(line for line in dry_run.splitlines() if "runserver" in line)
+    assert serve.rstrip().endswith(f"runserver 127.0.0.1:{port}")
+    return dict(word.split("=", 1) for word in serve.split() if "=" in word)
+
+
+@pytest.mark.parametrize(
+    ("site_url", "expected"),
+    [(None, "http://127.0.0.1:8792"), ("https://coach.example.com", "https://coach.example.com")],
+    ids=["follows-the-port", "explicit-wins"],
+)
+def test_make_run_links_in_emails_follow_the_served_port(site_url, expected):
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    if site_url:
+        env["SITE_URL"] = site_url
+    served = _make_run_environment("8792", env)
+    assert served["SITE_URL"] == expected
+    # The settings the server starts with build email links on that base.
+    printed = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**env, **served, "DJANGO_SETTINGS_MODULE": "coachsite.settings"},
+    ).stdout.strip()
+    assert printed == expected

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
@@ -21,6 +23,14 @@ from ..checklist_forms import ChecklistForm, CommentForm, RoundFollowUpForm, mai
 from ..models import Assignment, AssignmentItem, Comment, InterviewRound, ItemKind
 
 RECENT_APPROVED = 5
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    """A checklist on the candidate's home, with what the coach asked to change."""
+
+    assignment: Assignment
+    needs_work: list[selectors.NeedsWork]
 
 
 def _item_url(item: AssignmentItem) -> str:
@@ -38,8 +48,10 @@ def _rounds_with_readiness(user):
         kind=ItemKind.EMAIL,
         email_sent_at__isnull=False,
     ).exclude(assignment__status=Assignment.Status.WITHDRAWN)
-    rounds = InterviewRound.objects.for_candidate_user(user).select_related(
-        "opportunity__candidate__coach"
+    rounds = (
+        InterviewRound.objects.for_candidate_user(user)
+        .select_related("opportunity__candidate__coach")
+        .with_kind_count()
     )
     return selectors.rounds_with_readiness(rounds).annotate(checklist_email_sent=Exists(email_sent))
 
@@ -57,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by(F("due_date").asc(nulls_last=True), "id")
     )
     page = Paginator(checklists, 25).get_page(request.GET.get("page"))
+    needs_work = selectors.checklists_needs_work(page.object_list)
     approved = (
         Assignment.objects.for_candidate_user(user)
         .filter(status=Assignment.Status.APPROVED)
@@ -74,7 +87,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "interviews/candidate/home.html",
         {
             "page": page,
-            "checklists": page.object_list,
+            "checklists": [
+                ChecklistRow(assignment=a, needs_work=needs_work.get(a.pk, []))
+                for a in page.object_list
+            ],
             "approved": approved,
             "upcoming": upcoming,
             "follow_up": follow_up,
@@ -106,10 +122,11 @@ def _render_checklist(
     conflicts: dict | None = None,
     missing: list[AssignmentItem] | None = None,
     unsaved: ChecklistForm | None = None,
-    comment_form: CommentForm | None = None,
+    replies: dict[int, CommentForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The checklist page; after a failed POST, with the user's input and what went wrong."""
+    """The checklist page; after a failed POST, with the user's input (answers and
+    replies) and what went wrong."""
     if items is None:
         items = _items(assignment)
     editable = assignment.is_editable
@@ -118,12 +135,13 @@ def _render_checklist(
     item_forms = {f.item.pk: f for f in form.forms} if editable else {}
     typed = {f.item.pk: f for f in unsaved.bound_forms} if unsaved else {}
     missing_pks = {item.pk for item in missing or []}
+    replies = replies or {}
+    email_sent_closed = _email_sent_closed(assignment)
     rows = []
     for item in items:
-        if comment_form is not None and comment_form.item.pk == item.pk:
-            reply = comment_form
-        else:
-            reply = CommentForm(item, inline=editable)
+        reply = replies.get(item.pk)
+        if reply is None or reply.inline != editable:
+            reply = _reply_box(item, editable, reply)
         typed_form = typed.get(item.pk)
         unsaved_values = None
         if typed_form is not None:
@@ -141,6 +159,7 @@ def _render_checklist(
                 "mailto": mailto_url(item.email_to, item.email_subject, item.email_body)
                 if item.kind == ItemKind.EMAIL and item.email_body
                 else "",
+                "email_sent_closed": email_sent_closed,
             }
         )
     latest_review = assignment.reviews.select_related("reviewer").first()
@@ -154,15 +173,67 @@ def _render_checklist(
         "missing": missing or [],
         "has_conflicts": bool(conflicts),
         "latest_review": latest_review,
+        "needs_work": selectors.needs_work_summary(items, assignment.candidate.coach_id)
+        if assignment.status == Assignment.Status.CHANGES_REQUESTED
+        else [],
         "required_total": len(required),
         "required_done": sum(1 for item in required if item.is_complete),
     }
     return render(request, "interviews/candidate/checklist.html", context, status=status)
 
 
+def _email_sent_closed(assignment: Assignment) -> str:
+    """Why an email item of this checklist cannot be marked as sent yet ("" when it can):
+    a thank-you goes out after the interview has started."""
+    round = assignment.round
+    if round is None or round.has_started:
+        return ""
+    if round.scheduled_at is None:
+        return "You can mark it as sent once the interview has taken place."
+    when = dateformat.format(timezone.localtime(round.scheduled_at), r"D j M \a\t H:i")
+    return f"You can mark it as sent once the interview has started ({when})."
+
+
+def _reply_box(item: AssignmentItem, inline: bool, typed: CommentForm | None) -> CommentForm:
+    """An item's reply box: part of the checklist form when it is editable, its own
+    little form otherwise; text typed into a box that was not posted is kept."""
+    if typed is None or not typed.is_bound:
+        return CommentForm(item, inline=inline)
+    text = typed["body"].value() or ""
+    key = f"comment-{item.pk}-body" if inline else "body"
+    box = CommentForm(item, {key: text}, inline=inline)
+    box.is_valid()
+    return box
+
+
+def _posted_replies(
+    items: list[AssignmentItem], data, target: AssignmentItem | None
+) -> dict[int, CommentForm]:
+    """The reply boxes the candidate typed into (and the one whose "post reply"
+    button was pressed, even when empty, so that it says what is missing)."""
+    replies = {}
+    for item in items:
+        text = data.get(f"comment-{item.pk}-body", "")
+        if text.strip() or (target is not None and item.pk == target.pk):
+            replies[item.pk] = CommentForm(item, data, inline=True)
+    return replies
+
+
+def _replies_note(result: services.SaveResult) -> str:
+    if not result.replies:
+        return ""
+    positions = sorted(comment.item.position for comment in result.replies)
+    if len(positions) == 1:
+        return f" Your reply on item {positions[0]} was posted."
+    listed = ", ".join(str(n) for n in positions[:-1]) + f" and {positions[-1]}"
+    return f" Your replies on items {listed} were posted."
+
+
 @candidate_required
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
-    """The whole checklist as one form: save a draft, or save and submit for review."""
+    """The whole checklist as one form: save a draft, or save and submit for review.
+    Every button also posts the replies typed in the items' reply boxes, or, when
+    the action is refused, keeps them in their boxes with the reason."""
     assignment = assignment_for_candidate(request, pk)
     if request.method != "POST":
         return _render_checklist(request, assignment)
@@ -171,33 +242,41 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChecklistForm(items, request.POST)
     action, target = _parse_action(request.POST.get("action", ""), items)
     submit = action == "submit"
-    reply = CommentForm(target, request.POST, inline=True) if action == "comment" else None
+    replies = _posted_replies(items, request.POST, target if action == "comment" else None)
     if not assignment.is_editable:
-        responses = {}  # the service refuses with a message that says why
-    elif form.is_valid() and (reply is None or reply.is_valid()):
+        responses, bodies = {}, {}  # the service refuses with a message that says why
+    elif all([form.is_valid(), *(reply.is_valid() for reply in replies.values())]):
         responses = form.responses()
+        bodies = {pk: reply.cleaned_data["body"] for pk, reply in replies.items()}
     else:
         messages.error(
             request,
             "Nothing was saved: some fields are too long or not valid (see below). "
             "Everything you typed is still in the form.",
         )
-        return _render_checklist(request, assignment, items=items, form=form, comment_form=reply)
+        return _render_checklist(request, assignment, items=items, form=form, replies=replies)
+    result = None
     try:
         result = services.assignment_save(
-            assignment=assignment, by=request.user, responses=responses
+            assignment=assignment,
+            by=request.user,
+            responses=responses,
+            replies=bodies,
         )
         if submit:
             services.assignment_submit(assignment=assignment, by=request.user)
     except services.EditConflict as conflict:
-        return _render_conflict(request, assignment, conflict, comment_form=reply)
+        return _render_conflict(request, assignment, conflict, replies=replies)
     except services.IncompleteItems as incomplete:
-        # The save went through; show the saved input with the new versions.
+        # The save went through (replies too); show the saved input with the new versions.
         assignment = assignment_for_candidate(request, pk)
         items = _items(assignment)
         data = request.POST.copy()
         for item in items:
             data[f"item-{item.pk}-version"] = str(item.version)
+        note = _replies_note(result).strip() if result is not None else ""
+        if note:
+            messages.success(request, note)
         # The page's alert lists the missing items with links; no extra message.
         return _render_checklist(
             request,
@@ -207,21 +286,36 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             missing=incomplete.items,
         )
     except services.ServiceError as error:
-        messages.error(request, str(error))
+        if result is not None:  # saved, replies posted; the submit was refused
+            messages.error(request, f"{error}{_replies_note(result)}")
+            replies = {}
+        else:
+            kept = " Your reply is still in its box, not posted." if replies else ""
+            messages.error(request, f"{error}{kept}")
         assignment = assignment_for_candidate(request, pk)
         if assignment.is_editable:
-            return _render_checklist(request, assignment, form=form, items=items)
-        return _render_checklist(request, assignment, unsaved=form)
+            return _render_checklist(request, assignment, form=form, items=items, replies=replies)
+        return _render_checklist(request, assignment, unsaved=form, replies=replies)
 
-    if action in ("comment", "email_sent"):
-        return _after_save_item_action(request, action, target, reply, result)
+    replied = _replies_note(result)
+    if action == "comment":
+        saved = " Your draft was saved." if result.changed else ""
+        messages.success(request, f"{replied.strip()}{saved}")
+        return redirect(_item_url(target))
+    if action == "email_sent":
+        return _after_save_email_sent(request, target, result, replied)
     if submit:
         messages.success(
-            request, "Submitted for review. Your coach has been told and will get back to you."
+            request,
+            f"Submitted for review. Your coach has been told and will get back to you.{replied}",
         )
     elif result.changed:
         count = len(result.changed)
-        messages.success(request, f"Draft saved ({count} answer{'s' if count != 1 else ''}).")
+        messages.success(
+            request, f"Draft saved ({count} answer{'s' if count != 1 else ''}).{replied}"
+        )
+    elif replied:
+        messages.success(request, replied.strip())
     else:
         messages.info(request, "Nothing had changed since your last save.")
     return redirect(assignment.get_candidate_url())
@@ -239,18 +333,15 @@ def _parse_action(value: str, items: list[AssignmentItem]) -> tuple[str, Assignm
     return ("submit" if action == "submit" else "save"), None
 
 
-def _after_save_item_action(request, action, item, reply, result) -> HttpResponse:
-    """The draft is saved; now post the reply or mark the email as sent."""
+def _after_save_email_sent(request, item, result, replied: str) -> HttpResponse:
+    """The draft (and any reply) is saved; now mark the email as sent."""
     saved = " Your draft was saved." if result.changed else ""
     try:
-        if action == "comment":
-            services.comment_add(item=item, by=request.user, body=reply.cleaned_data["body"])
-            messages.success(request, f"Your reply on item {item.position} was posted.{saved}")
-        else:
-            services.item_mark_email_sent(item=item, by=request.user)
-            messages.success(request, f"Email marked as sent.{saved}")
+        services.item_mark_email_sent(item=item, by=request.user)
     except services.ServiceError as error:
-        messages.error(request, f"{error}{saved}")
+        messages.error(request, f"{error}{saved}{replied}")
+    else:
+        messages.success(request, f"Email marked as sent.{saved}{replied}")
     return redirect(_item_url(item))
 
 
@@ -259,7 +350,7 @@ def _render_conflict(
     assignment: Assignment,
     conflict: services.EditConflict,
     *,
-    comment_form: CommentForm | None = None,
+    replies: dict[int, CommentForm] | None = None,
 ) -> HttpResponse:
     """Keep the user's text, show the stored text beside it, and move each
     conflicting item's version on so that saving again is a deliberate choice."""
@@ -290,7 +381,7 @@ def _render_conflict(
         items=items,
         form=ChecklistForm(items, data),
         conflicts=conflicts,
-        comment_form=comment_form,
+        replies=replies,
     )
 
 
@@ -309,7 +400,7 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 item, {f"comment-{item.pk}-body": request.POST.get("body", "")}, inline=True
             )
             form.is_valid()
-        return _render_checklist(request, assignment, comment_form=form)
+        return _render_checklist(request, assignment, replies={item.pk: form})
     try:
         services.comment_add(item=item, by=request.user, body=form.cleaned_data["body"])
     except services.ServiceError as error:
@@ -387,6 +478,9 @@ def _render_round(request, round, form, email_items) -> HttpResponse:
             if round.thank_you_body
             else "",
             "is_past": round.scheduled_at is not None and round.scheduled_at < timezone.now(),
+            # Debrief, outcome and thank-you belong after the interview; a refused
+            # post still shows the form so that nothing typed is lost.
+            "follow_up_open": round.has_started,
         },
     )
 

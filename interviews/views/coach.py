@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from ..access import (
     round_for_coach,
 )
 from ..forms import AssignmentForm, CandidateForm, OpportunityForm, RoundForm
-from ..models import Candidate, ChecklistTemplate, InterviewRound
+from ..models import Assignment, Candidate, ChecklistTemplate, InterviewRound
 
 PAGE_SIZE = 25
 
@@ -93,7 +94,9 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 @coach_required
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_for_coach(request, pk)
-    opportunities = candidate.opportunities.prefetch_related("rounds")
+    opportunities = candidate.opportunities.prefetch_related(
+        Prefetch("rounds", queryset=InterviewRound.objects.with_kind_count())
+    )
     return render(
         request,
         "interviews/coach/candidate_detail.html",
@@ -189,7 +192,7 @@ def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = opportunity_for_coach(request, pk)
     rounds = selectors.attach_readiness(
-        selectors.rounds_with_readiness(opportunity.rounds.order_by("sequence"))
+        selectors.rounds_with_readiness(opportunity.rounds.with_kind_count().order_by("sequence"))
     )
     return render(
         request,
@@ -230,7 +233,7 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Round {round.sequence} added. Assign a checklist so "
+                f"{round.display_name} added. Assign a checklist so "
                 f"{opportunity.candidate} can prepare for it.",
             )
             return redirect(round)
@@ -261,6 +264,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @coach_required
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round = round_for_coach(request, pk)
+    # Named as saved: a posted form changes the instance even when invalid.
+    round_name = round.display_name
     form = RoundForm(request.POST or None, instance=round)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -272,6 +277,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "round": round,
+            "round_name": round_name,
             "opportunity": round.opportunity,
             "candidate": round.opportunity.candidate,
         },
@@ -320,6 +326,30 @@ def _assignment_initial(request: HttpRequest) -> tuple[dict, Candidate | None]:
     return initial, candidate
 
 
+def _assigned_message(assignment: Assignment, data: dict) -> str:
+    """What was really emailed, for the confirmation after assigning."""
+    candidate = assignment.candidate
+    done = f"“{assignment.title}” is assigned to {candidate}."
+    status = selectors.candidate_join_status(candidate)
+    if status.state == selectors.JoinState.JOINED:
+        return f"{done} We emailed them the link."
+    if status.state == selectors.JoinState.NOT_INVITED:
+        return (
+            f"{done} {candidate} has not been invited, so no email was sent and they cannot "
+            "open it yet. Invite them from their page when you are ready."
+        )
+    sent = timezone.localtime(status.invitation.sent_at)
+    if data.get("send_invitation"):
+        return (
+            f"{done} {candidate} has not joined yet: we emailed them the invitation link "
+            "together with this checklist."
+        )
+    return (
+        f"{done} {candidate} has not joined yet: we emailed them about it and pointed them "
+        f"to the invitation you sent on {sent:%d %b %Y}."
+    )
+
+
 @coach_required
 def assignment_create(request: HttpRequest) -> HttpResponse:
     """Copy a template into a new checklist for one candidate (and round)."""
@@ -335,15 +365,12 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
                     round=data["round"],
                     due_date=data["due_date"],
                     instructions=data["instructions"],
+                    send_invitation=data.get("send_invitation", False),
                 )
             except services.ServiceError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(
-                    request,
-                    f"“{assignment.title}” is assigned to {assignment.candidate}. "
-                    "We emailed them the link.",
-                )
+                messages.success(request, _assigned_message(assignment, data))
                 return redirect(assignment)
     else:
         initial, candidate = _assignment_initial(request)

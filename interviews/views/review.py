@@ -59,6 +59,7 @@ def _render_detail(
     reviewable = assignment.status == Assignment.Status.SUBMITTED
     if reviewable and review_form is None:
         review_form = ReviewForm(items)
+    started = assignment.status != Assignment.Status.ASSIGNED
     rows = []
     for item in items:
         changes = None
@@ -77,6 +78,8 @@ def _render_detail(
                 "mark_field": review_form[f"mark-{item.pk}"] if reviewable else None,
                 "comment_field": review_form[f"comment-{item.pk}"] if reviewable else None,
                 "comment_form": reply,
+                # No alarm before the candidate has saved anything.
+                "incomplete": item.required and not item.is_complete and started,
             }
         )
     required = [item for item in items if item.required]

@@ -70,7 +70,9 @@ def test_coach_adds_candidate_invites_and_assigns_second_round_prep(
     page.get_by_label("Interviewer name(s)").fill("Dana Interviewer")
     page.get_by_label("Interviewer email").fill("dana@northwind.example")
     page.get_by_role("button", name="Add round").click()
-    expect(page.get_by_role("heading", name="Round 1: Second round")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Second-round interview at Northwind Traders, ")
+    ).to_be_visible()
     expect(page.get_by_text(f"{when:%A} {when.day} {when:%B %Y}, 14:30")).to_be_visible()
     journey.check(page, "round-added")
 

@@ -2,7 +2,10 @@
 revises, the coach sees what changed and approves; then the candidate records
 the outcome and marks the thank-you email sent."""
 
+import datetime
+
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from interviews.models import Assignment, InterviewRound, Review
@@ -22,7 +25,7 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     log_in(coach_page, journey, coach.email, password)
     journey.check(coach_page, "coach-dashboard")
     waiting = coach_page.get_by_role("region", name="Waiting for your review")
-    waiting.get_by_role("link", name="Second-round interview prep").click()
+    waiting.get_by_role("link", name="Cam Candidate").click()
     expect(coach_page.get_by_text("Submitted for review. Mark each item")).to_be_visible()
     journey.check(coach_page, "coach-review")
     coach_page.get_by_label("Mark for item 6").select_option(label="Needs work")
@@ -60,7 +63,7 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     coach_page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     journey.check(coach_page, "coach-dashboard-resubmitted")
     waiting = coach_page.get_by_role("region", name="Waiting for your review")
-    waiting.get_by_role("link", name="Second-round interview prep").click()
+    waiting.get_by_role("link", name="Cam Candidate").click()
     item6 = checklist_item(coach_page, 6)
     expect(item6.get_by_role("heading", name="Changed since your last review")).to_be_visible()
     # Word-level diff: the removed word struck out (<del>), the new words marked (<ins>).
@@ -77,24 +80,11 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     expect(coach_page.get_by_text("Approved. Cam Candidate has been emailed.")).to_be_visible()
     journey.check(coach_page, "coach-approved")
 
-    # The candidate records the outcome and marks the thank-you email sent.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
-    approved = page.get_by_role("region", name="Recently approved")
-    expect(approved.get_by_role("link", name="Second-round interview prep")).to_be_visible()
-    journey.check(page, "candidate-home-approved")
-    page.get_by_role("link", name="Operations Lead at Northwind Traders").first.click()
-    expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
-    journey.check(page, "candidate-round")
-    page.get_by_label("Debrief notes").fill("They asked about the warehouse move; it went well.")
-    page.get_by_label("Outcome").select_option(label="Advanced")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("Saved.")).to_be_visible()
-    journey.check(page, "candidate-outcome-saved")
-    page.get_by_role("link", name="Second-round interview prep — item 13").click()
-    checklist_item(page, 13).get_by_role("button", name="Mark as sent").click()
-    expect(page.get_by_text("Marked as sent.")).to_be_visible()
-    expect(checklist_item(page, 13).get_by_text("Marked as sent ")).to_be_visible()
-    journey.check(page, "candidate-email-sent")
+    # After the interview (the clock moves past its start, for the live server
+    # too), the candidate records the outcome and marks the thank-you email sent.
+    after = submitted.round.scheduled_at + datetime.timedelta(hours=2)
+    with time_machine.travel(after, tick=True):
+        _follow_up(page, journey)
 
     assignment = Assignment.objects.get(pk=submitted.assignment.pk)
     assert assignment.status == Assignment.Status.APPROVED
@@ -107,3 +97,23 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     assert round_.outcome == InterviewRound.Outcome.ADVANCED
     assert "warehouse move" in round_.debrief_notes
     assert len([m for m in mailoutbox if m.to == [candidate.user.email]]) >= 3
+
+
+def _follow_up(page, journey):
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
+    approved = page.get_by_role("region", name="Recently approved")
+    expect(approved.get_by_role("link", name="Second-round interview prep")).to_be_visible()
+    journey.check(page, "candidate-home-approved")
+    page.get_by_role("link", name="Second-round interview at Northwind Traders").first.click()
+    expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
+    journey.check(page, "candidate-round")
+    page.get_by_label("Debrief notes").fill("They asked about the warehouse move; it went well.")
+    page.get_by_label("Outcome").select_option(label="Advanced")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    journey.check(page, "candidate-outcome-saved")
+    page.get_by_role("link", name="Second-round interview prep — item 13").click()
+    checklist_item(page, 13).get_by_role("button", name="Mark as sent").click()
+    expect(page.get_by_text("Marked as sent.")).to_be_visible()
+    expect(checklist_item(page, 13).get_by_text("Marked as sent ")).to_be_visible()
+    journey.check(page, "candidate-email-sent")
