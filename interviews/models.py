@@ -424,14 +424,20 @@ class InterviewRound(models.Model):
         return dateformat.format(when, "D j M H:i" if same_year else "D j M Y H:i")
 
     @property
+    def kind_name(self) -> str:
+        """ "Second-round interview", with "(round 3)" only where the candidate has
+        several rounds of that kind at that company."""
+        name = self.KIND_NAMES.get(self.kind, "Interview")
+        if self.same_kind_count > 1:
+            name = f"{name} (round {self.sequence})"
+        return name
+
+    @property
     def display_name(self) -> str:
         """Kind, company and time: "Second-round interview at Fabrikam, Tue 1 Dec
         14:30". The sequence number only tells apart several rounds of one kind
         at one company: "Second-round interview (round 3) at Fabrikam, …"."""
-        name = self.KIND_NAMES.get(self.kind, "Interview")
-        if self.same_kind_count > 1:
-            name = f"{name} (round {self.sequence})"
-        return f"{name} at {self.opportunity.company}, {self.when_display}"
+        return f"{self.kind_name} at {self.opportunity.company}, {self.when_display}"
 
     @property
     def has_started(self) -> bool:
