@@ -21,9 +21,7 @@ from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME, TOTA
 from .models import ChecklistTemplate, InterviewRound, Question, TemplateItem
 from .validators import validate_single_line
 
-# A generous cap: a checklist longer than this is not a checklist any more,
-# and it bounds the work one POST can ask for.
-MAX_ITEMS = 200
+MAX_ITEMS = ChecklistTemplate.MAX_ITEMS
 EXTRA_ITEMS = 3
 
 

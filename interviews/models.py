@@ -529,6 +529,10 @@ class ItemKind(models.TextChoices):
 
 
 class ChecklistTemplate(models.Model):
+    #: A checklist longer than this is not a checklist any more; the cap also
+    #: bounds the work one editor POST can ask for.
+    MAX_ITEMS = 200
+
     owner = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="templates"
     )

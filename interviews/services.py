@@ -324,12 +324,20 @@ QUESTION_KIND = {
 def template_add_questions(
     *, template: ChecklistTemplate, questions: list[Question], by: User
 ) -> list[TemplateItem]:
-    """Append bank questions to the end of one of the coach's own templates."""
+    """Append bank questions to the end of one of the coach's own templates,
+    within the cap on a template's items."""
     template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
     if template.owner_id != by.pk:
         raise NotAllowed("Built-in templates are read-only. Copy it first.")
     for question in questions:
         _check_visible(question, by)
+    count = template.items.count()
+    room = ChecklistTemplate.MAX_ITEMS - count
+    if len(questions) > room:
+        raise WrongState(
+            f"A template can have at most {ChecklistTemplate.MAX_ITEMS} items; this one has "
+            f"{count}, so add at most {max(room, 0)} more."
+        )
     last = template.items.aggregate(last=Max("position"))["last"] or 0
     return TemplateItem.objects.bulk_create(
         TemplateItem(

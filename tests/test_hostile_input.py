@@ -448,6 +448,26 @@ def test_a_template_saves_200_items_and_refuses_201(coach_client, coach):
     assert template.items.get(position=200).prompt == "Item 200"
 
 
+def test_adding_bank_questions_stops_at_the_cap(coach_client, coach):
+    template = ChecklistTemplateFactory(owner=coach)
+    TemplateItemFactory.create_batch(199, template=template)
+    questions = QuestionFactory.create_batch(2, owner=coach)
+    response = coach_client.post(
+        reverse("coach:template_add_questions", args=[template.pk]),
+        {"questions": [q.pk for q in questions]},
+        follow=True,
+    )
+    assert "A template can have at most 200 items; this one has 199, so add at most 1 more." in (
+        response.content.decode()
+    )
+    assert template.items.count() == 199
+    coach_client.post(
+        reverse("coach:template_add_questions", args=[template.pk]),
+        {"questions": [questions[0].pk]},
+    )
+    assert template.items.count() == 200
+
+
 # ---------------------------------------------------------------- health check
 
 
