@@ -1,9 +1,11 @@
 """The built-in library: a question bank for second-round preparation and the
 two built-in checklist templates. Written for Coachsite.
 
-``install(Question, ChecklistTemplate, TemplateItem)`` takes the model classes
-so the data migration can pass its historical models; it updates rows in place
-by their ``builtin_key`` and never duplicates them.
+``install(Question, ChecklistTemplate, TemplateItem)`` updates rows in place by
+their ``builtin_key`` and never duplicates them; ``manage.py load_library`` runs
+it. Migration 0002 installed the first version from its own frozen copy of this
+data, so a change here reaches existing databases through that command or a new
+data migration (which again freezes what it needs), never by editing 0002.
 """
 
 from __future__ import annotations
