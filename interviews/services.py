@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import secrets
 import zoneinfo
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -76,6 +77,40 @@ class EditConflict(ServiceError):
 
 class InvitationInvalid(ServiceError):
     pass
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _lock_candidate(candidate: Candidate, by: User) -> Candidate:
+    """Re-read the candidate with its row locked; only their coach may change it."""
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if locked.coach_id != by.pk:
+        raise NotAllowed("Only the candidate's coach can do this.")
+    return locked
+
+
+@transaction.atomic
+def candidate_archive(*, candidate: Candidate, by: User) -> Candidate:
+    """Hide a candidate from the coach's active list. Nothing is deleted, and
+    restoring brings them back as they were."""
+    candidate = _lock_candidate(candidate, by)
+    if candidate.archived:
+        raise WrongState(f"{candidate} was already archived.")
+    candidate.archived = True
+    candidate.save(update_fields=["archived", "updated_at"])
+    return candidate
+
+
+@transaction.atomic
+def candidate_restore(*, candidate: Candidate, by: User) -> Candidate:
+    """Bring an archived candidate back to the coach's active list."""
+    candidate = _lock_candidate(candidate, by)
+    if not candidate.archived:
+        raise WrongState(f"{candidate} is already active.")
+    candidate.archived = False
+    candidate.save(update_fields=["archived", "updated_at"])
+    return candidate
 
 
 # ---------------------------------------------------------------- invitations
@@ -190,7 +225,18 @@ def invitation_accept(
 
 
 @transaction.atomic
-def round_create(*, opportunity: Opportunity, by: User, **fields) -> InterviewRound:
+def round_create(
+    *,
+    opportunity: Opportunity,
+    by: User,
+    kind: str,
+    scheduled_at: datetime.datetime | None = None,
+    location: str = "",
+    interviewer_names: str = "",
+    interviewer_email: str = "",
+    outcome: str = InterviewRound.Outcome.PENDING,
+    outcome_notes: str = "",
+) -> InterviewRound:
     """Add a round; its sequence number is the next one of the opportunity."""
     opportunity = (
         Opportunity.objects.select_for_update().select_related("candidate").get(pk=opportunity.pk)
@@ -198,7 +244,17 @@ def round_create(*, opportunity: Opportunity, by: User, **fields) -> InterviewRo
     if opportunity.candidate.coach_id != by.pk:
         raise NotAllowed("Only the candidate's coach can add rounds.")
     last = opportunity.rounds.aggregate(last=Max("sequence"))["last"] or 0
-    return InterviewRound.objects.create(opportunity=opportunity, sequence=last + 1, **fields)
+    return InterviewRound.objects.create(
+        opportunity=opportunity,
+        sequence=last + 1,
+        kind=kind,
+        scheduled_at=scheduled_at,
+        location=location,
+        interviewer_names=interviewer_names,
+        interviewer_email=interviewer_email,
+        outcome=outcome,
+        outcome_notes=outcome_notes,
+    )
 
 
 def _require_started(round: InterviewRound, what: str) -> None:
@@ -214,19 +270,20 @@ def _require_started(round: InterviewRound, what: str) -> None:
     raise WrongState(f"{what} opens when the interview starts, on {when}.")
 
 
-ROUND_FOLLOW_UP_FIELDS = (
-    "debrief_notes",
-    "outcome",
-    "thank_you_to",
-    "thank_you_subject",
-    "thank_you_body",
-)
-
-
 @transaction.atomic
-def round_record_follow_up(*, round: InterviewRound, by: User, **values) -> InterviewRound:
+def round_record_follow_up(
+    *,
+    round: InterviewRound,
+    by: User,
+    debrief_notes: str | None = None,
+    outcome: str | None = None,
+    thank_you_to: str | None = None,
+    thank_you_subject: str | None = None,
+    thank_you_body: str | None = None,
+) -> InterviewRound:
     """The candidate's debrief, outcome and thank-you draft for a round, from the
-    interview's start on."""
+    interview's start on. A value left as None stays as stored: the form leaves
+    out the thank-you fields when a checklist of the round holds the email."""
     round = (
         InterviewRound.objects.select_for_update()
         .select_related("opportunity__candidate")
@@ -235,14 +292,21 @@ def round_record_follow_up(*, round: InterviewRound, by: User, **values) -> Inte
     if round.opportunity.candidate.user_id != by.pk:
         raise NotAllowed("Only the candidate can record the follow-up of their round.")
     _require_started(round, "The debrief")
-    unknown = set(values) - set(ROUND_FOLLOW_UP_FIELDS)
-    if unknown:
-        raise ValueError(f"Not follow-up fields: {sorted(unknown)}")
+    values = {
+        "debrief_notes": debrief_notes,
+        "outcome": outcome,
+        "thank_you_to": thank_you_to,
+        "thank_you_subject": thank_you_subject,
+        "thank_you_body": thank_you_body,
+    }
+    changed = []
     for name, value in values.items():
-        if isinstance(value, str):
-            value = value.replace("\r\n", "\n")  # browsers post CRLF; store plain newlines
-        setattr(round, name, value)
-    round.save()
+        if value is None:
+            continue
+        # Browsers post CRLF; store plain newlines.
+        setattr(round, name, value.replace("\r\n", "\n"))
+        changed.append(name)
+    round.save(update_fields=[*changed, "updated_at"])
     return round
 
 
@@ -271,6 +335,40 @@ def round_mark_thank_you_sent(*, round: InterviewRound, by: User) -> InterviewRo
 def _check_visible(obj: Question | ChecklistTemplate, by: User) -> None:
     if obj.owner_id not in (None, by.pk):
         raise NotAllowed("You can only use built-ins and your own.")
+
+
+def _lock_own_question(question: Question, by: User) -> Question:
+    """Re-read the question with its row locked; only its owner may change it
+    (built-ins have none)."""
+    locked = Question.objects.select_for_update().get(pk=question.pk)
+    if locked.owner_id is None:
+        raise NotAllowed("Built-in questions are read-only. Copy it first.")
+    if locked.owner_id != by.pk:
+        raise NotAllowed("You can only change your own questions.")
+    return locked
+
+
+@transaction.atomic
+def question_retire(*, question: Question, by: User) -> Question:
+    """Hide one of the coach's own questions from the bank. Templates and
+    checklists that hold it keep their items."""
+    question = _lock_own_question(question, by)
+    if question.retired:
+        raise WrongState(f"“{question.prompt}” was already retired.")
+    question.retired = True
+    question.save(update_fields=["retired"])
+    return question
+
+
+@transaction.atomic
+def question_restore(*, question: Question, by: User) -> Question:
+    """Put a retired question of the coach's back in their bank."""
+    question = _lock_own_question(question, by)
+    if not question.retired:
+        raise WrongState(f"“{question.prompt}” is already in your bank.")
+    question.retired = False
+    question.save(update_fields=["retired"])
+    return question
 
 
 @transaction.atomic
@@ -351,6 +449,111 @@ def template_add_questions(
         )
         for n, question in enumerate(questions, start=1)
     )
+
+
+@dataclass(frozen=True)
+class TemplateItemData:
+    """One item of a template as the editor sends it."""
+
+    id: int | None  # a stored item of the template; None for a new one
+    kind: str
+    prompt: str
+    guidance: str = ""
+    required: bool = True
+    question_id: int | None = None
+
+
+@transaction.atomic
+def template_save(
+    *,
+    template: ChecklistTemplate,
+    by: User,
+    title: str,
+    description: str,
+    round_kind: str,
+    items: Sequence[TemplateItemData],
+    removed: Collection[int] = (),
+) -> ChecklistTemplate:
+    """Save one of the coach's own templates as the editor sent it: the title,
+    and the ``items`` in the order given, numbered 1..n; the ``removed`` items
+    are deleted.
+
+    Built-ins and other coaches' templates are refused. A stored item that was
+    neither sent nor removed (added in another tab meanwhile) is kept, after the
+    sent ones. Refused, with nothing saved: an item that is no longer stored (a
+    stale tab), the same item twice, a question not in the coach's bank, and
+    more than ``ChecklistTemplate.MAX_ITEMS`` items. Only rows that differ from
+    what is stored are written.
+    """
+    # Every writer of a template's items locks the template row first, so the
+    # lock covers the items too.
+    template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.owner_id is None:
+        raise NotAllowed("Built-in templates are read-only. Copy it first.")
+    if template.owner_id != by.pk:
+        raise NotAllowed("You can only edit your own templates.")
+    stored = {item.pk: item for item in template.items.all()}
+    sent = [row.id for row in items if row.id is not None]
+    removed = set(removed)
+    if len(set(sent)) != len(sent) or removed.intersection(sent):
+        raise WrongState("The same item was sent twice. Nothing was saved: reload the page.")
+    if not set(sent) <= set(stored):
+        raise WrongState(
+            "An item was removed elsewhere since you opened this page. Nothing was saved: "
+            "reload the page to see the current items."
+        )
+    unsent = [item for pk, item in stored.items() if pk not in removed and pk not in sent]
+    total = len(items) + len(unsent)
+    if total > ChecklistTemplate.MAX_ITEMS:
+        raise WrongState(
+            f"A template can have at most {ChecklistTemplate.MAX_ITEMS} items; "
+            f"this one would have {total}."
+        )
+    for row in items:
+        if row.kind not in ItemKind.values:
+            raise ValueError(f"Unknown item kind {row.kind!r}")
+    linked = {
+        row.question_id
+        for row in items
+        if row.question_id is not None
+        and (row.id is None or row.question_id != stored[row.id].question_id)
+    }
+    if linked and Question.objects.visible_to(by).filter(pk__in=linked).count() != len(linked):
+        raise NotAllowed("Some of the questions sent are not in your bank.")
+
+    if removed:
+        TemplateItem.objects.filter(template=template, pk__in=removed).delete()
+    new, changed = [], []
+    for position, row in enumerate(items, start=1):
+        values = {
+            "position": position,
+            "kind": row.kind,
+            "prompt": row.prompt,
+            "guidance": row.guidance,
+            "required": row.required,
+            "question_id": row.question_id,
+        }
+        if row.id is None:
+            new.append(TemplateItem(template=template, **values))
+            continue
+        item = stored[row.id]
+        if any(getattr(item, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(item, name, value)
+            changed.append(item)
+    for position, item in enumerate(unsent, start=len(items) + 1):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    TemplateItem.objects.bulk_create(new)
+    TemplateItem.objects.bulk_update(
+        changed, ["position", "kind", "prompt", "guidance", "required", "question"]
+    )
+    template.title = title
+    template.description = description
+    template.round_kind = round_kind
+    template.save(update_fields=["title", "description", "round_kind", "updated_at"])
+    return template
 
 
 # ---------------------------------------------------------------- assignments
@@ -557,10 +760,7 @@ def assignment_save(
     if assignment.status == Assignment.Status.ASSIGNED:
         assignment.status = Assignment.Status.IN_PROGRESS
         update_fields.append("status")
-    if to_change:
-        assignment.version += 1
-        update_fields.append("version")
-    if update_fields:
+    if update_fields or to_change:  # updated_at: when the checklist last changed
         assignment.save(update_fields=[*update_fields, "updated_at"])
     posted = Comment.objects.bulk_create(
         Comment(item=items[pk], author=by, body=body, created_at=now)
@@ -579,8 +779,7 @@ def assignment_submit(*, assignment: Assignment, by: User) -> Assignment:
         raise IncompleteItems(missing)
     assignment.status = Assignment.Status.SUBMITTED
     assignment.submitted_at = timezone.now()
-    assignment.version += 1
-    assignment.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+    assignment.save(update_fields=["status", "submitted_at", "updated_at"])
     transaction.on_commit(lambda: emails.send_assignment_submitted(assignment), robust=True)
     return assignment
 
@@ -653,8 +852,7 @@ def assignment_review(
         else Assignment.Status.CHANGES_REQUESTED
     )
     assignment.reviewed_at = now
-    assignment.version += 1
-    assignment.save(update_fields=["status", "reviewed_at", "version", "updated_at"])
+    assignment.save(update_fields=["status", "reviewed_at", "updated_at"])
     transaction.on_commit(
         lambda: emails.send_assignment_reviewed(assignment, verdict, note), robust=True
     )
@@ -669,8 +867,7 @@ def assignment_withdraw(*, assignment: Assignment, by: User) -> Assignment:
         raise WrongState("This checklist is already withdrawn.")
     assignment.status = Assignment.Status.WITHDRAWN
     assignment.withdrawn_at = timezone.now()
-    assignment.version += 1
-    assignment.save(update_fields=["status", "withdrawn_at", "version", "updated_at"])
+    assignment.save(update_fields=["status", "withdrawn_at", "updated_at"])
     return assignment
 
 

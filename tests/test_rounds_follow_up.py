@@ -223,18 +223,26 @@ def test_another_candidate_gets_404(round, other_candidate_client):
     assert round.debrief_notes == ""
 
 
-def test_the_coach_gets_404_on_the_candidate_round_page(round, coach_client):
-    assert coach_client.get(url(round)).status_code == 404
-
-
-def test_thank_you_sent_is_post_only(round, candidate_client):
-    response = candidate_client.get(reverse("me:round_thank_you_sent", args=[round.pk]))
-    assert response.status_code == 405
-
-
 def test_line_breaks_from_the_browser_are_stored_as_plain_newlines(round, candidate):
     services.round_record_follow_up(
         round=round, by=candidate.user, debrief_notes="One\r\nTwo", thank_you_body="Hi\r\n\r\nBye"
     )
     round.refresh_from_db()
     assert (round.debrief_notes, round.thank_you_body) == ("One\nTwo", "Hi\n\nBye")
+
+
+def test_follow_up_fields_left_out_stay_as_stored(round, candidate):
+    services.round_record_follow_up(
+        round=round, by=candidate.user, thank_you_body="Draft", thank_you_to="tom@example.com"
+    )
+    services.round_record_follow_up(
+        round=round, by=candidate.user, debrief_notes="Went well", outcome="advanced"
+    )
+    round.refresh_from_db()
+    assert (round.debrief_notes, round.outcome) == ("Went well", InterviewRound.Outcome.ADVANCED)
+    assert (round.thank_you_to, round.thank_you_body) == ("tom@example.com", "Draft")
+
+
+def test_follow_up_refuses_fields_it_does_not_record(round, candidate):
+    with pytest.raises(TypeError):
+        services.round_record_follow_up(round=round, by=candidate.user, outcome_notes="x")

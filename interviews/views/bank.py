@@ -6,26 +6,20 @@ everything else a 404.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import access, services
+from .. import access, selectors, services
 from ..access import coach_required
-from ..bank_forms import (
-    CATEGORY_ORDER,
+from ..forms.bank import (
     AddQuestionsForm,
     QuestionFilterForm,
     QuestionForm,
     TemplateForm,
     TemplateItemFormSet,
 )
-from ..models import ChecklistTemplate, Question
-
-PER_PAGE = 25
+from .paging import paginate
 
 # ---------------------------------------------------------------- question bank
 
@@ -34,13 +28,8 @@ PER_PAGE = 25
 def question_list(request: HttpRequest) -> HttpResponse:
     """Built-ins and the coach's own questions, filtered; retired ones on request."""
     filters = QuestionFilterForm(request.GET or None)
-    questions = filters.filter(
-        Question.objects.visible_to(request.user).order_by(
-            CATEGORY_ORDER, F("owner_id").asc(nulls_first=True), "prompt", "id"
-        ),
-        user=request.user,
-    )
-    page = Paginator(questions, PER_PAGE).get_page(request.GET.get("page"))
+    questions = filters.filter(selectors.question_bank(request.user), user=request.user)
+    page = paginate(request, questions)
     return render(
         request,
         "interviews/coach/question_list.html",
@@ -78,11 +67,14 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
     """Hide one of the coach's own questions from the bank; templates keep their items."""
     question = access.question_for_coach(request, pk)
-    question.retired = True
-    question.save(update_fields=["retired"])
-    messages.success(
-        request, f"Retired “{question.prompt}”. You can restore it from the retired list."
-    )
+    try:
+        services.question_retire(question=question, by=request.user)
+    except services.WrongState as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(
+            request, f"Retired “{question.prompt}”. You can restore it from the retired list."
+        )
     return redirect("coach:question_list")
 
 
@@ -90,9 +82,12 @@ def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_restore(request: HttpRequest, pk: int) -> HttpResponse:
     question = access.question_for_coach(request, pk)
-    question.retired = False
-    question.save(update_fields=["retired"])
-    messages.success(request, f"Restored “{question.prompt}” to your bank.")
+    try:
+        services.question_restore(question=question, by=request.user)
+    except services.WrongState as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, f"Restored “{question.prompt}” to your bank.")
     return redirect("coach:question_list")
 
 
@@ -115,12 +110,7 @@ def question_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @coach_required
 def template_list(request: HttpRequest) -> HttpResponse:
     """The coach's own templates first, then the built-ins, each with its item count."""
-    templates = (
-        ChecklistTemplate.objects.visible_to(request.user)
-        .annotate(item_count=Count("items"))
-        .order_by(F("owner_id").asc(nulls_last=True), "title", "id")
-    )
-    page = Paginator(templates, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.template_list(request.user))
     return render(request, "interviews/coach/template_list.html", {"page": page})
 
 
@@ -146,15 +136,6 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _bank_for(user):
-    """What 'Add from the question bank' offers: built-ins and own, not retired."""
-    return (
-        Question.objects.visible_to(user)
-        .filter(retired=False)
-        .order_by(CATEGORY_ORDER, F("owner_id").asc(nulls_first=True), "prompt", "id")
-    )
-
-
 def _render_editor(request, template, form, formset, add_form) -> HttpResponse:
     return render(
         request,
@@ -171,12 +152,22 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TemplateForm(data, instance=template)
     formset = TemplateItemFormSet(data, instance=template, prefix="items")
     if data is not None and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            form.save()
-            formset.save()
-        messages.success(request, "The template has been saved.")
-        return redirect("coach:template_edit", pk=template.pk)
-    add_form = AddQuestionsForm(questions=_bank_for(request.user))
+        try:
+            services.template_save(
+                template=template,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                round_kind=form.cleaned_data["round_kind"],
+                items=formset.rows(),
+                removed=formset.removed_ids(),
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The template has been saved.")
+            return redirect("coach:template_edit", pk=template.pk)
+    add_form = AddQuestionsForm(questions=selectors.questions_to_add(request.user))
     return _render_editor(request, template, form, formset, add_form)
 
 
@@ -198,7 +189,7 @@ def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
 def template_add_questions(request: HttpRequest, pk: int) -> HttpResponse:
     """Append the ticked bank questions to the end of the template, in bank order."""
     template = access.template_for_coach(request, pk)
-    add_form = AddQuestionsForm(request.POST, questions=_bank_for(request.user))
+    add_form = AddQuestionsForm(request.POST, questions=selectors.questions_to_add(request.user))
     if add_form.is_valid():
         try:
             added = services.template_add_questions(

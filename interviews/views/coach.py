@@ -8,9 +8,7 @@ loads its object through an access helper, so another coach's ids answer 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,10 +23,9 @@ from ..access import (
     opportunity_for_coach,
     round_for_coach,
 )
-from ..forms import AssignmentForm, CandidateForm, OpportunityForm, RoundForm
-from ..models import Assignment, Candidate, ChecklistTemplate, InterviewRound
-
-PAGE_SIZE = 25
+from ..forms.coach import AssignmentForm, CandidateForm, OpportunityForm, RoundForm
+from ..models import Assignment, Candidate, InterviewRound
+from .paging import paginate
 
 
 def _assign_url(candidate: Candidate, round: InterviewRound | None = None) -> str:
@@ -57,7 +54,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").replace("\x00", "")[:200]
     archived = request.GET.get("archived") == "1"
     candidates = selectors.candidate_list(request.user, q=q, archived=archived)
-    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, candidates)
     return render(
         request,
         "interviews/coach/candidate_list.html",
@@ -94,9 +91,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 @coach_required
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_for_coach(request, pk)
-    opportunities = candidate.opportunities.prefetch_related(
-        Prefetch("rounds", queryset=InterviewRound.objects.with_kind_count())
-    )
+    opportunities = selectors.candidate_opportunities(candidate)
     return render(
         request,
         "interviews/coach/candidate_detail.html",
@@ -126,11 +121,11 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_archive(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_for_coach(request, pk)
-    if candidate.archived:
-        messages.info(request, f"{candidate} was already archived.")
+    try:
+        services.candidate_archive(candidate=candidate, by=request.user)
+    except services.WrongState as exc:
+        messages.info(request, str(exc))
     else:
-        candidate.archived = True
-        candidate.save(update_fields=["archived", "updated_at"])
         messages.success(
             request,
             f"{candidate} is archived: hidden from your active list, nothing deleted. "
@@ -143,11 +138,11 @@ def candidate_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_restore(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_for_coach(request, pk)
-    if not candidate.archived:
-        messages.info(request, f"{candidate} is already active.")
+    try:
+        services.candidate_restore(candidate=candidate, by=request.user)
+    except services.WrongState as exc:
+        messages.info(request, str(exc))
     else:
-        candidate.archived = False
-        candidate.save(update_fields=["archived", "updated_at"])
         messages.success(request, f"{candidate} is restored to your active candidates.")
     return redirect(candidate)
 
@@ -191,9 +186,7 @@ def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
 @coach_required
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = opportunity_for_coach(request, pk)
-    rounds = selectors.attach_readiness(
-        selectors.rounds_with_readiness(opportunity.rounds.with_kind_count().order_by("sequence"))
-    )
+    rounds = selectors.opportunity_rounds(opportunity)
     return render(
         request,
         "interviews/coach/opportunity_detail.html",
@@ -225,8 +218,17 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.cleaned_data
             round = services.round_create(
-                opportunity=opportunity, by=request.user, **form.cleaned_data
+                opportunity=opportunity,
+                by=request.user,
+                kind=data["kind"],
+                scheduled_at=data["scheduled_at"],
+                location=data["location"],
+                interviewer_names=data["interviewer_names"],
+                interviewer_email=data["interviewer_email"],
+                outcome=data["outcome"],
+                outcome_notes=data["outcome_notes"],
             )
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
@@ -299,7 +301,7 @@ def _assignment_initial(request: HttpRequest) -> tuple[dict, Candidate | None]:
     initial: dict = {}
     candidate = None
     if (pk := _int_param(request, "candidate")) is not None:
-        candidate = Candidate.objects.for_coach(coach).filter(pk=pk).first()
+        candidate = selectors.coach_candidate(coach, pk)
         if candidate is not None and candidate.archived:
             messages.warning(
                 request,
@@ -309,18 +311,14 @@ def _assignment_initial(request: HttpRequest) -> tuple[dict, Candidate | None]:
         elif candidate is not None:
             initial["candidate"] = candidate
     if candidate is not None and (pk := _int_param(request, "round")) is not None:
-        round = (
-            InterviewRound.objects.for_coach(coach)
-            .filter(pk=pk, opportunity__candidate=candidate)
-            .first()
-        )
+        round = selectors.coach_candidate_round(coach, candidate, pk)
         if round is not None:
             initial["round"] = round
             due = services.default_due_date(round, coach.time_zone)
             if due is not None:
                 initial["due_date"] = max(due, timezone.localdate())
     if (pk := _int_param(request, "template")) is not None:
-        template = ChecklistTemplate.objects.visible_to(coach).filter(pk=pk).first()
+        template = selectors.visible_template(coach, pk)
         if template is not None:
             initial["template"] = template
     return initial, candidate
