@@ -14,11 +14,12 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import F, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from .readiness import ReadinessAnnotated
 from .validators import validate_single_line
 
 
@@ -65,10 +66,13 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
+class UserRole(models.TextChoices):
+    COACH = "coach", "Coach"
+    CANDIDATE = "candidate", "Candidate"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
-    class Role(models.TextChoices):
-        COACH = "coach", "Coach"
-        CANDIDATE = "candidate", "Candidate"
+    Role = UserRole
 
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
@@ -93,7 +97,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=["coach", "candidate"]),
+                condition=Q(role__in=UserRole.values),
                 name="interviews_user_role_valid",
             ),
             models.UniqueConstraint(Lower("email"), name="interviews_user_email_ci_unique"),
@@ -218,15 +222,21 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"Invitation for {self.candidate} ({self.state})"
 
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REPLACED = "replaced", "Replaced"
+        EXPIRED = "expired", "Expired"
+
     @property
-    def state(self) -> str:
+    def state(self) -> Invitation.State:
         if self.accepted_at:
-            return "accepted"
+            return self.State.ACCEPTED
         if self.revoked_at:
-            return "replaced"
+            return self.State.REPLACED
         if self.expires_at <= timezone.now():
-            return "expired"
-        return "pending"
+            return self.State.EXPIRED
+        return self.State.PENDING
 
 
 # ---------------------------------------------------------------- opportunities
@@ -240,13 +250,16 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(candidate__user=user) if user.is_authenticated else self.none()
 
 
+class OpportunityStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    OFFER = "offer", "Offer"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class Opportunity(models.Model):
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        OFFER = "offer", "Offer"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Status = OpportunityStatus
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="opportunities")
     company = models.CharField(max_length=200, validators=[validate_single_line])
@@ -263,7 +276,7 @@ class Opportunity(models.Model):
         verbose_name_plural = "opportunities"
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["active", "offer", "accepted", "rejected", "withdrawn"]),
+                condition=Q(status__in=OpportunityStatus.values),
                 name="interviews_opportunity_status_valid",
             ),
         ]
@@ -318,12 +331,23 @@ class InterviewRoundQuerySet(models.QuerySet):
         )
 
 
-class InterviewRound(models.Model):
-    class Kind(models.TextChoices):
-        SCREENING = "screening", "Screening"
-        SECOND = "second", "Second round"
-        FINAL = "final", "Final"
-        OTHER = "other", "Other"
+class RoundKind(models.TextChoices):
+    SCREENING = "screening", "Screening"
+    SECOND = "second", "Second round"
+    FINAL = "final", "Final"
+    OTHER = "other", "Other"
+
+
+class RoundOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ADVANCED = "advanced", "Advanced"
+    OFFER = "offer", "Offer"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class InterviewRound(ReadinessAnnotated, models.Model):
+    Kind = RoundKind
 
     #: How a round of each kind is named on pages and in emails.
     KIND_NAMES = {
@@ -333,12 +357,16 @@ class InterviewRound(models.Model):
         Kind.OTHER: "Interview",
     }
 
-    class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ADVANCED = "advanced", "Advanced"
-        OFFER = "offer", "Offer"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Outcome = RoundOutcome
+
+    #: The one place an outcome gets its colour; templates/interviews/_outcome_badge.html.
+    OUTCOME_COLOURS = {
+        Outcome.PENDING: "text-bg-light border",
+        Outcome.ADVANCED: "text-bg-success",
+        Outcome.OFFER: "text-bg-success",
+        Outcome.REJECTED: "text-bg-danger",
+        Outcome.WITHDRAWN: "text-bg-secondary",
+    }
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="rounds")
     sequence = models.PositiveSmallIntegerField()
@@ -380,11 +408,11 @@ class InterviewRound(models.Model):
                 condition=Q(sequence__gte=1), name="interviews_round_sequence_positive"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["screening", "second", "final", "other"]),
+                condition=Q(kind__in=RoundKind.values),
                 name="interviews_round_kind_valid",
             ),
             models.CheckConstraint(
-                condition=Q(outcome__in=["pending", "advanced", "offer", "rejected", "withdrawn"]),
+                condition=Q(outcome__in=RoundOutcome.values),
                 name="interviews_round_outcome_valid",
             ),
         ]
@@ -440,6 +468,10 @@ class InterviewRound(models.Model):
         return f"{self.kind_name} at {self.opportunity.company}, {self.when_display}"
 
     @property
+    def outcome_colour(self) -> str:
+        return self.OUTCOME_COLOURS[self.outcome]
+
+    @property
     def has_started(self) -> bool:
         """From the scheduled start on, the debrief, outcome and thank-you open."""
         return self.scheduled_at is not None and self.scheduled_at <= timezone.now()
@@ -461,12 +493,31 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(owner=user) if user.is_authenticated else self.none()
 
 
+class QuestionCategory(models.TextChoices):
+    ASK = "ask", "Ask the interviewer"
+    ANSWER = "answer", "Prepare an answer"
+    BRING = "bring", "Bring / prepare"
+    FOLLOW_UP = "follow_up", "Follow up"
+
+
+class QuestionQuerySet(OwnedQuerySet):
+    def in_bank_order(self) -> QuestionQuerySet:
+        """Categories in the order a coach works through them (ask, answer,
+        bring, follow up; not alphabetically by stored value), built-ins first
+        within each, then by prompt."""
+        categories = QuestionCategory.values
+        category_order = models.Case(
+            *(
+                models.When(category=value, then=models.Value(n))
+                for n, value in enumerate(categories)
+            ),
+            default=models.Value(len(categories)),
+        )
+        return self.order_by(category_order, F("owner_id").asc(nulls_first=True), "prompt", "id")
+
+
 class Question(models.Model):
-    class Category(models.TextChoices):
-        ASK = "ask", "Ask the interviewer"
-        ANSWER = "answer", "Prepare an answer"
-        BRING = "bring", "Bring / prepare"
-        FOLLOW_UP = "follow_up", "Follow up"
+    Category = QuestionCategory
 
     owner = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="questions"
@@ -486,7 +537,7 @@ class Question(models.Model):
     retired = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "prompt", "id"]
@@ -502,7 +553,7 @@ class Question(models.Model):
                 name="interviews_question_builtin_has_key",
             ),
             models.CheckConstraint(
-                condition=Q(category__in=["ask", "answer", "bring", "follow_up"]),
+                condition=Q(category__in=QuestionCategory.values),
                 name="interviews_question_category_valid",
             ),
         ]
@@ -588,7 +639,7 @@ class TemplateItem(models.Model):
         ordering = ["template_id", "position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["text", "check", "email"]),
+                condition=Q(kind__in=ItemKind.values),
                 name="interviews_templateitem_kind_valid",
             ),
         ]
@@ -622,23 +673,37 @@ class AssignmentQuerySet(models.QuerySet):
         return self.annotate(
             required_total=models.Count("items", filter=Q(items__required=True)),
             required_done=models.Count(
-                "items", filter=Q(items__required=True) & AssignmentItem.COMPLETE_Q("items__")
+                "items", filter=Q(items__required=True) & _item_complete_q("items__")
             ),
         )
 
 
-class Assignment(models.Model):
-    class Status(models.TextChoices):
-        # Nothing saved by the candidate yet.
-        ASSIGNED = "assigned", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted for review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+class AssignmentStatus(models.TextChoices):
+    # Nothing saved by the candidate yet.
+    ASSIGNED = "assigned", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted for review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Assignment(ReadinessAnnotated, models.Model):
+    Status = AssignmentStatus
 
     # The candidate may edit in these states; read-only otherwise.
     EDITABLE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.CHANGES_REQUESTED)
+
+    #: The one place a status gets its colour (Bootstrap badge classes); the
+    #: label is the choice's. Drawn by templates/interviews/_status_badge.html.
+    STATUS_COLOURS = {
+        Status.ASSIGNED: "text-bg-secondary",
+        Status.IN_PROGRESS: "text-bg-info",
+        Status.SUBMITTED: "text-bg-primary",
+        Status.CHANGES_REQUESTED: "text-bg-warning",
+        Status.APPROVED: "text-bg-success",
+        Status.WITHDRAWN: "text-bg-dark",
+    }
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="assignments")
     round = models.ForeignKey(
@@ -661,7 +726,6 @@ class Assignment(models.Model):
     instructions = models.TextField(blank=True, max_length=5000)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSIGNED)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -674,24 +738,15 @@ class Assignment(models.Model):
         ordering = ["due_date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    status__in=[
-                        "assigned",
-                        "in_progress",
-                        "submitted",
-                        "changes_requested",
-                        "approved",
-                        "withdrawn",
-                    ]
-                ),
+                condition=Q(status__in=AssignmentStatus.values),
                 name="interviews_assignment_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
+                condition=~Q(status=AssignmentStatus.SUBMITTED) | Q(submitted_at__isnull=False),
                 name="interviews_assignment_submitted_has_time",
             ),
             models.CheckConstraint(
-                condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
+                condition=~Q(status=AssignmentStatus.WITHDRAWN) | Q(withdrawn_at__isnull=False),
                 name="interviews_assignment_withdrawn_has_time",
             ),
         ]
@@ -712,15 +767,38 @@ class Assignment(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
+    @property
+    def status_colour(self) -> str:
+        return self.STATUS_COLOURS[self.status]
+
     def get_candidate_url(self) -> str:
         return reverse("me:checklist", args=[self.pk])
 
 
+class ItemMark(models.TextChoices):
+    NONE = "", "Not reviewed"
+    OK = "ok", "OK"
+    NEEDS_WORK = "needs_work", "Needs work"
+
+
+def _item_complete_q(prefix: str = "") -> Q:
+    """The SQL form of AssignmentItem.is_complete; ``prefix`` reaches the items
+    through a relation ("items__")."""
+    return (
+        (Q(**{f"{prefix}kind": ItemKind.TEXT}) & ~Q(**{f"{prefix}response_text": ""}))
+        | (Q(**{f"{prefix}kind": ItemKind.CHECK}) & Q(**{f"{prefix}done": True}))
+        | (Q(**{f"{prefix}kind": ItemKind.EMAIL}) & ~Q(**{f"{prefix}email_body": ""}))
+    )
+
+
+class AssignmentItemQuerySet(models.QuerySet):
+    def complete(self) -> AssignmentItemQuerySet:
+        """Items answered as is_complete says, in SQL (for readiness counts)."""
+        return self.filter(_item_complete_q())
+
+
 class AssignmentItem(models.Model):
-    class Mark(models.TextChoices):
-        NONE = "", "Not reviewed"
-        OK = "ok", "OK"
-        NEEDS_WORK = "needs_work", "Needs work"
+    Mark = ItemMark
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)
@@ -749,6 +827,8 @@ class AssignmentItem(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AssignmentItemQuerySet.as_manager()
+
     RESPONSE_FIELDS = ("response_text", "done", "email_to", "email_subject", "email_body")
     # The response before the candidate's first save (item version 1).
     EMPTY_RESPONSE = {
@@ -763,26 +843,17 @@ class AssignmentItem(models.Model):
         ordering = ["assignment_id", "position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["text", "check", "email"]),
+                condition=Q(kind__in=ItemKind.values),
                 name="interviews_assignmentitem_kind_valid",
             ),
             models.CheckConstraint(
-                condition=Q(review_mark__in=["", "ok", "needs_work"]),
+                condition=Q(review_mark__in=ItemMark.values),
                 name="interviews_assignmentitem_mark_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.prompt}"
-
-    @staticmethod
-    def COMPLETE_Q(prefix: str = "") -> Q:
-        """The SQL form of is_complete, for readiness counts."""
-        return (
-            (Q(**{f"{prefix}kind": ItemKind.TEXT}) & ~Q(**{f"{prefix}response_text": ""}))
-            | (Q(**{f"{prefix}kind": ItemKind.CHECK}) & Q(**{f"{prefix}done": True}))
-            | (Q(**{f"{prefix}kind": ItemKind.EMAIL}) & ~Q(**{f"{prefix}email_body": ""}))
-        )
 
     @property
     def is_complete(self) -> bool:
@@ -852,10 +923,13 @@ class AnswerRevision(models.Model):
         return {name: getattr(self, name) for name in AssignmentItem.RESPONSE_FIELDS}
 
 
+class ReviewVerdict(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
 class Review(models.Model):
-    class Verdict(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    Verdict = ReviewVerdict
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -867,7 +941,7 @@ class Review(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(verdict__in=["approved", "changes_requested"]),
+                condition=Q(verdict__in=ReviewVerdict.values),
                 name="interviews_review_verdict_valid",
             ),
         ]

@@ -7,10 +7,12 @@ import datetime
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -24,64 +26,28 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from . import readiness
 from .models import (
+    AnswerRevision,
     Assignment,
     AssignmentItem,
     Candidate,
+    ChecklistTemplate,
     Comment,
     InterviewRound,
     Invitation,
+    ItemKind,
+    Opportunity,
+    Question,
+    Review,
     User,
 )
 
 # ---------------------------------------------------------------- readiness
 
-
-def readiness_percent(done: int, total: int) -> int:
-    """Share of required items complete, 0-100 (rounded down). Nothing required
-    counts as fully ready."""
-    if not total:
-        return 100
-    return min(100, max(0, done * 100 // total))
-
-
-@dataclass(frozen=True)
-class Readiness:
-    """Required items complete out of required items, for one checklist or a round."""
-
-    done: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        return readiness_percent(self.done, self.total)
-
-    @property
-    def is_low(self) -> bool:
-        """Under half of the required items complete."""
-        return self.done * 2 < self.total
-
-
-#: How close to an interview a low readiness becomes a warning on the dashboard.
-READINESS_WARNING_WINDOW = datetime.timedelta(hours=48)
-
-
-def readiness_at_risk(
-    readiness: Readiness, scheduled_at: datetime.datetime | None, now: datetime.datetime
-) -> bool:
-    """Under half ready and the interview is less than 48 hours away."""
-    if scheduled_at is None or not readiness.is_low:
-        return False
-    return now <= scheduled_at <= now + READINESS_WARNING_WINDOW
-
-
-def attach_readiness(rows: Iterable[Any]) -> list[Any]:
-    """Set ``.readiness`` on rows annotated by ``with_readiness()`` (or the
-    round annotations below); returns the rows as a list."""
-    rows = list(rows)
-    for row in rows:
-        row.readiness = Readiness(row.required_done or 0, row.required_total or 0)
-    return rows
+# The one readiness value type, re-exported for the pages and tests that read it here.
+Readiness = readiness.Readiness
+readiness_percent = readiness.readiness_percent
 
 
 def _round_item_count(complete_only: bool) -> Coalesce:
@@ -90,14 +56,14 @@ def _round_item_count(complete_only: bool) -> Coalesce:
         assignment__status=Assignment.Status.WITHDRAWN
     )
     if complete_only:
-        items = items.filter(AssignmentItem.COMPLETE_Q())
+        items = items.complete()
     counted = items.order_by().values("assignment__round").annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def rounds_with_readiness(rounds: QuerySet[InterviewRound]) -> QuerySet[InterviewRound]:
-    """Annotate required_total / required_done over the round's live checklists,
-    and live_assignments (how many there are)."""
+    """Annotate required_total / required_done over the round's live checklists
+    (``round.readiness`` reads them), and live_assignments (how many there are)."""
     live = (
         Assignment.objects.filter(round=OuterRef("pk"))
         .exclude(status=Assignment.Status.WITHDRAWN)
@@ -110,6 +76,119 @@ def rounds_with_readiness(rounds: QuerySet[InterviewRound]) -> QuerySet[Intervie
         required_total=_round_item_count(complete_only=False),
         required_done=_round_item_count(complete_only=True),
         live_assignments=Coalesce(Subquery(live, output_field=IntegerField()), Value(0)),
+    )
+
+
+# ---------------------------------------------------------------- one checklist
+
+
+def checklist_items_with_comments(assignment: Assignment) -> list[AssignmentItem]:
+    """A checklist's items in order, each with its comments and their authors
+    (the candidate's page)."""
+    comments = Comment.objects.select_related("author")
+    return list(assignment.items.prefetch_related(Prefetch("comments", queryset=comments)))
+
+
+def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]:
+    """A checklist's items in order, each with its comments and its answer
+    revisions, oldest first, with their authors (the coach's review page)."""
+    return list(
+        assignment.items.prefetch_related(
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            Prefetch("revisions", queryset=AnswerRevision.objects.select_related("author")),
+        )
+    )
+
+
+def checklist_reviews(assignment: Assignment) -> list[Review]:
+    """A checklist's reviews, newest first, with their reviewers."""
+    return list(assignment.reviews.select_related("reviewer"))
+
+
+def latest_review(assignment: Assignment) -> Review | None:
+    return assignment.reviews.select_related("reviewer").first()
+
+
+# ---------------------------------------------------------------- candidate: home and rounds
+
+
+def candidate_open_checklists(user: User) -> QuerySet[Assignment]:
+    """The candidate's checklists not yet approved (from every coach), due soonest
+    first, with readiness."""
+    return (
+        Assignment.objects.for_candidate_user(user)
+        .exclude(status=Assignment.Status.APPROVED)
+        .with_readiness()
+        .select_related("candidate__coach", "round__opportunity")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def candidate_recently_approved(user: User, *, limit: int) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.for_candidate_user(user)
+        .filter(status=Assignment.Status.APPROVED)
+        .select_related("candidate__coach", "round__opportunity")
+        .order_by("-reviewed_at", "-id")[:limit]
+    )
+
+
+def candidate_rounds(user: User) -> QuerySet[InterviewRound]:
+    """The candidate's rounds, named, each with the readiness of its (not
+    withdrawn) checklists and ``checklist_email_sent``: whether a checklist's
+    thank-you email was marked as sent."""
+    email_sent = AssignmentItem.objects.filter(
+        assignment__round=OuterRef("pk"),
+        kind=ItemKind.EMAIL,
+        email_sent_at__isnull=False,
+    ).exclude(assignment__status=Assignment.Status.WITHDRAWN)
+    rounds = (
+        InterviewRound.objects.for_candidate_user(user)
+        .select_related("opportunity__candidate__coach")
+        .with_kind_count()
+    )
+    return rounds_with_readiness(rounds).annotate(checklist_email_sent=Exists(email_sent))
+
+
+def candidate_upcoming_rounds(
+    user: User, *, now: datetime.datetime, limit: int
+) -> QuerySet[InterviewRound]:
+    return (
+        candidate_rounds(user).filter(scheduled_at__gte=now).order_by("scheduled_at", "id")[:limit]
+    )
+
+
+def candidate_rounds_to_follow_up(
+    user: User, *, now: datetime.datetime, limit: int
+) -> QuerySet[InterviewRound]:
+    """Past rounds still waiting for an outcome: time to debrief and send the thank-you."""
+    return (
+        candidate_rounds(user)
+        .filter(scheduled_at__lt=now, outcome=InterviewRound.Outcome.PENDING)
+        .order_by("-scheduled_at", "-id")[:limit]
+    )
+
+
+def round_checklists_for_candidate(round: InterviewRound, user: User) -> QuerySet[Assignment]:
+    """The candidate's (not withdrawn) checklists for one round, with readiness."""
+    return (
+        Assignment.objects.for_candidate_user(user)
+        .filter(round=round)
+        .with_readiness()
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def round_thank_you_items(round: InterviewRound, user: User) -> list[AssignmentItem]:
+    """Thank-you email items of the candidate's checklists for this round."""
+    return list(
+        AssignmentItem.objects.filter(
+            assignment__in=Assignment.objects.for_candidate_user(user),
+            assignment__round=round,
+            kind=ItemKind.EMAIL,
+        )
+        .select_related("assignment")
+        .order_by("assignment__created_at", "position", "id")
     )
 
 
@@ -147,6 +226,22 @@ def needs_work_summary(items: Iterable[AssignmentItem], coach_id: int) -> list[N
         )
         summary.append(NeedsWork(item=item, excerpt=excerpt, revised=item.revised_since_mark))
     return summary
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    """A checklist on the candidate's home, with what the coach asked to change."""
+
+    assignment: Assignment
+    needs_work: list[NeedsWork]
+
+
+def candidate_checklist_rows(assignments: Iterable[Assignment]) -> list[ChecklistRow]:
+    """One page of the candidate's checklists, each with its needs-work summary
+    (two queries for the whole page)."""
+    assignments = list(assignments)
+    needs_work = checklists_needs_work(assignments)
+    return [ChecklistRow(assignment=a, needs_work=needs_work.get(a.pk, [])) for a in assignments]
 
 
 def checklists_needs_work(assignments: Iterable[Assignment]) -> dict[int, list[NeedsWork]]:
@@ -241,26 +336,84 @@ def candidate_join_status(candidate: Candidate) -> JoinStatus:
     return JoinStatus(JoinState.PENDING, invitation)
 
 
-def candidate_assignments(candidate: Candidate) -> list[Assignment]:
+def candidate_assignments(candidate: Candidate) -> QuerySet[Assignment]:
     """Every checklist of a candidate (withdrawn ones last), with readiness and
     their rounds annotated for naming (one more query, whatever the count)."""
     rounds = InterviewRound.objects.select_related("opportunity").with_kind_count()
-    qs = (
+    return (
         candidate.assignments.prefetch_related(Prefetch("round", queryset=rounds))
         .with_readiness()
         .order_by("withdrawn_at", "due_date", "pk")
     )
-    return attach_readiness(qs)
 
 
-def round_assignments(round: InterviewRound) -> list[Assignment]:
+def round_assignments(round: InterviewRound) -> QuerySet[Assignment]:
     """The checklists made for one round, with readiness."""
-    qs = (
+    return (
         round.assignments.select_related("candidate")
         .with_readiness()
         .order_by("withdrawn_at", "due_date", "pk")
     )
-    return attach_readiness(qs)
+
+
+def opportunity_rounds(opportunity: Opportunity) -> QuerySet[InterviewRound]:
+    """An opportunity's rounds in order, named and with their prep's readiness."""
+    return rounds_with_readiness(opportunity.rounds.with_kind_count().order_by("sequence"))
+
+
+def candidate_opportunities(candidate: Candidate) -> QuerySet[Opportunity]:
+    """A candidate's opportunities with their rounds, named (two queries)."""
+    return candidate.opportunities.prefetch_related(
+        Prefetch("rounds", queryset=InterviewRound.objects.with_kind_count())
+    )
+
+
+# ---------------------------------------------------------------- question bank and templates
+
+
+def question_bank(user: User) -> QuerySet[Question]:
+    """Built-ins and the coach's own questions (retired ones too), in bank order."""
+    return Question.objects.visible_to(user).in_bank_order()
+
+
+def questions_to_add(user: User) -> QuerySet[Question]:
+    """What "Add from the question bank" offers: built-ins and own, not retired."""
+    return question_bank(user).filter(retired=False)
+
+
+def template_list(user: User) -> QuerySet[ChecklistTemplate]:
+    """The coach's own templates first, then the built-ins, each with ``item_count``."""
+    return (
+        ChecklistTemplate.objects.visible_to(user)
+        .annotate(item_count=Count("items"))
+        .order_by(F("owner_id").asc(nulls_last=True), "title", "id")
+    )
+
+
+# ---------------------------------------------------------------- soft look-ups
+# For pre-filling forms from the query string: an id the coach may not use is
+# ignored (None), not an error.
+
+
+def coach_candidate(coach: User, pk: int) -> Candidate | None:
+    return Candidate.objects.for_coach(coach).filter(pk=pk).first()
+
+
+def coach_candidate_round(coach: User, candidate: Candidate, pk: int) -> InterviewRound | None:
+    return (
+        InterviewRound.objects.for_coach(coach)
+        .filter(pk=pk, opportunity__candidate=candidate)
+        .first()
+    )
+
+
+def visible_template(coach: User, pk: int) -> ChecklistTemplate | None:
+    return ChecklistTemplate.objects.visible_to(coach).filter(pk=pk).first()
+
+
+def user_with_email(email: str) -> User | None:
+    """The login with this email, compared case-insensitively."""
+    return User.objects.filter(email__iexact=email).first()
 
 
 # ---------------------------------------------------------------- coach: dashboard
@@ -268,10 +421,21 @@ def round_assignments(round: InterviewRound) -> list[Assignment]:
 DASHBOARD_LIMIT = 25
 
 
+@dataclass(frozen=True)
+class UpcomingInterview:
+    """A round in the coach's coming week, with what the dashboard flags."""
+
+    round: InterviewRound
+    #: Under half ready, and the interview is less than 48 hours away.
+    at_risk: bool
+    #: Less than 48 hours away (no checklist yet is then urgent).
+    soon: bool
+
+
 @dataclass
 class Dashboard:
     awaiting_review: list[Assignment]
-    upcoming: list[InterviewRound]
+    upcoming: list[UpcomingInterview]
     overdue: list[Assignment]
     invited: list[Candidate]
     limit: int = DASHBOARD_LIMIT
@@ -285,12 +449,12 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
     assignments = Assignment.objects.for_coach(coach).select_related(
         "candidate", "round__opportunity"
     )
-    awaiting = attach_readiness(
+    awaiting = list(
         assignments.awaiting_review()
         .with_readiness()
         .order_by("submitted_at", "pk")[:DASHBOARD_LIMIT]
     )
-    overdue = attach_readiness(
+    overdue = list(
         assignments.overdue(today)
         .filter(candidate__archived=False)
         .with_readiness()
@@ -307,12 +471,15 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
         .with_kind_count()
         .order_by("scheduled_at", "pk")
     )[:DASHBOARD_LIMIT]
-    upcoming = attach_readiness(rounds)
-    for round in upcoming:
-        round.at_risk = round.live_assignments and readiness_at_risk(
-            round.readiness, round.scheduled_at, now
+    upcoming = [
+        UpcomingInterview(
+            round=round,
+            at_risk=bool(round.live_assignments)
+            and round.readiness.at_risk(round.scheduled_at, now),
+            soon=round.scheduled_at <= now + readiness.WARNING_WINDOW,
         )
-        round.soon = round.scheduled_at <= now + READINESS_WARNING_WINDOW
+        for round in rounds
+    ]
     open_invitation = Invitation.objects.filter(
         candidate=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True
     ).order_by("-created_at", "-pk")
@@ -325,8 +492,11 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
             invite_expires_at=Subquery(open_invitation.values("expires_at")[:1]),
         )
         .filter(invited_at__isnull=False)
+        .annotate(
+            invite_expired=ExpressionWrapper(
+                Q(invite_expires_at__lte=now), output_field=BooleanField()
+            )
+        )
         .order_by("invited_at", "pk")[:DASHBOARD_LIMIT]
     )
-    for candidate in invited:
-        candidate.invite_expired = candidate.invite_expires_at <= now
     return Dashboard(awaiting_review=awaiting, upcoming=upcoming, overdue=overdue, invited=invited)

@@ -23,6 +23,11 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.RunPython(marks_refer_to_the_current_version, migrations.RunPython.noop),
+        # Incremented on every change and read nowhere.
+        migrations.RemoveField(
+            model_name="assignment",
+            name="version",
+        ),
         migrations.AlterField(
             model_name="assignment",
             name="status",

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ..forms import ProfileForm
+from ..forms.account import ProfileForm
 
 
 def profile(request: HttpRequest) -> HttpResponse:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
@@ -19,18 +17,17 @@ from ..access import (
     item_for_candidate,
     round_for_candidate,
 )
-from ..checklist_forms import ChecklistForm, CommentForm, RoundFollowUpForm, mailto_url
-from ..models import Assignment, AssignmentItem, Comment, InterviewRound, ItemKind
+from ..drafts import mailto_url
+from ..forms.candidate import RoundFollowUpForm
+from ..forms.checklist import ChecklistItemForms, CommentForm
+from ..models import Assignment, AssignmentItem, InterviewRound, ItemKind
+from ..readiness import Readiness
+from .comments import post_comment
+from .paging import paginate
 
 RECENT_APPROVED = 5
-
-
-@dataclass(frozen=True)
-class ChecklistRow:
-    """A checklist on the candidate's home, with what the coach asked to change."""
-
-    assignment: Assignment
-    needs_work: list[selectors.NeedsWork]
+UPCOMING_LIMIT = 25  # a list on the home page, not paged
+FOLLOW_UP_LIMIT = 10
 
 
 def _item_url(item: AssignmentItem) -> str:
@@ -40,60 +37,23 @@ def _item_url(item: AssignmentItem) -> str:
 # ---------------------------------------------------------------- home
 
 
-def _rounds_with_readiness(user):
-    """The candidate's rounds, each with the readiness of its (not withdrawn)
-    checklists and whether a checklist's thank-you email was marked as sent."""
-    email_sent = AssignmentItem.objects.filter(
-        assignment__round=OuterRef("pk"),
-        kind=ItemKind.EMAIL,
-        email_sent_at__isnull=False,
-    ).exclude(assignment__status=Assignment.Status.WITHDRAWN)
-    rounds = (
-        InterviewRound.objects.for_candidate_user(user)
-        .select_related("opportunity__candidate__coach")
-        .with_kind_count()
-    )
-    return selectors.rounds_with_readiness(rounds).annotate(checklist_email_sent=Exists(email_sent))
-
-
 @candidate_required
 def home(request: HttpRequest) -> HttpResponse:
     """Open checklists (due soonest first), upcoming rounds, recent approvals, follow-ups."""
     user = request.user
     now = timezone.now()
-    checklists = (
-        Assignment.objects.for_candidate_user(user)
-        .exclude(status=Assignment.Status.APPROVED)
-        .with_readiness()
-        .select_related("candidate__coach", "round__opportunity")
-        .order_by(F("due_date").asc(nulls_last=True), "id")
-    )
-    page = Paginator(checklists, 25).get_page(request.GET.get("page"))
-    needs_work = selectors.checklists_needs_work(page.object_list)
-    approved = (
-        Assignment.objects.for_candidate_user(user)
-        .filter(status=Assignment.Status.APPROVED)
-        .select_related("candidate__coach", "round__opportunity")
-        .order_by("-reviewed_at", "-id")[:RECENT_APPROVED]
-    )
-    rounds = _rounds_with_readiness(user)
-    upcoming = rounds.filter(scheduled_at__gte=now).order_by("scheduled_at", "id")[:25]
-    # Past rounds still waiting for an outcome: time to debrief and send the thank-you.
-    follow_up = rounds.filter(
-        scheduled_at__lt=now, outcome=InterviewRound.Outcome.PENDING
-    ).order_by("-scheduled_at", "-id")[:10]
+    page = paginate(request, selectors.candidate_open_checklists(user))
     return render(
         request,
         "interviews/candidate/home.html",
         {
             "page": page,
-            "checklists": [
-                ChecklistRow(assignment=a, needs_work=needs_work.get(a.pk, []))
-                for a in page.object_list
-            ],
-            "approved": approved,
-            "upcoming": upcoming,
-            "follow_up": follow_up,
+            "checklists": selectors.candidate_checklist_rows(page.object_list),
+            "approved": selectors.candidate_recently_approved(user, limit=RECENT_APPROVED),
+            "upcoming": selectors.candidate_upcoming_rounds(user, now=now, limit=UPCOMING_LIMIT),
+            "follow_up": selectors.candidate_rounds_to_follow_up(
+                user, now=now, limit=FOLLOW_UP_LIMIT
+            ),
             "today": timezone.localdate(),
         },
     )
@@ -102,84 +62,83 @@ def home(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the checklist
 
 
+@dataclass
+class Sent:
+    """What a refused (or half done) POST of the checklist page carried, shown
+    again so that nothing typed is lost."""
+
+    answers: ChecklistItemForms
+    replies: dict[int, CommentForm] = field(default_factory=dict)
+    conflicts: dict[int, services.Conflict] = field(default_factory=dict)
+    missing: list[AssignmentItem] = field(default_factory=list)
+
+
 def _differs(typed, stored) -> bool:
     if isinstance(stored, bool):
         return bool(typed) != stored
     return (typed or "").replace("\r\n", "\n").strip() != stored.strip()
 
 
-def _items(assignment: Assignment) -> list[AssignmentItem]:
-    comments = Comment.objects.select_related("author")
-    return list(assignment.items.prefetch_related(Prefetch("comments", queryset=comments)))
+def _unsaved_values(form, item: AssignmentItem) -> dict | None:
+    """What the user typed into an item they can no longer edit, when it differs
+    from what is stored (shown for copying)."""
+    if form is None:
+        return None
+    values = form.typed_values()
+    if any(_differs(values[name], getattr(item, name)) for name in values):
+        return values
+    return None
 
 
 def _render_checklist(
     request: HttpRequest,
     assignment: Assignment,
-    *,
     items: list[AssignmentItem] | None = None,
-    form: ChecklistForm | None = None,
-    conflicts: dict | None = None,
-    missing: list[AssignmentItem] | None = None,
-    unsaved: ChecklistForm | None = None,
-    replies: dict[int, CommentForm] | None = None,
-    status: int = 200,
+    sent: Sent | None = None,
 ) -> HttpResponse:
-    """The checklist page; after a failed POST, with the user's input (answers and
-    replies) and what went wrong."""
+    """The checklist page; after a refused POST, with what was sent and why."""
     if items is None:
-        items = _items(assignment)
+        items = selectors.checklist_items_with_comments(assignment)
     editable = assignment.is_editable
-    if editable and form is None:
-        form = ChecklistForm(items)
-    item_forms = {f.item.pk: f for f in form.forms} if editable else {}
-    typed = {f.item.pk: f for f in unsaved.bound_forms} if unsaved else {}
-    missing_pks = {item.pk for item in missing or []}
-    replies = replies or {}
+    answers = sent.answers if sent else None
+    form = (answers or ChecklistItemForms(items)) if editable else None
+    item_forms = {f.item.pk: f for f in form.forms} if form else {}
+    # Typed into a checklist that became read-only meanwhile (another tab submitted).
+    typed = {f.item.pk: f for f in answers.bound_forms} if answers and not editable else {}
+    sent = sent or Sent(answers=form)
     email_sent_closed = _email_sent_closed(assignment)
+    missing = {item.pk for item in sent.missing}
     rows = []
     for item in items:
-        reply = replies.get(item.pk)
-        if reply is None or reply.inline != editable:
-            reply = _reply_box(item, editable, reply)
-        typed_form = typed.get(item.pk)
-        unsaved_values = None
-        if typed_form is not None:
-            values = typed_form.typed_values()
-            if any(_differs(values[name], getattr(item, name)) for name in values):
-                unsaved_values = values
         rows.append(
             {
                 "item": item,
                 "form": item_forms.get(item.pk),
-                "conflict": (conflicts or {}).get(item.pk),
-                "missing": item.pk in missing_pks,
-                "comment_form": reply,
-                "unsaved": unsaved_values,
+                "conflict": sent.conflicts.get(item.pk),
+                "missing": item.pk in missing,
+                "comment_form": _reply_box(item, editable, sent.replies.get(item.pk)),
+                "unsaved": _unsaved_values(typed.get(item.pk), item),
                 "mailto": mailto_url(item.email_to, item.email_subject, item.email_body)
                 if item.kind == ItemKind.EMAIL and item.email_body
                 else "",
                 "email_sent_closed": email_sent_closed,
             }
         )
-    latest_review = assignment.reviews.select_related("reviewer").first()
-    required = [item for item in items if item.required]
     context = {
         "assignment": assignment,
         "rows": rows,
         "editable": editable,
         "form": form,
         "errors": form.error_list() if form is not None else [],
-        "missing": missing or [],
-        "has_conflicts": bool(conflicts),
-        "latest_review": latest_review,
+        "missing": sent.missing,
+        "has_conflicts": bool(sent.conflicts),
+        "latest_review": selectors.latest_review(assignment),
         "needs_work": selectors.needs_work_summary(items, assignment.candidate.coach_id)
         if assignment.status == Assignment.Status.CHANGES_REQUESTED
         else [],
-        "required_total": len(required),
-        "required_done": sum(1 for item in required if item.is_complete),
+        "readiness": Readiness.of_items(items),
     }
-    return render(request, "interviews/candidate/checklist.html", context, status=status)
+    return render(request, "interviews/candidate/checklist.html", context)
 
 
 def _email_sent_closed(assignment: Assignment) -> str:
@@ -197,6 +156,8 @@ def _email_sent_closed(assignment: Assignment) -> str:
 def _reply_box(item: AssignmentItem, inline: bool, typed: CommentForm | None) -> CommentForm:
     """An item's reply box: part of the checklist form when it is editable, its own
     little form otherwise; text typed into a box that was not posted is kept."""
+    if typed is not None and typed.inline == inline:
+        return typed
     if typed is None or not typed.is_bound:
         return CommentForm(item, inline=inline)
     text = typed["body"].value() or ""
@@ -229,6 +190,29 @@ def _replies_note(result: services.SaveResult) -> str:
     return f" Your replies on items {listed} were posted."
 
 
+def _render_rebound(
+    request: HttpRequest,
+    pk: int,
+    sent: Sent,
+    *,
+    conflicts: list[services.Conflict] = (),
+    missing: list[AssignmentItem] = (),
+) -> HttpResponse:
+    """The page again after the save met newer stored answers (a conflict: nothing
+    was saved, replies stay in their boxes) or after a refused submit (the save
+    went through, replies were posted): the input rebound at the stored versions."""
+    assignment = assignment_for_candidate(request, pk)
+    items = selectors.checklist_items_with_comments(assignment)
+    by_item = {conflict.item.pk: conflict for conflict in conflicts}
+    rebound = Sent(
+        answers=sent.answers.rebound(items, conflicts=by_item),
+        replies=sent.replies if conflicts else {},
+        conflicts=by_item,
+        missing=list(missing),
+    )
+    return _render_checklist(request, assignment, items, rebound)
+
+
 @candidate_required
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole checklist as one form: save a draft, or save and submit for review.
@@ -238,78 +222,68 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _render_checklist(request, assignment)
 
-    items = _items(assignment)
-    form = ChecklistForm(items, request.POST)
+    items = selectors.checklist_items_with_comments(assignment)
     action, target = _parse_action(request.POST.get("action", ""), items)
-    submit = action == "submit"
-    replies = _posted_replies(items, request.POST, target if action == "comment" else None)
-    if not assignment.is_editable:
-        responses, bodies = {}, {}  # the service refuses with a message that says why
-    elif all([form.is_valid(), *(reply.is_valid() for reply in replies.values())]):
-        responses = form.responses()
-        bodies = {pk: reply.cleaned_data["body"] for pk, reply in replies.items()}
-    else:
+    sent = Sent(
+        answers=ChecklistItemForms(items, request.POST),
+        replies=_posted_replies(items, request.POST, target if action == "comment" else None),
+    )
+    if assignment.is_editable and not all(
+        [sent.answers.is_valid(), *(reply.is_valid() for reply in sent.replies.values())]
+    ):
         messages.error(
             request,
             "Nothing was saved: some fields are too long or not valid (see below). "
             "Everything you typed is still in the form.",
         )
-        return _render_checklist(request, assignment, items=items, form=form, replies=replies)
-    result = None
+        return _render_checklist(request, assignment, items, sent)
     try:
         result = services.assignment_save(
             assignment=assignment,
             by=request.user,
-            responses=responses,
-            replies=bodies,
+            # Not editable: the service refuses with a message that says why.
+            responses=sent.answers.responses() if assignment.is_editable else {},
+            replies={
+                pk: reply.cleaned_data["body"]
+                for pk, reply in sent.replies.items()
+                if assignment.is_editable
+            },
         )
-        if submit:
-            services.assignment_submit(assignment=assignment, by=request.user)
     except services.EditConflict as conflict:
-        return _render_conflict(request, assignment, conflict, replies=replies)
-    except services.IncompleteItems as incomplete:
-        # The save went through (replies too); show the saved input with the new versions.
-        assignment = assignment_for_candidate(request, pk)
-        items = _items(assignment)
-        data = request.POST.copy()
-        for item in items:
-            data[f"item-{item.pk}-version"] = str(item.version)
-        note = _replies_note(result).strip() if result is not None else ""
-        if note:
-            messages.success(request, note)
-        # The page's alert lists the missing items with links; no extra message.
-        return _render_checklist(
-            request,
-            assignment,
-            items=items,
-            form=ChecklistForm(items, data),
-            missing=incomplete.items,
-        )
+        messages.error(request, str(conflict))
+        return _render_rebound(request, pk, sent, conflicts=conflict.conflicts)
     except services.ServiceError as error:
-        if result is not None:  # saved, replies posted; the submit was refused
-            messages.error(request, f"{error}{_replies_note(result)}")
-            replies = {}
-        else:
-            kept = " Your reply is still in its box, not posted." if replies else ""
-            messages.error(request, f"{error}{kept}")
-        assignment = assignment_for_candidate(request, pk)
-        if assignment.is_editable:
-            return _render_checklist(request, assignment, form=form, items=items, replies=replies)
-        return _render_checklist(request, assignment, unsaved=form, replies=replies)
-
+        kept = " Your reply is still in its box, not posted." if sent.replies else ""
+        messages.error(request, f"{error}{kept}")
+        return _render_checklist(request, assignment_for_candidate(request, pk), items, sent)
     replied = _replies_note(result)
+
+    if action == "submit":
+        # Two steps on purpose: the draft (and any reply) is saved first and stays
+        # saved when the submit is refused, so a missing item never costs the
+        # candidate what they typed.
+        try:
+            services.assignment_submit(assignment=assignment, by=request.user)
+        except services.IncompleteItems as incomplete:
+            if replied:
+                messages.success(request, replied.strip())
+            # The page's alert lists the missing items with links; no extra message.
+            return _render_rebound(request, pk, sent, missing=incomplete.items)
+        except services.ServiceError as error:
+            messages.error(request, f"{error} Your answers were saved.{replied}")
+            return redirect(assignment.get_candidate_url())
+        messages.success(
+            request,
+            f"Submitted for review. Your coach has been told and will get back to you.{replied}",
+        )
+        return redirect(assignment.get_candidate_url())
     if action == "comment":
         saved = " Your draft was saved." if result.changed else ""
         messages.success(request, f"{replied.strip()}{saved}")
         return redirect(_item_url(target))
     if action == "email_sent":
         return _after_save_email_sent(request, target, result, replied)
-    if submit:
-        messages.success(
-            request,
-            f"Submitted for review. Your coach has been told and will get back to you.{replied}",
-        )
-    elif result.changed:
+    if result.changed:
         count = len(result.changed)
         messages.success(
             request, f"Draft saved ({count} answer{'s' if count != 1 else ''}).{replied}"
@@ -345,46 +319,6 @@ def _after_save_email_sent(request, item, result, replied: str) -> HttpResponse:
     return redirect(_item_url(item))
 
 
-def _render_conflict(
-    request: HttpRequest,
-    assignment: Assignment,
-    conflict: services.EditConflict,
-    *,
-    replies: dict[int, CommentForm] | None = None,
-) -> HttpResponse:
-    """Keep the user's text, show the stored text beside it, and move each
-    conflicting item's version on so that saving again is a deliberate choice."""
-    messages.error(request, str(conflict))
-    assignment = assignment_for_candidate(request, assignment.pk)
-    items = _items(assignment)
-    conflicts = {c.item.pk: c for c in conflict.conflicts}
-    data = request.POST.copy()
-    for item in items:
-        key = f"item-{item.pk}-version"
-        if key not in data or data[key] == str(item.version):
-            continue
-        data[key] = str(item.version)
-        if item.pk not in conflicts:
-            # Changed elsewhere but not by this user: show the newer stored answer.
-            for name, value in item.response().items():
-                field = f"item-{item.pk}-{name}"
-                if name == "done":
-                    if value:
-                        data[field] = "on"
-                    else:
-                        data.pop(field, None)
-                else:
-                    data[field] = value
-    return _render_checklist(
-        request,
-        assignment,
-        items=items,
-        form=ChecklistForm(items, data),
-        conflicts=conflicts,
-        replies=replies,
-    )
-
-
 @candidate_required
 @require_POST
 def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
@@ -400,13 +334,11 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 item, {f"comment-{item.pk}-body": request.POST.get("body", "")}, inline=True
             )
             form.is_valid()
-        return _render_checklist(request, assignment, replies={item.pk: form})
-    try:
-        services.comment_add(item=item, by=request.user, body=form.cleaned_data["body"])
-    except services.ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Your reply on item {item.position} was posted.")
+        answers = ChecklistItemForms(selectors.checklist_items_with_comments(assignment))
+        return _render_checklist(
+            request, assignment, sent=Sent(answers=answers, replies={item.pk: form})
+        )
+    post_comment(request, item, form, posted=f"Your reply on item {item.position} was posted.")
     return redirect(_item_url(item))
 
 
@@ -427,19 +359,6 @@ def item_email_sent(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- rounds
 
 
-def _round_email_items(request: HttpRequest, round: InterviewRound) -> list[AssignmentItem]:
-    """Thank-you email items of the candidate's checklists for this round."""
-    return list(
-        AssignmentItem.objects.filter(
-            assignment__in=Assignment.objects.for_candidate_user(request.user),
-            assignment__round=round,
-            kind=ItemKind.EMAIL,
-        )
-        .select_related("assignment")
-        .order_by("assignment__created_at", "position", "id")
-    )
-
-
 def _follow_up_form(request: HttpRequest, round: InterviewRound, email_items) -> RoundFollowUpForm:
     return RoundFollowUpForm(
         request.POST if request.method == "POST" else None,
@@ -450,12 +369,7 @@ def _follow_up_form(request: HttpRequest, round: InterviewRound, email_items) ->
 
 
 def _render_round(request, round, form, email_items) -> HttpResponse:
-    checklists = (
-        Assignment.objects.for_candidate_user(request.user)
-        .filter(round=round)
-        .with_readiness()
-        .order_by(F("due_date").asc(nulls_last=True), "id")
-    )
+    checklists = selectors.round_checklists_for_candidate(round, request.user)
     return render(
         request,
         "interviews/candidate/round.html",
@@ -502,7 +416,7 @@ def _save_follow_up(request, round, form) -> bool:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Round facts, debrief notes, outcome and the thank-you email."""
     round = round_for_candidate(request, pk)
-    email_items = _round_email_items(request, round)
+    email_items = selectors.round_thank_you_items(round, request.user)
     form = _follow_up_form(request, round, email_items)
     if request.method == "POST":
         if _save_follow_up(request, round, form):
@@ -518,7 +432,7 @@ def round_thank_you_sent(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the follow-up form as posted (nothing typed is lost), then record that
     the candidate sent the thank-you email from their own mail program."""
     round = round_for_candidate(request, pk)
-    email_items = _round_email_items(request, round)
+    email_items = selectors.round_thank_you_items(round, request.user)
     if "outcome" in request.POST:
         form = _follow_up_form(request, round, email_items)
         if not _save_follow_up(request, round, form):

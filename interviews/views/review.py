@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import selectors, services
 from ..access import assignment_for_coach, coach_required, item_for_coach
-from ..checklist_forms import CommentForm, ReviewForm
 from ..diffing import response_changes
-from ..models import AnswerRevision, Assignment, AssignmentItem, Comment, Review
+from ..forms.checklist import CommentForm, ReviewForm
+from ..models import Assignment, AssignmentItem, Review
+from ..readiness import Readiness
+from .comments import post_comment
 
 WAITING_NOTES = {
     Assignment.Status.ASSIGNED: "Waiting for the candidate to start and submit. You can "
@@ -24,15 +25,6 @@ WAITING_NOTES = {
     Assignment.Status.APPROVED: "You approved this checklist. You can still comment on items.",
     Assignment.Status.WITHDRAWN: "This checklist is withdrawn: the candidate no longer sees it.",
 }
-
-
-def _items(assignment: Assignment) -> list[AssignmentItem]:
-    return list(
-        assignment.items.prefetch_related(
-            Prefetch("comments", queryset=Comment.objects.select_related("author")),
-            Prefetch("revisions", queryset=AnswerRevision.objects.select_related("author")),
-        )
-    )
 
 
 def _response_before(item: AssignmentItem, review: Review) -> dict:
@@ -53,8 +45,8 @@ def _render_detail(
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    items = _items(assignment)
-    reviews = list(assignment.reviews.select_related("reviewer"))
+    items = selectors.checklist_items_with_history(assignment)
+    reviews = selectors.checklist_reviews(assignment)
     latest = reviews[0] if reviews else None
     reviewable = assignment.status == Assignment.Status.SUBMITTED
     if reviewable and review_form is None:
@@ -82,7 +74,6 @@ def _render_detail(
                 "incomplete": item.required and not item.is_complete and started,
             }
         )
-    required = [item for item in items if item.required]
     return render(
         request,
         "interviews/coach/assignment_detail.html",
@@ -96,8 +87,7 @@ def _render_detail(
             "reviewable": reviewable,
             "review_form": review_form,
             "waiting_note": WAITING_NOTES.get(assignment.status, ""),
-            "required_total": len(required),
-            "required_done": sum(1 for item in required if item.is_complete),
+            "readiness": Readiness.of_items(items),
         },
         status=status,
     )
@@ -158,10 +148,5 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Your comment was not posted: see the message under the box.")
         assignment = assignment_for_coach(request, item.assignment_id)
         return _render_detail(request, assignment, comment_form=form)
-    try:
-        services.comment_add(item=item, by=request.user, body=form.cleaned_data["body"])
-    except services.ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Comment on item {item.position} posted.")
+    post_comment(request, item, form, posted=f"Comment on item {item.position} posted.")
     return redirect(f"{item.assignment.get_absolute_url()}#item-{item.pk}")

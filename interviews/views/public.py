@@ -11,9 +11,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .. import services
-from ..forms import InvitationLoginForm, InvitationSignupForm
-from ..models import User
+from .. import selectors, services
+from ..forms.public import InvitationLoginForm, InvitationSignupForm
 
 
 @login_not_required
@@ -51,7 +50,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationInvalid as exc:
         return render(request, "registration/invite_invalid.html", {"reason": str(exc)}, status=410)
     candidate = invitation.candidate
-    existing = User.objects.filter(email__iexact=candidate.email).first()
+    existing = selectors.user_with_email(candidate.email)
     if existing is not None:
         form = InvitationLoginForm(
             request, data=request.POST or None, initial={"username": existing.email}
