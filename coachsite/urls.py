@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from interviews.forms import EmailAuthenticationForm
-from interviews.views import auth as auth_pages
+from interviews.forms.public import EmailAuthenticationForm
+from interviews.views import public
 
 urlpatterns = [
-    path("", auth_pages.home, name="home"),
-    path("healthz", auth_pages.healthz, name="healthz"),
+    path("", public.home, name="home"),
+    path("healthz", public.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that do not link an icon (the admin).
-    path("favicon.ico", auth_pages.favicon, name="favicon"),
-    path("invite/<str:token>/", auth_pages.invite_accept, name="invite_accept"),
+    path("favicon.ico", public.favicon, name="favicon"),
+    path("invite/<str:token>/", public.invite_accept, name="invite_accept"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -23,4 +23,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "interviews.views.auth.not_found"
+handler404 = "interviews.views.public.not_found"

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .models import Review
 from .selectors import JoinState, candidate_join_status
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def send_assignment_reviewed(assignment: Assignment, verdict: str, note: str) ->
         context={
             "assignment": assignment,
             "coach": candidate.coach,
-            "approved": verdict == "approved",
+            "approved": verdict == Review.Verdict.APPROVED,
             "note": note,
             "link": absolute(assignment.get_candidate_url()),
         },

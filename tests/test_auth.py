@@ -5,9 +5,18 @@ import re
 import pytest
 from django.urls import reverse
 
+from interviews.forms.public import EmailAuthenticationForm
+
 from .factories import PASSWORD, CoachFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def test_the_login_page_is_ours_with_the_email_form(client):
+    """django.contrib.auth.urls brings a login view on the same route; ours answers."""
+    response = client.get(reverse("login"))
+    assert isinstance(response.context["form"], EmailAuthenticationForm)
+    assert b"Log in" in response.content
 
 
 def test_coach_logs_in_with_email_and_lands_on_the_dashboard(client):

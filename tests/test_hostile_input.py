@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 
 from interviews import emails, models, services
-from interviews.bank_forms import MAX_ITEMS, QuestionFilterForm
-from interviews.checklist_forms import EmailItemForm
+from interviews.forms.bank import MAX_ITEMS, QuestionFilterForm
+from interviews.forms.checklist import EmailItemForm
 from interviews.validators import SINGLE_LINE_MESSAGE, validate_single_line
 
-from .checklist_helpers import form_data, item
+from .checklist_helpers import form_data, item, round_form_data
 from .factories import (
     AssignmentItemFactory,
     CandidateFactory,
@@ -87,17 +87,7 @@ def _stored_rows(template) -> list[dict]:
     ]
 
 
-def _round_data(**overrides) -> dict:
-    return {
-        "kind": "second",
-        "scheduled_at": "2030-01-15T10:00",
-        "location": "Video call",
-        "interviewer_names": "Pat Boss",
-        "interviewer_email": "pat@initech.example",
-        "outcome": "pending",
-        "outcome_notes": "",
-        **overrides,
-    }
+_round_data = round_form_data
 
 
 # Each case sets up its page and returns (client, url, data, check that nothing was stored).
@@ -396,14 +386,6 @@ def test_a_stored_coach_name_with_a_line_break_cannot_rewrite_the_invitation(
 
 
 # ---------------------------------------------------------------- template size
-
-
-@pytest.fixture
-def own_template(coach):
-    template = ChecklistTemplateFactory(owner=coach, title="My second round")
-    for position, prompt in enumerate(["First", "Second", "Third"], start=1):
-        TemplateItemFactory(template=template, position=position, prompt=prompt)
-    return template
 
 
 def _snapshot(template) -> tuple:

@@ -1,41 +1,26 @@
 """Forms of the checklist loop: the candidate's answers (one small form per item,
-prefixed with the item's id), comments, the coach's review and the round follow-up.
+prefixed with the item's id, grouped by ChecklistItemForms), comments and the
+coach's review.
 
 Validation lives here; the services decide what a state allows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from urllib.parse import quote
+from collections.abc import Collection, Iterable
 
-from crispy_forms.helper import FormHelper
 from django import forms
 
-from .models import AssignmentItem, InterviewRound, ItemKind
-from .validators import validate_single_line
+from ..models import (
+    AssignmentItem,
+    ItemKind,
+    Review,
+)
+from ..validators import validate_single_line
+from .layout import fields_only_helper
 
 # Larger numbers overflow the database's integer on lookup.
 MAX_VERSION = 2**31 - 1
-
-
-def _fields_only_helper() -> FormHelper:
-    """Fields without <form> tag or CSRF token: the page wraps several forms in one."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
-
-
-def mailto_url(to: str, subject: str, body: str) -> str:
-    """A mailto: link that opens the candidate's own mail program with the draft."""
-    query = []
-    if subject:
-        query.append(f"subject={quote(subject, safe='')}")
-    if body:
-        query.append(f"body={quote(body, safe='')}")
-    address = quote(to.strip(), safe="@,+")
-    return f"mailto:{address}" + (f"?{'&'.join(query)}" if query else "")
 
 
 # ---------------------------------------------------------------- the candidate's answers
@@ -59,7 +44,7 @@ class ItemForm(forms.Form):
             initial={**item.response(), "version": item.version},
         )
         self.item = item
-        self.helper = _fields_only_helper()
+        self.helper = fields_only_helper()
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.response_fields}
@@ -67,6 +52,18 @@ class ItemForm(forms.Form):
     def typed_values(self) -> dict:
         """What the user sent, valid or not (to show it back when it cannot be saved)."""
         return {name: self[name].value() for name in self.response_fields}
+
+    def as_data(self, values: dict, *, version: int) -> dict:
+        """``values`` as a browser would post them for this item (an unticked box
+        is absent)."""
+        data = {self.add_prefix("version"): str(version)}
+        for name in self.response_fields:
+            if isinstance(self.fields[name], forms.BooleanField):
+                if values[name]:
+                    data[self.add_prefix(name)] = "on"
+            else:
+                data[self.add_prefix(name)] = values[name] or ""
+        return data
 
 
 class TextItemForm(ItemForm):
@@ -121,8 +118,9 @@ FORM_FOR_KIND = {
 }
 
 
-class ChecklistForm:
-    """Every item form of one checklist, posted together as one HTML form.
+class ChecklistItemForms:
+    """A group of per-item forms, one per item of a checklist, posted together as
+    one HTML form (it is not a Django Form itself).
 
     An item whose fields are missing from the POST is left out (not "emptied"),
     and ids the checklist does not have are never read, so a tampered or stale
@@ -162,6 +160,32 @@ class ChecklistForm:
             form.item.pk: (form.cleaned_data["version"], form.values()) for form in self.bound_forms
         }
 
+    def rebound(
+        self, items: Iterable[AssignmentItem], *, conflicts: Collection[int] = ()
+    ) -> ChecklistItemForms:
+        """The posted answers bound again to ``items`` as stored now, so that the
+        next save starts from the stored versions (and overwriting a conflict is
+        a deliberate choice).
+
+        What the user typed is kept, except for an item that changed elsewhere
+        (its version moved on) while this user left it alone: that one shows
+        the newer stored answer. A conflicting item (in ``conflicts``) keeps
+        the user's text; the page shows the stored text beside it.
+        """
+        posted = {form.item.pk: form for form in self.bound_forms}
+        data = {}
+        for item in items:
+            form = posted.get(item.pk)
+            if form is None:
+                continue
+            moved_on = str(form["version"].value()) != str(item.version)
+            if moved_on and item.pk not in conflicts:
+                values = {name: getattr(item, name) for name in form.response_fields}
+            else:
+                values = form.typed_values()
+            data.update(form.as_data(values, version=item.version))
+        return ChecklistItemForms(items, data)
+
 
 # ---------------------------------------------------------------- comments and review
 
@@ -190,7 +214,7 @@ class CommentForm(forms.Form):
         self.fields["body"].label = label
         if not inline:
             self.fields["body"].widget.attrs["form"] = f"comment-form-{item.pk}"
-        self.helper = _fields_only_helper()
+        self.helper = fields_only_helper()
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()
@@ -202,7 +226,10 @@ class CommentForm(forms.Form):
 class ReviewForm(forms.Form):
     """The coach's verdict with a mark and an optional comment per item."""
 
-    ACTIONS = {"approve": "approved", "request_changes": "changes_requested"}
+    ACTIONS = {
+        "approve": Review.Verdict.APPROVED,
+        "request_changes": Review.Verdict.CHANGES_REQUESTED,
+    }
 
     action = forms.ChoiceField(
         choices=[("approve", "Approve"), ("request_changes", "Request changes")],
@@ -234,7 +261,7 @@ class ReviewForm(forms.Form):
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-        self.helper = _fields_only_helper()
+        self.helper = fields_only_helper()
 
     def verdict(self) -> str:
         return self.ACTIONS[self.cleaned_data["action"]]
@@ -249,69 +276,3 @@ class ReviewForm(forms.Form):
 
     def comments(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data[f"comment-{item.pk}"] for item in self.items}
-
-
-# ---------------------------------------------------------------- round follow-up
-
-
-def first_name_of(names: str) -> str:
-    """ "Tom Becker (Head of Analytics), Ann Lee" -> "Tom Becker"."""
-    first = names.split(",")[0].split(" and ")[0].split("(")[0]
-    return first.strip()
-
-
-class RoundFollowUpForm(forms.ModelForm):
-    """The candidate's debrief, outcome and (when no checklist has one) thank-you draft."""
-
-    class Meta:
-        model = InterviewRound
-        fields = ["debrief_notes", "outcome", "thank_you_to", "thank_you_subject", "thank_you_body"]
-        labels = {
-            "debrief_notes": "Debrief notes",
-            "outcome": "Outcome",
-            "thank_you_to": "To",
-            "thank_you_subject": "Subject",
-            "thank_you_body": "Body",
-        }
-        help_texts = {
-            "debrief_notes": "How did it go? What were you asked, what did you learn, what is "
-            "still open? Write it while it is fresh.",
-            "outcome": "Change it when the company tells you.",
-        }
-        widgets = {
-            "debrief_notes": forms.Textarea(attrs={"rows": 6}),
-            "thank_you_body": forms.Textarea(attrs={"rows": 8}),
-        }
-
-    def __init__(self, *args, with_thank_you: bool = True, sender_name: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        round = self.instance
-        if not with_thank_you:
-            for name in ("thank_you_to", "thank_you_subject", "thank_you_body"):
-                del self.fields[name]
-        elif not (round.thank_you_to or round.thank_you_subject or round.thank_you_body):
-            self.initial.update(self._thank_you_draft(round, sender_name))
-        self.helper = _fields_only_helper()
-
-    @staticmethod
-    def _thank_you_draft(round: InterviewRound, sender_name: str) -> dict:
-        position = round.opportunity.position
-        company = round.opportunity.company
-        name = first_name_of(round.interviewer_names)
-        greeting = f"Dear {name}," if name else "Hello,"
-        body = (
-            f"{greeting}\n\n"
-            f"Thank you for taking the time to talk with me about the {position} role at "
-            f"{company}. I enjoyed learning more about the team and the work, and I would "
-            "very much like to join you.\n\n"
-            "I look forward to hearing from you.\n\n"
-            f"Best regards,\n{sender_name}"
-        )
-        return {
-            "thank_you_to": round.interviewer_email,
-            "thank_you_subject": f"Thank you — {position} interview",
-            "thank_you_body": body,
-        }
-
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields}

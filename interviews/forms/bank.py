@@ -3,42 +3,30 @@
 The template editor is one page with one <form>: ``TemplateForm`` for the
 title and ``TemplateItemFormSet`` for the ordered items. The formset works
 without JavaScript: a position number per item, a "Remove" tick box, and a few
-blank rows at the end for new items.
-"""
+blank rows at the end for new items. The forms only parse and order what was
+posted; ``services.template_save`` writes it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME, TOTAL_FORM_COUNT
 
-from .models import ChecklistTemplate, InterviewRound, Question, TemplateItem
-from .validators import validate_single_line
+from ..models import (
+    ChecklistTemplate,
+    InterviewRound,
+    Question,
+    TemplateItem,
+)
+from ..services import TemplateItemData
+from ..validators import validate_single_line
+from .layout import form_helper
 
 MAX_ITEMS = ChecklistTemplate.MAX_ITEMS
 EXTRA_ITEMS = 3
-
-
-# The bank lists categories in the order a coach works through them
-# (ask, answer, bring, follow up), not alphabetically by their stored value.
-CATEGORY_ORDER = Case(
-    *(When(category=value, then=Value(n)) for n, value in enumerate(Question.Category.values)),
-    default=Value(len(Question.Category.values)),
-)
-
-
-def _helper(submit_label: str | None = None, *, form_tag: bool = True) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = form_tag
-    if submit_label:
-        helper.add_input(Submit("submit", submit_label))
-    return helper
 
 
 # ---------------------------------------------------------------- questions
@@ -58,7 +46,7 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args, submit_label: str = "Save question", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round_kind"].choices = [("", "Any round"), *InterviewRound.Kind.choices]
-        self.helper = _helper(submit_label)
+        self.helper = form_helper(submit_label)
 
 
 class QuestionFilterForm(forms.Form):
@@ -119,7 +107,7 @@ class TemplateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["round_kind"].choices = [("", "Any round"), *InterviewRound.Kind.choices]
         # On the editor the items share the same <form>, so no tag there.
-        self.helper = _helper(submit_label, form_tag=bool(submit_label))
+        self.helper = form_helper(submit_label, form_tag=bool(submit_label))
 
 
 class TemplateItemForm(forms.ModelForm):
@@ -205,32 +193,29 @@ class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
         if DELETION_FIELD_NAME in form.fields:
             form.fields[DELETION_FIELD_NAME].label = "Remove this item"
 
-    @transaction.atomic
-    def save(self) -> list[TemplateItem]:  # type: ignore[override]
-        """Save the items and renumber them 1..n in the order the coach chose.
+    def rows(self) -> list[TemplateItemData]:
+        """The kept items in the order the coach chose, for ``services.template_save``.
 
-        Removed items are deleted, unchanged blank rows ignored, and rows that
-        only moved are updated in one query.
+        Unchanged blank rows and removed items are left out.
         """
-        kept = self.forms_in_chosen_order()
-        removed = [form.instance.pk for form in self.deleted_forms if form.instance.pk]
-        if removed:
-            TemplateItem.objects.filter(template=self.instance, pk__in=removed).delete()
-        new, changed = [], []
-        for position, form in enumerate(kept, start=1):
-            item = form.instance
-            item.template = self.instance
-            moved = item.position != position
-            item.position = position
-            if item.pk is None:
-                new.append(item)
-            elif moved or form.has_changed():
-                changed.append(item)
-        TemplateItem.objects.bulk_create(new)
-        TemplateItem.objects.bulk_update(
-            changed, ["position", "kind", "prompt", "guidance", "required"]
-        )
-        return [form.instance for form in kept]
+        return [
+            TemplateItemData(
+                id=form.instance.pk,
+                kind=form.cleaned_data["kind"],
+                prompt=form.cleaned_data["prompt"],
+                guidance=form.cleaned_data["guidance"],
+                required=form.cleaned_data["required"],
+                question_id=form.instance.question_id,
+            )
+            for form in self.forms_in_chosen_order()
+        ]
+
+    def removed_ids(self) -> list[int]:
+        """The stored items ticked "Remove this item"."""
+        return [form.instance.pk for form in self.deleted_forms if form.instance.pk]
+
+    def save(self, commit: bool = True):
+        raise NotImplementedError("The template editor saves through services.template_save.")
 
     def forms_in_chosen_order(self) -> list[forms.Form]:
         """The kept forms, sorted by their position numbers.

@@ -1,131 +1,23 @@
-"""Forms. Validation lives here; layout comes from each form's FormHelper."""
+"""Forms of the coach's workspace: candidates, opportunities, rounds, assigning."""
 
 from __future__ import annotations
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 
-from . import selectors
-from .models import (
+from .. import selectors
+from ..models import (
     Candidate,
     ChecklistTemplate,
     InterviewRound,
     Invitation,
     Opportunity,
     User,
-    time_zone_choices,
 )
-from .validators import validate_single_line
-
-
-def _helper(submit_label: str | None = None, *, form_tag: bool = True) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = form_tag
-    if submit_label:
-        helper.add_input(Submit("submit", submit_label))
-    return helper
-
-
-class EmailAuthenticationForm(AuthenticationForm):
-    """Django's login form, labelled for email login."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email"
-        self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
-        self.helper = _helper("Log in")
-
-
-class InvitationLoginForm(forms.Form):
-    """Accepting an invitation for an email that already has a login."""
-
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, request, *args, initial=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-        self.email = (initial or {}).get("username", "")
-        self.user_cache = None
-        self.helper = _helper("Log in and accept")
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            self.user_cache = authenticate(self.request, username=self.email, password=password)
-            if self.user_cache is None:
-                raise forms.ValidationError("That password is not right for this account.")
-        return cleaned
-
-    def get_user(self):
-        return self.user_cache
-
-
-class InvitationSignupForm(forms.Form):
-    """Accepting an invitation as a new person: name and a password."""
-
-    full_name = forms.CharField(
-        label="Your name", max_length=150, validators=[validate_single_line]
-    )
-    password1 = forms.CharField(
-        label="Choose a password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label="Repeat the password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, candidate: Candidate, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.candidate = candidate
-        self.fields["full_name"].initial = candidate.full_name
-        self.helper = _helper("Set password and continue")
-
-    def clean(self):
-        cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords do not match.")
-        elif p1:
-            probe = User(email=self.candidate.email, full_name=cleaned.get("full_name", ""))
-            try:
-                password_validation.validate_password(p1, probe)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
-        return cleaned
-
-
-class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
-        label="Time zone",
-        choices=time_zone_choices,
-        help_text="Interview times are entered and shown in this time zone.",
-    )
-
-    class Meta:
-        model = User
-        fields = ["full_name", "time_zone"]
-        labels = {"full_name": "Your name"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Save profile")
-
+from .layout import form_helper
 
 # ---------------------------------------------------------------- coach: candidates, rounds
 
@@ -154,7 +46,7 @@ class CandidateForm(forms.ModelForm):
     def __init__(self, *args, coach: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.coach = coach
-        self.helper = _helper("Save candidate" if self.instance.pk else "Add candidate")
+        self.helper = form_helper("Save candidate" if self.instance.pk else "Add candidate")
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -191,7 +83,7 @@ class OpportunityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save opportunity" if self.instance.pk else "Add opportunity")
+        self.helper = form_helper("Save opportunity" if self.instance.pk else "Add opportunity")
 
 
 class RoundForm(forms.ModelForm):
@@ -228,7 +120,7 @@ class RoundForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         tz = timezone.get_current_timezone_name()
         self.fields["scheduled_at"].help_text = f"In your time zone ({tz}). Leave empty if not set."
-        self.helper = _helper("Save round" if self.instance.pk else "Add round")
+        self.helper = form_helper("Save round" if self.instance.pk else "Add round")
 
     def clean_scheduled_at(self):
         return _check_year(self.cleaned_data.get("scheduled_at"), "date")
@@ -402,7 +294,7 @@ class AssignmentForm(forms.Form):
                     f"the link sent on {formats.date_format(sent, 'j M Y')} stops working. "
                     "Without it, the email reminds them of that earlier link."
                 )
-        self.helper = _helper("Assign checklist")
+        self.helper = form_helper("Assign checklist")
 
     def clean_due_date(self) -> datetime.date | None:
         due = _check_year(self.cleaned_data.get("due_date"), "due date")

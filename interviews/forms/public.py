@@ -1,0 +1,91 @@
+"""Forms of the public pages: logging in and accepting an invitation."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from ..models import (
+    Candidate,
+    User,
+)
+from ..validators import validate_single_line
+from .layout import form_helper
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's login form, labelled for email login."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.helper = form_helper("Log in")
+
+
+class InvitationLoginForm(forms.Form):
+    """Accepting an invitation for an email that already has a login."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request, *args, initial=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.email = (initial or {}).get("username", "")
+        self.user_cache = None
+        self.helper = form_helper("Log in and accept")
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            self.user_cache = authenticate(self.request, username=self.email, password=password)
+            if self.user_cache is None:
+                raise forms.ValidationError("That password is not right for this account.")
+        return cleaned
+
+    def get_user(self):
+        return self.user_cache
+
+
+class InvitationSignupForm(forms.Form):
+    """Accepting an invitation as a new person: name and a password."""
+
+    full_name = forms.CharField(
+        label="Your name", max_length=150, validators=[validate_single_line]
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Repeat the password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, candidate: Candidate, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        self.fields["full_name"].initial = candidate.full_name
+        self.helper = form_helper("Set password and continue")
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif p1:
+            probe = User(email=self.candidate.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
