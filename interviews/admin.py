@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from .models import (
     AnswerRevision,
@@ -16,6 +17,24 @@ from .models import (
     TemplateItem,
     User,
 )
+
+# The admin is for looking things up and fixing plain data. State changes go
+# through services.py, which checks the rules, bumps versions and sends the
+# emails, so the fields those services own are read-only here; and the audit
+# trail (answer revisions, reviews, comments) can be read but never written.
+
+
+class ViewOnlyMixin:
+    """For ModelAdmins and inlines of audit rows: shown, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -51,6 +70,10 @@ class InvitationInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        # services.invitation_create makes the token and sends the email.
+        return False
+
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
@@ -58,7 +81,10 @@ class CandidateAdmin(admin.ModelAdmin):
     list_filter = ["archived"]
     search_fields = ["full_name", "email", "coach__email"]
     list_select_related = ["coach", "user"]
-    raw_id_fields = ["coach", "user"]
+    raw_id_fields = ["coach"]
+    # Linked by services.invitation_accept; linking here would hand a login the
+    # candidate's checklists without an invitation.
+    readonly_fields = ["user", "created_at", "updated_at"]
     inlines = [InvitationInline]
 
 
@@ -67,14 +93,20 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["candidate", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_select_related = ["candidate"]
     search_fields = ["candidate__email", "candidate__full_name"]
-    readonly_fields = ["token_hash"]
+    readonly_fields = ["token_hash", "created_at", "sent_at", "accepted_at", "revoked_at"]
     raw_id_fields = ["candidate"]
+
+    def has_add_permission(self, request):
+        # services.invitation_create makes the token and sends the email; a row
+        # added here would have no token anyone could accept.
+        return False
 
 
 class InterviewRoundInline(admin.TabularInline):
     model = InterviewRound
     extra = 0
-    fields = ["sequence", "kind", "scheduled_at", "outcome"]
+    fields = ["sequence", "kind", "scheduled_at", "outcome", "thank_you_sent_at"]
+    readonly_fields = ["thank_you_sent_at"]
 
     def get_queryset(self, request):
         # Each row is titled with the round's name, which needs this count.
@@ -88,6 +120,8 @@ class OpportunityAdmin(admin.ModelAdmin):
     search_fields = ["company", "position", "candidate__full_name"]
     list_select_related = ["candidate"]
     raw_id_fields = ["candidate"]
+    # As OpportunityForm does: a link typed without a scheme is https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [InterviewRoundInline]
 
 
@@ -99,6 +133,8 @@ class InterviewRoundAdmin(admin.ModelAdmin):
     list_select_related = ["opportunity"]
     raw_id_fields = ["opportunity"]
     date_hierarchy = "scheduled_at"
+    # Set by services.round_mark_thank_you_sent.
+    readonly_fields = ["thank_you_sent_at", "created_at", "updated_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_kind_count()
@@ -132,9 +168,22 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 class AssignmentItemInline(admin.TabularInline):
     model = AssignmentItem
     extra = 0
-    fields = ["position", "kind", "prompt", "required", "review_mark", "version"]
+    fields = [
+        "position",
+        "kind",
+        "prompt",
+        "required",
+        "review_mark",
+        "marked_version",
+        "version",
+        "email_sent_at",
+    ]
     readonly_fields = fields
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Items are a snapshot of the template, taken by services.assignment_create.
+        return False
 
 
 @admin.register(Assignment)
@@ -144,25 +193,35 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["title", "candidate__full_name", "candidate__email"]
     list_select_related = ["candidate"]
     raw_id_fields = ["candidate", "round", "template"]
+    # Owned by the assignment services: changing them here would skip the
+    # state rules and the emails.
+    readonly_fields = [
+        "status",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "reviewed_at",
+        "withdrawn_at",
+    ]
     inlines = [AssignmentItemInline]
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["item", "author", "created_at"]
     list_select_related = ["item", "author"]
     raw_id_fields = ["item", "author"]
 
 
 @admin.register(AnswerRevision)
-class AnswerRevisionAdmin(admin.ModelAdmin):
+class AnswerRevisionAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["item", "item_version", "author", "created_at"]
     list_select_related = ["item", "author"]
     raw_id_fields = ["item", "author"]
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["assignment", "verdict", "reviewer", "created_at"]
     list_filter = ["verdict"]
     list_select_related = ["assignment", "reviewer"]

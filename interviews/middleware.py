@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.utils import timezone
 
-from .views.auth import healthz
+from .views.public import healthz
 
 # No inline scripts or styles anywhere: everything is served from 'self'.
 # img-src allows data: because Bootstrap draws some icons as data-URI SVGs.

@@ -1,8 +1,11 @@
 """Helpers for the checklist-loop tests: build the POST of the fill-in form the way
 the page renders it (one prefixed form per item, with its version)."""
 
+from django.contrib.messages import get_messages
+
 from interviews import services
-from interviews.models import Assignment, AssignmentItem
+from interviews.demo import sample_responses
+from interviews.models import Assignment, AssignmentItem, Review
 
 
 def form_data(assignment: Assignment, action: str = "save", **answers) -> dict:
@@ -34,21 +37,10 @@ def item(assignment: Assignment, position: int) -> AssignmentItem:
 
 def fill_all(assignment: Assignment) -> None:
     """Complete every item through the service, as the candidate."""
-    responses = {}
-    for it in assignment.items.all():
-        if it.kind == "text":
-            values = {"response_text": f"Answer to {it.prompt}"}
-        elif it.kind == "check":
-            values = {"done": True}
-        else:
-            values = {
-                "email_to": "pat@example.com",
-                "email_subject": "Thank you",
-                "email_body": "Thank you for your time.",
-            }
-        responses[it.pk] = (it.version, values)
     services.assignment_save(
-        assignment=assignment, by=assignment.candidate.user, responses=responses
+        assignment=assignment,
+        by=assignment.candidate.user,
+        responses=sample_responses(assignment),
     )
 
 
@@ -58,3 +50,40 @@ def submitted(assignment: Assignment) -> Assignment:
     services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
     assignment.refresh_from_db()
     return assignment
+
+
+def round_form_data(**overrides) -> dict:
+    """The coach's round form as a browser posts it."""
+    return {
+        "kind": "second",
+        "scheduled_at": "2030-01-15T10:00",
+        "location": "Video call",
+        "interviewer_names": "Pat Boss",
+        "interviewer_email": "pat@initech.example",
+        "outcome": "pending",
+        "outcome_notes": "",
+        **overrides,
+    }
+
+
+def changes_requested(
+    assignment: Assignment, coach, *, marks=(1,), comments: dict | None = None, note: str = ""
+) -> Assignment:
+    """Fill and submit, then the coach asks for changes: the items at the positions
+    in ``marks`` marked "needs work", ``comments`` by position."""
+    submitted(assignment)
+    services.assignment_review(
+        assignment=assignment,
+        by=coach,
+        verdict=Review.Verdict.CHANGES_REQUESTED,
+        note=note,
+        marks={item(assignment, p).pk: AssignmentItem.Mark.NEEDS_WORK for p in marks},
+        comments={item(assignment, p).pk: body for p, body in (comments or {}).items()},
+    )
+    assignment.refresh_from_db()
+    return assignment
+
+
+def messages_of(response) -> list[tuple[str, str]]:
+    """The (level, text) of the messages a response queued for the next page."""
+    return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]

@@ -3,7 +3,14 @@ from django.test import Client
 
 from interviews import services
 
-from .factories import PASSWORD, CandidateFactory, CoachFactory, UserFactory
+from .factories import (
+    PASSWORD,
+    CandidateFactory,
+    ChecklistTemplateFactory,
+    CoachFactory,
+    TemplateItemFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -77,3 +84,12 @@ def other_candidate_client(other_candidate):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def own_template(coach):
+    """A template of the coach's own with three text items: First, Second, Third."""
+    template = ChecklistTemplateFactory(owner=coach, title="My second round")
+    for position, prompt in enumerate(["First", "Second", "Third"], start=1):
+        TemplateItemFactory(template=template, position=position, prompt=prompt)
+    return template

@@ -3,7 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from interviews import models
+from interviews import models, services
+from interviews.demo import sample_responses
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -118,3 +119,42 @@ def make_assignment(candidate, *, kinds=("text", "check", "email"), round=None, 
     for position, kind in enumerate(kinds, start=1):
         AssignmentItemFactory(assignment=assignment, position=position, kind=kind)
     return assignment
+
+
+def one_of_each(candidate) -> dict[type, object]:
+    """A saved row of every model of the app, keyed by model, for tests that walk
+    them all. ``candidate`` must be linked to a login (the ``candidate`` fixture);
+    the rows belong to them and their coach, and the checklist is reviewed."""
+    coach = candidate.coach
+    round_ = InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Acme", position="Analyst")
+    )
+    template = ChecklistTemplateFactory(owner=coach, title="Prep")
+    template_item = TemplateItemFactory(template=template, position=1, prompt="Why us?")
+    assignment = make_assignment(candidate, round=round_, template=template, title="Prep")
+    item = assignment.items.get(position=1)
+    services.assignment_save(
+        assignment=assignment, by=candidate.user, responses=sample_responses(assignment)
+    )
+    services.assignment_submit(assignment=assignment, by=candidate.user)
+    comment = services.comment_add(item=item, by=coach, body="Good start.")
+    review = services.assignment_review(
+        assignment=assignment, by=coach, verdict=models.Review.Verdict.APPROVED
+    )
+    assignment.refresh_from_db()
+    item.refresh_from_db()
+    return {
+        models.User: coach,
+        models.Candidate: candidate,
+        models.Invitation: candidate.invitations.get(),
+        models.Opportunity: round_.opportunity,
+        models.InterviewRound: round_,
+        models.Question: QuestionFactory(owner=coach, prompt="What is the team like?"),
+        models.ChecklistTemplate: template,
+        models.TemplateItem: template_item,
+        models.Assignment: assignment,
+        models.AssignmentItem: item,
+        models.Comment: comment,
+        models.AnswerRevision: item.revisions.get(),
+        models.Review: review,
+    }

@@ -17,20 +17,16 @@ from interviews.models import Assignment, Invitation
 
 from .factories import (
     CandidateFactory,
-    ChecklistTemplateFactory,
     InterviewRoundFactory,
     OpportunityFactory,
-    TemplateItemFactory,
 )
 
 NEW = reverse("coach:assignment_create")
 
 
 @pytest.fixture
-def template(coach):
-    template = ChecklistTemplateFactory(owner=coach, title="Second-round prep")
-    TemplateItemFactory(template=template, position=1, prompt="What will you ask?")
-    return template
+def template(own_template):
+    return own_template
 
 
 @pytest.fixture
@@ -127,7 +123,7 @@ def test_not_invited_with_the_box_ticked_gets_one_email_with_the_invitation(
     assert len(mail.outbox) == 1  # one email, not an invitation plus a checklist email
     message = mail.outbox[0]
     assert message.to == ["nia@example.com"]
-    assert "Second-round prep" in message.subject
+    assert "My second round" in message.subject
     links = _invite_links(message.body)
     assert len(links) == 1
     assignment = Assignment.objects.get(candidate=newcomer)

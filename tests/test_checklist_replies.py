@@ -11,7 +11,8 @@ from django.utils import timezone
 from interviews import services
 from interviews.models import Assignment, Comment
 
-from .checklist_helpers import form_data, item, submitted
+from .checklist_helpers import changes_requested as request_changes
+from .checklist_helpers import form_data, item
 from .factories import InterviewRoundFactory, OpportunityFactory, make_assignment
 
 S = Assignment.Status
@@ -31,17 +32,9 @@ def assignment(candidate):
 @pytest.fixture
 def changes_requested(assignment, coach):
     """The coach marked item 1 "needs work" with a comment and asked for changes."""
-    submitted(assignment)
-    first = item(assignment, 1)
-    services.assignment_review(
-        assignment=assignment,
-        by=coach,
-        verdict="changes_requested",
-        marks={first.pk: "needs_work"},
-        comments={first.pk: "Say which projects you would take over."},
+    return request_changes(
+        assignment, coach, comments={1: "Say which projects you would take over."}
     )
-    assignment.refresh_from_db()
-    return assignment
 
 
 def url(assignment):

@@ -7,9 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interviews import services
-from interviews.models import AssignmentItem
 
-from .checklist_helpers import item, submitted
+from .checklist_helpers import changes_requested, item
 from .factories import make_assignment
 
 HOME = reverse("me:home")
@@ -19,16 +18,7 @@ LONG_COMMENT = (
 )
 
 
-def _request_changes(assignment, coach, *, marks, comments, note=""):
-    submitted(assignment)
-    services.assignment_review(
-        assignment=assignment,
-        by=coach,
-        verdict="changes_requested",
-        note=note,
-        marks={item(assignment, p).pk: AssignmentItem.Mark.NEEDS_WORK for p in marks},
-        comments={item(assignment, p).pk: body for p, body in comments.items()},
-    )
+_request_changes = changes_requested
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,7 +13,9 @@ from interviews.models import (
     AssignmentItem,
     Candidate,
     ChecklistTemplate,
+    InterviewRound,
     Invitation,
+    Opportunity,
     Question,
     Review,
     TemplateItem,
@@ -29,6 +32,7 @@ from .factories import (
     OpportunityFactory,
     QuestionFactory,
     UserFactory,
+    one_of_each,
 )
 
 pytestmark = pytest.mark.django_db
@@ -202,10 +206,22 @@ def test_item_completeness_agrees_in_python_and_sql(kind, values, complete):
     assert (annotated.required_total, annotated.required_done) == (1, int(complete))
 
 
-def test_every_model_has_a_readable_str():
-    item = AssignmentItemFactory(prompt="Why us?")
-    assert str(item) == f"{item.position}. Why us?"
-    round = InterviewRoundFactory(opportunity__company="Acme")
-    assert str(round).startswith("Second-round interview at Acme, ")
-    assert str(OpportunityFactory(company="Acme", position="Analyst")) == "Analyst at Acme"
+def test_every_model_has_a_readable_str(candidate):
+    rows = one_of_each(candidate)
+    models = set(apps.get_app_config("interviews").get_models())
+    assert set(rows) == models, "one_of_each() must build a row of every model"
+    for model, row in rows.items():
+        text = str(row)
+        assert text.strip(), model.__name__
+        assert f"{model.__name__} object" not in text, f"{model.__name__} has no __str__"
+    assert (
+        str(rows[AssignmentItem])
+        == f"{rows[AssignmentItem].position}. {rows[AssignmentItem].prompt}"
+    )
+    assert str(rows[InterviewRound]).startswith("Second-round interview at Acme, ")
+    assert str(rows[Opportunity]) == "Analyst at Acme"
+    assert str(rows[Assignment]) == "Prep — Cam Candidate"
+    assert str(rows[Review]) == "Approved — Prep — Cam Candidate"
+    assert str(rows[Invitation]) == "Invitation for Cam Candidate (accepted)"
+    assert str(rows[AnswerRevision]) == f"Revision 2 of item {rows[AssignmentItem].pk}"
     assert isinstance(AssignmentItem.Mark.NEEDS_WORK.label, str)

@@ -1,7 +1,9 @@
 """The permission matrix: every URL pattern of the project, for every role.
 
-A new URL pattern without a row here fails ``test_every_url_pattern_has_a_row``,
-so no view can ship without its access rules being stated and checked.
+Rows are keyed by route ("coach/candidates/<int:pk>/"), not by name. A new URL
+pattern without a row here fails ``test_every_url_pattern_has_a_row``, and so
+does a row whose pattern is gone: no view can ship without its access rules
+being stated and checked.
 
 Rows say what each role gets. Object views are requested with objects owned by
 ``coach`` / ``candidate``; the other coach and the other candidate must get 404,
@@ -9,10 +11,12 @@ never 403, so ids reveal nothing. POST-only views are checked twice: GET gives
 405, and a POST by each role gives the listed status.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RoutePattern
 
 from interviews.models import ChecklistTemplate, ItemKind
 
@@ -112,9 +116,12 @@ assignment_pk = lambda w: {"pk": w["assignment"].pk}  # noqa: E731
 item_pk = lambda w: {"pk": w["item"].pk}  # noqa: E731
 email_item_pk = lambda w: {"pk": w["email_item"].pk}  # noqa: E731
 
+# Keyed by the full route, as the resolver matches it: names can repeat (two
+# patterns are called "login"), routes are what a request reaches. To add a
+# view, add its route here with the helper that states its access.
 MATRIX: dict[str, Row] = {
     # Public and account pages
-    "home": Row(
+    "": Row(
         get={
             "anonymous": LOGIN,
             "coach": 302,
@@ -124,92 +131,129 @@ MATRIX: dict[str, Row] = {
         }
     ),
     "healthz": Row(get=everyone(200)),
-    "favicon": Row(get=everyone(301)),
-    "invite_accept": Row(kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)),
-    "login": Row(get={"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
-    "logout": Row(get=logged_in(405)),
-    "password_change": Row(get=logged_in(200)),
-    "password_change_done": Row(get=logged_in(200)),
-    "password_reset": Row(get=everyone(200)),
-    "password_reset_done": Row(get=everyone(200)),
-    "password_reset_confirm": Row(
+    "favicon.ico": Row(get=everyone(301)),
+    "invite/<str:token>/": Row(kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)),
+    "accounts/login/": Row(get={"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
+    "accounts/logout/": Row(get=logged_in(405)),
+    "accounts/password_change/": Row(get=logged_in(200)),
+    "accounts/password_change/done/": Row(get=logged_in(200)),
+    "accounts/password_reset/": Row(get=everyone(200)),
+    "accounts/password_reset/done/": Row(get=everyone(200)),
+    "accounts/reset/<uidb64>/<token>/": Row(
         kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}, get=everyone(200)
     ),
-    "password_reset_complete": Row(get=everyone(200)),
-    "profile": Row(get=logged_in(200)),
+    "accounts/reset/done/": Row(get=everyone(200)),
+    "accounts/profile/": Row(get=logged_in(200)),
     # Coach: dashboard and candidates
-    "coach:dashboard": coach_page(shared=True),
-    "coach:candidate_list": coach_page(shared=True),
-    "coach:candidate_create": coach_page(shared=True),
-    "coach:candidate_detail": coach_page(candidate_pk),
-    "coach:candidate_edit": coach_page(candidate_pk),
-    "coach:candidate_archive": coach_action(candidate_pk),
-    "coach:candidate_restore": coach_action(candidate_pk),
-    "coach:candidate_invite": coach_action(lambda w: {"pk": w["new_candidate"].pk}),
+    "coach/": coach_page(shared=True),
+    "coach/candidates/": coach_page(shared=True),
+    "coach/candidates/new/": coach_page(shared=True),
+    "coach/candidates/<int:pk>/": coach_page(candidate_pk),
+    "coach/candidates/<int:pk>/edit/": coach_page(candidate_pk),
+    "coach/candidates/<int:pk>/archive/": coach_action(candidate_pk),
+    "coach/candidates/<int:pk>/restore/": coach_action(candidate_pk),
+    "coach/candidates/<int:pk>/invite/": coach_action(lambda w: {"pk": w["new_candidate"].pk}),
     # Coach: opportunities and rounds
-    "coach:opportunity_create": coach_page(candidate_pk),
-    "coach:opportunity_detail": coach_page(opportunity_pk),
-    "coach:opportunity_edit": coach_page(opportunity_pk),
-    "coach:round_create": coach_page(opportunity_pk),
-    "coach:round_detail": coach_page(round_pk),
-    "coach:round_edit": coach_page(round_pk),
+    "coach/candidates/<int:pk>/opportunities/new/": coach_page(candidate_pk),
+    "coach/opportunities/<int:pk>/": coach_page(opportunity_pk),
+    "coach/opportunities/<int:pk>/edit/": coach_page(opportunity_pk),
+    "coach/opportunities/<int:pk>/rounds/new/": coach_page(opportunity_pk),
+    "coach/rounds/<int:pk>/": coach_page(round_pk),
+    "coach/rounds/<int:pk>/edit/": coach_page(round_pk),
     # Coach: question bank
-    "coach:question_list": coach_page(shared=True),
-    "coach:question_create": coach_page(shared=True),
-    "coach:question_edit": coach_page(question_pk),
-    "coach:question_retire": coach_action(question_pk),
-    "coach:question_restore": coach_action(question_pk),
-    "coach:question_copy": coach_action(question_pk),
+    "coach/questions/": coach_page(shared=True),
+    "coach/questions/new/": coach_page(shared=True),
+    "coach/questions/<int:pk>/edit/": coach_page(question_pk),
+    "coach/questions/<int:pk>/retire/": coach_action(question_pk),
+    "coach/questions/<int:pk>/restore/": coach_action(question_pk),
+    "coach/questions/<int:pk>/copy/": coach_action(question_pk),
     # Coach: templates
-    "coach:template_list": coach_page(shared=True),
-    "coach:template_create": coach_page(shared=True),
-    "coach:template_detail": coach_page(template_pk),
-    "coach:template_edit": coach_page(template_pk),
-    "coach:template_copy": coach_action(template_pk),
-    "coach:template_add_questions": coach_action(
+    "coach/templates/": coach_page(shared=True),
+    "coach/templates/new/": coach_page(shared=True),
+    "coach/templates/<int:pk>/": coach_page(template_pk),
+    "coach/templates/<int:pk>/edit/": coach_page(template_pk),
+    "coach/templates/<int:pk>/copy/": coach_action(template_pk),
+    "coach/templates/<int:pk>/add-questions/": coach_action(
         template_pk, data=lambda w: {"questions": [w["question"].pk]}
     ),
     # Coach: assignments and review
-    "coach:assignment_create": coach_page(shared=True),
-    "coach:assignment_detail": coach_page(assignment_pk),
-    "coach:assignment_review": coach_action(
+    "coach/assignments/new/": coach_page(shared=True),
+    "coach/assignments/<int:pk>/": coach_page(assignment_pk),
+    "coach/assignments/<int:pk>/review/": coach_action(
         assignment_pk, data=lambda w: {"action": "approve", "note": ""}
     ),
-    "coach:assignment_withdraw": coach_action(assignment_pk),
-    "coach:item_comment": coach_action(item_pk, data=lambda w: {"body": "Looks good."}),
+    "coach/assignments/<int:pk>/withdraw/": coach_action(assignment_pk),
+    "coach/items/<int:pk>/comment/": coach_action(item_pk, data=lambda w: {"body": "Looks good."}),
     # Candidate
-    "me:home": candidate_page(shared=True),
-    "me:checklist": candidate_page(assignment_pk),
-    "me:item_comment": candidate_action(item_pk, data=lambda w: {"body": "Thanks!"}),
-    "me:item_email_sent": candidate_action(email_item_pk),
-    "me:round": candidate_page(round_pk),
-    "me:round_thank_you_sent": candidate_action(round_pk),
+    "me/": candidate_page(shared=True),
+    "me/checklists/<int:pk>/": candidate_page(assignment_pk),
+    "me/items/<int:pk>/comment/": candidate_action(item_pk, data=lambda w: {"body": "Thanks!"}),
+    "me/items/<int:pk>/email-sent/": candidate_action(email_item_pk),
+    "me/rounds/<int:pk>/": candidate_page(round_pk),
+    "me/rounds/<int:pk>/thank-you-sent/": candidate_action(round_pk),
 }
+
+# Routes that an earlier pattern already answers, so the later one is never
+# reached: django.contrib.auth.urls brings its own login view, which ours
+# (with the email form) shadows.
+SHADOWED = {"accounts/login/": "login"}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str  # the full route, e.g. "coach/candidates/<int:pk>/"
+    name: str  # the full name, e.g. "coach:candidate_detail"
 
 
 def _walk(patterns, prefix="", namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             if str(pattern.pattern).startswith("admin/"):
-                continue
+                continue  # the admin checks staff status itself
             ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern):
-            yield f"{namespace}{pattern.name or ''}", prefix + str(pattern.pattern)
+            assert isinstance(pattern.pattern, RoutePattern), (
+                f"{prefix}{pattern.pattern}: the matrix walks path() routes only; "
+                "use path(), not re_path()"
+            )
+            yield Pattern(prefix + str(pattern.pattern), f"{namespace}{pattern.name or ''}")
 
 
-def project_patterns() -> dict[str, str]:
-    return dict(_walk(get_resolver().url_patterns))
+def project_patterns() -> list[Pattern]:
+    """Every URL pattern outside the admin, in resolving order."""
+    return list(_walk(get_resolver().url_patterns))
 
 
 def test_every_url_pattern_has_a_row():
     patterns = project_patterns()
-    unnamed = [route for name, route in patterns.items() if name.endswith(":") or not name]
+    unnamed = [p.route for p in patterns if not p.name or p.name.endswith(":")]
     assert not unnamed, f"URL patterns without a name: {unnamed}"
-    missing = sorted(set(patterns) - set(MATRIX))
+    routes = {p.route for p in patterns}
+    missing = [f"{p.route!r} ({p.name})" for p in patterns if p.route not in MATRIX]
     assert not missing, f"URL patterns with no row in the permission matrix: {missing}"
-    stale = sorted(set(MATRIX) - set(patterns))
+    stale = sorted(set(MATRIX) - routes)
     assert not stale, f"Rows for URL patterns that no longer exist: {stale}"
+
+
+def test_no_pattern_is_shadowed_unless_stated():
+    """A second pattern on a route already taken is never reached: a new view
+    hidden behind an old one fails here rather than sharing the old one's row."""
+    seen, shadowed = set(), {}
+    for p in project_patterns():
+        if p.route in seen:
+            shadowed[p.route] = p.name
+        seen.add(p.route)
+    assert shadowed == SHADOWED
+
+
+def url_for(route: str, kwargs: dict | None) -> str:
+    """The path of ``route`` with its converters filled from ``kwargs``."""
+    kwargs = kwargs or {}
+    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
+    # The request must reach the pattern this row is about.
+    assert resolve(path).route == route, (path, resolve(path).route)
+    return path
 
 
 @pytest.fixture
@@ -250,9 +294,9 @@ def clients(client, coach_client, other_coach_client, candidate_client, other_ca
 
 
 def _cases(kind):
-    for name, row in MATRIX.items():
+    for route, row in MATRIX.items():
         for role, expected in getattr(row, kind).items():
-            yield pytest.param(name, role, expected, id=f"{kind}-{name}-{role}")
+            yield pytest.param(route, role, expected, id=f"{kind}-/{route}-{role}")
 
 
 def _check(response, expected):
@@ -263,16 +307,16 @@ def _check(response, expected):
         assert response.status_code == expected, f"expected {expected}, got {response.status_code}"
 
 
-@pytest.mark.parametrize(("name", "role", "expected"), list(_cases("get")))
-def test_get(name, role, expected, world, clients):
-    row = MATRIX[name]
-    url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
+@pytest.mark.parametrize(("route", "role", "expected"), list(_cases("get")))
+def test_get(route, role, expected, world, clients):
+    row = MATRIX[route]
+    url = url_for(route, row.kwargs(world) if row.kwargs else None)
     _check(clients[role].get(url), expected)
 
 
-@pytest.mark.parametrize(("name", "role", "expected"), list(_cases("post")))
-def test_post(name, role, expected, world, clients):
-    row = MATRIX[name]
-    url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
+@pytest.mark.parametrize(("route", "role", "expected"), list(_cases("post")))
+def test_post(route, role, expected, world, clients):
+    row = MATRIX[route]
+    url = url_for(route, row.kwargs(world) if row.kwargs else None)
     data = row.data(world) if row.data else {}
     _check(clients[role].post(url, data), expected)

@@ -1,5 +1,7 @@
 """Health check, the built-in library, demo data and strict settings."""
 
+import ast
+import importlib
 import os
 import shutil
 import subprocess
@@ -7,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 from django.test import override_settings
@@ -35,7 +38,7 @@ def test_healthz_answers_503_when_the_database_fails(client, db, monkeypatch):
         raise DatabaseError("connection refused")
 
     with monkeypatch.context() as patched:
-        patched.setattr("interviews.views.auth.connection.cursor", broken)
+        patched.setattr("interviews.views.public.connection.cursor", broken)
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.content == b"database unavailable\n"
@@ -53,6 +56,70 @@ def test_the_library_ships_the_second_round_and_after_templates():
     categories = set(Question.objects.builtin().values_list("category", flat=True))
     assert categories == {"ask", "answer", "bring", "follow_up"}
     assert not Question.objects.builtin().filter(guidance="").exists()
+
+
+LIBRARY_MIGRATION = ROOT / "interviews" / "migrations" / "0002_builtin_library.py"
+
+
+def _builtin_rows() -> dict[str, set]:
+    """Every built-in row by its content (no ids), for comparing two installs."""
+    return {
+        "questions": set(
+            Question.objects.builtin().values_list(
+                "builtin_key", "category", "round_kind", "prompt", "guidance", "retired"
+            )
+        ),
+        "templates": set(
+            ChecklistTemplate.objects.builtin().values_list(
+                "builtin_key", "title", "description", "round_kind"
+            )
+        ),
+        "items": set(
+            TemplateItem.objects.filter(template__owner__isnull=True).values_list(
+                "template__builtin_key",
+                "position",
+                "kind",
+                "prompt",
+                "guidance",
+                "required",
+                "question__builtin_key",
+            )
+        ),
+    }
+
+
+def test_the_library_migration_imports_nothing_from_the_app():
+    """Migrations run against historical models; live code may set fields they lack."""
+    tree = ast.parse(LIBRARY_MIGRATION.read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add("." * node.level + (node.module or ""))
+    assert imported == {"django.db"}, imported
+
+
+@pytest.mark.django_db
+def test_the_migrated_database_holds_the_library_as_install_makes_it():
+    migrated = _builtin_rows()
+    assert len(migrated["questions"]) == len(library.QUESTIONS)
+    assert len(migrated["items"]) == sum(len(t[4]) for t in library.TEMPLATES)
+    TemplateItem.objects.filter(template__owner__isnull=True).delete()
+    ChecklistTemplate.objects.builtin().delete()
+    Question.objects.builtin().delete()
+    library.install(Question, ChecklistTemplate, TemplateItem)
+    assert _builtin_rows() == migrated
+
+
+@pytest.mark.django_db
+def test_running_the_library_migration_again_changes_nothing():
+    migration = importlib.import_module("interviews.migrations.0002_builtin_library")
+    before = _builtin_rows()
+    counts = (Question.objects.count(), TemplateItem.objects.count())
+    migration.install_library(django_apps, None)
+    assert _builtin_rows() == before
+    assert (Question.objects.count(), TemplateItem.objects.count()) == counts
 
 
 @pytest.mark.django_db

@@ -110,13 +110,6 @@ def test_list_query_count_does_not_grow(coach_client, coach, django_assert_max_n
     assert response.status_code == 200
 
 
-def test_candidate_and_anonymous_cannot_see_the_bank(candidate_client, client):
-    assert candidate_client.get(LIST).status_code == 404
-    response = client.get(LIST)
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
-
-
 # ---------------------------------------------------------------- create and edit
 
 
@@ -148,10 +141,9 @@ def test_create_rejects_nul_bytes_and_unknown_category(coach_client):
     assert set(response.context["form"].errors) == {"prompt", "category"}
 
 
-def test_create_page_for_candidate_is_404_and_anonymous_goes_to_login(candidate_client, client):
-    assert candidate_client.get(CREATE).status_code == 404
+def test_a_candidate_cannot_post_a_question(candidate_client):
     assert candidate_client.post(CREATE, {"prompt": "x", "category": "ask"}).status_code == 404
-    assert client.get(CREATE).url.startswith("/accounts/login/")
+    assert not Question.objects.filter(prompt="x").exists()
 
 
 def test_owner_edits_own_question(coach_client, own_question):
@@ -200,19 +192,7 @@ def test_builtin_and_other_coaches_questions_cannot_be_edited(
     assert own_question.prompt != "Hacked"
 
 
-def test_edit_for_candidate_is_404_and_anonymous_goes_to_login(
-    candidate_client, client, own_question
-):
-    assert candidate_client.get(_url("question_edit", own_question)).status_code == 404
-    assert client.get(_url("question_edit", own_question)).url.startswith("/accounts/login/")
-
-
 # ---------------------------------------------------------------- retire, restore, copy
-
-
-@pytest.mark.parametrize("name", ["question_retire", "question_restore", "question_copy"])
-def test_post_only_views_refuse_get(coach_client, own_question, name):
-    assert coach_client.get(_url(name, own_question)).status_code == 405
 
 
 def test_retire_and_restore_own_question(coach_client, own_question):
@@ -244,13 +224,6 @@ def test_other_coach_and_candidate_get_404_on_post_views(
     own_question.refresh_from_db()
     assert not own_question.retired
     assert Question.objects.filter(prompt=own_question.prompt).count() == 1
-
-
-@pytest.mark.parametrize("name", ["question_retire", "question_restore", "question_copy"])
-def test_anonymous_post_goes_to_login(client, own_question, name):
-    response = client.post(_url(name, own_question))
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
 
 
 def test_copy_builtin_creates_an_owned_editable_copy(coach_client, coach):

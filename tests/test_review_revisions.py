@@ -9,7 +9,7 @@ from django.urls import reverse
 from interviews import services
 from interviews.models import Assignment, AssignmentItem
 
-from .checklist_helpers import fill_all, item, submitted
+from .checklist_helpers import changes_requested, fill_all, item
 from .factories import make_assignment
 
 S = Assignment.Status
@@ -30,15 +30,7 @@ def review_url(assignment):
 
 
 def _request_changes_on_item_1(assignment, coach):
-    submitted(assignment)
-    first = item(assignment, 1)
-    services.assignment_review(
-        assignment=assignment,
-        by=coach,
-        verdict="changes_requested",
-        marks={first.pk: M.NEEDS_WORK},
-        comments={first.pk: "Name the projects you would inherit."},
-    )
+    changes_requested(assignment, coach, comments={1: "Name the projects you would inherit."})
 
 
 def _revise_item_1_and_resubmit(assignment):

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from interviews import library as builtins
 from interviews import services
+from interviews.demo import sample_responses
 from interviews.models import (
     Assignment,
     Candidate,
@@ -371,27 +372,48 @@ class Prepared:
     assignment: Assignment
 
 
-@pytest.fixture
-def prepared(library, coach, candidate) -> Prepared:
-    opportunity = OpportunityFactory(
-        candidate=candidate, company="Northwind Traders", position="Operations Lead"
-    )
+def prepare_second_round(
+    coach,
+    candidate,
+    *,
+    company: str,
+    position: str,
+    in_days: int,
+    interviewer: str,
+    email: str,
+    instructions: str,
+) -> Prepared:
+    """A second round in ``in_days`` days with the built-in prep checklist assigned for it."""
+    opportunity = OpportunityFactory(candidate=candidate, company=company, position=position)
     round_ = InterviewRoundFactory(
         opportunity=opportunity,
         sequence=2,
-        scheduled_at=timezone.now() + datetime.timedelta(days=4),
-        interviewer_names="Dana Interviewer",
-        interviewer_email="dana@northwind.example",
+        scheduled_at=timezone.now() + datetime.timedelta(days=in_days),
+        interviewer_names=interviewer,
+        interviewer_email=email,
     )
-    template = ChecklistTemplate.objects.get(builtin_key="second-round-prep", owner=None)
     assignment = services.assignment_create(
         coach=coach,
         candidate=candidate,
-        template=template,
+        template=ChecklistTemplate.objects.get(builtin_key="second-round-prep", owner=None),
         round=round_,
-        instructions="Answer in your own words; bullet points are fine.",
+        instructions=instructions,
     )
     return Prepared(coach, candidate, opportunity, round_, assignment)
+
+
+@pytest.fixture
+def prepared(library, coach, candidate) -> Prepared:
+    return prepare_second_round(
+        coach,
+        candidate,
+        company="Northwind Traders",
+        position="Operations Lead",
+        in_days=4,
+        interviewer="Dana Interviewer",
+        email="dana@northwind.example",
+        instructions="Answer in your own words; bullet points are fine.",
+    )
 
 
 def checklist_item(page, position: int):
@@ -431,11 +453,10 @@ def submitted(prepared) -> Prepared:
     """``prepared`` with every required item answered and submitted for review."""
     assignment = prepared.assignment
     user = prepared.candidate.user
-    items = {item.position: item for item in assignment.items.all()}
     services.assignment_save(
         assignment=assignment,
         by=user,
-        responses={items[n].pk: (items[n].version, values) for n, values in ANSWERS.items()},
+        responses=sample_responses(assignment, answers=ANSWERS, required_only=True),
     )
     services.assignment_submit(assignment=assignment, by=user)
     return prepared

@@ -2,17 +2,14 @@
 over two sittings and submits it; a premature submit lists what is missing and
 loses nothing. Runs at desktop width and at phone width (390 x 844)."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from interviews import services
-from interviews.models import Assignment, ChecklistTemplate
+from interviews.models import Assignment
 
-from ..factories import CandidateFactory, InterviewRoundFactory, OpportunityFactory
-from .conftest import DESKTOP, PHONE, checklist_item, invitation_link
+from ..factories import CandidateFactory
+from .conftest import DESKTOP, PHONE, checklist_item, invitation_link, prepare_second_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("2-candidate-joins-and-fills-checklist")]
 
@@ -23,22 +20,15 @@ NEW_PASSWORD = "Lantern-harbour-71"
 def invited(library, coach, mailoutbox):
     """A candidate the coach invited and assigned the built-in second-round prep."""
     candidate = CandidateFactory(coach=coach, full_name="Jo Newstart", email="jo@example.com")
-    opportunity = OpportunityFactory(
-        candidate=candidate, company="Fabrikam", position="Service Designer"
-    )
-    round_ = InterviewRoundFactory(
-        opportunity=opportunity,
-        sequence=2,
-        scheduled_at=timezone.now() + datetime.timedelta(days=5),
-        interviewer_names="Sam Hiring",
-        interviewer_email="sam@fabrikam.example",
-    )
     services.invitation_create(candidate=candidate, by=coach)
-    services.assignment_create(
-        coach=coach,
-        candidate=candidate,
-        round=round_,
-        template=ChecklistTemplate.objects.get(builtin_key="second-round-prep", owner=None),
+    prepare_second_round(
+        coach,
+        candidate,
+        company="Fabrikam",
+        position="Service Designer",
+        in_days=5,
+        interviewer="Sam Hiring",
+        email="sam@fabrikam.example",
         instructions="Two sittings are fine. Submit by the due date.",
     )
     return candidate

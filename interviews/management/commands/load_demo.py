@@ -9,6 +9,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from interviews import services
+from interviews.demo import sample_responses
 from interviews.models import Candidate, ChecklistTemplate, InterviewRound, Opportunity, User
 
 PASSWORD = "demo-pass-2026"
@@ -115,21 +116,17 @@ class Command(BaseCommand):
             assignment = services.assignment_create(
                 coach=coach, candidate=sam_c, template=prep, round=second
             )
-            responses = {}
-            for item in assignment.items.all():
-                if item.kind == "text":
-                    values = {"response_text": f"My notes for: {item.prompt[:60]}"}
-                elif item.kind == "check":
-                    values = {"done": True}
-                else:
-                    values = {
-                        "email_to": "maria.gomez@example.com",
-                        "email_subject": "Thank you for today",
-                        "email_body": "Dear Maria,\n\nThank you for your time today. I would "
-                        "love to join the platform team and hope to hear from you soon.\n\n"
-                        "Best regards,\nSam",
-                    }
-                responses[item.pk] = (item.version, values)
+            responses = sample_responses(
+                assignment,
+                text="My notes for: {prompt:.60}",
+                email={
+                    "email_to": "maria.gomez@example.com",
+                    "email_subject": "Thank you for today",
+                    "email_body": "Dear Maria,\n\nThank you for your time today. I would "
+                    "love to join the platform team and hope to hear from you soon.\n\n"
+                    "Best regards,\nSam",
+                },
+            )
             services.assignment_save(assignment=assignment, by=sam, responses=responses)
             services.assignment_submit(assignment=assignment, by=sam)
 

@@ -19,14 +19,6 @@ def _builtin() -> ChecklistTemplate:
     return ChecklistTemplate.objects.get(builtin_key="second-round-prep")
 
 
-@pytest.fixture
-def own_template(coach):
-    template = ChecklistTemplateFactory(owner=coach, title="My second round")
-    for position, prompt in enumerate(["First", "Second", "Third"], start=1):
-        TemplateItemFactory(template=template, position=position, prompt=prompt)
-    return template
-
-
 def _prompts(template) -> list[str]:
     return list(template.items.order_by("position").values_list("prompt", flat=True))
 
@@ -98,11 +90,6 @@ def test_list_query_count_does_not_grow(coach_client, coach, django_assert_max_n
     assert response.status_code == 200
 
 
-def test_list_for_candidate_is_404_and_anonymous_goes_to_login(candidate_client, client):
-    assert candidate_client.get(LIST).status_code == 404
-    assert client.get(LIST).url.startswith("/accounts/login/")
-
-
 def test_detail_shows_builtin_and_own_items(coach_client, own_template):
     builtin = _builtin()
     response = coach_client.get(_url("template_detail", builtin))
@@ -116,15 +103,6 @@ def test_detail_shows_builtin_and_own_items(coach_client, own_template):
     body = coach_client.get(_url("template_detail", own_template)).content.decode()
     assert body.index("First") < body.index("Second") < body.index("Third")
     assert _url("template_edit", own_template) in body
-
-
-def test_detail_of_other_coaches_template_is_404(
-    other_coach_client, candidate_client, client, own_template
-):
-    url = _url("template_detail", own_template)
-    assert other_coach_client.get(url).status_code == 404
-    assert candidate_client.get(url).status_code == 404
-    assert client.get(url).url.startswith("/accounts/login/")
 
 
 # ---------------------------------------------------------------- create
@@ -183,16 +161,14 @@ def test_copy_of_other_coaches_template_is_404(other_coach_client, candidate_cli
     assert not ChecklistTemplate.objects.filter(copied_from=own_template).exists()
 
 
-@pytest.mark.parametrize("name", ["template_copy", "template_add_questions"])
-def test_post_only_views_refuse_get(coach_client, own_template, name):
-    assert coach_client.get(_url(name, own_template)).status_code == 405
-
-
-@pytest.mark.parametrize("name", ["template_copy", "template_add_questions", "template_edit"])
-def test_anonymous_post_goes_to_login(client, own_template, name):
-    response = client.post(_url(name, own_template))
+def test_anonymous_cannot_post_the_editor(client, own_template):
+    response = client.post(
+        _url("template_edit", own_template), editor_data(own_template, title="X")
+    )
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+    own_template.refresh_from_db()
+    assert own_template.title == "My second round"
 
 
 # ---------------------------------------------------------------- the editor
