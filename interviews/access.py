@@ -13,13 +13,16 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import (
+    AskedQuestion,
     Assignment,
     AssignmentItem,
     Candidate,
     ChecklistTemplate,
+    Interviewer,
     InterviewRound,
     Opportunity,
     Question,
+    ThankYouNote,
 )
 
 
@@ -134,5 +137,53 @@ def round_for_candidate(request: HttpRequest, pk: int) -> InterviewRound:
         InterviewRound.objects.for_candidate_user(request.user)
         .select_related("opportunity__candidate__coach")
         .with_kind_count(),
+        pk=pk,
+    )
+
+
+# ---------------------------------------------------------------- round life (both sides)
+
+
+def interviewer_for_coach(request: HttpRequest, pk: int) -> Interviewer:
+    return get_object_or_404(
+        Interviewer.objects.filter(
+            round__opportunity__candidate__coach=request.user
+        ).select_related("round__opportunity__candidate"),
+        pk=pk,
+    )
+
+
+def interviewer_for_candidate(request: HttpRequest, pk: int) -> Interviewer:
+    return get_object_or_404(
+        Interviewer.objects.filter(round__opportunity__candidate__user=request.user).select_related(
+            "round__opportunity__candidate"
+        ),
+        pk=pk,
+    )
+
+
+def note_for_coach(request: HttpRequest, pk: int) -> ThankYouNote:
+    return get_object_or_404(
+        ThankYouNote.objects.filter(
+            round__opportunity__candidate__coach=request.user
+        ).select_related("round__opportunity__candidate", "interviewer"),
+        pk=pk,
+    )
+
+
+def note_for_candidate(request: HttpRequest, pk: int) -> ThankYouNote:
+    return get_object_or_404(
+        ThankYouNote.objects.filter(
+            round__opportunity__candidate__user=request.user
+        ).select_related("round__opportunity__candidate", "interviewer"),
+        pk=pk,
+    )
+
+
+def asked_question_for_coach(request: HttpRequest, pk: int) -> AskedQuestion:
+    return get_object_or_404(
+        AskedQuestion.objects.filter(
+            round__opportunity__candidate__coach=request.user
+        ).select_related("round__opportunity__candidate"),
         pk=pk,
     )

@@ -4,17 +4,20 @@ from django.db import models
 
 from .models import (
     AnswerRevision,
+    AskedQuestion,
     Assignment,
     AssignmentItem,
     Candidate,
     ChecklistTemplate,
     Comment,
+    Interviewer,
     InterviewRound,
     Invitation,
     Opportunity,
     Question,
     Review,
     TemplateItem,
+    ThankYouNote,
     User,
 )
 
@@ -105,8 +108,8 @@ class InvitationAdmin(admin.ModelAdmin):
 class InterviewRoundInline(admin.TabularInline):
     model = InterviewRound
     extra = 0
-    fields = ["sequence", "kind", "scheduled_at", "outcome", "thank_you_sent_at"]
-    readonly_fields = ["thank_you_sent_at"]
+    fields = ["sequence", "kind", "scheduled_at", "outcome", "debriefed_at"]
+    readonly_fields = ["debriefed_at"]
 
     def get_queryset(self, request):
         # Each row is titled with the round's name, which needs this count.
@@ -125,6 +128,43 @@ class OpportunityAdmin(admin.ModelAdmin):
     inlines = [InterviewRoundInline]
 
 
+class InterviewerInline(admin.TabularInline):
+    model = Interviewer
+    extra = 0
+    fields = ["name", "job_title", "role", "email"]
+
+
+class AskedQuestionInline(admin.TabularInline):
+    model = AskedQuestion
+    extra = 0
+    fields = ["position", "text", "covered", "bank_question"]
+    raw_id_fields = ["bank_question"]
+
+
+class ThankYouNoteInline(admin.StackedInline):
+    """The candidate's own words, sent from their own mail program: read-only here."""
+
+    model = ThankYouNote
+    extra = 0
+    fields = [
+        "interviewer",
+        "to_name",
+        "to",
+        "subject",
+        "body",
+        "check_requested_at",
+        "coach_comment",
+        "checked_at",
+        "approved",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(InterviewRound)
 class InterviewRoundAdmin(admin.ModelAdmin):
     list_display = ["opportunity", "sequence", "kind", "scheduled_at", "outcome"]
@@ -133,8 +173,9 @@ class InterviewRoundAdmin(admin.ModelAdmin):
     list_select_related = ["opportunity"]
     raw_id_fields = ["opportunity"]
     date_hierarchy = "scheduled_at"
-    # Set by services.round_mark_thank_you_sent.
-    readonly_fields = ["thank_you_sent_at", "created_at", "updated_at"]
+    # Set by services.round_record_debrief.
+    readonly_fields = ["debriefed_at", "created_at", "updated_at"]
+    inlines = [InterviewerInline, AskedQuestionInline, ThankYouNoteInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_kind_count()

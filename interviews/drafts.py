@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.template.loader import render_to_string
 
 if TYPE_CHECKING:
-    from .models import InterviewRound
+    from .models import Interviewer, InterviewRound
 
 
 def mailto_url(to: str, subject: str, body: str) -> str:
@@ -26,18 +26,17 @@ def mailto_url(to: str, subject: str, body: str) -> str:
     return f"mailto:{address}" + (f"?{'&'.join(query)}" if query else "")
 
 
-def first_name_of(names: str) -> str:
-    """The first person of a free-text list of interviewers:
-    "Tom Becker (Head of Analytics), Ann Lee" -> "Tom Becker"."""
-    first = names.split(",")[0].split(" and ")[0].split("(")[0]
-    return first.strip()
-
-
-def thank_you_draft(round: InterviewRound, sender_name: str) -> dict[str, str]:
-    """To, subject and body of a thank-you email for a round, as a first draft."""
+def thank_you_draft(
+    round: InterviewRound, *, interviewer: Interviewer | None, sender_name: str
+) -> dict[str, str]:
+    """To, subject and body of a first thank-you draft to one interviewer (or to
+    someone else when ``interviewer`` is None), in the words of
+    templates/drafts/thank_you_*.txt: thanks for their time, one specific thing
+    from the conversation (left for the candidate to fill in from the debrief),
+    a clear wish to get the job, the hope to hear back soon."""
     opportunity = round.opportunity
     context = {
-        "interviewer": first_name_of(round.interviewer_names),
+        "interviewer": interviewer.first_name if interviewer else "",
         "position": opportunity.position,
         "company": opportunity.company,
         "sender_name": sender_name,
@@ -45,7 +44,7 @@ def thank_you_draft(round: InterviewRound, sender_name: str) -> dict[str, str]:
     subject = render_to_string("drafts/thank_you_subject.txt", context)
     body = render_to_string("drafts/thank_you_body.txt", context)
     return {
-        "thank_you_to": round.interviewer_email,
-        "thank_you_subject": " ".join(subject.split()),
-        "thank_you_body": body.strip("\n"),
+        "to": interviewer.email if interviewer else "",
+        "subject": " ".join(subject.split()),
+        "body": body.strip("\n"),
     }

@@ -16,7 +16,7 @@ from .models import Review
 from .selectors import JoinState, candidate_join_status
 
 if TYPE_CHECKING:
-    from .models import Assignment, Invitation, User
+    from .models import Assignment, Invitation, ThankYouNote, User
 
 
 def absolute(path: str) -> str:
@@ -124,5 +124,40 @@ def send_assignment_reviewed(assignment: Assignment, verdict: str, note: str) ->
             "approved": verdict == Review.Verdict.APPROVED,
             "note": note,
             "link": absolute(assignment.get_candidate_url()),
+        },
+    )
+
+
+def send_thank_you_check_requested(note: ThankYouNote) -> None:
+    """Tell the coach a candidate asked them to look at a thank-you note."""
+    candidate = note.round.opportunity.candidate
+    coach = candidate.coach
+    _send(
+        to=coach.email,
+        template="thank_you_check_requested",
+        zone=_recipient_zone(coach, coach),
+        context={
+            "note": note,
+            "candidate": candidate,
+            "round": note.round,
+            "link": absolute(note.round.get_absolute_url()) + f"#note-{note.pk}",
+        },
+    )
+
+
+def send_thank_you_checked(note: ThankYouNote) -> None:
+    """Tell the candidate their coach answered about a thank-you note."""
+    candidate = note.round.opportunity.candidate
+    if candidate.user is None:
+        return
+    _send(
+        to=candidate.user.email,
+        template="thank_you_checked",
+        zone=_recipient_zone(candidate.user, candidate.coach),
+        context={
+            "note": note,
+            "coach": candidate.coach,
+            "round": note.round,
+            "link": absolute(reverse("me:round", args=[note.round.pk])) + f"#note-{note.pk}",
         },
     )

@@ -1,18 +1,18 @@
 """The built-in library: a question bank for second-round preparation and the
-two built-in checklist templates. Written for Coachsite.
+built-in "Second-round interview prep" template. Written for Coachsite.
 
 ``install(Question, ChecklistTemplate, TemplateItem)`` updates rows in place by
 their ``builtin_key`` and never duplicates them; ``manage.py load_library`` runs
-it. Migration 0002 installed the first version from its own frozen copy of this
-data, so a change here reaches existing databases through that command or a new
-data migration (which again freezes what it needs), never by editing 0002.
+it. Each version of this data reaches existing databases through a data
+migration that freezes its own copy (0002 the first, 0005 the current one), so
+a change here needs a new data migration too, never an edit of an old one.
 """
 
 from __future__ import annotations
 
 ASK, ANSWER, BRING, FOLLOW_UP = "ask", "answer", "bring", "follow_up"
 SECOND, ANY = "second", ""
-TEXT, CHECK, EMAIL = "text", "check", "email"
+TEXT, CHECK = "text", "check"
 
 # key, category, suggested round, prompt, guidance
 QUESTIONS = [
@@ -27,12 +27,14 @@ QUESTIONS = [
         "was not in the job advert.",
     ),
     (
-        "role-history",
+        "role-career-path",
         ASK,
         SECOND,
-        "Is this a new position, or did someone hold it before? What did they focus on?",
-        "A new role means you will shape it; a replaced one tells you what worked and what did "
-        "not. Ask politely and do not push for personal details about the previous holder.",
+        "How has this position changed over time? Who held it before, and where did they "
+        "move on to?",
+        "Where earlier holders went next shows where the job can lead: a promotion, another "
+        "team, or out of the company. If the role is new, ask why it was created. Keep it about "
+        "the position, not the people.",
     ),
     (
         "role-inherited-work",
@@ -46,18 +48,21 @@ QUESTIONS = [
         "role-other-teams",
         ASK,
         SECOND,
-        "Which other teams or parts of the business would I work with, beyond what the job "
-        "description mentions?",
-        "This shows how the role really fits in the organisation and who you would need to "
-        "win over.",
+        "Which other teams or parts of the business would I work with beyond the job "
+        "description, and could that widen my experience?",
+        "The answer shows how the role really fits in the organisation and who you would need "
+        "to win over. Work with other teams is also a chance to widen your experience and pick "
+        "up skills the advert does not list; if that appeals to you, say so.",
     ),
     # 2. What it takes to succeed
     (
         "success-qualities",
         ASK,
         SECOND,
-        "Which qualities and skills matter most to you for someone to do well in this role?",
-        "Write down the words the interviewer uses; you can echo them when you explain your fit.",
+        "What do you think is necessary to succeed in this position?",
+        "Ask it plainly and let them talk. Listen for the qualities and skills they name and "
+        "write down their words: they show what the team values, and you can use them when you "
+        "explain your fit.",
     ),
     (
         "success-first-challenge",
@@ -70,9 +75,12 @@ QUESTIONS = [
         "success-my-match",
         ANSWER,
         SECOND,
-        "How do my strengths match what this role needs? Prepare two short examples.",
-        "Pick real situations: what was at stake, what you did, what changed because of it. "
-        "Keep each one under two minutes when spoken.",
+        "How do my attributes fit what it takes to succeed in this role? Prepare a short answer "
+        "with two examples.",
+        "When they have said what success needs, relay it back: take the qualities and skills "
+        "they named and match each one to something you have done. Pick real situations: what "
+        "was at stake, what you did, what changed because of it. Keep each one under two "
+        "minutes when spoken.",
     ),
     (
         "success-gap",
@@ -87,17 +95,18 @@ QUESTIONS = [
         "close-anything-else",
         ASK,
         SECOND,
-        "Is there anything else you need from me, or anything about my background I can make "
-        "clearer?",
-        "Ask near the end. It gives you a last chance to correct a misunderstanding.",
+        "Is there anything else you need from me?",
+        "Ask it near the end. It opens the door to show work that has not come up yet and to "
+        "offer references, certificates or your notice period. Offering more shows openness, "
+        "enthusiasm and commitment, and it is a last chance to clear up a misunderstanding.",
     ),
     (
         "close-show-work",
         BRING,
         SECOND,
         "Have a portfolio piece or project ready to show that has not come up yet.",
-        "Choose one example that fits what you learned about the role, and keep it to a few "
-        "minutes.",
+        "Choose one example that fits what you learned about the role, ready for when you ask "
+        "whether they need anything else. Keep it to a few minutes.",
     ),
     (
         "close-references",
@@ -122,15 +131,32 @@ QUESTIONS = [
         "Check your contract rather than guessing; the answer often comes up at the end of a "
         "second round.",
     ),
-    # 4. Follow up
+    # 4. Follow up: the notes themselves are written on the round page afterwards.
     (
         "follow-up-thank-you",
         FOLLOW_UP,
         ANY,
-        "Send the interviewer a short thank-you email within a day.",
-        "Thank them for their time, say clearly that you want the job, and say you hope to hear "
-        "from them soon. Keep it brief and free of pressure.",
+        "After the interview: what will you mention when you thank each interviewer?",
+        "You write one note per interviewer on the round page after the interview and send it "
+        "within a day. Keep it professional and undemanding: thanks for their time, one "
+        "specific thing from your conversation, a clear wish to get the job, and the hope to "
+        "hear back soon. Note now what you want to come back to; add the detail afterwards.",
     ),
+]
+
+# Questions the library no longer offers. They stay, marked retired (hidden from
+# the bank), because template items, checklists and debriefs may point at them.
+RETIRED_QUESTIONS = [
+    # Replaced by role-career-path.
+    (
+        "role-history",
+        ASK,
+        SECOND,
+        "Is this a new position, or did someone hold it before? What did they focus on?",
+        "A new role means you will shape it; a replaced one tells you what worked and what did "
+        "not. Ask politely and do not push for personal details about the previous holder.",
+    ),
+    # The debrief is written on the round page, not in a checklist.
     (
         "follow-up-debrief",
         FOLLOW_UP,
@@ -142,16 +168,19 @@ QUESTIONS = [
 ]
 
 # key, title, description, suggested round, items: (kind, prompt, guidance, required, question)
+# A built-in template missing from here is deleted by install(); checklists
+# assigned from it keep their own copy of the items.
 TEMPLATES = [
     (
         "second-round-prep",
         "Second-round interview prep",
-        "Prepare for a second-round interview: learn what the role really involves, show how "
-        "you fit, close by offering more, and plan the follow-up.",
+        "Prepare for a second-round interview: learn what the role really involves, ask what it "
+        "takes to succeed and show how you fit, close by offering more, and plan your thank-you "
+        "notes.",
         SECOND,
         [
             (TEXT, None, None, True, "role-day-to-day"),
-            (TEXT, None, None, True, "role-history"),
+            (TEXT, None, None, True, "role-career-path"),
             (TEXT, None, None, False, "role-inherited-work"),
             (TEXT, None, None, False, "role-other-teams"),
             (TEXT, None, None, True, "success-qualities"),
@@ -162,68 +191,34 @@ TEMPLATES = [
             (CHECK, None, None, True, "close-references"),
             (CHECK, None, None, False, "close-certificates"),
             (CHECK, None, None, True, "close-notice-period"),
-            (
-                EMAIL,
-                "Draft the thank-you email you will send after the interview.",
-                "Address it to the interviewer. Thank them for their time, say you want the job "
-                "and that you hope to hear back soon. Send it yourself within a day, then mark "
-                "it as sent.",
-                True,
-                "follow-up-thank-you",
-            ),
-        ],
-    ),
-    (
-        "after-the-interview",
-        "After the interview",
-        "Capture what happened while it is fresh, send the thank-you note and record the outcome.",
-        ANY,
-        [
-            (TEXT, None, None, True, "follow-up-debrief"),
-            (
-                TEXT,
-                "What did you learn about the role that changes how you see it?",
-                "Note anything that makes the job more or less attractive, and questions that are "
-                "still open.",
-                False,
-                None,
-            ),
-            (
-                EMAIL,
-                "Thank-you email to the interviewer",
-                "Thanks for their time, a clear wish to get the job, and the hope to hear back "
-                "soon. Send it yourself, then mark it as sent.",
-                True,
-                "follow-up-thank-you",
-            ),
-            (
-                TEXT,
-                "Outcome: what did the company tell you, and when?",
-                "Write 'still waiting' until you hear back; record the outcome on the round page "
-                "as well.",
-                False,
-                None,
-            ),
+            (TEXT, None, None, True, "follow-up-thank-you"),
         ],
     ),
 ]
 
 
 def install(question_model, template_model, item_model) -> None:
-    """Create or update the built-ins in place; running it again changes nothing."""
+    """Create or update the built-ins in place; running it again changes nothing.
+    Coaches' own questions and templates are never touched."""
     questions = {}
-    for key, category, round_kind, prompt, guidance in QUESTIONS:
-        questions[key], _ = question_model.objects.update_or_create(
-            builtin_key=key,
-            owner=None,
-            defaults={
-                "category": category,
-                "round_kind": round_kind,
-                "prompt": prompt,
-                "guidance": guidance,
-                "retired": False,
-            },
-        )
+    for rows, retired in ((QUESTIONS, False), (RETIRED_QUESTIONS, True)):
+        for key, category, round_kind, prompt, guidance in rows:
+            questions[key], _ = question_model.objects.update_or_create(
+                builtin_key=key,
+                owner=None,
+                defaults={
+                    "category": category,
+                    "round_kind": round_kind,
+                    "prompt": prompt,
+                    "guidance": guidance,
+                    "retired": retired,
+                },
+            )
+    # Assignments keep their items (snapshots; the template link is set null),
+    # and so do coaches' copies (copied_from is set null).
+    template_model.objects.filter(owner=None).exclude(
+        builtin_key__in=[key for key, *_ in TEMPLATES]
+    ).delete()
     for key, title, description, round_kind, items in TEMPLATES:
         template, _ = template_model.objects.update_or_create(
             builtin_key=key,

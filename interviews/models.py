@@ -8,11 +8,13 @@ in the query, so access helpers never filter in Python.
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
@@ -379,20 +381,19 @@ class InterviewRound(ReadinessAnnotated, models.Model):
         help_text="For example: video call, on site at the London office.",
         validators=[validate_single_line],
     )
-    interviewer_names = models.CharField(
-        "interviewer name(s)", max_length=200, blank=True, validators=[validate_single_line]
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)",
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(720)],
     )
-    interviewer_email = models.EmailField(blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_notes = models.TextField(blank=True, max_length=10000)
-    # Written by the candidate after the round.
-    debrief_notes = models.TextField(blank=True, max_length=20000)
-    thank_you_to = models.EmailField("thank-you email: to", blank=True)
-    thank_you_subject = models.CharField(
-        "thank-you email: subject", max_length=200, blank=True, validators=[validate_single_line]
+    # The debrief, written by the candidate after the interview.
+    debrief_notes = models.TextField("how it went", blank=True, max_length=20000)
+    debrief_differently = models.TextField(
+        "what I would do differently", blank=True, max_length=10000
     )
-    thank_you_body = models.TextField("thank-you email: body", blank=True, max_length=10000)
-    thank_you_sent_at = models.DateTimeField(null=True, blank=True)
+    debriefed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -476,6 +477,149 @@ class InterviewRound(ReadinessAnnotated, models.Model):
         """From the scheduled start on, the debrief, outcome and thank-you open."""
         return self.scheduled_at is not None and self.scheduled_at <= timezone.now()
 
+    #: Thank-you notes are due this long after the interview's start.
+    THANK_YOU_WITHIN = datetime.timedelta(hours=24)
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.scheduled_at is None:
+            return None
+        return self.scheduled_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def thank_you_due_at(self) -> datetime.datetime | None:
+        if self.scheduled_at is None:
+            return None
+        return self.scheduled_at + self.THANK_YOU_WITHIN
+
+    @property
+    def is_debriefed(self) -> bool:
+        return self.debriefed_at is not None
+
+
+class InterviewerRole(models.TextChoices):
+    RECRUITER = "recruiter", "Recruiter"
+    HIRING_MANAGER = "hiring_manager", "Hiring manager"
+    TEAMMATE = "teammate", "Future teammate"
+    EXECUTIVE = "executive", "Executive"
+    OTHER = "other", "Other"
+
+
+class Interviewer(models.Model):
+    """Someone who interviews the candidate in a round (coach and candidate keep the list)."""
+
+    Role = InterviewerRole
+
+    round = models.ForeignKey(InterviewRound, on_delete=models.CASCADE, related_name="interviewers")
+    name = models.CharField(max_length=150, validators=[validate_single_line])
+    job_title = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
+    role = models.CharField(
+        "role in the process", max_length=20, choices=Role.choices, default=Role.OTHER
+    )
+    email = models.EmailField(blank=True, help_text="Optional: for the thank-you note.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=InterviewerRole.values),
+                name="interviews_interviewer_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.job_title})" if self.job_title else self.name
+
+    @property
+    def first_name(self) -> str:
+        return (self.name.split() or [""])[0]
+
+
+class AskedQuestion(models.Model):
+    """A question the candidate was really asked in a round (from the debrief)."""
+
+    round = models.ForeignKey(
+        InterviewRound, on_delete=models.CASCADE, related_name="asked_questions"
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField(max_length=500, validators=[validate_single_line])
+    covered = models.BooleanField("my preparation covered it", default=False)
+    # The coach's own bank question this one was copied into, if they added it.
+    bank_question = models.ForeignKey(
+        "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["round_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ThankYouNote(models.Model):
+    """A thank-you email the candidate writes after the interview to one
+    interviewer (or to someone else), checked by the coach on request and sent
+    by the candidate from their own mail program; Coachsite never sends it."""
+
+    round = models.ForeignKey(
+        InterviewRound, on_delete=models.CASCADE, related_name="thank_you_notes"
+    )
+    interviewer = models.ForeignKey(
+        Interviewer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="thank_you_notes",
+    )
+    to_name = models.CharField(
+        "to (name)", max_length=150, blank=True, validators=[validate_single_line]
+    )
+    to = models.EmailField("to (email)", blank=True)
+    subject = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    body = models.TextField(blank=True, max_length=10000)
+    check_requested_at = models.DateTimeField(null=True, blank=True)
+    coach_comment = models.TextField(blank=True, max_length=5000)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "interviewer"],
+                condition=Q(interviewer__isnull=False),
+                name="interviews_thankyou_one_per_interviewer",
+            ),
+        ]
+        indexes = [
+            # Coach dashboard: notes waiting for the coach's look, oldest first.
+            models.Index(fields=["check_requested_at"], name="thankyou_check_requested_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Thank-you to {self.recipient}"
+
+    @property
+    def recipient(self) -> str:
+        if self.interviewer_id is not None:
+            return str(self.interviewer.name)
+        return self.to_name or self.to or "someone else"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def awaiting_check(self) -> bool:
+        """Asked the coach to look, and the coach has not answered since."""
+        return self.check_requested_at is not None and (
+            self.checked_at is None or self.checked_at < self.check_requested_at
+        )
+
 
 # ---------------------------------------------------------------- question bank
 
@@ -535,6 +679,9 @@ class Question(models.Model):
         help_text="Leave empty when the question suits any round.",
     )
     retired = models.BooleanField(default=False)
+    # Where a question added from a debrief was really asked ("Fabrikam,
+    # second-round interview"); never the candidate's name.
+    source = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = QuestionQuerySet.as_manager()
@@ -819,6 +966,8 @@ class AssignmentItem(models.Model):
     email_body = models.TextField(blank=True, max_length=10000)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     review_mark = models.CharField(max_length=20, choices=Mark.choices, blank=True)
+    # From the debrief: did this prepared answer come up in the interview?
+    came_up = models.BooleanField(null=True, blank=True)
     # The item version the coach's mark refers to: a later version means the
     # candidate revised the answer since, so a "needs work" mark no longer
     # stands in the way of approval.

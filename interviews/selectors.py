@@ -3,6 +3,7 @@ already set, so each page runs a fixed number of queries whatever the row count.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import enum
 from collections.abc import Iterable
@@ -26,22 +27,26 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from . import readiness
+from . import brief, readiness
 from .models import (
     AnswerRevision,
+    AskedQuestion,
     Assignment,
     AssignmentItem,
     Candidate,
     ChecklistTemplate,
     Comment,
+    Interviewer,
     InterviewRound,
     Invitation,
     ItemKind,
     Opportunity,
     Question,
     Review,
+    ThankYouNote,
     User,
 )
+from .timeline import Phase, Timeline, round_timeline
 
 # ---------------------------------------------------------------- readiness
 
@@ -135,19 +140,25 @@ def candidate_recently_approved(user: User, *, limit: int) -> QuerySet[Assignmen
 
 def candidate_rounds(user: User) -> QuerySet[InterviewRound]:
     """The candidate's rounds, named, each with the readiness of its (not
-    withdrawn) checklists and ``checklist_email_sent``: whether a checklist's
-    thank-you email was marked as sent."""
-    email_sent = AssignmentItem.objects.filter(
-        assignment__round=OuterRef("pk"),
-        kind=ItemKind.EMAIL,
-        email_sent_at__isnull=False,
-    ).exclude(assignment__status=Assignment.Status.WITHDRAWN)
+    withdrawn) checklists and ``thank_you_waiting``: whether a thank-you is still
+    to be sent (a note not marked sent, or an interviewer with an email and no
+    note yet)."""
+    unsent = ThankYouNote.objects.filter(round=OuterRef("pk"), sent_at__isnull=True)
+    unnoted = (
+        Interviewer.objects.filter(round=OuterRef("pk"))
+        .exclude(email="")
+        .exclude(Exists(ThankYouNote.objects.filter(interviewer=OuterRef("pk"))))
+    )
     rounds = (
         InterviewRound.objects.for_candidate_user(user)
         .select_related("opportunity__candidate__coach")
         .with_kind_count()
     )
-    return rounds_with_readiness(rounds).annotate(checklist_email_sent=Exists(email_sent))
+    return rounds_with_readiness(rounds).annotate(
+        thank_you_waiting=ExpressionWrapper(
+            Exists(unsent) | Exists(unnoted), output_field=BooleanField()
+        )
+    )
 
 
 def candidate_upcoming_rounds(
@@ -176,6 +187,34 @@ def round_checklists_for_candidate(round: InterviewRound, user: User) -> QuerySe
         .filter(round=round)
         .with_readiness()
         .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def round_interviewers(round: InterviewRound) -> list[Interviewer]:
+    return list(round.interviewers.all())
+
+
+def round_notes(round: InterviewRound) -> list[ThankYouNote]:
+    """The round's thank-you notes, oldest first, with their interviewers."""
+    return list(round.thank_you_notes.select_related("interviewer"))
+
+
+def round_asked_questions(round: InterviewRound) -> list[AskedQuestion]:
+    return list(round.asked_questions.select_related("bank_question"))
+
+
+def round_prepared_answers(round: InterviewRound) -> list[AssignmentItem]:
+    """The answers the candidate prepared for this round (written items from the
+    bank's "prepare an answer" questions, in their live checklists), for the
+    debrief's "did it come up?"."""
+    return list(
+        AssignmentItem.objects.filter(
+            assignment__round=round,
+            kind=ItemKind.TEXT,
+            question__category=Question.Category.ANSWER,
+        )
+        .exclude(assignment__status=Assignment.Status.WITHDRAWN)
+        .order_by("assignment__created_at", "position", "id")
     )
 
 
@@ -357,15 +396,134 @@ def round_assignments(round: InterviewRound) -> QuerySet[Assignment]:
 
 
 def opportunity_rounds(opportunity: Opportunity) -> QuerySet[InterviewRound]:
-    """An opportunity's rounds in order, named and with their prep's readiness."""
-    return rounds_with_readiness(opportunity.rounds.with_kind_count().order_by("sequence"))
+    """An opportunity's rounds in order, named, with their prep's readiness and
+    their interviewers (two queries)."""
+    return rounds_with_readiness(
+        opportunity.rounds.with_kind_count().prefetch_related("interviewers").order_by("sequence")
+    )
 
 
 def candidate_opportunities(candidate: Candidate) -> QuerySet[Opportunity]:
-    """A candidate's opportunities with their rounds, named (two queries)."""
+    """A candidate's opportunities with their rounds, named, and each round's
+    interviewers (three queries)."""
     return candidate.opportunities.prefetch_related(
-        Prefetch("rounds", queryset=InterviewRound.objects.with_kind_count())
+        Prefetch(
+            "rounds",
+            queryset=InterviewRound.objects.with_kind_count().prefetch_related("interviewers"),
+        )
     )
+
+
+# ---------------------------------------------------------------- coach: one round
+
+
+class NoteStatus(enum.Enum):
+    """Where a thank-you note stands, as its candidate's coach reads it."""
+
+    DRAFT = "Draft"
+    AWAITING_CHECK = "Waiting for your look"
+    COMMENTED = "You commented"
+    APPROVED = "Approved"
+    SENT = "Sent"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+    @property
+    def colour(self) -> str:
+        return NOTE_STATUS_COLOURS[self]
+
+
+#: The one place a note's status gets its colour (Bootstrap badge classes).
+NOTE_STATUS_COLOURS = {
+    NoteStatus.DRAFT: "text-bg-light border",
+    NoteStatus.AWAITING_CHECK: "text-bg-info",
+    NoteStatus.COMMENTED: "text-bg-warning",
+    NoteStatus.APPROVED: "text-bg-success",
+    NoteStatus.SENT: "text-bg-success",
+}
+
+
+def note_status(note: ThankYouNote) -> NoteStatus:
+    """Sent beats everything (the candidate need not wait for the coach); a new
+    request to look beats an earlier answer."""
+    if note.is_sent:
+        return NoteStatus.SENT
+    if note.awaiting_check:
+        return NoteStatus.AWAITING_CHECK
+    if note.checked_at is not None:
+        return NoteStatus.APPROVED if note.approved else NoteStatus.COMMENTED
+    return NoteStatus.DRAFT
+
+
+@dataclass(frozen=True)
+class CoachRound:
+    """What the coach's round page reads besides the round itself: five queries
+    whatever the number of interviewers, notes, questions and checklists."""
+
+    #: The phase and, in ``next_step``, what is next from the coach's side.
+    timeline: Timeline
+    interviewers: list[Interviewer]
+    notes: list[ThankYouNote]
+    asked_questions: list[AskedQuestion]
+    #: Prepared answers that the candidate said came up in the interview.
+    came_up: list[AssignmentItem]
+    assignments: list[Assignment]
+
+
+def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
+    interviewers = round_interviewers(round)
+    notes = round_notes(round)
+    noted = {note.interviewer_id for note in notes}
+    to_thank = sum(1 for i in interviewers if i.email and i.pk not in noted)
+    timeline = round_timeline(round, notes=notes, interviewers_to_thank=to_thank, now=now)
+    assignments = list(round_assignments(round))
+    next_step = _coach_next_step(
+        round, timeline=timeline, notes=notes, interviewers=interviewers, assignments=assignments
+    )
+    return CoachRound(
+        timeline=dataclasses.replace(timeline, next_step=next_step),
+        interviewers=interviewers,
+        notes=notes,
+        asked_questions=round_asked_questions(round),
+        came_up=[item for item in round_prepared_answers(round) if item.came_up],
+        assignments=assignments,
+    )
+
+
+def _coach_next_step(
+    round: InterviewRound,
+    *,
+    timeline: Timeline,
+    notes: list[ThankYouNote],
+    interviewers: list[Interviewer],
+    assignments: list[Assignment],
+) -> str:
+    """The timeline's next step, said to the coach rather than the candidate."""
+    name = round.opportunity.candidate.full_name
+    if timeline.phase == Phase.UNSCHEDULED:
+        return "Add the interview's date"
+    if timeline.phase == Phase.BEFORE:
+        live = [a for a in assignments if a.status != Assignment.Status.WITHDRAWN]
+        if not live:
+            return f"Assign a prep checklist so {name} can prepare"
+        if any(a.status == Assignment.Status.SUBMITTED for a in live):
+            return f"Review the checklist {name} submitted"
+        if not interviewers:
+            return "Add the interviewers once you know their names"
+        return f"Follow {name}'s prep: readiness is below"
+    if any(note.awaiting_check for note in notes):
+        return f"{name} asked you to look at a thank-you note"
+    if timeline.phase == Phase.UNDER_WAY:
+        return f"{name}'s debrief and thank-you notes, once the interview is over"
+    if timeline.thank_you_due:
+        return f"{name} sends the thank-you notes ({timeline.thank_you_due})"
+    if not round.is_debriefed:
+        return f"Waiting for {name}'s debrief"
+    if round.outcome == InterviewRound.Outcome.PENDING:
+        return "Waiting for the outcome; record it when the company decides"
+    return f"Outcome: {round.get_outcome_display()}"
 
 
 # ---------------------------------------------------------------- question bank and templates
@@ -438,11 +596,12 @@ class Dashboard:
     upcoming: list[UpcomingInterview]
     overdue: list[Assignment]
     invited: list[Candidate]
+    notes_to_check: list[ThankYouNote]
     limit: int = DASHBOARD_LIMIT
 
 
 def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard:
-    """The coach's start page: what needs doing now. Four queries, each capped
+    """The coach's start page: what needs doing now. Five queries, each capped
     at DASHBOARD_LIMIT rows."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -499,4 +658,42 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
         )
         .order_by("invited_at", "pk")[:DASHBOARD_LIMIT]
     )
-    return Dashboard(awaiting_review=awaiting, upcoming=upcoming, overdue=overdue, invited=invited)
+    return Dashboard(
+        awaiting_review=awaiting,
+        upcoming=upcoming,
+        overdue=overdue,
+        invited=invited,
+        notes_to_check=list(notes_to_check(coach)[:DASHBOARD_LIMIT]),
+    )
+
+
+def notes_to_check(coach: User) -> QuerySet[ThankYouNote]:
+    """Thank-you notes of the coach's active candidates that wait for the coach's
+    look (``ThankYouNote.awaiting_check`` in SQL), the longest waiting first."""
+    return (
+        ThankYouNote.objects.filter(
+            round__opportunity__candidate__coach=coach,
+            round__opportunity__candidate__archived=False,
+            check_requested_at__isnull=False,
+        )
+        .filter(Q(checked_at__isnull=True) | Q(checked_at__lt=F("check_requested_at")))
+        .select_related("round__opportunity__candidate", "interviewer")
+        .order_by("check_requested_at", "pk")
+    )
+
+
+# ---------------------------------------------------------------- the interview brief
+
+
+def round_brief(round: InterviewRound) -> brief.RoundBrief:
+    """The interview brief of a round: its interviewers and the answers of the
+    candidate's live (not withdrawn) checklists for it, sorted into sections
+    (see interviews/brief.py). Three queries, whatever the number of items."""
+    items = AssignmentItem.objects.select_related("question").order_by("position", "id")
+    checklists = (
+        Assignment.objects.filter(round=round, candidate_id=round.opportunity.candidate_id)
+        .exclude(status=Assignment.Status.WITHDRAWN)
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("created_at", "pk")
+    )
+    return brief.build(round, interviewers=round.interviewers.all(), checklists=checklists)

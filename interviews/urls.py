@@ -5,7 +5,7 @@ Every pattern here must have its row in tests/test_permissions.py.
 
 from django.urls import include, path
 
-from .views import account, bank, candidate, coach, review
+from .views import account, bank, brief, candidate, coach, review, rounds
 
 coach_patterns = [
     path("", coach.dashboard, name="dashboard"),
@@ -28,6 +28,25 @@ coach_patterns = [
     path("opportunities/<int:pk>/rounds/new/", coach.round_create, name="round_create"),
     path("rounds/<int:pk>/", coach.round_detail, name="round_detail"),
     path("rounds/<int:pk>/edit/", coach.round_edit, name="round_edit"),
+    path("rounds/<int:pk>/brief/", brief.coach_brief, name="round_brief"),
+    path("rounds/<int:pk>/brief.pdf", brief.coach_brief_pdf, name="round_brief_pdf"),
+    path(
+        "rounds/<int:pk>/interviewers/new/",
+        rounds.coach_interviewer_add,
+        name="interviewer_add",
+    ),
+    path("interviewers/<int:pk>/edit/", rounds.coach_interviewer_edit, name="interviewer_edit"),
+    path(
+        "interviewers/<int:pk>/remove/",
+        rounds.coach_interviewer_remove,
+        name="interviewer_remove",
+    ),
+    path("notes/<int:pk>/check/", coach.note_check, name="note_check"),
+    path(
+        "asked/<int:pk>/add-to-bank/",
+        coach.asked_question_add_to_bank,
+        name="asked_question_add_to_bank",
+    ),
     # Question bank
     path("questions/", bank.question_list, name="question_list"),
     path("questions/new/", bank.question_create, name="question_create"),
@@ -60,10 +79,27 @@ candidate_patterns = [
     path("items/<int:pk>/comment/", candidate.item_comment, name="item_comment"),
     path("items/<int:pk>/email-sent/", candidate.item_email_sent, name="item_email_sent"),
     path("rounds/<int:pk>/", candidate.round_detail, name="round"),
+    path("rounds/<int:pk>/brief/", brief.candidate_brief, name="round_brief"),
+    path("rounds/<int:pk>/brief.pdf", brief.candidate_brief_pdf, name="round_brief_pdf"),
+    path("rounds/<int:pk>/debrief/", candidate.round_debrief, name="round_debrief"),
+    path("rounds/<int:pk>/outcome/", candidate.round_outcome, name="round_outcome"),
+    path("rounds/<int:pk>/notes/prepare/", candidate.notes_prepare, name="notes_prepare"),
+    path("rounds/<int:pk>/notes/other/", candidate.note_add_other, name="note_add_other"),
+    path("notes/<int:pk>/", candidate.note_update, name="note_update"),
     path(
-        "rounds/<int:pk>/thank-you-sent/",
-        candidate.round_thank_you_sent,
-        name="round_thank_you_sent",
+        "rounds/<int:pk>/interviewers/new/",
+        rounds.candidate_interviewer_add,
+        name="interviewer_add",
+    ),
+    path(
+        "interviewers/<int:pk>/edit/",
+        rounds.candidate_interviewer_edit,
+        name="interviewer_edit",
+    ),
+    path(
+        "interviewers/<int:pk>/remove/",
+        rounds.candidate_interviewer_remove,
+        name="interviewer_remove",
     ),
 ]
 

@@ -58,8 +58,27 @@ class InterviewRoundFactory(factory.django.DjangoModelFactory):
     sequence = factory.Sequence(lambda n: n + 1)
     kind = models.InterviewRound.Kind.SECOND
     scheduled_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
-    interviewer_names = "Pat Example"
-    interviewer_email = "pat@example.com"
+
+
+class InterviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Interviewer
+
+    round = factory.SubFactory(InterviewRoundFactory)
+    name = factory.Sequence(lambda n: f"Pat Example {n}")
+    job_title = "Hiring manager"
+    role = models.Interviewer.Role.HIRING_MANAGER
+    email = factory.Sequence(lambda n: f"interviewer{n}@example.com")
+
+
+class ThankYouNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ThankYouNote
+
+    round = factory.SubFactory(InterviewRoundFactory)
+    to = "pat@example.com"
+    subject = "Thank you"
+    body = "Thank you for your time."
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):
@@ -157,4 +176,9 @@ def one_of_each(candidate) -> dict[type, object]:
         models.Comment: comment,
         models.AnswerRevision: item.revisions.get(),
         models.Review: review,
+        models.Interviewer: InterviewerFactory(round=round_, name="Tom Becker"),
+        models.AskedQuestion: models.AskedQuestion.objects.create(
+            round=round_, text="Why this team?"
+        ),
+        models.ThankYouNote: ThankYouNoteFactory(round=round_, to_name="Ann Lee"),
     }

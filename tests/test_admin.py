@@ -12,14 +12,17 @@ from django.utils import timezone
 
 from interviews.models import (
     AnswerRevision,
+    AskedQuestion,
     Assignment,
     AssignmentItem,
     Candidate,
     Comment,
+    Interviewer,
     InterviewRound,
     Invitation,
     Review,
     TemplateItem,
+    ThankYouNote,
 )
 
 from .factories import UserFactory, one_of_each
@@ -65,8 +68,10 @@ def unchanged_form(response) -> dict:
 
 def test_a_superuser_can_open_every_list_and_change_page(admin_client, rows):
     registered = {model for model in admin.site._registry if model._meta.app_label == "interviews"}
-    # Items are shown as inlines on their template's and assignment's pages.
-    assert registered == set(rows) - {TemplateItem, AssignmentItem}
+    # Items are shown as inlines on their template's and assignment's pages, a
+    # round's interviewers, asked questions and thank-you notes on the round's.
+    inlined = {TemplateItem, AssignmentItem, Interviewer, AskedQuestion, ThankYouNote}
+    assert registered == set(rows) - inlined
     for model in registered:
         assert admin_client.get(admin_url(model, "changelist")).status_code == 200, model
         assert admin_client.get(admin_url(model, "change", rows[model].pk)).status_code == 200, (
@@ -123,17 +128,17 @@ def test_an_invitations_token_and_times_cannot_be_changed_in_the_admin(admin_cli
     assert (invitation.token_hash, invitation.accepted_at, invitation.revoked_at) == before
 
 
-def test_a_rounds_thank_you_time_cannot_be_changed_in_the_admin(admin_client, rows):
+def test_a_rounds_debrief_time_cannot_be_changed_in_the_admin(admin_client, rows):
     round_ = rows[InterviewRound]
     _post_change(
         admin_client,
         round_,
         location="Room 4",
-        thank_you_sent_at_0="2020-01-01",
-        thank_you_sent_at_1="10:00",
+        debriefed_at_0="2020-01-01",
+        debriefed_at_1="10:00",
     )
     assert round_.location == "Room 4"
-    assert round_.thank_you_sent_at is None
+    assert round_.debriefed_at is None
 
 
 def test_a_candidates_login_cannot_be_linked_in_the_admin(admin_client, rows):

@@ -9,10 +9,11 @@ from django.utils import timezone
 from interviews import services
 from interviews.models import Assignment, InterviewRound
 
-from .checklist_helpers import fill_all, item, submitted
+from .checklist_helpers import item, submitted
 from .factories import (
     CandidateFactory,
     CoachFactory,
+    InterviewerFactory,
     InterviewRoundFactory,
     OpportunityFactory,
     make_assignment,
@@ -125,36 +126,41 @@ def test_past_rounds_without_follow_up_are_listed(candidate, candidate_client):
         opportunity=OpportunityFactory(candidate=candidate, company="Past Inc"),
         scheduled_at=timezone.now() - datetime.timedelta(days=2),
     )
+    InterviewerFactory(round=past, email="pat@past.example")
     html = candidate_client.get(HOME).content.decode()
     assert "After the interview: follow up" in html
     assert reverse("me:round", args=[past.pk]) in html
-    assert "Thank-you email not sent" in html
+    assert "Thank-you notes to send" in html
+    assert "Debrief not written" in html
     assert "Outcome not recorded" in html
 
 
-def test_past_rounds_with_outcome_and_thank_you_are_not_listed(candidate, candidate_client):
+def test_past_rounds_with_outcome_are_not_listed(candidate, candidate_client):
     InterviewRoundFactory(
         opportunity=OpportunityFactory(candidate=candidate, company="Closed Ltd"),
         scheduled_at=timezone.now() - datetime.timedelta(days=2),
         outcome=InterviewRound.Outcome.ADVANCED,
-        thank_you_sent_at=timezone.now(),
     )
     html = candidate_client.get(HOME).content.decode()
     assert "Closed Ltd" not in html
 
 
-def test_a_sent_checklist_email_counts_as_the_thank_you(candidate, candidate_client):
+def test_thank_you_notes_are_waiting_until_every_one_is_sent(candidate, candidate_client):
     round = InterviewRoundFactory(
         opportunity=OpportunityFactory(candidate=candidate, company="Mailed Co"),
         scheduled_at=timezone.now() - datetime.timedelta(days=1),
     )
-    assignment = make_assignment(candidate, round=round)
-    fill_all(assignment)
-    assert "Thank-you email not sent" in candidate_client.get(HOME).content.decode()
-    services.item_mark_email_sent(item=item(assignment, 3), by=candidate.user)
+    InterviewerFactory(round=round, email="a@mailed.example")
+    InterviewerFactory(round=round, email="b@mailed.example")
+    InterviewerFactory(round=round, email="")  # no address: nothing to send
+    assert "Thank-you notes to send" in candidate_client.get(HOME).content.decode()
+    notes = services.thank_you_notes_prepare(round=round, by=candidate.user)
+    services.thank_you_note_mark_sent(note=notes[0], by=candidate.user)
+    assert "Thank-you notes to send" in candidate_client.get(HOME).content.decode()
+    services.thank_you_note_mark_sent(note=notes[1], by=candidate.user)
     html = candidate_client.get(HOME).content.decode()
     assert "After the interview: follow up" in html  # the outcome is still pending
-    assert "Thank-you email not sent" not in html
+    assert "Thank-you notes to send" not in html
 
 
 def test_past_rounds_with_a_known_outcome_are_not_listed(candidate, candidate_client):

@@ -5,11 +5,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from interviews.models import Candidate, Invitation
+from interviews.models import Candidate, Interviewer, Invitation
 
 from .factories import (
     AssignmentFactory,
     CandidateFactory,
+    InterviewerFactory,
     InterviewRoundFactory,
     OpportunityFactory,
     make_assignment,
@@ -332,12 +333,28 @@ def test_the_detail_page_shows_profile_opportunities_rounds_and_assignments(
     assert reverse("coach:opportunity_create", args=[candidate.pk]) in body
 
 
+def test_the_detail_page_lists_each_rounds_interviewers(coach_client, candidate):
+    opportunity = OpportunityFactory(candidate=candidate, company="Globex")
+    round = InterviewRoundFactory(opportunity=opportunity)
+    InterviewerFactory(round=round, name="Dana Scully", role=Interviewer.Role.HIRING_MANAGER)
+    InterviewerFactory(round=round, name="Fox Mulder", role=Interviewer.Role.TEAMMATE)
+    InterviewRoundFactory(opportunity=opportunity, kind="final")
+    body = coach_client.get(detail(candidate)).content.decode()
+    assert "With Dana Scully (hiring manager), Fox Mulder (future teammate)" in body
+    assert "No interviewers listed yet" in body  # the final round
+
+
+@pytest.mark.parametrize("n", [1, 5])
 def test_the_detail_page_runs_a_fixed_number_of_queries(
-    coach_client, candidate, django_assert_max_num_queries
+    n, coach_client, candidate, django_assert_max_num_queries
 ):
-    for _ in range(5):
+    for _ in range(n):
         opportunity = OpportunityFactory(candidate=candidate)
         round = InterviewRoundFactory(opportunity=opportunity)
+        InterviewerFactory.create_batch(2, round=round)
         make_assignment(candidate, round=round)
-    with django_assert_max_num_queries(8):
-        assert coach_client.get(detail(candidate)).status_code == 200
+    # session, user, candidate, invitation; opportunities, their rounds, the
+    # rounds' interviewers; checklists, their rounds
+    with django_assert_max_num_queries(9):
+        body = coach_client.get(detail(candidate)).content.decode()
+    assert body.count("(hiring manager)") == 2 * n

@@ -3,13 +3,19 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import InterviewRound, Opportunity
+from interviews.models import Interviewer, InterviewRound, Opportunity
 
 from .checklist_helpers import round_form_data
-from .factories import InterviewRoundFactory, OpportunityFactory, make_assignment
+from .factories import (
+    InterviewerFactory,
+    InterviewRoundFactory,
+    OpportunityFactory,
+    make_assignment,
+)
 
 
 @pytest.fixture
@@ -122,6 +128,27 @@ def test_the_opportunity_page_lists_its_rounds_with_an_add_link(coach_client, op
     assert reverse("coach:round_create", args=[opportunity.pk]) in body
 
 
+def test_the_opportunity_page_lists_each_rounds_interviewers(coach_client, opportunity):
+    round = InterviewRoundFactory(opportunity=opportunity, sequence=1, location="On site")
+    InterviewerFactory(round=round, name="Dana Scully", role=Interviewer.Role.HIRING_MANAGER)
+    InterviewerFactory(round=round, name="Ann Lee", role=Interviewer.Role.RECRUITER)
+    body = coach_client.get(reverse("coach:opportunity_detail", args=[opportunity.pk])).content
+    assert "With Dana Scully (hiring manager), Ann Lee (recruiter) · On site" in body.decode()
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_opportunity_page_runs_a_fixed_number_of_queries(
+    n, coach_client, opportunity, django_assert_max_num_queries
+):
+    for sequence in range(1, n + 1):
+        round = InterviewRoundFactory(opportunity=opportunity, sequence=sequence)
+        InterviewerFactory.create_batch(2, round=round)
+    # session, user, the opportunity; its rounds, their interviewers
+    with django_assert_max_num_queries(5):
+        body = coach_client.get(reverse("coach:opportunity_detail", args=[opportunity.pk]))
+    assert body.content.decode().count("(hiring manager)") == 2 * n
+
+
 # ---------------------------------------------------------------- rounds
 
 
@@ -131,10 +158,44 @@ def test_round_create_numbers_rounds_in_sequence(coach_client, opportunity):
     second = coach_client.post(url, _round_data())
     rounds = list(opportunity.rounds.order_by("sequence"))
     assert [r.sequence for r in rounds] == [1, 2]
-    assert first.url == rounds[0].get_absolute_url()
-    assert second.url == rounds[1].get_absolute_url()
+    # Straight to the interviewers, which come next.
+    assert first.url == f"{rounds[0].get_absolute_url()}#interviewers"
+    assert second.url == f"{rounds[1].get_absolute_url()}#interviewers"
     assert rounds[1].kind == InterviewRound.Kind.SECOND
-    assert rounds[1].interviewer_email == "pat@initech.example"
+    assert rounds[1].duration_minutes == 60
+    assert rounds[1].location == "Video call"
+
+
+def test_adding_a_round_prompts_to_add_the_interviewers(coach_client, opportunity):
+    response = coach_client.post(
+        reverse("coach:round_create", args=[opportunity.pk]), _round_data(), follow=True
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "Next, add the interviewers" in message
+    body = response.content.decode()
+    assert reverse("coach:interviewer_add", args=[opportunity.rounds.get().pk]) in body
+
+
+def test_a_round_keeps_its_duration(coach_client, opportunity):
+    url = reverse("coach:round_create", args=[opportunity.pk])
+    coach_client.post(url, _round_data(duration_minutes="90"))
+    round = opportunity.rounds.get()
+    assert round.duration_minutes == 90
+    coach_client.post(
+        reverse("coach:round_edit", args=[round.pk]), _round_data(duration_minutes="")
+    )
+    round.refresh_from_db()
+    assert round.duration_minutes == 90  # left empty: unchanged
+
+
+@pytest.mark.parametrize("value", ["4", "721", "-5", "an hour"])
+def test_a_bad_duration_is_a_form_error(coach_client, opportunity, value):
+    response = coach_client.post(
+        reverse("coach:round_create", args=[opportunity.pk]), _round_data(duration_minutes=value)
+    )
+    assert response.status_code == 200
+    assert "duration_minutes" in response.context["form"].errors
+    assert not opportunity.rounds.exists()
 
 
 def test_round_time_is_entered_and_shown_in_the_coachs_time_zone(coach, coach_client, opportunity):
@@ -191,11 +252,11 @@ def test_a_coach_edits_a_round(coach_client, round):
 def test_a_bad_date_is_a_form_error_and_keeps_the_input(coach_client, opportunity, value):
     response = coach_client.post(
         reverse("coach:round_create", args=[opportunity.pk]),
-        _round_data(scheduled_at=value, interviewer_names="Kept Name"),
+        _round_data(scheduled_at=value, location="Kept Place"),
     )
     assert response.status_code == 200
     assert "scheduled_at" in response.context["form"].errors
-    assert "Kept Name" in response.content.decode()
+    assert "Kept Place" in response.content.decode()
     assert not opportunity.rounds.exists()
 
 
@@ -212,19 +273,13 @@ def test_a_time_that_does_not_exist_in_the_zone_is_a_form_error(coach, coach_cli
     assert not opportunity.rounds.exists()
 
 
-def test_the_round_page_shows_its_assignments_and_follow_up(coach_client, candidate, round):
-    round.debrief_notes = "They asked about the legacy billing project."
-    round.thank_you_body = "Thank you for your time today."
-    round.thank_you_sent_at = timezone.now()
-    round.save()
+def test_the_round_page_shows_its_assignments(coach_client, candidate, round):
     make_assignment(candidate, round=round, title="Initech second-round prep")
     make_assignment(candidate, title="Unrelated checklist")
     body = coach_client.get(reverse("coach:round_detail", args=[round.pk])).content.decode()
     assert "Initech second-round prep" in body
     assert "Unrelated checklist" not in body
-    assert "legacy billing project" in body
-    assert "Thank you for your time today." in body
-    assert "Sent" in body
+    assert "0 of 3 required done" in body
     assert "Assign a checklist for this round" in body
     assert f"?candidate={candidate.pk}&amp;round={round.pk}" in body
 
@@ -232,4 +287,76 @@ def test_the_round_page_shows_its_assignments_and_follow_up(coach_client, candid
 def test_the_round_page_says_what_to_do_without_assignments(coach_client, round):
     body = coach_client.get(reverse("coach:round_detail", args=[round.pk])).content.decode()
     assert "No checklist for this round yet" in body
-    assert "Nothing recorded yet" in body
+    assert "Next: Assign a prep checklist so Cam Candidate can prepare" in body
+    assert "The debrief opens when the interview starts" in body
+    assert "No thank-you notes yet" in body
+    assert "Nobody listed yet" in body
+
+
+def test_the_round_page_lists_the_interviewers_with_their_actions(coach_client, round):
+    interviewer = InterviewerFactory(
+        round=round,
+        name="Dana Scully",
+        job_title="Head of Analytics",
+        role=Interviewer.Role.HIRING_MANAGER,
+        email="dana@initech.example",
+    )
+    body = coach_client.get(reverse("coach:round_detail", args=[round.pk])).content.decode()
+    assert "Dana Scully" in body
+    assert "Head of Analytics" in body
+    assert "Hiring manager" in body
+    assert "dana@initech.example" in body
+    assert reverse("coach:interviewer_add", args=[round.pk]) in body
+    assert reverse("coach:interviewer_edit", args=[interviewer.pk]) in body
+    remove = reverse("coach:interviewer_remove", args=[interviewer.pk])
+    form = body.split(f'action="{remove}"', 1)[1].split("</form>", 1)[0]
+    assert 'method="post"' in body.split(f'action="{remove}"', 1)[0][-80:]
+    assert "data-confirm=" in form
+
+
+def test_outcome_advanced_before_the_interview_is_a_form_error(coach_client, round):
+    # The round is three days away.
+    response = coach_client.post(
+        reverse("coach:round_edit", args=[round.pk]),
+        _round_data(
+            scheduled_at=timezone.localtime(round.scheduled_at).strftime("%Y-%m-%dT%H:%M"),
+            outcome="advanced",
+        ),
+    )
+    assert response.status_code == 200
+    assert "outcome" in response.context["form"].errors
+    assert "once the interview has started" in response.content.decode()
+    round.refresh_from_db()
+    assert round.outcome == InterviewRound.Outcome.PENDING
+
+
+def test_an_outcome_without_a_date_is_a_form_error_on_create(coach_client, opportunity):
+    response = coach_client.post(
+        reverse("coach:round_create", args=[opportunity.pk]),
+        _round_data(scheduled_at="", outcome="offer"),
+    )
+    assert response.status_code == 200
+    assert "outcome" in response.context["form"].errors
+    assert not opportunity.rounds.exists()
+
+
+def test_the_opportunity_follows_an_offer_the_coach_records_after_the_interview(
+    coach, coach_client, opportunity
+):
+    round = InterviewRoundFactory(
+        opportunity=opportunity,
+        sequence=1,
+        scheduled_at=datetime.datetime(2030, 1, 15, 10, 0, tzinfo=datetime.UTC),
+    )
+    with time_machine.travel(datetime.datetime(2030, 1, 15, 12, 0, tzinfo=datetime.UTC)):
+        coach_client.force_login(coach)  # a session from today would have expired
+        response = coach_client.post(
+            reverse("coach:round_edit", args=[round.pk]),
+            _round_data(scheduled_at="2030-01-15T10:00", outcome="offer"),
+        )
+    assert response.status_code == 302
+    assert response.url == round.get_absolute_url()
+    round.refresh_from_db()
+    opportunity.refresh_from_db()
+    assert round.outcome == InterviewRound.Outcome.OFFER
+    assert opportunity.status == Opportunity.Status.OFFER

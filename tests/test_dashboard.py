@@ -13,8 +13,10 @@ from interviews import selectors, services
 from .factories import (
     AssignmentFactory,
     CandidateFactory,
+    InterviewerFactory,
     InterviewRoundFactory,
     OpportunityFactory,
+    ThankYouNoteFactory,
     make_assignment,
 )
 
@@ -45,6 +47,7 @@ def test_an_empty_dashboard_says_what_to_do_next(coach_client):
     assert "No interviews in the next 7 days" in body
     assert "No overdue checklists" in body
     assert "Nobody is waiting to join" in body
+    assert "No thank-you notes to check" in body
     assert reverse("coach:assignment_create") in body
     assert reverse("coach:candidate_create") in body
 
@@ -169,6 +172,62 @@ def test_an_expired_invitation_is_shown_as_expired(coach, coach_client):
     assert "link expired" in body
 
 
+def test_thank_you_notes_waiting_for_the_coach_are_listed_oldest_request_first(
+    coach_client, candidate, other_candidate
+):
+    now = timezone.now()
+    round = InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Fabrikam"),
+        scheduled_at=now - datetime.timedelta(hours=5),
+    )
+    dana = InterviewerFactory(round=round, name="Dana Scully")
+    newer = ThankYouNoteFactory(
+        round=round, interviewer=dana, check_requested_at=now - datetime.timedelta(minutes=30)
+    )
+    older = ThankYouNoteFactory(
+        round=round, to_name="Ann Lee", check_requested_at=now - datetime.timedelta(hours=2)
+    )
+    ThankYouNoteFactory(
+        round=round,
+        to_name="Already Checked",
+        check_requested_at=now - datetime.timedelta(hours=3),
+        checked_at=now - datetime.timedelta(hours=1),
+        coach_comment="Fine.",
+    )
+    ThankYouNoteFactory(round=round, to_name="Never Asked")
+    ThankYouNoteFactory(
+        round=_round(other_candidate, scheduled_at=now - datetime.timedelta(hours=5)),
+        to_name="Not Mine",
+        check_requested_at=now,
+    )
+    board, body = _board(coach_client)
+    assert board.notes_to_check == [older, newer]
+    section = body.split('id="notes-heading"', 1)[1].split("</section>", 1)[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert "To Ann Lee · Fabrikam" in text
+    assert "To Dana Scully · Fabrikam" in text
+    assert "Cam Candidate" in text
+    when = dateformat.format(timezone.localtime(older.check_requested_at), "D j M H:i")
+    assert f"asked {when}" in text
+    assert f'href="{round.get_absolute_url()}#note-{older.pk}"' in section
+    for name in ("Already Checked", "Never Asked", "Not Mine"):
+        assert name not in section
+    assert text.index("Ann Lee") < text.index("Dana Scully")
+
+
+def test_a_note_asked_again_after_the_coachs_answer_is_listed_again(coach_client, candidate):
+    now = timezone.now()
+    round = _round(candidate, scheduled_at=now - datetime.timedelta(hours=5))
+    note = ThankYouNoteFactory(
+        round=round,
+        to_name="Ann Lee",
+        check_requested_at=now - datetime.timedelta(minutes=5),
+        checked_at=now - datetime.timedelta(hours=1),
+    )
+    board, _ = _board(coach_client)
+    assert board.notes_to_check == [note]
+
+
 def _many(coach, n):
     now = timezone.now()
     for c in CandidateFactory.create_batch(n, coach=coach):
@@ -176,6 +235,10 @@ def _many(coach, n):
         make_assignment(c, round=round, status="submitted", submitted_at=now)
         AssignmentFactory(candidate=c, due_date=timezone.localdate() - datetime.timedelta(days=1))
         services.invitation_create(candidate=CandidateFactory(coach=coach), by=coach)
+        past = _round(c, scheduled_at=now - datetime.timedelta(hours=3))
+        ThankYouNoteFactory(
+            round=past, interviewer=InterviewerFactory(round=past), check_requested_at=now
+        )
 
 
 @pytest.mark.parametrize("n", [5, 100])
@@ -183,13 +246,14 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     n, coach, coach_client, django_assert_max_num_queries
 ):
     _many(coach, n)
-    # session, user, and one query for each of the four lists
-    with django_assert_max_num_queries(6):
+    # session, user, and one query for each of the five lists
+    with django_assert_max_num_queries(7):
         board, _ = _board(coach_client)
     assert len(board.awaiting_review) == min(n, selectors.DASHBOARD_LIMIT)
     assert len(board.upcoming) == min(n, selectors.DASHBOARD_LIMIT)
     assert len(board.overdue) == min(n, selectors.DASHBOARD_LIMIT)
     assert len(board.invited) == min(n, selectors.DASHBOARD_LIMIT)
+    assert len(board.notes_to_check) == min(n, selectors.DASHBOARD_LIMIT)
 
 
 @pytest.mark.parametrize(

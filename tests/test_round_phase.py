@@ -1,6 +1,6 @@
 """After-the-interview records wait for the interview: before the round's scheduled
-start the debrief, outcome and thank-you are not offered, and a forged post is
-refused with a message, saving nothing. Tested by moving the clock."""
+start the debrief, thank-you notes and outcome are not offered, and a forged post
+is refused with a message, saving nothing. Tested by moving the clock."""
 
 import datetime
 
@@ -9,10 +9,16 @@ import time_machine
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from interviews.models import InterviewRound
+from interviews.models import InterviewRound, ThankYouNote
 
-from .checklist_helpers import fill_all, item
-from .factories import InterviewRoundFactory, OpportunityFactory, make_assignment
+from .checklist_helpers import fill_all, item, messages_of, round_form_data
+from .factories import (
+    InterviewerFactory,
+    InterviewRoundFactory,
+    OpportunityFactory,
+    ThankYouNoteFactory,
+    make_assignment,
+)
 
 # Near enough that the test client's session (two weeks) is still valid.
 START = (timezone.now() + datetime.timedelta(days=8)).replace(
@@ -24,32 +30,37 @@ HOUR_AFTER = START + datetime.timedelta(hours=1)
 
 @pytest.fixture
 def round(candidate):
-    return InterviewRoundFactory(
+    round = InterviewRoundFactory(
         opportunity=OpportunityFactory(candidate=candidate, company="Fabrikam"),
         scheduled_at=START,
-        interviewer_email="pat@fabrikam.example",
     )
+    InterviewerFactory(round=round, name="Pat Boss", email="pat@fabrikam.example")
+    return round
 
 
 def round_url(round):
     return reverse("me:round", args=[round.pk])
 
 
-FOLLOW_UP = {
+DEBRIEF = {
     "debrief_notes": "They asked about the audit.",
-    "outcome": "advanced",
-    "thank_you_to": "pat@fabrikam.example",
-    "thank_you_subject": "Thank you",
-    "thank_you_body": "Thank you for your time.",
+    "debrief_differently": "",
+    "asked": "Tell us about the audit.",
 }
 
 
 def _stored(round) -> tuple:
     round.refresh_from_db()
-    return (round.debrief_notes, round.outcome, round.thank_you_body, round.thank_you_sent_at)
+    return (
+        round.debrief_notes,
+        round.debriefed_at,
+        round.outcome,
+        round.asked_questions.count(),
+        round.thank_you_notes.count(),
+    )
 
 
-NOTHING = ("", InterviewRound.Outcome.PENDING, "", None)
+NOTHING = ("", None, InterviewRound.Outcome.PENDING, 0, 0)
 
 
 def test_before_the_start_the_page_says_when_the_follow_up_opens(round, candidate_client):
@@ -57,28 +68,56 @@ def test_before_the_start_the_page_says_when_the_follow_up_opens(round, candidat
         html = candidate_client.get(round_url(round)).content.decode()
     when = dateformat.format(START, r"D j M Y \a\t H:i")  # the candidate's zone is UTC
     assert f"open when the interview starts, on {when}." in html
-    assert 'name="debrief_notes"' not in html
-    assert 'name="outcome"' not in html
-    assert 'name="thank_you_body"' not in html
+    assert "Interview in 7 days" in html
+    for name in ("debrief_notes", "outcome", "asked", "body"):
+        assert f'name="{name}"' not in html
 
 
-def test_a_forged_follow_up_before_the_start_is_refused_and_saves_nothing(round, candidate_client):
+@pytest.mark.parametrize(
+    ("url_name", "data", "message"),
+    [
+        ("me:round_debrief", DEBRIEF, "The debrief opens when the interview starts"),
+        ("me:round_outcome", {"outcome": "advanced"}, "Recording the outcome opens when"),
+        ("me:notes_prepare", {}, "Writing thank-you notes opens when the interview starts"),
+        ("me:note_add_other", {}, "Writing thank-you notes opens when the interview starts"),
+    ],
+    ids=["debrief", "outcome", "draft-notes", "note-to-someone-else"],
+)
+def test_a_forged_post_before_the_start_is_refused_and_saves_nothing(
+    round, candidate_client, url_name, data, message
+):
     with time_machine.travel(WEEK_BEFORE, tick=False):
-        response = candidate_client.post(round_url(round), FOLLOW_UP)
+        response = candidate_client.post(reverse(url_name, args=[round.pk]), data, follow=True)
     assert response.status_code == 200
-    assert "The debrief opens when the interview starts" in response.content.decode()
+    assert message in response.content.decode()
     assert _stored(round) == NOTHING
 
 
-def test_a_forged_thank_you_sent_before_the_start_is_refused(round, candidate_client):
+def test_a_note_cannot_be_marked_sent_before_the_start(round, candidate_client):
+    note = ThankYouNoteFactory(round=round, to="pat@fabrikam.example")
+    data = {f"note-{note.pk}-{k}": v for k, v in {"to": note.to, "subject": "Hi"}.items()}
+    data |= {f"note-{note.pk}-body": "Thanks", f"note-{note.pk}-to_name": "", "action": "sent"}
     with time_machine.travel(WEEK_BEFORE, tick=False):
-        response = candidate_client.post(
-            reverse("me:round_thank_you_sent", args=[round.pk]), follow=True
+        response = candidate_client.post(reverse("me:note_update", args=[note.pk]), data)
+    assert (
+        "error",
+        "Marking a thank-you note as sent opens when the interview starts, on "
+        + dateformat.format(START, r"D j M Y \a\t H:i")
+        + ".",
+    ) in messages_of(response)
+    note.refresh_from_db()
+    assert note.sent_at is None
+    assert note.body == "Thanks"  # what was typed is saved all the same
+
+
+def test_withdrawing_is_possible_before_the_interview(round, candidate_client):
+    with time_machine.travel(WEEK_BEFORE, tick=False):
+        candidate_client.post(
+            reverse("me:round_outcome", args=[round.pk]), {"outcome": "withdrawn"}
         )
-    assert "Marking the thank-you email as sent opens when the interview starts" in (
-        response.content.decode()
-    )
-    assert _stored(round) == NOTHING
+    round.refresh_from_db()
+    assert round.outcome == InterviewRound.Outcome.WITHDRAWN
+    assert round.opportunity.status == "withdrawn"
 
 
 def test_a_round_without_a_date_keeps_the_follow_up_closed(round, candidate_client):
@@ -87,31 +126,38 @@ def test_a_round_without_a_date_keeps_the_follow_up_closed(round, candidate_clie
     html = candidate_client.get(round_url(round)).content.decode()
     assert "its date is not set yet" in html
     assert 'name="debrief_notes"' not in html
-    response = candidate_client.post(round_url(round), FOLLOW_UP)
+    response = candidate_client.post(reverse("me:round_debrief", args=[round.pk]), DEBRIEF)
     assert "its date is not set yet" in response.content.decode()
     assert _stored(round) == NOTHING
 
 
 def test_from_the_start_the_follow_up_opens_and_saves(round, candidate_client):
     with time_machine.travel(START, tick=False):
-        assert 'name="debrief_notes"' in candidate_client.get(round_url(round)).content.decode()
+        html = candidate_client.get(round_url(round)).content.decode()
+        assert 'name="debrief_notes"' in html
+        assert "Interview under way" in html
     with time_machine.travel(HOUR_AFTER, tick=False):
-        response = candidate_client.post(round_url(round), FOLLOW_UP)
-        assert response.status_code == 302
-        sent = candidate_client.post(reverse("me:round_thank_you_sent", args=[round.pk]))
-        assert sent.status_code == 302
-    debrief, outcome, body, sent_at = _stored(round)
-    assert (debrief, outcome, body) == (
+        assert (
+            candidate_client.post(reverse("me:round_debrief", args=[round.pk]), DEBRIEF).status_code
+            == 302
+        )
+        candidate_client.post(reverse("me:round_outcome", args=[round.pk]), {"outcome": "advanced"})
+        candidate_client.post(reverse("me:notes_prepare", args=[round.pk]))
+    debrief, debriefed_at, outcome, asked, notes = _stored(round)
+    assert (debrief, debriefed_at, outcome, asked, notes) == (
         "They asked about the audit.",
+        HOUR_AFTER,
         InterviewRound.Outcome.ADVANCED,
-        "Thank you for your time.",
+        1,
+        1,
     )
-    assert sent_at == HOUR_AFTER
+    assert ThankYouNote.objects.get(round=round).to == "pat@fabrikam.example"
 
 
 def test_a_checklist_thank_you_cannot_be_marked_sent_before_the_interview(
     round, candidate, candidate_client
 ):
+    """Checklists assigned before thank-you notes moved to the round keep an email item."""
     assignment = make_assignment(candidate, round=round)
     fill_all(assignment)
     email = item(assignment, 3)
@@ -137,15 +183,7 @@ def test_a_checklist_thank_you_cannot_be_marked_sent_before_the_interview(
 
 @pytest.mark.parametrize("outcome", ["advanced", "offer"])
 def test_the_coach_cannot_record_a_result_before_the_interview(round, coach_client, outcome):
-    data = {
-        "kind": "second",
-        "scheduled_at": f"{START:%Y-%m-%dT%H:%M}",
-        "location": "",
-        "interviewer_names": "",
-        "interviewer_email": "",
-        "outcome": outcome,
-        "outcome_notes": "",
-    }
+    data = round_form_data(scheduled_at=f"{START:%Y-%m-%dT%H:%M}", outcome=outcome)
     edit = reverse("coach:round_edit", args=[round.pk])
     with time_machine.travel(WEEK_BEFORE, tick=False):
         response = coach_client.post(edit, data)
@@ -157,12 +195,3 @@ def test_the_coach_cannot_record_a_result_before_the_interview(round, coach_clie
         assert coach_client.post(edit, data).status_code == 302
     round.refresh_from_db()
     assert round.outcome == outcome
-
-
-def test_the_coach_can_record_a_withdrawal_before_the_interview(round, coach_client):
-    data = {"kind": "second", "scheduled_at": f"{START:%Y-%m-%dT%H:%M}", "outcome": "withdrawn"}
-    with time_machine.travel(WEEK_BEFORE, tick=False):
-        response = coach_client.post(reverse("coach:round_edit", args=[round.pk]), data)
-    assert response.status_code == 302
-    round.refresh_from_db()
-    assert round.outcome == InterviewRound.Outcome.WITHDRAWN

@@ -102,16 +102,14 @@ class RoundForm(forms.ModelForm):
             "kind",
             "scheduled_at",
             "location",
-            "interviewer_names",
-            "interviewer_email",
+            "duration_minutes",
             "outcome",
             "outcome_notes",
         ]
         labels = {
             "kind": "Kind of round",
             "location": "Format / location",
-            "interviewer_names": "Interviewer name(s)",
-            "interviewer_email": "Interviewer email",
+            "duration_minutes": "Duration (minutes)",
             "outcome_notes": "Outcome notes",
         }
         widgets = {"outcome_notes": forms.Textarea(attrs={"rows": 3})}
@@ -120,10 +118,16 @@ class RoundForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         tz = timezone.get_current_timezone_name()
         self.fields["scheduled_at"].help_text = f"In your time zone ({tz}). Leave empty if not set."
+        # Left empty, the duration stays as it is (60 minutes for a new round).
+        self.fields["duration_minutes"].required = False
         self.helper = form_helper("Save round" if self.instance.pk else "Add round")
 
     def clean_scheduled_at(self):
         return _check_year(self.cleaned_data.get("scheduled_at"), "date")
+
+    def clean_duration_minutes(self) -> int:
+        value = self.cleaned_data.get("duration_minutes")
+        return self.instance.duration_minutes if value is None else value
 
     #: Outcomes that only an interview that took place can have.
     AFTER_THE_INTERVIEW = (InterviewRound.Outcome.ADVANCED, InterviewRound.Outcome.OFFER)

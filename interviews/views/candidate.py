@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
@@ -15,13 +16,15 @@ from ..access import (
     assignment_for_candidate,
     candidate_required,
     item_for_candidate,
+    note_for_candidate,
     round_for_candidate,
 )
 from ..drafts import mailto_url
-from ..forms.candidate import RoundFollowUpForm
 from ..forms.checklist import ChecklistItemForms, CommentForm
-from ..models import Assignment, AssignmentItem, InterviewRound, ItemKind
+from ..forms.rounds import DebriefForm, OutcomeForm, ThankYouNoteForm
+from ..models import Assignment, AssignmentItem, InterviewRound, ItemKind, ThankYouNote
 from ..readiness import Readiness
+from ..timeline import round_timeline
 from .comments import post_comment
 from .paging import paginate
 
@@ -359,89 +362,191 @@ def item_email_sent(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- rounds
 
 
-def _follow_up_form(request: HttpRequest, round: InterviewRound, email_items) -> RoundFollowUpForm:
-    return RoundFollowUpForm(
-        request.POST if request.method == "POST" else None,
-        instance=round,
-        with_thank_you=not email_items,
-        sender_name=request.user.get_full_name(),
-    )
+@dataclass
+class NoteRow:
+    note: ThankYouNote
+    form: ThankYouNoteForm
+    mailto: str
 
 
-def _render_round(request, round, form, email_items) -> HttpResponse:
-    checklists = selectors.round_checklists_for_candidate(round, request.user)
-    return render(
-        request,
-        "interviews/candidate/round.html",
-        {
-            "round": round,
-            "opportunity": round.opportunity,
-            "coach": round.opportunity.candidate.coach,
-            "form": form,
-            "email_items": [
-                {
-                    "item": item,
-                    "mailto": mailto_url(item.email_to, item.email_subject, item.email_body)
-                    if item.email_body
-                    else "",
-                }
-                for item in email_items
-            ],
-            "checklists": checklists,
-            "mailto": mailto_url(round.thank_you_to, round.thank_you_subject, round.thank_you_body)
-            if round.thank_you_body
-            else "",
-            "is_past": round.scheduled_at is not None and round.scheduled_at < timezone.now(),
-            # Debrief, outcome and thank-you belong after the interview; a refused
-            # post still shows the form so that nothing typed is lost.
-            "follow_up_open": round.has_started,
-        },
-    )
-
-
-def _save_follow_up(request, round, form) -> bool:
-    """Save the posted follow-up; False (with a message) when nothing was saved."""
-    if not form.is_valid():
-        messages.error(request, "Nothing was saved: please correct the fields marked below.")
-        return False
-    try:
-        services.round_record_follow_up(round=round, by=request.user, **form.values())
-    except services.ServiceError as error:
-        messages.error(request, str(error))
-        return False
-    return True
+def _render_round(
+    request: HttpRequest,
+    round: InterviewRound,
+    *,
+    debrief_form: DebriefForm | None = None,
+    outcome_form: OutcomeForm | None = None,
+    note_form: ThankYouNoteForm | None = None,
+) -> HttpResponse:
+    """The round page: logistics, interviewers and prep before the interview; the
+    debrief, thank-you notes and outcome from its start on. After a refused POST,
+    with what the candidate typed."""
+    now = timezone.now()
+    interviewers = selectors.round_interviewers(round)
+    notes = selectors.round_notes(round)
+    noted = {note.interviewer_id for note in notes}
+    to_thank = [i for i in interviewers if i.email and i.pk not in noted]
+    timeline = round_timeline(round, notes=notes, interviewers_to_thank=len(to_thank), now=now)
+    context = {
+        "round": round,
+        "opportunity": round.opportunity,
+        "coach": round.opportunity.candidate.coach,
+        "timeline": timeline,
+        "interviewers": interviewers,
+        "checklists": selectors.round_checklists_for_candidate(round, request.user),
+        "to_thank": to_thank,
+    }
+    if timeline.has_started:
+        asked = selectors.round_asked_questions(round)
+        context["debrief_form"] = debrief_form or DebriefForm(
+            instance=round, asked=asked, prepared=selectors.round_prepared_answers(round)
+        )
+        context["outcome_form"] = outcome_form or OutcomeForm(initial={"outcome": round.outcome})
+        context["notes"] = [
+            NoteRow(
+                note=note,
+                form=note_form
+                if note_form is not None and note_form.instance.pk == note.pk
+                else ThankYouNoteForm(instance=note),
+                mailto=mailto_url(note.to, note.subject, note.body) if note.body else "",
+            )
+            for note in notes
+        ]
+    return render(request, "interviews/candidate/round.html", context)
 
 
 @candidate_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Round facts, debrief notes, outcome and the thank-you email."""
-    round = round_for_candidate(request, pk)
-    email_items = selectors.round_thank_you_items(round, request.user)
-    form = _follow_up_form(request, round, email_items)
-    if request.method == "POST":
-        if _save_follow_up(request, round, form):
-            messages.success(request, "Saved.")
-            return redirect("me:round", pk=round.pk)
-        round = round_for_candidate(request, pk)
-    return _render_round(request, round, form, email_items)
+    """The round at the centre: what is next, and everything about it."""
+    return _render_round(request, round_for_candidate(request, pk))
+
+
+def _back_to(round: InterviewRound, anchor: str) -> HttpResponse:
+    return redirect(f"{reverse('me:round', args=[round.pk])}#{anchor}")
 
 
 @candidate_required
 @require_POST
-def round_thank_you_sent(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the follow-up form as posted (nothing typed is lost), then record that
-    the candidate sent the thank-you email from their own mail program."""
+def round_debrief(request: HttpRequest, pk: int) -> HttpResponse:
+    """How it went, what was asked, what to do differently."""
     round = round_for_candidate(request, pk)
-    email_items = selectors.round_thank_you_items(round, request.user)
-    if "outcome" in request.POST:
-        form = _follow_up_form(request, round, email_items)
-        if not _save_follow_up(request, round, form):
-            round = round_for_candidate(request, pk)
-            return _render_round(request, round, form, email_items)
+    form = DebriefForm(
+        request.POST,
+        instance=round,
+        asked=selectors.round_asked_questions(round),
+        prepared=selectors.round_prepared_answers(round),
+    )
+    if not form.is_valid():
+        messages.error(request, "Your debrief was not saved: see the fields marked below.")
+        return _render_round(request, round_for_candidate(request, pk), debrief_form=form)
     try:
-        services.round_mark_thank_you_sent(round=round, by=request.user)
+        services.round_record_debrief(
+            round=round,
+            by=request.user,
+            debrief_notes=form.cleaned_data["debrief_notes"],
+            debrief_differently=form.cleaned_data["debrief_differently"],
+            asked=form.cleaned_data["asked"],
+            covered=form.covered(),
+            came_up=form.came_up(),
+        )
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+        return _render_round(request, round_for_candidate(request, pk), debrief_form=form)
+    messages.success(request, "Debrief saved. Your coach can read it on the round page.")
+    return _back_to(round, "debrief")
+
+
+@candidate_required
+@require_POST
+def round_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    round = round_for_candidate(request, pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_record_outcome(
+                round=round, by=request.user, outcome=form.cleaned_data["outcome"]
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            round.refresh_from_db()
+            messages.success(request, f"Outcome recorded: {round.get_outcome_display()}.")
+            return _back_to(round, "outcome")
+    else:
+        messages.error(request, "Choose one of the outcomes listed.")
+    return _render_round(request, round_for_candidate(request, pk), outcome_form=form)
+
+
+@candidate_required
+@require_POST
+def notes_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft a thank-you note for each interviewer with an email who has none."""
+    round = round_for_candidate(request, pk)
+    try:
+        created = services.thank_you_notes_prepare(round=round, by=request.user)
     except services.ServiceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Saved, and the thank-you email is marked as sent.")
-    return redirect("me:round", pk=round.pk)
+        if created:
+            names = ", ".join(note.recipient for note in created)
+            messages.success(request, f"Drafted a thank-you note to {names}. Make each your own.")
+        else:
+            messages.info(request, "Every interviewer with an email already has a note.")
+    return _back_to(round, "notes")
+
+
+@candidate_required
+@require_POST
+def note_add_other(request: HttpRequest, pk: int) -> HttpResponse:
+    round = round_for_candidate(request, pk)
+    try:
+        note = services.thank_you_note_add_other(round=round, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+        return _back_to(round, "notes")
+    messages.success(request, "A new draft is ready: add who it is for.")
+    return _back_to(round, f"note-{note.pk}")
+
+
+NOTE_ACTIONS = {
+    "save": "Saved.",
+    "check": "Saved, and your coach has been asked to look. You can still send it any time.",
+    "sent": "Saved, and marked as sent.",
+}
+
+
+@candidate_required
+@require_POST
+def note_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every button of a note saves what was typed first, then does its action:
+    save, ask the coach to look, or mark it as sent."""
+    note = note_for_candidate(request, pk)
+    round = note.round
+    action = request.POST.get("action", "save")
+    if action not in NOTE_ACTIONS:
+        action = "save"
+    form = ThankYouNoteForm(request.POST, instance=note)
+    if note.is_sent:
+        messages.error(request, "This note is marked as sent; it is kept as it was sent.")
+        return _back_to(round, f"note-{note.pk}")
+    if not form.is_valid():
+        messages.error(request, "The note was not saved: see the fields marked below.")
+        return _render_round(request, round_for_candidate(request, round.pk), note_form=form)
+    try:
+        services.thank_you_note_save(
+            note=note,
+            by=request.user,
+            to=form.cleaned_data["to"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            to_name=form.cleaned_data.get("to_name"),
+        )
+        if action == "check":
+            services.thank_you_note_request_check(note=note, by=request.user)
+        elif action == "sent":
+            services.thank_you_note_mark_sent(note=note, by=request.user)
+    except services.ServiceError as error:
+        # The text is saved (or the save itself was refused and says why).
+        messages.error(request, str(error))
+    else:
+        messages.success(request, NOTE_ACTIONS[action])
+    return _back_to(round, f"note-{note.pk}")

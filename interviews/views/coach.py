@@ -7,6 +7,8 @@ loads its object through an access helper, so another coach's ids answer 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -17,14 +19,17 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..access import (
+    asked_question_for_coach,
     assignment_for_coach,
     candidate_for_coach,
     coach_required,
+    note_for_coach,
     opportunity_for_coach,
     round_for_coach,
 )
 from ..forms.coach import AssignmentForm, CandidateForm, OpportunityForm, RoundForm
-from ..models import Assignment, Candidate, InterviewRound
+from ..forms.rounds import CoachNoteCheckForm
+from ..models import Assignment, Candidate, InterviewRound, ThankYouNote
 from .paging import paginate
 
 
@@ -212,33 +217,37 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- interview rounds
 
 
+def _round_fields(form: RoundForm) -> dict:
+    """The round facts the services take, from a valid RoundForm."""
+    data = form.cleaned_data
+    return {
+        "kind": data["kind"],
+        "scheduled_at": data["scheduled_at"],
+        "duration_minutes": data["duration_minutes"],
+        "location": data["location"],
+        "outcome": data["outcome"],
+        "outcome_notes": data["outcome_notes"],
+    }
+
+
 @coach_required
 def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = opportunity_for_coach(request, pk)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            data = form.cleaned_data
             round = services.round_create(
-                opportunity=opportunity,
-                by=request.user,
-                kind=data["kind"],
-                scheduled_at=data["scheduled_at"],
-                location=data["location"],
-                interviewer_names=data["interviewer_names"],
-                interviewer_email=data["interviewer_email"],
-                outcome=data["outcome"],
-                outcome_notes=data["outcome_notes"],
+                opportunity=opportunity, by=request.user, **_round_fields(form)
             )
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
                 request,
-                f"{round.display_name} added. Assign a checklist so "
-                f"{opportunity.candidate} can prepare for it.",
+                f"{round.display_name} added. Next, add the interviewers {opportunity.candidate} "
+                "will meet, then assign a checklist so they can prepare for it.",
             )
-            return redirect(round)
+            return redirect(f"{round.get_absolute_url()}#interviewers")
     return render(
         request,
         "interviews/coach/round_form.html",
@@ -246,10 +255,29 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@coach_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round = round_for_coach(request, pk)
+@dataclass(frozen=True)
+class NoteRow:
+    """A thank-you note on the coach's round page, with the coach's answer form
+    when the candidate asked them to look."""
+
+    note: ThankYouNote
+    status: selectors.NoteStatus
+    check_form: CoachNoteCheckForm | None
+
+
+def _render_round(
+    request: HttpRequest, round: InterviewRound, *, check_form: CoachNoteCheckForm | None = None
+) -> HttpResponse:
+    """The round page; after a refused check, with what the coach typed."""
     candidate = round.opportunity.candidate
+    page = selectors.coach_round(round, now=timezone.now())
+    notes = []
+    for note in page.notes:
+        form = None
+        if note.awaiting_check:
+            keep = check_form is not None and check_form.note_pk == note.pk
+            form = check_form if keep else CoachNoteCheckForm(note=note)
+        notes.append(NoteRow(note=note, status=selectors.note_status(note), check_form=form))
     return render(
         request,
         "interviews/coach/round_detail.html",
@@ -257,10 +285,19 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round,
             "opportunity": round.opportunity,
             "candidate": candidate,
-            "assignments": selectors.round_assignments(round),
+            "page": page,
+            "timeline": page.timeline,
+            "notes": notes,
             "assign_url": _assign_url(candidate, round),
         },
     )
+
+
+@coach_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round at the centre: phase and what is next, interviewers, prep, the
+    debrief, the thank-you notes and the outcome."""
+    return _render_round(request, round_for_coach(request, pk))
 
 
 @coach_required
@@ -270,9 +307,13 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_name = round.display_name
     form = RoundForm(request.POST or None, instance=round)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The round has been saved.")
-        return redirect(round)
+        try:
+            services.round_update(round=round, by=request.user, **_round_fields(form))
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The round has been saved.")
+            return redirect(round)
     return render(
         request,
         "interviews/coach/round_form.html",
@@ -284,6 +325,53 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "candidate": round.opportunity.candidate,
         },
     )
+
+
+def _note_url(note: ThankYouNote) -> str:
+    return f"{note.round.get_absolute_url()}#note-{note.pk}"
+
+
+@coach_required
+@require_POST
+def note_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coach's answer to "please look at my thank-you note"; the candidate is
+    emailed. Sending never waits for it."""
+    note = note_for_coach(request, pk)
+    form = CoachNoteCheckForm(request.POST, note=note)
+    if not form.is_valid():
+        messages.error(request, "Nothing was sent: see the note's form below.")
+        return _render_round(request, round_for_coach(request, note.round_id), check_form=form)
+    try:
+        services.thank_you_note_check(
+            note=note,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            approve=form.cleaned_data["approve"],
+        )
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        candidate = note.round.opportunity.candidate
+        what = "approved the note" if form.cleaned_data["approve"] else "commented on the note"
+        messages.success(
+            request, f"You {what} to {note.recipient}. We emailed {candidate} to say so."
+        )
+    return redirect(_note_url(note))
+
+
+@coach_required
+@require_POST
+def asked_question_add_to_bank(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a question really asked in the interview into the coach's own bank,
+    marked with the company and kind of round (never the candidate)."""
+    asked = asked_question_for_coach(request, pk)
+    try:
+        question = services.asked_question_add_to_bank(asked=asked, by=request.user)
+    except services.ServiceError as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, f"Added to your question bank: “{question.prompt}”")
+    return redirect(f"{asked.round.get_absolute_url()}#asked-{asked.pk}")
 
 
 # ---------------------------------------------------------------- assignments

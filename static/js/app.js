@@ -20,6 +20,11 @@ document.addEventListener("DOMContentLoaded", () => {
       event.returnValue = "";
     }
   });
+  // Print buttons (data-print) stay hidden without JavaScript: the browser's own Print works.
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  });
   // Move focus to a form's error summary so keyboard and screen-reader users hear it.
   const summary = document.getElementById("form-errors");
   if (summary) {

@@ -34,7 +34,7 @@ from interviews.models import (
     User,
 )
 
-from ..factories import InterviewRoundFactory, OpportunityFactory
+from ..factories import InterviewerFactory, InterviewRoundFactory, OpportunityFactory
 
 # Playwright's sync API keeps an event loop running in this thread, and Django
 # refuses database access from a thread with a running loop. The tests and the
@@ -389,9 +389,8 @@ def prepare_second_round(
         opportunity=opportunity,
         sequence=2,
         scheduled_at=timezone.now() + datetime.timedelta(days=in_days),
-        interviewer_names=interviewer,
-        interviewer_email=email,
     )
+    InterviewerFactory(round=round_, name=interviewer, email=email)
     assignment = services.assignment_create(
         coach=coach,
         candidate=candidate,
@@ -439,12 +438,7 @@ ANSWERS = {
     9: {"done": True, "response_text": "Portfolio link ready."},
     10: {"done": True},
     12: {"done": True, "response_text": "One month's notice."},
-    13: {
-        "email_to": "dana@northwind.example",
-        "email_subject": "Thank you for today",
-        "email_body": "Dear Dana,\n\nThank you for your time today. I would love to join "
-        "the team and hope to hear from you soon.\n\nBest wishes",
-    },
+    13: {"response_text": "Thank Dana for explaining the warehouse move."},
 }
 
 

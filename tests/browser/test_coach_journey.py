@@ -67,14 +67,22 @@ def test_coach_adds_candidate_invites_and_assigns_second_round_prep(
     page.get_by_label("Kind of round").select_option(label="Second round")
     page.get_by_label("Date and time").fill(f"{when:%Y-%m-%d}T14:30")
     page.get_by_label("Format / location").fill("On site, Leeds office")
-    page.get_by_label("Interviewer name(s)").fill("Dana Interviewer")
-    page.get_by_label("Interviewer email").fill("dana@northwind.example")
     page.get_by_role("button", name="Add round").click()
     expect(
         page.get_by_role("heading", name="Second-round interview at Northwind Traders, ")
     ).to_be_visible()
     expect(page.get_by_text(f"{when:%A} {when.day} {when:%B %Y}, 14:30")).to_be_visible()
     journey.check(page, "round-added")
+    # Then who interviews.
+    page.get_by_role("link", name="Add an interviewer").click()
+    journey.check(page, "interviewer-form")
+    page.get_by_label("Name").fill("Dana Interviewer")
+    page.get_by_label("Job title").fill("Head of Operations")
+    page.get_by_label("Role in the process").select_option(label="Hiring manager")
+    page.get_by_label("Email").fill("dana@northwind.example")
+    page.get_by_role("button", name="Add interviewer").click()
+    expect(page.get_by_text("Dana Interviewer added to the interviewers.")).to_be_visible()
+    journey.check(page, "interviewer-added")
 
     # Assign the built-in second-round prep for that round.
     page.get_by_role("link", name="Assign a checklist for this round").first.click()

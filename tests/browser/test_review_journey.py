@@ -1,6 +1,6 @@
 """Journey 3: the coach asks for changes on one item, the candidate replies and
 revises, the coach sees what changed and approves; then the candidate records
-the outcome and marks the thank-you email sent."""
+the debrief and the outcome."""
 
 import datetime
 
@@ -81,7 +81,7 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     journey.check(coach_page, "coach-approved")
 
     # After the interview (the clock moves past its start, for the live server
-    # too), the candidate records the outcome and marks the thank-you email sent.
+    # too), the candidate writes the debrief and records the outcome.
     after = submitted.round.scheduled_at + datetime.timedelta(hours=2)
     with time_machine.travel(after, tick=True):
         _follow_up(page, journey)
@@ -92,7 +92,6 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
         Review.Verdict.CHANGES_REQUESTED,
         Review.Verdict.APPROVED,
     ]
-    assert assignment.items.get(position=13).email_sent_at is not None
     round_ = InterviewRound.objects.get(pk=submitted.round.pk)
     assert round_.outcome == InterviewRound.Outcome.ADVANCED
     assert "warehouse move" in round_.debrief_notes
@@ -105,15 +104,12 @@ def _follow_up(page, journey):
     expect(approved.get_by_role("link", name="Second-round interview prep")).to_be_visible()
     journey.check(page, "candidate-home-approved")
     page.get_by_role("link", name="Second-round interview at Northwind Traders").first.click()
-    expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your debrief")).to_be_visible()
     journey.check(page, "candidate-round")
-    page.get_by_label("Debrief notes").fill("They asked about the warehouse move; it went well.")
-    page.get_by_label("Outcome").select_option(label="Advanced")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("Saved.")).to_be_visible()
+    page.get_by_label("How did it go?").fill("They asked about the warehouse move; it went well.")
+    page.get_by_role("button", name="Save debrief").click()
+    expect(page.get_by_text("Debrief saved.")).to_be_visible()
+    page.get_by_role("combobox", name="Outcome").select_option(label="Advanced")
+    page.get_by_role("button", name="Save outcome").click()
+    expect(page.get_by_text("Outcome recorded: Advanced.")).to_be_visible()
     journey.check(page, "candidate-outcome-saved")
-    page.get_by_role("link", name="Second-round interview prep — item 13").click()
-    checklist_item(page, 13).get_by_role("button", name="Mark as sent").click()
-    expect(page.get_by_text("Marked as sent.")).to_be_visible()
-    expect(checklist_item(page, 13).get_by_text("Marked as sent ")).to_be_visible()
-    journey.check(page, "candidate-email-sent")

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.demo import sample_responses
-from interviews.models import Candidate, ChecklistTemplate, InterviewRound, Opportunity, User
+from interviews.models import (
+    Candidate,
+    ChecklistTemplate,
+    Interviewer,
+    InterviewRound,
+    Opportunity,
+    Review,
+    User,
+)
 
 PASSWORD = "demo-pass-2026"
 
@@ -29,9 +37,11 @@ class Command(BaseCommand):
             self._load()
         self.stdout.write(
             "Demo logins (password for all: demo-pass-2026):\n"
-            "  coach      coach@example.com   (candidates Alex and Sam)\n"
+            "  coach      coach@example.com   (candidates Alex, Sam and Casey)\n"
             "  candidate  alex@example.com    (second-round checklist in progress)\n"
             "  candidate  sam@example.com     (checklist submitted, waiting for review)\n"
+            "  candidate  casey@example.com   (interviewed yesterday: debrief and thank-you "
+            "notes to write)\n"
             "  coach      coach2@example.com  (candidate Jordan: shows isolation)\n"
             "  candidate  jordan@example.com"
         )
@@ -43,6 +53,7 @@ class Command(BaseCommand):
         alex = self._user("alex@example.com", "Alex Rivera", User.Role.CANDIDATE)
         sam = self._user("sam@example.com", "Sam Okafor", User.Role.CANDIDATE)
         jordan = self._user("jordan@example.com", "Jordan Lee", User.Role.CANDIDATE)
+        casey = self._user("casey@example.com", "Casey Nguyen", User.Role.CANDIDATE)
         prep = ChecklistTemplate.objects.get(builtin_key="second-round-prep")
         now = timezone.now()
 
@@ -54,14 +65,20 @@ class Command(BaseCommand):
                 position="Senior Product Analyst",
                 link="https://example.com/jobs/northwind-analyst",
             )
-            services.round_create(
+            screening = services.round_create(
                 opportunity=opportunity,
                 by=coach,
                 kind=InterviewRound.Kind.SCREENING,
                 scheduled_at=now - datetime.timedelta(days=6),
                 location="Phone call",
-                interviewer_names="Priya Shah (recruiter)",
                 outcome=InterviewRound.Outcome.ADVANCED,
+            )
+            services.interviewer_add(
+                round=screening,
+                by=coach,
+                name="Priya Shah",
+                job_title="Talent Partner",
+                role=Interviewer.Role.RECRUITER,
             )
             second = services.round_create(
                 opportunity=opportunity,
@@ -71,8 +88,22 @@ class Command(BaseCommand):
                     hour=10, minute=0, second=0, microsecond=0
                 ),
                 location="Video call",
-                interviewer_names="Tom Becker (Head of Analytics)",
-                interviewer_email="tom.becker@example.com",
+            )
+            services.interviewer_add(
+                round=second,
+                by=coach,
+                name="Tom Becker",
+                job_title="Head of Analytics",
+                role=Interviewer.Role.HIRING_MANAGER,
+                email="tom.becker@example.com",
+            )
+            services.interviewer_add(
+                round=second,
+                by=coach,
+                name="Ana Lima",
+                job_title="Senior Product Analyst",
+                role=Interviewer.Role.TEAMMATE,
+                email="ana.lima@example.com",
             )
             assignment = services.assignment_create(
                 coach=coach,
@@ -81,19 +112,22 @@ class Command(BaseCommand):
                 round=second,
                 instructions="Aim for short, concrete answers. We will go through them on Friday.",
             )
-            items = list(assignment.items.all())
+            items = {item.question.builtin_key: item for item in assignment.items.all()}
             services.assignment_save(
                 assignment=assignment,
                 by=alex,
                 responses={
-                    items[0].pk: (
+                    items["role-day-to-day"].pk: (
                         1,
                         {
                             "response_text": "What would the first three months look like, "
                             "and which dashboards would I own?"
                         },
                     ),
-                    items[8].pk: (1, {"done": True, "response_text": "Churn model case study"}),
+                    items["close-show-work"].pk: (
+                        1,
+                        {"done": True, "response_text": "Churn model case study"},
+                    ),
                 },
             )
 
@@ -110,29 +144,85 @@ class Command(BaseCommand):
                     hour=14, minute=30, second=0, microsecond=0
                 ),
                 location="On site, Leeds office",
-                interviewer_names="Maria Gomez",
-                interviewer_email="maria.gomez@example.com",
+            )
+            services.interviewer_add(
+                round=second,
+                by=coach,
+                name="Maria Gomez",
+                job_title="Director of Engineering",
+                role=Interviewer.Role.HIRING_MANAGER,
+                email="maria.gomez@example.com",
             )
             assignment = services.assignment_create(
                 coach=coach, candidate=sam_c, template=prep, round=second
             )
-            responses = sample_responses(
-                assignment,
-                text="My notes for: {prompt:.60}",
-                email={
-                    "email_to": "maria.gomez@example.com",
-                    "email_subject": "Thank you for today",
-                    "email_body": "Dear Maria,\n\nThank you for your time today. I would "
-                    "love to join the platform team and hope to hear from you soon.\n\n"
-                    "Best regards,\nSam",
-                },
-            )
+            responses = sample_responses(assignment, text="My notes for: {prompt:.60}")
             services.assignment_save(assignment=assignment, by=sam, responses=responses)
             services.assignment_submit(assignment=assignment, by=sam)
+
+        casey_c = self._candidate(coach, casey, "Product designer in health tech")
+        if not casey_c.assignments.exists():
+            self._casey(coach, casey, casey_c, prep, now)
 
         jordan_c = self._candidate(coach2, jordan, "UX researcher")
         if not jordan_c.assignments.exists():
             services.assignment_create(coach=coach2, candidate=jordan_c, template=prep)
+
+    def _casey(
+        self,
+        coach: User,
+        casey: User,
+        casey_c: Candidate,
+        prep: ChecklistTemplate,
+        now: datetime.datetime,
+    ) -> None:
+        """A second round that took place yesterday, prepared and approved
+        beforehand; the debrief and the thank-you notes are still to write."""
+        opportunity = Opportunity.objects.create(
+            candidate=casey_c,
+            company="Contoso Health",
+            position="Product Designer",
+            link="https://example.com/jobs/contoso-designer",
+        )
+        second = services.round_create(
+            opportunity=opportunity,
+            by=coach,
+            kind=InterviewRound.Kind.SECOND,
+            scheduled_at=(now - datetime.timedelta(days=1)).replace(
+                minute=0, second=0, microsecond=0
+            ),
+            duration_minutes=90,
+            location="On site, Contoso Health design studio",
+        )
+        services.interviewer_add(
+            round=second,
+            by=coach,
+            name="Grace Park",
+            job_title="Design Lead",
+            role=Interviewer.Role.HIRING_MANAGER,
+            email="grace.park@example.com",
+        )
+        services.interviewer_add(
+            round=second,
+            by=coach,
+            name="Omar Haddad",
+            job_title="Senior Product Designer",
+            role=Interviewer.Role.TEAMMATE,
+            email="omar.haddad@example.com",
+        )
+        # In real life the checklist was filled in and approved before the interview.
+        assignment = services.assignment_create(
+            coach=coach, candidate=casey_c, template=prep, round=second
+        )
+        responses = sample_responses(assignment, text="What I prepared for: {prompt:.60}")
+        services.assignment_save(assignment=assignment, by=casey, responses=responses)
+        services.assignment_submit(assignment=assignment, by=casey)
+        services.assignment_review(
+            assignment=assignment,
+            by=coach,
+            verdict=Review.Verdict.APPROVED,
+            note="Well prepared: concrete examples and sharp questions to ask.",
+        )
 
     def _user(self, email: str, name: str, role: str) -> User:
         user, created = User.objects.get_or_create(

@@ -1,0 +1,161 @@
+"""Forms of a round's life after the date is set, used by the coach's and the
+candidate's round pages: interviewers, the debrief, the outcome, thank-you notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from crispy_forms.layout import Submit
+from django import forms
+from django.urls import reverse
+
+from ..models import AskedQuestion, AssignmentItem, Interviewer, InterviewRound, ThankYouNote
+from ..validators import validate_single_line
+from .layout import fields_only_helper, form_helper
+
+#: A debrief lists at most this many asked questions.
+MAX_ASKED_QUESTIONS = 50
+
+
+class InterviewerForm(forms.ModelForm):
+    class Meta:
+        model = Interviewer
+        fields = ["name", "job_title", "role", "email"]
+        labels = {"job_title": "Job title", "role": "Role in the process"}
+
+    def __init__(self, *args, submit_label: str = "Save interviewer", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(submit_label)
+
+
+class DebriefForm(forms.ModelForm):
+    """How it went, the questions really asked (one per line), what to do
+    differently; for each asked question and each prepared answer a tick box."""
+
+    asked = forms.CharField(
+        label="Questions you were asked",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One per line, in your own words. Your coach can add them to the question "
+        "bank (with the company and kind of round, never your name).",
+    )
+
+    class Meta:
+        model = InterviewRound
+        fields = ["debrief_notes", "debrief_differently"]
+        labels = {
+            "debrief_notes": "How did it go?",
+            "debrief_differently": "What would you do differently?",
+        }
+        help_texts = {
+            "debrief_notes": "What did you learn about the role and the team? What is still "
+            "open? Write it while it is fresh.",
+        }
+        widgets = {
+            "debrief_notes": forms.Textarea(attrs={"rows": 5}),
+            "debrief_differently": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(
+        self,
+        *args,
+        asked: Iterable[AskedQuestion] = (),
+        prepared: Iterable[AssignmentItem] = (),
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.asked_questions = list(asked)
+        self.prepared = list(prepared)
+        if not self.is_bound:
+            self.initial["asked"] = "\n".join(q.text for q in self.asked_questions)
+        for question in self.asked_questions:
+            self.fields[f"covered-{question.pk}"] = forms.BooleanField(
+                label=question.text, required=False, initial=question.covered
+            )
+        for item in self.prepared:
+            self.fields[f"came_up-{item.pk}"] = forms.BooleanField(
+                label=item.prompt, required=False, initial=bool(item.came_up)
+            )
+        self.helper = fields_only_helper()
+
+    def clean_asked(self) -> list[str]:
+        lines = [" ".join(line.split()) for line in self.cleaned_data["asked"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > MAX_ASKED_QUESTIONS:
+            raise forms.ValidationError(
+                f"List at most {MAX_ASKED_QUESTIONS} questions, one per line."
+            )
+        for line in lines:
+            if len(line) > 500:
+                raise forms.ValidationError(
+                    f"Keep each question under 500 characters: “{line[:40]}…” is longer."
+                )
+            validate_single_line(line)
+        return lines
+
+    def covered(self) -> dict[int, bool]:
+        return {q.pk: self.cleaned_data[f"covered-{q.pk}"] for q in self.asked_questions}
+
+    def came_up(self) -> dict[int, bool]:
+        return {item.pk: self.cleaned_data[f"came_up-{item.pk}"] for item in self.prepared}
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=InterviewRound.Outcome.choices,
+        help_text="Change it when the company tells you.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("Save outcome")
+
+
+class ThankYouNoteForm(forms.ModelForm):
+    class Meta:
+        model = ThankYouNote
+        fields = ["to_name", "to", "subject", "body"]
+        labels = {"to_name": "Name", "to": "Email address"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 9})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        note = self.instance
+        if note.interviewer_id is not None:
+            # Addressed to an interviewer: the name comes from the interviewer.
+            del self.fields["to_name"]
+        prefix = f"note-{note.pk}" if note.pk else "note-new"
+        self.prefix = prefix
+        self.helper = fields_only_helper()
+
+
+class CoachNoteCheckForm(forms.Form):
+    """The coach's answer to "please look at my thank-you note": a comment, an
+    approval, or both. One per note on the round page, so the ids name the note."""
+
+    comment = forms.CharField(
+        label="Your comment",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    approve = forms.BooleanField(label="Looks good to send", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("approve") and not (cleaned.get("comment") or "").strip():
+            raise forms.ValidationError("Write a comment, or tick “Looks good to send”.")
+        return cleaned
+
+    def __init__(self, *args, note: ThankYouNote, **kwargs):
+        kwargs.setdefault("auto_id", f"id_note-{note.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.note_pk = note.pk
+        self.helper = form_helper()
+        self.helper.form_action = reverse("coach:note_check", args=[note.pk])
+        # Several notes can wait on one page: each button needs its own id.
+        self.helper.add_input(
+            Submit("submit", "Send to the candidate", css_id=f"note-{note.pk}-send")
+        )
