@@ -9,13 +9,18 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
   // Warn before leaving a page whose form has unsaved typing (data-warn-unsaved).
-  let dirty = false;
+  // Tracked per form: submitting one form (a thank-you note) must still warn
+  // about typing left in another (the next note, the debrief).
+  const dirty = new Set();
+  let submitting = null;
   document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
-    form.addEventListener("input", () => { dirty = true; });
-    form.addEventListener("submit", () => { dirty = false; });
+    form.addEventListener("input", () => { dirty.add(form); });
+    form.addEventListener("submit", () => { submitting = form; });
   });
   window.addEventListener("beforeunload", (event) => {
-    if (dirty) {
+    const others = [...dirty].filter((form) => form !== submitting);
+    submitting = null;
+    if (others.length) {
       event.preventDefault();
       event.returnValue = "";
     }
