@@ -199,6 +199,14 @@ def round_notes(round: InterviewRound) -> list[ThankYouNote]:
     return list(round.thank_you_notes.select_related("interviewer"))
 
 
+def interviewers_to_thank(
+    interviewers: list[Interviewer], notes: list[ThankYouNote]
+) -> list[Interviewer]:
+    """Interviewers with an email address and no thank-you note yet."""
+    noted = {note.interviewer_id for note in notes}
+    return [i for i in interviewers if i.email and i.pk not in noted]
+
+
 def round_asked_questions(round: InterviewRound) -> list[AskedQuestion]:
     return list(round.asked_questions.select_related("bank_question"))
 
@@ -214,19 +222,6 @@ def round_prepared_answers(round: InterviewRound) -> list[AssignmentItem]:
             question__category=Question.Category.ANSWER,
         )
         .exclude(assignment__status=Assignment.Status.WITHDRAWN)
-        .order_by("assignment__created_at", "position", "id")
-    )
-
-
-def round_thank_you_items(round: InterviewRound, user: User) -> list[AssignmentItem]:
-    """Thank-you email items of the candidate's checklists for this round."""
-    return list(
-        AssignmentItem.objects.filter(
-            assignment__in=Assignment.objects.for_candidate_user(user),
-            assignment__round=round,
-            kind=ItemKind.EMAIL,
-        )
-        .select_related("assignment")
         .order_by("assignment__created_at", "position", "id")
     )
 
@@ -475,8 +470,7 @@ class CoachRound:
 def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
     interviewers = round_interviewers(round)
     notes = round_notes(round)
-    noted = {note.interviewer_id for note in notes}
-    to_thank = sum(1 for i in interviewers if i.email and i.pk not in noted)
+    to_thank = len(interviewers_to_thank(interviewers, notes))
     timeline = round_timeline(round, notes=notes, interviewers_to_thank=to_thank, now=now)
     assignments = list(round_assignments(round))
     next_step = _coach_next_step(

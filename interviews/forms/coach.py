@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 
-from .. import selectors
+from .. import selectors, services
 from ..models import (
     Candidate,
     ChecklistTemplate,
@@ -130,7 +130,8 @@ class RoundForm(forms.ModelForm):
         return self.instance.duration_minutes if value is None else value
 
     #: Outcomes that only an interview that took place can have.
-    AFTER_THE_INTERVIEW = (InterviewRound.Outcome.ADVANCED, InterviewRound.Outcome.OFFER)
+    # The service's rule, checked here too so the error sits on the field.
+    AFTER_THE_INTERVIEW = services.OUTCOMES_AFTER_THE_INTERVIEW
 
     def clean(self):
         cleaned = super().clean()

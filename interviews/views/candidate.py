@@ -383,8 +383,7 @@ def _render_round(
     now = timezone.now()
     interviewers = selectors.round_interviewers(round)
     notes = selectors.round_notes(round)
-    noted = {note.interviewer_id for note in notes}
-    to_thank = [i for i in interviewers if i.email and i.pk not in noted]
+    to_thank = selectors.interviewers_to_thank(interviewers, notes)
     timeline = round_timeline(round, notes=notes, interviewers_to_thank=len(to_thank), now=now)
     context = {
         "round": round,
