@@ -13,10 +13,11 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEV_ENV := DJANGO_DEBUG=1 SITE_URL=$(SITE_URL)
 
-.PHONY: help run test setup check-prereqs venv deps assets migrate demo lint format clean benchmark
+.PHONY: help run worker test setup check-prereqs venv deps assets migrate demo lint format clean benchmark
 
 help:
-	@echo "make run    set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make run    set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT), with the worker"
+	@echo "make worker set up, migrate and run just the worker (emails, reminder sweep)"
 	@echo "make test   set up and run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 
@@ -61,9 +62,20 @@ demo: migrate
 	@echo "==> Loading demo data"
 	@$(DEV_ENV) $(PY) manage.py load_demo
 
+# The worker (emails, the reminder sweep) runs beside the web server, in its own
+# process group; however the recipe ends (Ctrl-C, kill, runserver failing) the
+# EXIT trap stops that group and the server, so nothing is left running.
 run: demo
-	@echo "==> Serving on http://127.0.0.1:$(PORT); links in emails use $(SITE_URL)  (Ctrl-C to stop)"
-	@$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "==> Serving on http://127.0.0.1:$(PORT); links in emails use $(SITE_URL)  (Ctrl-C stops the server and the worker)"
+	@server=; set -m; $(DEV_ENV) $(PY) manage.py db_worker --interval 2 </dev/null & worker=$$!; set +m; \
+	trap 'trap - EXIT; [ -z "$$server" ] || kill $$server 2>/dev/null || true; kill -- -$$worker 2>/dev/null || true; wait 2>/dev/null || true; echo "==> Server and worker stopped"' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
+	echo "==> Worker started (pid $$worker): emails and the reminder sweep every $${REMINDER_SWEEP_MINUTES:-5} minutes"; \
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) <&0 & server=$$!; wait $$server
+
+worker: migrate
+	@echo "==> Worker: emails and the reminder sweep every $${REMINDER_SWEEP_MINUTES:-5} minutes  (Ctrl-C to stop)"
+	@$(DEV_ENV) $(PY) manage.py db_worker
 
 test: setup
 	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite}"

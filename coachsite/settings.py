@@ -87,7 +87,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Before django_tasks_db: its db_worker command is extended by ours
+    # (interviews/management/commands/db_worker.py) to start the reminder sweep.
     "interviews",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "interviews.context_processors.choices",
+                "interviews.context_processors.unread_notifications",
             ],
         },
     },
@@ -238,6 +243,18 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# Background work: Django's tasks API (the django-tasks backport) with the
+# database backend; `manage.py db_worker` runs the tasks (README, "Worker").
+# Queue state lives in the database, so several workers can run side by side.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# How often the worker runs the reminder sweep.
+REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5, minimum=1)
 
 # How long an invitation link stays valid.
 INVITATION_TTL_DAYS = 7

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from interviews.forms.public import EmailAuthenticationForm
+from interviews.forms.public import EmailAuthenticationForm, QueuedPasswordResetForm
 from interviews.views import public
 
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
             authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("interviews.urls")),

@@ -20,6 +20,7 @@ from .models import (
     ChecklistTemplate,
     Interviewer,
     InterviewRound,
+    Notification,
     Opportunity,
     Question,
     ThankYouNote,
@@ -187,3 +188,11 @@ def asked_question_for_coach(request: HttpRequest, pk: int) -> AskedQuestion:
         ).select_related("round__opportunity__candidate"),
         pk=pk,
     )
+
+
+# ---------------------------------------------------------------- notices (both roles)
+
+
+def notification_for_user(request: HttpRequest, pk: int) -> Notification:
+    """One of the signed-in user's own notices — or 404 for anyone else."""
+    return get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)

@@ -1,6 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import models
+from django.db import models, transaction
 
 from .models import (
     AnswerRevision,
@@ -13,8 +13,12 @@ from .models import (
     Interviewer,
     InterviewRound,
     Invitation,
+    Notification,
+    NotificationPreference,
     Opportunity,
+    OutgoingEmail,
     Question,
+    ReminderSweep,
     Review,
     TemplateItem,
     ThankYouNote,
@@ -267,3 +271,131 @@ class ReviewAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_filter = ["verdict"]
     list_select_related = ["assignment", "reviewer"]
     raw_id_fields = ["assignment", "reviewer"]
+
+
+# ---------------------------------------------------------------- notifications and email
+
+
+@admin.register(Notification)
+class NotificationAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Made by notifications.notify; deleting one would re-arm its reminder."""
+
+    list_display = ["user", "kind", "subject", "created_at", "emailed_at", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__email", "subject"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "enabled", "delivery"]
+    list_filter = ["kind", "enabled", "delivery"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+class OutgoingEmailStateFilter(admin.SimpleListFilter):
+    """The states of OutgoingEmail.state, as queries."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("queued", "queued"),
+            ("retrying", "retrying"),
+            ("sent", "sent"),
+            ("failed", "failed"),
+        ]
+
+    def queryset(self, request, queryset):
+        waiting = queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+        match self.value():
+            case "queued":
+                return waiting.filter(attempts=0)
+            case "retrying":
+                return waiting.filter(attempts__gt=0)
+            case "sent":
+                return queryset.filter(sent_at__isnull=False)
+            case "failed":
+                return queryset.filter(sent_at__isnull=True).failed()
+        return queryset
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Emails handed to the worker (tasks.send_email). Only looked at here;
+    the one thing to do is try a failed email again."""
+
+    list_display = ["to", "subject", "state", "attempts", "created_at", "sent_at", "failed_at"]
+    list_filter = [OutgoingEmailStateFilter]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    fields = [
+        "to",
+        "subject",
+        "shown_body",
+        "headers",
+        "secret",
+        "notification",
+        "created_at",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+        "failed_at",
+    ]
+    readonly_fields = fields
+    actions = ["try_again"]
+
+    def has_add_permission(self, request):
+        # notifications.queue_email stores them and enqueues the sending.
+        return False
+
+    @admin.display(description="state")
+    def state(self, obj):
+        return obj.state
+
+    @admin.display(description="body")
+    def shown_body(self, obj):
+        # The secret link (an invitation, a password reset) stays out of the
+        # admin too; once sent the body is blanked anyway.
+        if obj.secret and obj.body:
+            return "(not shown: it carries a secret link)"
+        return obj.body
+
+    @admin.action(description="Try again now", permissions=["change"])
+    def try_again(self, request, queryset):
+        from .tasks import send_email
+
+        with transaction.atomic():
+            pks = list(
+                queryset.filter(sent_at__isnull=True)
+                .failed()
+                .select_for_update()
+                .values_list("pk", flat=True)
+            )
+            OutgoingEmail.objects.filter(pk__in=pks).update(
+                failed_at=None, attempts=0, next_attempt_at=None
+            )
+            for pk in pks:
+                transaction.on_commit(lambda pk=pk: send_email.enqueue(email_id=pk))
+        skipped = queryset.count() - len(pks)
+        if pks:
+            self.message_user(request, f"{len(pks)} failed email(s) handed to the worker again.")
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} email(s) skipped: only failed emails can be tried again.",
+                messages.WARNING,
+            )
+
+
+@admin.register(ReminderSweep)
+class ReminderSweepAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """When the worker's reminder sweep last ran (tasks.sweep_reminders)."""
+
+    list_display = ["__str__", "last_started_at", "last_finished_at", "last_created"]
+    fields = ["last_started_at", "last_finished_at", "last_created"]

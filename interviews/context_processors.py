@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from . import notifications
 from .models import Assignment, AssignmentItem, InterviewRound, Invitation, ItemKind, Review
 
 
@@ -19,3 +21,14 @@ def choices(request: HttpRequest) -> dict:
         "ReviewVerdict": Review.Verdict,
         "InvitationState": Invitation.State,
     }
+
+
+def unread_notifications(request: HttpRequest) -> dict:
+    """How many of the user's notices are unread, for the badge in the navigation.
+    Lazy: the COUNT runs only on pages that show it, and never for anonymous users."""
+
+    def count() -> int:
+        user = getattr(request, "user", None)
+        return notifications.unread_count(user) if user and user.is_authenticated else 0
+
+    return {"unread_notifications": SimpleLazyObject(count)}

@@ -1,5 +1,9 @@
-"""Outgoing email. Every function here is called from transaction.on_commit, so
-nothing is sent for a change that rolled back."""
+"""Event emails: what the services send when something happens.
+
+Each is called inside the service's transaction. It stores the email (and,
+for a user, the in-app notice, interviews/notifications.py) and hands it to
+the worker when the transaction commits: nothing goes out for a change that
+rolled back, and no request waits for the mail server."""
 
 from __future__ import annotations
 
@@ -7,12 +11,10 @@ import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from .models import Review
+from . import notifications
+from .models import NotificationKind, Review
 from .selectors import JoinState, candidate_join_status
 
 if TYPE_CHECKING:
@@ -36,22 +38,12 @@ def _recipient_zone(user: User | None, fallback: User) -> zoneinfo.ZoneInfo:
 
 
 def _send(*, to: str, template: str, context: dict, zone: zoneinfo.ZoneInfo) -> None:
-    """Send ``emails/<template>_subject.txt`` and ``emails/<template>.txt``, with
-    dates and times in the recipient's ``zone``.
-
-    The subject is rendered on its own and its whitespace collapsed, so a
-    value with a line break (a name written to the database without the forms'
-    validation) can neither split the subject nor push text into the body.
-    """
-    with timezone.override(zone):
-        subject = render_to_string(f"emails/{template}_subject.txt", context)
-        body = render_to_string(f"emails/{template}.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=None,
-        recipient_list=[to],
-    )
+    """Queue ``emails/<template>_subject.txt`` and ``emails/<template>.txt``,
+    with dates and times in the recipient's ``zone``, for a person who has no
+    login to keep a notice under. The email carries a secret link (an
+    invitation), so its stored body is blanked once sent."""
+    subject, body = notifications.render(template, context, zone)
+    notifications.queue_email(to=to, subject=subject, body=body, secret=True)
 
 
 def send_invitation(invitation: Invitation, token: str) -> None:
@@ -78,35 +70,47 @@ def send_assignment_created(assignment: Assignment, *, invitation_token: str | N
     status = candidate_join_status(candidate)
     if invitation_token is None and status.state == JoinState.NOT_INVITED:
         return
-    _send(
-        to=candidate.user.email if candidate.user else candidate.email,
-        template="assignment_created",
-        zone=_recipient_zone(candidate.user, candidate.coach),
-        context={
-            "assignment": assignment,
-            "candidate": candidate,
-            "coach": candidate.coach,
-            "joined": status.state == JoinState.JOINED,
-            "invitation": status.invitation,
-            "invitation_link": absolute(reverse("invite_accept", args=[invitation_token]))
-            if invitation_token
-            else "",
-            "link": absolute(assignment.get_candidate_url()),
-        },
+    context = {
+        "assignment": assignment,
+        "candidate": candidate,
+        "coach": candidate.coach,
+        "joined": status.state == JoinState.JOINED,
+        "invitation": status.invitation,
+        "invitation_link": absolute(reverse("invite_accept", args=[invitation_token]))
+        if invitation_token
+        else "",
+        "link": absolute(assignment.get_candidate_url()),
+    }
+    if status.state == JoinState.JOINED:
+        notifications.notify(
+            user=candidate.user,
+            kind=NotificationKind.ASSIGNMENT_CREATED,
+            object_key=f"assignment:{assignment.pk}",
+            occasion=assignment.created_at.isoformat(),
+            template="assignment_created",
+            context=context,
+            url=assignment.get_candidate_url(),
+        )
+        return
+    # Not joined yet: the email carries (or points to) the invitation, and
+    # there is no login to keep a notice under.
+    subject, body = notifications.render(
+        "assignment_created", context, _recipient_zone(None, candidate.coach)
+    )
+    notifications.queue_email(
+        to=candidate.email, subject=subject, body=body, secret=bool(invitation_token)
     )
 
 
 def send_assignment_submitted(assignment: Assignment) -> None:
-    coach = assignment.candidate.coach
-    _send(
-        to=coach.email,
+    notifications.notify(
+        user=assignment.candidate.coach,
+        kind=NotificationKind.ASSIGNMENT_SUBMITTED,
+        object_key=f"assignment:{assignment.pk}",
+        occasion=assignment.submitted_at.isoformat(),
         template="assignment_submitted",
-        zone=_recipient_zone(coach, coach),
-        context={
-            "assignment": assignment,
-            "candidate": assignment.candidate,
-            "link": absolute(assignment.get_absolute_url()),
-        },
+        context={"assignment": assignment, "candidate": assignment.candidate},
+        url=assignment.get_absolute_url(),
     )
 
 
@@ -114,34 +118,33 @@ def send_assignment_reviewed(assignment: Assignment, verdict: str, note: str) ->
     candidate = assignment.candidate
     if candidate.user is None:
         return
-    _send(
-        to=candidate.user.email,
+    notifications.notify(
+        user=candidate.user,
+        kind=NotificationKind.ASSIGNMENT_REVIEWED,
+        object_key=f"assignment:{assignment.pk}",
+        occasion=assignment.reviewed_at.isoformat(),
         template="assignment_reviewed",
-        zone=_recipient_zone(candidate.user, candidate.coach),
         context={
             "assignment": assignment,
             "coach": candidate.coach,
             "approved": verdict == Review.Verdict.APPROVED,
             "note": note,
-            "link": absolute(assignment.get_candidate_url()),
         },
+        url=assignment.get_candidate_url(),
     )
 
 
 def send_thank_you_check_requested(note: ThankYouNote) -> None:
     """Tell the coach a candidate asked them to look at a thank-you note."""
     candidate = note.round.opportunity.candidate
-    coach = candidate.coach
-    _send(
-        to=coach.email,
+    notifications.notify(
+        user=candidate.coach,
+        kind=NotificationKind.THANK_YOU_CHECK_REQUESTED,
+        object_key=f"note:{note.pk}",
+        occasion=note.check_requested_at.isoformat(),
         template="thank_you_check_requested",
-        zone=_recipient_zone(coach, coach),
-        context={
-            "note": note,
-            "candidate": candidate,
-            "round": note.round,
-            "link": absolute(note.round.get_absolute_url()) + f"#note-{note.pk}",
-        },
+        context={"note": note, "candidate": candidate, "round": note.round},
+        url=note.round.get_absolute_url() + f"#note-{note.pk}",
     )
 
 
@@ -150,14 +153,12 @@ def send_thank_you_checked(note: ThankYouNote) -> None:
     candidate = note.round.opportunity.candidate
     if candidate.user is None:
         return
-    _send(
-        to=candidate.user.email,
+    notifications.notify(
+        user=candidate.user,
+        kind=NotificationKind.THANK_YOU_CHECKED,
+        object_key=f"note:{note.pk}",
+        occasion=note.checked_at.isoformat(),
         template="thank_you_checked",
-        zone=_recipient_zone(candidate.user, candidate.coach),
-        context={
-            "note": note,
-            "coach": candidate.coach,
-            "round": note.round,
-            "link": absolute(reverse("me:round", args=[note.round.pk])) + f"#note-{note.pk}",
-        },
+        context={"note": note, "coach": candidate.coach, "round": note.round},
+        url=reverse("me:round", args=[note.round.pk]) + f"#note-{note.pk}",
     )

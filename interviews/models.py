@@ -9,6 +9,7 @@ in the query, so access helpers never filter in Python.
 from __future__ import annotations
 
 import datetime
+import secrets
 import zoneinfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -68,6 +69,11 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
+def new_calendar_token() -> str:
+    """The secret in a user's calendar-feed address: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
 class UserRole(models.TextChoices):
     COACH = "coach", "Coach"
     CANDIDATE = "candidate", "Candidate"
@@ -88,6 +94,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The private calendar feed's address, /calendar/<token>.ics; replacing it
+    # (profile page) kills the old address.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
     objects = UserManager()
 
@@ -471,6 +480,33 @@ class InterviewRound(ReadinessAnnotated, models.Model):
     @property
     def outcome_colour(self) -> str:
         return self.OUTCOME_COLOURS[self.outcome]
+
+    #: An opportunity closed this way cancels its rounds that have no outcome yet.
+    CLOSED_OPPORTUNITY = (OpportunityStatus.WITHDRAWN, OpportunityStatus.REJECTED)
+
+    @classmethod
+    def cancelled_q(cls, prefix: str = "") -> Q:
+        """The SQL form of ``is_cancelled``; ``prefix`` reaches the round
+        through a relation ("round__")."""
+        return Q(**{f"{prefix}outcome": RoundOutcome.WITHDRAWN}) | Q(
+            **{
+                f"{prefix}outcome": RoundOutcome.PENDING,
+                f"{prefix}opportunity__status__in": cls.CLOSED_OPPORTUNITY,
+            }
+        )
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Withdrawn from, or still waiting for an outcome when the opportunity
+        was withdrawn or rejected: it will not take place. A round with an
+        outcome took place, even though its rejection closed the opportunity.
+        Calendars show it cancelled; reminders about it stop."""
+        if self.outcome == RoundOutcome.WITHDRAWN:
+            return True
+        return (
+            self.outcome == RoundOutcome.PENDING
+            and self.opportunity.status in self.CLOSED_OPPORTUNITY
+        )
 
     @property
     def has_started(self) -> bool:
@@ -943,6 +979,9 @@ class AssignmentItemQuerySet(models.QuerySet):
         """Items answered as is_complete says, in SQL (for readiness counts)."""
         return self.filter(_item_complete_q())
 
+    def incomplete(self) -> AssignmentItemQuerySet:
+        return self.exclude(_item_complete_q())
+
 
 class AssignmentItem(models.Model):
     Mark = ItemMark
@@ -1097,3 +1136,186 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()} — {self.assignment}"
+
+
+# ---------------------------------------------------------------- notifications
+
+
+class NotificationKind(models.TextChoices):
+    """What a notice is about. The first group are events (something just
+    happened), the second reminders (the sweep found something due), and the
+    coach's daily digest."""
+
+    # Events
+    ASSIGNMENT_CREATED = "assignment_created", "A new checklist from my coach"
+    ASSIGNMENT_REVIEWED = "assignment_reviewed", "My coach reviewed a checklist"
+    THANK_YOU_CHECKED = "thank_you_checked", "My coach looked at a thank-you note"
+    ASSIGNMENT_SUBMITTED = "assignment_submitted", "A candidate submitted a checklist"
+    THANK_YOU_CHECK_REQUESTED = "thank_you_check_requested", "A candidate asks me to check a note"
+    # Reminders to candidates
+    DUE_SOON = "due_soon", "A checklist is due in two days"
+    DUE_TODAY = "due_today", "A checklist is due today"
+    OVERDUE = "overdue", "A checklist is overdue"
+    INTERVIEW_TOMORROW = "interview_tomorrow", "My interview is tomorrow"
+    THANK_YOU_WAITING = "thank_you_waiting", "Thank-you notes still to send after an interview"
+    FOLLOW_UP_WAITING = "follow_up_waiting", "Debrief or outcome still to record"
+    # Reminders to coaches
+    REVIEW_WAITING = "review_waiting", "A submission has waited two days for my review"
+    PREP_NOT_READY = "prep_not_ready", "An interview tomorrow with prep not complete"
+    DIGEST = "digest", "Daily digest"
+
+
+class NotificationDelivery(models.TextChoices):
+    INSTANT = "instant", "Straight away"
+    DIGEST = "digest", "In one daily digest at 08:00"
+
+
+class Notification(models.Model):
+    """One notice to one user: an event email or a reminder, kept in the app.
+
+    ``object_key`` names what it is about (``assignment:12``, ``round:7``) and
+    ``occasion`` which time it is for (the due date, the interview's start), so
+    the unique constraint lets each reminder go out once per occasion: moving
+    a due date or an interview gives a new occasion, which re-arms it.
+    """
+
+    Kind = NotificationKind
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    object_key = models.CharField(max_length=80)
+    occasion = models.CharField(max_length=80)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    #: When the email for it was handed to the queue; empty when it was not
+    #: emailed (switched off, or left to the daily digest).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_key", "occasion"],
+                name="interviews_notification_once_per_occasion",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values),
+                name="interviews_notification_kind_valid",
+            ),
+        ]
+        indexes = [
+            # /notifications/ and the unread count in the navigation.
+            models.Index(fields=["user", "-created_at"], name="notification_user_created_idx"),
+            models.Index(
+                fields=["user"],
+                condition=Q(read_at__isnull=True),
+                name="notification_user_unread_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user}: {self.subject}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one kind of email; no row means on and instant."""
+
+    Delivery = NotificationDelivery
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    enabled = models.BooleanField("email me", default=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.INSTANT)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="interviews_notificationpreference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = self.get_delivery_display() if self.enabled else "off"
+        return f"{self.user}: {self.kind} ({state})"
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def failed(self) -> OutgoingEmailQuerySet:
+        return self.filter(failed_at__isnull=False)
+
+
+class OutgoingEmail(models.Model):
+    """An email handed to the worker: what it says, how many tries it took and
+    how the last one failed. The admin lists those that finally failed.
+
+    Emails that carry a secret link (invitations, password resets) have their
+    body blanked once sent, so the table holds no usable token.
+    """
+
+    MAX_ATTEMPTS = 5
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    secret = models.BooleanField(
+        default=False, help_text="Carries a secret link: the body is blanked once sent."
+    )
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The admin's "finally failed" filter.
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(failed_at__isnull=False),
+                name="outgoingemail_failed_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"To {self.to}: {self.subject}"
+
+    @property
+    def state(self) -> str:
+        if self.sent_at:
+            return "sent"
+        if self.failed_at:
+            return "failed"
+        return "retrying" if self.attempts else "queued"
+
+
+class ReminderSweep(models.Model):
+    """One row: when the reminder sweep last ran. The worker's sweep chain
+    reads it so that two chains (two workers started at once) fold into one."""
+
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_created = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "reminder sweep"
+
+    def __str__(self) -> str:
+        return f"Reminder sweep, last started {self.last_started_at or 'never'}"

@@ -3,7 +3,8 @@
 Each function is keyword-only, runs inside ``transaction.atomic()``, re-reads
 the rows it changes with ``select_for_update()`` and raises a ``ServiceError``
 with a message fit to show the user when the action is not allowed now.
-Email goes out with ``transaction.on_commit``.
+Emails are stored in the same transaction (interviews/emails.py) and handed
+to the worker when it commits.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from .models import (
     TemplateItem,
     ThankYouNote,
     User,
+    new_calendar_token,
 )
 
 # ---------------------------------------------------------------- errors
@@ -134,7 +136,7 @@ def invitation_create(*, candidate: Candidate, by: User) -> tuple[Invitation, st
     if candidate.user_id is not None:
         raise WrongState(f"{candidate} has already joined; no invitation is needed.")
     invitation, token = _invitation_issue(candidate)
-    transaction.on_commit(lambda: emails.send_invitation(invitation, token), robust=True)
+    emails.send_invitation(invitation, token)
     return invitation, token
 
 
@@ -574,7 +576,7 @@ def thank_you_note_request_check(*, note: ThankYouNote, by: User) -> ThankYouNot
         raise WrongState("Your coach has already been asked to look at this note.")
     note.check_requested_at = timezone.now()
     note.save(update_fields=["check_requested_at", "updated_at"])
-    transaction.on_commit(lambda: emails.send_thank_you_check_requested(note), robust=True)
+    emails.send_thank_you_check_requested(note)
     return note
 
 
@@ -595,7 +597,7 @@ def thank_you_note_check(
     note.approved = approve
     note.checked_at = timezone.now()
     note.save(update_fields=["coach_comment", "approved", "checked_at", "updated_at"])
-    transaction.on_commit(lambda: emails.send_thank_you_checked(note), robust=True)
+    emails.send_thank_you_checked(note)
     return note
 
 
@@ -906,9 +908,7 @@ def assignment_create(
     token = None
     if candidate.user_id is None and send_invitation:
         _invitation, token = _invitation_issue(candidate)
-    transaction.on_commit(
-        lambda: emails.send_assignment_created(assignment, invitation_token=token), robust=True
-    )
+    emails.send_assignment_created(assignment, invitation_token=token)
     return assignment
 
 
@@ -1065,7 +1065,7 @@ def assignment_submit(*, assignment: Assignment, by: User) -> Assignment:
     assignment.status = Assignment.Status.SUBMITTED
     assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["status", "submitted_at", "updated_at"])
-    transaction.on_commit(lambda: emails.send_assignment_submitted(assignment), robust=True)
+    emails.send_assignment_submitted(assignment)
     return assignment
 
 
@@ -1138,9 +1138,7 @@ def assignment_review(
     )
     assignment.reviewed_at = now
     assignment.save(update_fields=["status", "reviewed_at", "updated_at"])
-    transaction.on_commit(
-        lambda: emails.send_assignment_reviewed(assignment, verdict, note), robust=True
-    )
+    emails.send_assignment_reviewed(assignment, verdict, note)
     return review
 
 
@@ -1191,3 +1189,15 @@ def item_mark_email_sent(*, item: AssignmentItem, by: User) -> AssignmentItem:
     item.email_sent_at = timezone.now()
     item.save(update_fields=["email_sent_at", "updated_at"])
     return item
+
+
+# ---------------------------------------------------------------- calendar
+
+
+@transaction.atomic
+def calendar_token_replace(*, user: User) -> User:
+    """A new secret for the user's calendar-feed address: the old address
+    answers 404 from now on (a leaked address is revoked this way)."""
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    return user

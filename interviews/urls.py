@@ -5,7 +5,7 @@ Every pattern here must have its row in tests/test_permissions.py.
 
 from django.urls import include, path
 
-from .views import account, bank, brief, candidate, coach, review, rounds
+from .views import account, bank, brief, calendar, candidate, coach, notices, review, rounds
 
 coach_patterns = [
     path("", coach.dashboard, name="dashboard"),
@@ -30,6 +30,7 @@ coach_patterns = [
     path("rounds/<int:pk>/edit/", coach.round_edit, name="round_edit"),
     path("rounds/<int:pk>/brief/", brief.coach_brief, name="round_brief"),
     path("rounds/<int:pk>/brief.pdf", brief.coach_brief_pdf, name="round_brief_pdf"),
+    path("rounds/<int:pk>/round.ics", calendar.coach_round_ics, name="round_ics"),
     path(
         "rounds/<int:pk>/interviewers/new/",
         rounds.coach_interviewer_add,
@@ -81,6 +82,7 @@ candidate_patterns = [
     path("rounds/<int:pk>/", candidate.round_detail, name="round"),
     path("rounds/<int:pk>/brief/", brief.candidate_brief, name="round_brief"),
     path("rounds/<int:pk>/brief.pdf", brief.candidate_brief_pdf, name="round_brief_pdf"),
+    path("rounds/<int:pk>/round.ics", calendar.candidate_round_ics, name="round_ics"),
     path("rounds/<int:pk>/debrief/", candidate.round_debrief, name="round_debrief"),
     path("rounds/<int:pk>/outcome/", candidate.round_outcome, name="round_outcome"),
     path("rounds/<int:pk>/notes/prepare/", candidate.notes_prepare, name="notes_prepare"),
@@ -105,6 +107,18 @@ candidate_patterns = [
 
 urlpatterns = [
     path("accounts/profile/", account.profile, name="profile"),
+    path("accounts/notifications/", notices.notification_settings, name="notification_settings"),
+    path(
+        "accounts/calendar/replace/",
+        calendar.calendar_token_replace,
+        name="calendar_token_replace",
+    ),
+    path("notifications/", notices.notification_list, name="notifications"),
+    path("notifications/read-all/", notices.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/open/", notices.notification_open, name="notification_open"),
+    # Public: the signed token is the credential (no login needed).
+    path("notifications/unsubscribe/<str:token>/", notices.unsubscribe, name="unsubscribe"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("coach/", include((coach_patterns, "coach"))),
     path("me/", include((candidate_patterns, "me"))),
 ]

@@ -181,4 +181,13 @@ def one_of_each(candidate) -> dict[type, object]:
             round=round_, text="Why this team?"
         ),
         models.ThankYouNote: ThankYouNoteFactory(round=round_, to_name="Ann Lee"),
+        # The submission above made the coach's notice and its email.
+        models.Notification: models.Notification.objects.get(
+            user=coach, kind=models.Notification.Kind.ASSIGNMENT_SUBMITTED
+        ),
+        models.OutgoingEmail: models.OutgoingEmail.objects.filter(to=coach.email).first(),
+        models.NotificationPreference: models.NotificationPreference.objects.create(
+            user=coach, kind=models.Notification.Kind.PREP_NOT_READY, enabled=False
+        ),
+        models.ReminderSweep: models.ReminderSweep.objects.create(pk=1),
     }

@@ -10,6 +10,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import OperationalError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from interviews import emails, models, services
 from interviews.forms.bank import MAX_ITEMS, QuestionFilterForm
@@ -354,15 +355,18 @@ def test_the_shipped_library_has_only_one_line_values(db):
 # ---------------------------------------------------------------- email built from stored values
 
 
-def test_a_stored_name_with_a_line_break_cannot_rewrite_an_email(candidate, mailoutbox):
+def test_a_stored_name_with_a_line_break_cannot_rewrite_an_email(
+    candidate, mailoutbox, django_capture_on_commit_callbacks
+):
     """The name reached the database without the forms (an import, the shell)."""
     models.Candidate.objects.filter(pk=candidate.pk).update(
         full_name="Cam\nBcc: everyone@example.com"
     )
     candidate.refresh_from_db()
-    assignment = make_assignment(candidate, title="Second-round prep")
+    assignment = make_assignment(candidate, title="Second-round prep", submitted_at=timezone.now())
 
-    emails.send_assignment_submitted(assignment)
+    with django_capture_on_commit_callbacks(execute=True):
+        emails.send_assignment_submitted(assignment)
 
     (message,) = mailoutbox
     assert message.subject == (

@@ -20,7 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind
+from interviews import notifications
+from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind, Notification
 
 from .factories import (
     ChecklistTemplateFactory,
@@ -140,6 +141,10 @@ MATRIX: dict[str, Row] = {
     "healthz": Row(get=everyone(200)),
     "favicon.ico": Row(get=everyone(301)),
     "invite/<str:token>/": Row(kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)),
+    # Public: the token in the address is the credential (unknown ones: test_calendar).
+    "calendar/<str:token>.ics": Row(
+        kwargs=lambda w: {"token": w["candidate"].user.calendar_token}, get=everyone(200)
+    ),
     "accounts/login/": Row(get={"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     "accounts/logout/": Row(get=logged_in(405)),
     "accounts/password_change/": Row(get=logged_in(200)),
@@ -151,6 +156,20 @@ MATRIX: dict[str, Row] = {
     ),
     "accounts/reset/done/": Row(get=everyone(200)),
     "accounts/profile/": Row(get=logged_in(200)),
+    "accounts/calendar/replace/": Row(get=logged_in(405), post=logged_in(302)),
+    # Notices (both roles): each user's own list and settings
+    "accounts/notifications/": Row(get=logged_in(200)),
+    "notifications/": Row(get=logged_in(200)),
+    "notifications/read-all/": Row(get=logged_in(405), post=logged_in(302)),
+    "notifications/<int:pk>/open/": Row(
+        kwargs=lambda w: {"pk": w["notification"].pk},
+        get={"anonymous": LOGIN, "coach": 405},
+        post={"anonymous": LOGIN, "coach": 302, **dict.fromkeys(ROLES[2:], 404)},
+    ),
+    # Public: the signed token is the credential.
+    "notifications/unsubscribe/<str:token>/": Row(
+        kwargs=lambda w: {"token": w["unsubscribe_token"]}, get=everyone(200)
+    ),
     # Coach: dashboard and candidates
     "coach/": coach_page(shared=True),
     "coach/candidates/": coach_page(shared=True),
@@ -176,6 +195,7 @@ MATRIX: dict[str, Row] = {
     "coach/asked/<int:pk>/add-to-bank/": coach_action(asked_question_pk),
     "coach/rounds/<int:pk>/brief/": coach_page(round_pk),
     "coach/rounds/<int:pk>/brief.pdf": coach_page(round_pk),
+    "coach/rounds/<int:pk>/round.ics": coach_page(round_pk),
     # Coach: question bank
     "coach/questions/": coach_page(shared=True),
     "coach/questions/new/": coach_page(shared=True),
@@ -208,6 +228,7 @@ MATRIX: dict[str, Row] = {
     "me/rounds/<int:pk>/": candidate_page(round_pk),
     "me/rounds/<int:pk>/brief/": candidate_page(round_pk),
     "me/rounds/<int:pk>/brief.pdf": candidate_page(round_pk),
+    "me/rounds/<int:pk>/round.ics": candidate_page(round_pk),
     "me/rounds/<int:pk>/debrief/": candidate_action(
         round_pk,
         data=lambda w: {"debrief_notes": "Fine.", "debrief_differently": "", "asked": "Why?"},
@@ -234,9 +255,10 @@ MATRIX: dict[str, Row] = {
 }
 
 # Routes that an earlier pattern already answers, so the later one is never
-# reached: django.contrib.auth.urls brings its own login view, which ours
-# (with the email form) shadows.
-SHADOWED = {"accounts/login/": "login"}
+# reached: django.contrib.auth.urls brings its own views of these, which ours
+# shadow (the login form labelled for email, the password reset that queues
+# its email).
+SHADOWED = {"accounts/login/": "login", "accounts/password_reset/": "password_reset"}
 
 
 @dataclass(frozen=True)
@@ -328,6 +350,10 @@ def world(coach, candidate, other_candidate):
         # Asked for the coach's look (the round's start is not checked here).
         "note_to_check": ThankYouNoteFactory(round=round_, check_requested_at=timezone.now()),
         "asked_question": AskedQuestion.objects.create(round=round_, text="Why this team?"),
+        "notification": Notification.objects.create(
+            user=coach, kind=Notification.Kind.REVIEW_WAITING, object_key="x", occasion="1"
+        ),
+        "unsubscribe_token": notifications.unsubscribe_token(coach, Notification.Kind.DIGEST),
     }
 
 

@@ -4,6 +4,7 @@ import ast
 import datetime
 import importlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -459,9 +460,13 @@ def _make_run_environment(port: str, env: dict) -> dict:
         check=True,
         env=env,
     ).stdout
-    serve = next(line for line in dry_run.splitlines() if "runserver" in line)
-    assert serve.rstrip().endswith(f"runserver 127.0.0.1:{port}")
-    return dict(word.split("=", 1) for word in serve.split() if "=" in word)
+    recipe = next(line for line in dry_run.splitlines() if "runserver" in line)
+    # The recipe also starts the worker; the server's command is "VAR=… python
+    # manage.py runserver ADDRESS".
+    serve = re.search(r"((?:[A-Z_]+=\S+ )+)\S+ manage\.py runserver (\S+)", recipe)
+    assert serve is not None, recipe
+    assert serve.group(2) == f"127.0.0.1:{port}"
+    return dict(word.split("=", 1) for word in serve.group(1).split())
 
 
 @pytest.mark.parametrize(

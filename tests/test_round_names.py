@@ -300,7 +300,8 @@ def test_the_candidate_home_names_rounds_in_a_fixed_number_of_queries(
 ):
     _rounds_for(candidate, size)
     # The count pinned in test_candidate_home.py: naming the rounds adds none.
-    with django_assert_max_num_queries(7):
+    # +1: unread notices in the navigation
+    with django_assert_max_num_queries(8):
         body = candidate_client.get(reverse("me:home")).content.decode()
     # Upcoming, and the past ones to follow up (the ten latest).
     assert body.count("Second-round interview (round ") == size + min(size, 10)
@@ -312,7 +313,8 @@ def test_the_coach_candidate_page_names_rounds_in_a_fixed_number_of_queries(
 ):
     _rounds_for(candidate, size)
     # The count pinned in test_coach_candidates.py: naming the rounds adds none.
-    with django_assert_max_num_queries(9):
+    # +1: unread notices in the navigation
+    with django_assert_max_num_queries(10):
         response = coach_client.get(reverse("coach:candidate_detail", args=[candidate.pk]))
     body = response.content.decode()
     # Every round in the opportunities, and again for each checklist made for one.
@@ -332,6 +334,7 @@ def test_the_dashboard_names_the_coming_weeks_rounds(
                 sequence=sequence,
             )
     # The count pinned in test_dashboard.py.
-    with django_assert_max_num_queries(7):
+    # +1: unread notices in the navigation
+    with django_assert_max_num_queries(8):
         body = coach_client.get(reverse("coach:dashboard")).content.decode()
     assert body.count("Second-round interview (round ") == 2 * size

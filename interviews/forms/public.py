@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
 
 from ..models import (
     Candidate,
@@ -22,6 +23,27 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = "Email"
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
         self.helper = form_helper("Log in")
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the email handed to the worker like
+    every other (the request does not wait for the mail server). The body
+    holds a reset link, so it is blanked once sent."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from ..notifications import queue_email
+
+        subject = " ".join(loader.render_to_string(subject_template_name, context).split())
+        body = loader.render_to_string(email_template_name, context)
+        queue_email(to=to_email, subject=subject, body=body, secret=True)
 
 
 class InvitationLoginForm(forms.Form):

@@ -1,0 +1,68 @@
+"""Calendar: the private feed /calendar/<token>.ics, replacing its address, and
+each round's .ics download (built in interviews/calendar.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST, require_safe
+
+from .. import calendar, services
+from ..access import candidate_required, coach_required, round_for_candidate, round_for_coach
+from ..models import InterviewRound, User
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+@login_not_required
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the token in the address is the credential. Unknown (or
+    replaced) tokens and inactive users get 404."""
+    user = get_object_or_404(User.objects.filter(is_active=True), calendar_token=token)
+    return HttpResponse(
+        calendar.feed_for(user, now=timezone.now()),
+        content_type=CONTENT_TYPE,
+        # The feed is personal: no shared cache may keep it.
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+@require_POST
+def calendar_token_replace(request: HttpRequest) -> HttpResponse:
+    services.calendar_token_replace(user=request.user)
+    messages.success(
+        request,
+        "Your calendar address has been replaced. The old address no longer works: "
+        "subscribe again with the new one.",
+    )
+    return redirect("profile")
+
+
+def _download(round: InterviewRound, side: str) -> HttpResponse:
+    if round.scheduled_at is None:
+        raise Http404("This round has no date yet.")
+    return HttpResponse(
+        calendar.round_calendar(round, side),
+        content_type=CONTENT_TYPE,
+        headers={
+            "Content-Disposition": content_disposition_header(
+                as_attachment=True, filename=calendar.round_filename(round)
+            ),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@coach_required
+def coach_round_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(round_for_coach(request, pk), calendar.COACH)
+
+
+@candidate_required
+def candidate_round_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(round_for_candidate(request, pk), calendar.CANDIDATE)
