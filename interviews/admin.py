@@ -22,6 +22,7 @@ from .models import (
     Review,
     TemplateItem,
     ThankYouNote,
+    ThrottleHit,
     User,
 )
 
@@ -399,3 +400,16 @@ class ReminderSweepAdmin(ViewOnlyMixin, admin.ModelAdmin):
 
     list_display = ["__str__", "last_started_at", "last_finished_at", "last_created"]
     fields = ["last_started_at", "last_finished_at", "last_created"]
+
+
+@admin.register(ThrottleHit)
+class ThrottleHitAdmin(admin.ModelAdmin):
+    """Counted attempts under the throttles; deleting a key's hits lifts its limit."""
+
+    list_display = ["scope", "key", "created_at"]
+    list_filter = ["scope"]
+    search_fields = ["key"]
+    readonly_fields = ["scope", "key", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -97,6 +97,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The private calendar feed's address, /calendar/<token>.ics; replacing it
     # (profile page) kills the old address.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # Part of every session's auth hash: raising it ("Log out everywhere")
+    # ends every session signed in before.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -120,6 +123,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's hash of the password, with ``session_epoch`` mixed in once
+        it is raised, so a new epoch ends every session as a new password does
+        (and sessions from before epochs existed stay valid)."""
+        from django.utils.crypto import salted_hmac
+
+        value = self.password if not self.session_epoch else f"{self.password}:{self.session_epoch}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.full_name or self.email
@@ -169,6 +186,9 @@ class Candidate(models.Model):
         help_text="The login linked when the invitation is accepted.",
     )
     archived = models.BooleanField(default=False)
+    # Erased at the candidate's (or coach's) request: the record stays as a
+    # "former candidate" with no personal data (README, "Privacy").
+    erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -1319,3 +1339,28 @@ class ReminderSweep(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder sweep, last started {self.last_started_at or 'never'}"
+
+
+# ---------------------------------------------------------------- throttling
+
+
+class ThrottleHit(models.Model):
+    """One counted attempt (a password-reset request, an invitation re-send, a
+    failed invitation lookup) under a scope and key, such as
+    ("reset-email", "ada@example.com") or ("reset-ip", "203.0.113.9"). A limit
+    is the number of hits of a scope and key within a window; the state lives
+    in the database, so every app server sees the same counts."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Counting the hits of one scope and key in the last window.
+            models.Index(fields=["scope", "key", "created_at"], name="throttlehit_lookup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} at {self.created_at:%Y-%m-%d %H:%M}"

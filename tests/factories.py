@@ -190,4 +190,5 @@ def one_of_each(candidate) -> dict[type, object]:
             user=coach, kind=models.Notification.Kind.PREP_NOT_READY, enabled=False
         ),
         models.ReminderSweep: models.ReminderSweep.objects.create(pk=1),
+        models.ThrottleHit: models.ThrottleHit.objects.create(scope="reset-email", key=coach.email),
     }
