@@ -5,6 +5,7 @@ variable, parsed strictly so a malformed value stops start-up with a message
 naming the variable (see README.md, "Configuration").
 """
 
+import datetime
 import os
 import zoneinfo
 from pathlib import Path
@@ -92,6 +93,12 @@ INSTALLED_APPS = [
     "interviews",
     "django_tasks",
     "django_tasks_db",
+    # Two-factor login (interviews/twofactor.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Login lockouts (see "Throttles" below).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -103,11 +110,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Adds request.user.is_verified(): has this session passed the code step?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With COACHSITE_REQUIRE_2FA on: coaches and staff set it up before anything else.
+    "interviews.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "interviews.middleware.SecurityHeadersMiddleware",
+    # Inside the messages (it says why a session ended) and the headers (its
+    # redirect carries them too).
+    "interviews.middleware.SessionLimitsMiddleware",
     "interviews.middleware.UserTimezoneMiddleware",
+    # Last: turns a login that django-axes refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coachsite.urls"
@@ -148,6 +164,11 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "interviews.User"
+# Axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -158,6 +179,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+# Two-factor login is offered to coaches and staff; on, it is required of them
+# (and the admin asks for it) before any other page.
+COACHSITE_REQUIRE_2FA = env_bool("COACHSITE_REQUIRE_2FA", False)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = "Coachsite"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -217,16 +243,47 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("DJANGO_BEHIND_PROXY", False):
+# Behind a reverse proxy, client addresses (for the throttles) come from the
+# last X-Forwarded-For entry, the one the proxy adds (interviews/throttle.py).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     # The proxy sets X-Forwarded-Proto; only trust it when told there is one.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 # Health checks from a load balancer come over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Throttles. Logins (the log-in page, the admin's, the invitation page's) go
+# through django-axes with its state in the database, shared by every app
+# server: 10 failures for one email from one address lock that pair. Axes
+# keeps the time of the last failure and forgets the failures 15 minutes after
+# it, so the 10 must come with no 15-minute pause between them; the lock then
+# lasts 15 minutes from the last failure, and attempts while locked do not
+# extend it (so the time the page names holds). A successful login clears the
+# count. The hourly limits on password resets, invitation emails and invalid
+# invitation links are in interviews/throttle.py.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "interviews.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "interviews.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "interviews.throttle.axes_lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Axes's log of successful logins would keep every user's addresses for good;
+# the lockouts need only the failure counts.
+AXES_DISABLE_ACCESS_LOG = True
+
 # Sessions live in the database, so app servers keep no state of their own.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A session ends after this many minutes without a request, and in any case
+# this many days after signing in (interviews.middleware.SessionLimitsMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 12 * 60, minimum=5)
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME_DAYS", 14, minimum=1)
+SESSION_COOKIE_AGE = 60 * 60 * 24 * SESSION_ABSOLUTE_LIFETIME
 
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
@@ -241,6 +298,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint (the brief's PDF) logs every rendering step at INFO.
         "weasyprint.progress": {"level": "WARNING"},
+        # django-axes logs each login at INFO; failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -2,21 +2,31 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from interviews.forms.public import EmailAuthenticationForm, QueuedPasswordResetForm
-from interviews.views import public
+from interviews.forms.public import QueuedPasswordResetForm
+from interviews.twofactor import TwoFactorAdminSite
+from interviews.views import public, twofactor
+
+# The admin logs in through the site's login page (which asks for the code)
+# and, with COACHSITE_REQUIRE_2FA on, lets in only sessions that gave one.
+admin.site.__class__ = TwoFactorAdminSite
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", public.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that do not link an icon (the admin).
     path("favicon.ico", public.favicon, name="favicon"),
+    path("robots.txt", public.robots_txt, name="robots_txt"),
     path("invite/<str:token>/", public.invite_accept, name="invite_accept"),
+    path("accounts/login/", twofactor.TwoFactorLoginView.as_view(), name="login"),
+    # Two-factor login: the code step (public: the password step came first) and set-up.
+    path("accounts/login/code/", twofactor.login_code, name="login_code"),
+    path("accounts/two-factor/", twofactor.two_factor, name="two_factor"),
+    path("accounts/two-factor/start/", twofactor.two_factor_start, name="two_factor_start"),
+    path("accounts/two-factor/disable/", twofactor.two_factor_disable, name="two_factor_disable"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
+        "accounts/two-factor/recovery-codes/",
+        twofactor.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
     ),
     path(
         "accounts/password_reset/",

@@ -2,7 +2,15 @@
 
 import zoneinfo
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from .views.public import healthz
 
@@ -47,8 +55,17 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+
+# Public pages whose address holds a personal token (and which show personal
+# data): like every signed-in page, no cache may keep them and no search
+# engine may list them.
+PERSONAL_PUBLIC_PAGES = {"invite_accept", "password_reset_confirm", "unsubscribe", "calendar_feed"}
+
+
 class SecurityHeadersMiddleware:
-    """Adds the Content-Security-Policy and Permissions-Policy headers.
+    """Adds the Content-Security-Policy and Permissions-Policy headers; keeps
+    signed-in and personal pages out of caches and search engines.
 
     A fixed header needs no library: there are no nonces or per-view policies.
     """
@@ -59,10 +76,94 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
-        )
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if _is_personal(request):
+            # A shared computer's browser or a proxy must not keep a page with
+            # someone's answers. Merged into a Cache-Control the view set itself.
+            patch_cache_control(response, private=True, no_store=True)
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         return response
+
+
+def _is_personal(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name in PERSONAL_PUBLIC_PAGES
+
+
+SIGNED_IN_AT = "_signed_in_at"
+LAST_SEEN = "_last_seen"
+# The last-seen time is written at most this often: a session write is a
+# database write, and the idle timeout needs no finer grain.
+LAST_SEEN_GRAIN = 60
+
+
+@receiver(user_logged_in)
+def _note_sign_in(sender, request, user, **kwargs):
+    # Connected when this module loads, i.e. when the app server builds its
+    # middleware, before any request; the middleware fills the time in for a
+    # session that has none (signed in before it existed).
+    if request is not None and hasattr(request, "session"):
+        now = _now()
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN] = now
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())
+
+
+def _duration(minutes: int) -> str:
+    """'12 hours', '14 days', '90 minutes': the largest whole unit."""
+    count, unit = minutes, "minute"
+    for name, size in (("day", 24 * 60), ("hour", 60)):
+        if minutes % size == 0:
+            count, unit = minutes // size, name
+            break
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+class SessionLimitsMiddleware:
+    """Ends a session after SESSION_IDLE_TIMEOUT minutes without a request, and
+    SESSION_ABSOLUTE_LIFETIME days after signing in, whatever the activity.
+
+    The session keeps the sign-in and last-request times (epoch seconds).
+    Signing out sends the user to the login page with a message saying why,
+    and back to the page they asked for (GET only: a form posted to a session
+    that has ended is not replayed).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        session = request.session
+        now = _now()
+        signed_in_at = session.setdefault(SIGNED_IN_AT, now)
+        last_seen = session.get(LAST_SEEN, now)
+        idle = settings.SESSION_IDLE_TIMEOUT
+        lifetime = settings.SESSION_ABSOLUTE_LIFETIME
+        if now - signed_in_at > lifetime * 24 * 60 * 60:
+            reason = (
+                f"You were signed out after {_duration(lifetime * 24 * 60)}; please sign in again."
+            )
+        elif now - last_seen > idle * 60:
+            reason = f"You were signed out after {_duration(idle)} without activity."
+        else:
+            if LAST_SEEN not in session or now - last_seen >= LAST_SEEN_GRAIN:
+                session[LAST_SEEN] = now
+            return self.get_response(request)
+        logout(request)
+        messages.info(request, reason)
+        login_url = resolve_url(settings.LOGIN_URL)
+        if request.method not in ("GET", "HEAD") or request.path == login_url:
+            return redirect(login_url)
+        return redirect_to_login(request.get_full_path(), login_url)
 
 
 class UserTimezoneMiddleware:

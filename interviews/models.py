@@ -66,6 +66,10 @@ class UserManager(BaseUserManager["User"]):
 
     def get_by_natural_key(self, username):
         # Email is the login and is stored lower-cased; match it that way.
+        if len(username) > self.model._meta.get_field("email").max_length:
+            # No stored email is that long, and SQLite refuses a LIKE pattern
+            # over 50 kB (the login form does not enforce the field's length).
+            raise self.model.DoesNotExist
         return self.get(email__iexact=username)
 
 

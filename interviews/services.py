@@ -111,6 +111,8 @@ def candidate_archive(*, candidate: Candidate, by: User) -> Candidate:
 def candidate_restore(*, candidate: Candidate, by: User) -> Candidate:
     """Bring an archived candidate back to the coach's active list."""
     candidate = _lock_candidate(candidate, by)
+    if candidate.erased_at is not None:
+        raise WrongState("An erased candidate stays archived: their data is gone.")
     if not candidate.archived:
         raise WrongState(f"{candidate} is already active.")
     candidate.archived = False
@@ -1200,4 +1202,70 @@ def calendar_token_replace(*, user: User) -> User:
     answers 404 from now on (a leaked address is revoked this way)."""
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])
+    return user
+
+
+# ---------------------------------------------------------------- privacy
+
+
+class WrongPassword(ServiceError):
+    """The password given to confirm an erasure is not the user's."""
+
+
+@transaction.atomic
+def candidate_erase(*, candidate: Candidate, by: User) -> Candidate:
+    """Erase a candidate's personal data, by their coach or by the candidate
+    themselves: the record stays as a "Former candidate" with dates, round
+    kinds and outcomes, checklist titles and statuses, and every free text is
+    blanked or deleted (README, "Privacy"). The login goes too when this was
+    the last record linked to it; a candidate with another coach keeps it."""
+    from . import privacy
+
+    # Locked so that a save in another tab cannot write an answer back mid-erasure.
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if by.pk not in (locked.coach_id, locked.user_id):
+        raise NotAllowed("Only the candidate or their coach can erase this record.")
+    if locked.erased_at is not None:
+        raise WrongState("This candidate's data was already erased.")
+    user = locked.user
+    privacy.erase_candidate_rows(locked)
+    if (
+        user is not None
+        and user.pk != by.pk
+        and user.is_candidate
+        and not user.candidate_records.exists()
+    ):
+        privacy.delete_user_rows(user)
+    return locked
+
+
+@transaction.atomic
+def user_delete_account(*, user: User, password: str) -> None:
+    """A candidate deletes their own account: every candidate record linked to
+    them is erased (``candidate_erase``), then the login itself. Coaches cannot
+    delete their account here: their candidates' records hang on it."""
+    from . import privacy
+
+    if not user.is_candidate:
+        raise NotAllowed("Coaches cannot delete their account here; please contact support.")
+    if not user.check_password(password):
+        raise WrongPassword("That is not your password. Nothing was deleted.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for record in Candidate.objects.filter(user=user):
+        candidate_erase(candidate=record, by=user)
+    privacy.delete_user_rows(user)
+
+
+# ---------------------------------------------------------------- sessions
+
+
+@transaction.atomic
+def user_sessions_end_others(*, user: User) -> User:
+    """End every session the user signed in before now ("Log out everywhere"):
+    a new session epoch changes the auth hash each older session carries. The
+    caller keeps its own session with update_session_auth_hash."""
+    # Locked, so two clicks at once still raise the epoch twice, not once.
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    user.session_epoch = locked.session_epoch + 1
+    user.save(update_fields=["session_epoch"])
     return user

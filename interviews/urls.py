@@ -5,7 +5,18 @@ Every pattern here must have its row in tests/test_permissions.py.
 
 from django.urls import include, path
 
-from .views import account, bank, brief, calendar, candidate, coach, notices, review, rounds
+from .views import (
+    account,
+    bank,
+    brief,
+    calendar,
+    candidate,
+    coach,
+    notices,
+    privacy,
+    review,
+    rounds,
+)
 
 coach_patterns = [
     path("", coach.dashboard, name="dashboard"),
@@ -17,6 +28,8 @@ coach_patterns = [
     path("candidates/<int:pk>/archive/", coach.candidate_archive, name="candidate_archive"),
     path("candidates/<int:pk>/restore/", coach.candidate_restore, name="candidate_restore"),
     path("candidates/<int:pk>/invite/", coach.candidate_invite, name="candidate_invite"),
+    path("candidates/<int:pk>/data.json", privacy.candidate_export, name="candidate_export"),
+    path("candidates/<int:pk>/erase/", privacy.candidate_erase, name="candidate_erase"),
     # Opportunities and rounds
     path(
         "candidates/<int:pk>/opportunities/new/",
@@ -107,6 +120,11 @@ candidate_patterns = [
 
 urlpatterns = [
     path("accounts/profile/", account.profile, name="profile"),
+    path("accounts/data.json", privacy.my_data_export, name="my_data_export"),
+    path("accounts/delete/", privacy.account_delete, name="account_delete"),
+    path(
+        "accounts/sessions/end-others/", account.sessions_end_others, name="sessions_end_others"
+    ),
     path("accounts/notifications/", notices.notification_settings, name="notification_settings"),
     path(
         "accounts/calendar/replace/",

@@ -4,10 +4,11 @@
 
 Builds a throw-away SQLite database with the demo data plus the states worth
 looking at (a candidate who has not joined, changes requested, a revision
-since the coach's mark), serves it with runserver on a free local port, and
-has headless Chromium (Debian's /usr/bin/chromium) save full-page PNGs at
-1280 and 390 px. For looking at the UI, not for testing it: the browser
-journeys in tests/browser do that.
+since the coach's mark, notices and email choices, an unsubscribe link),
+serves it with runserver on a free local port, and has headless Chromium
+(Debian's /usr/bin/chromium) save full-page PNGs at 1280 and 390 px. For
+looking at the UI, not for testing it: the browser journeys in tests/browser
+do that.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _build_states() -> dict[str, tuple[str, str]]:
-    """Demo data plus the states to look at; returns {name: (login, path)}."""
+def _build_states() -> dict[str, tuple[str | None, ...]]:
+    """Demo data plus the states to look at; returns {name: (login, path)}, the
+    login None for a page opened without logging in, and optionally a button
+    to press once the page is open."""
     from django.core.management import call_command
 
     from interviews import services
@@ -108,6 +111,8 @@ def _build_states() -> dict[str, tuple[str, str]]:
     )
     services.assignment_submit(assignment=alex_list, by=alex)
 
+    notices = _build_notices(coach, sam_list)
+
     return {
         "assign-form-not-joined": (
             "coach@example.com",
@@ -117,6 +122,74 @@ def _build_states() -> dict[str, tuple[str, str]]:
         "candidate-home-changes-requested": ("sam@example.com", "/me/"),
         "coach-review-after-revision": ("coach@example.com", alex_list.get_absolute_url()),
         "coach-dashboard": ("coach@example.com", "/coach/"),
+        **notices,
+    }
+
+
+def _build_notices(coach, sam_list) -> dict[str, tuple[str | None, ...]]:
+    """Sam's notices (one unread reminder among read ones), email choices for
+    both roles, and an unsubscribe link; returns their states."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from interviews import notifications
+    from interviews.models import Assignment, NotificationDelivery, NotificationKind
+
+    Kind, Delivery = NotificationKind, NotificationDelivery
+    sam = sam_list.candidate.user
+    now = timezone.now()
+    # The notices so far (the new checklist, the review) are older and read.
+    for age, notice in enumerate(sam.notifications.order_by("created_at", "pk"), start=1):
+        notice.created_at = now - datetime.timedelta(days=4 - age, hours=3)
+        notice.save(update_fields=["created_at"])
+    notifications.mark_all_read(sam)
+    # The sweep's "due in two days" reminder, as it would make it: unread.
+    sam_list.due_date = timezone.localdate() + datetime.timedelta(days=2)
+    sam_list.save(update_fields=["due_date"])
+    due = Assignment.objects.with_readiness().get(pk=sam_list.pk)
+    left = list(due.items.filter(required=True).incomplete())
+    notifications.notify(
+        user=sam,
+        kind=Kind.DUE_SOON,
+        object_key=f"assignment:{due.pk}",
+        occasion=due.due_date.isoformat(),
+        template="reminder_checklist_due",
+        context={
+            "assignment": due,
+            "kind": Kind.DUE_SOON,
+            "days": 2,
+            "left": left[:10],
+            "more_left": max(0, len(left) - 10),
+            "readiness": due.readiness,
+        },
+        url=due.get_candidate_url(),
+    )
+    notifications.preferences_save(
+        user=sam, choices={Kind.INTERVIEW_TOMORROW: (False, Delivery.INSTANT)}
+    )
+    # The coach leaves two kinds to the digest and switches one off.
+    notifications.preferences_save(
+        user=coach,
+        choices={
+            Kind.ASSIGNMENT_SUBMITTED: (True, Delivery.INSTANT),
+            Kind.THANK_YOU_CHECK_REQUESTED: (False, Delivery.INSTANT),
+            Kind.REVIEW_WAITING: (True, Delivery.DIGEST),
+            Kind.PREP_NOT_READY: (True, Delivery.DIGEST),
+        },
+    )
+    # The link in the footer of Sam's reminder emails, opened without logging in.
+    unsubscribe = reverse("unsubscribe", args=[notifications.unsubscribe_token(sam, Kind.OVERDUE)])
+    return {
+        "notifications-candidate": ("sam@example.com", "/notifications/"),
+        "notification-settings-coach": ("coach@example.com", "/accounts/notifications/"),
+        "notification-settings-candidate": ("sam@example.com", "/accounts/notifications/"),
+        "profile-coach": ("coach@example.com", "/accounts/profile/"),
+        "profile-candidate": ("sam@example.com", "/accounts/profile/"),
+        # No login; the third value is a button pressed once the page is open.
+        "unsubscribe-confirm": (None, unsubscribe),
+        "unsubscribe-done": (None, unsubscribe, "Unsubscribe"),
     }
 
 
@@ -161,15 +234,19 @@ def main() -> None:
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-            for name, (login, path) in states.items():
+            for name, (login, path, *press) in states.items():
                 for label, width in WIDTHS.items():
                     page = browser.new_page(viewport={"width": width, "height": 900})
-                    page.goto(f"{base}/accounts/login/")
-                    page.get_by_label("Email").fill(login)
-                    page.get_by_label("Password").fill(PASSWORD)
-                    page.get_by_role("button", name="Log in").click()
-                    page.wait_for_load_state()
+                    if login is not None:
+                        page.goto(f"{base}/accounts/login/")
+                        page.get_by_label("Email").fill(login)
+                        page.get_by_label("Password").fill(PASSWORD)
+                        page.get_by_role("button", name="Log in").click()
+                        page.wait_for_load_state()
                     page.goto(f"{base}{path}")
+                    for button in press:
+                        page.get_by_role("button", name=button).click()
+                        page.wait_for_load_state()
                     target = out / f"{name}-{label}.png"
                     page.screenshot(path=str(target), full_page=True)
                     print(target)

@@ -1,5 +1,8 @@
+import os
+
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from interviews import services
 
@@ -11,6 +14,24 @@ from .factories import (
     TemplateItemFactory,
     UserFactory,
 )
+
+# Hypothesis (tests/test_fuzz_forms.py): CI runs 200 examples per form, the same
+# ones every time; a request is slower than the default deadline allows, and the
+# examples share the test's database (each rolls back its own writes).
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.differing_executors,
+    ],
+    database=None,
+)
+settings.register_profile("dev", max_examples=25, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.test import RequestFactory
 from django.utils import timezone
 
 from interviews.models import (
@@ -55,7 +56,11 @@ def test_user_role_must_be_known():
 def test_user_manager_lowercases_email_and_logs_in_case_insensitively(client):
     user = User.objects.create_user("Mixed.Case@Example.com", "a-long-password-1")
     assert user.email == "mixed.case@example.com"
-    assert client.login(username="MIXED.case@example.com", password="a-long-password-1")
+    # django-axes (the login lockouts) needs the request authenticate() is given.
+    request = RequestFactory().post("/accounts/login/")
+    assert client.login(
+        request=request, username="MIXED.case@example.com", password="a-long-password-1"
+    )
 
 
 def test_superuser_is_staff_and_coach():

@@ -140,12 +140,29 @@ MATRIX: dict[str, Row] = {
     ),
     "healthz": Row(get=everyone(200)),
     "favicon.ico": Row(get=everyone(301)),
+    "robots.txt": Row(get=everyone(200)),
     "invite/<str:token>/": Row(kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)),
     # Public: the token in the address is the credential (unknown ones: test_calendar).
     "calendar/<str:token>.ics": Row(
         kwargs=lambda w: {"token": w["candidate"].user.calendar_token}, get=everyone(200)
     ),
     "accounts/login/": Row(get={"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
+    # Public, but only a password step just passed leads anywhere (test_two_factor).
+    "accounts/login/code/": Row(get={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
+    # Two-factor login: coaches (and staff) only; these coaches have none set up.
+    "accounts/two-factor/": coach_page(shared=True),
+    "accounts/two-factor/start/": Row(
+        get={"anonymous": LOGIN, "coach": 405},
+        post={**coach_page(shared=True).get, "coach": 302, "other_coach": 302},
+    ),
+    "accounts/two-factor/disable/": Row(
+        get={"anonymous": LOGIN, "coach": 405},
+        post={**coach_page(shared=True).get, "coach": 302, "other_coach": 302},
+    ),
+    "accounts/two-factor/recovery-codes/": Row(
+        get={"anonymous": LOGIN, "coach": 405},
+        post={**coach_page(shared=True).get, "coach": 302, "other_coach": 302},
+    ),
     "accounts/logout/": Row(get=logged_in(405)),
     "accounts/password_change/": Row(get=logged_in(200)),
     "accounts/password_change/done/": Row(get=logged_in(200)),
@@ -156,6 +173,12 @@ MATRIX: dict[str, Row] = {
     ),
     "accounts/reset/done/": Row(get=everyone(200)),
     "accounts/profile/": Row(get=logged_in(200)),
+    "accounts/data.json": Row(get=logged_in(200)),
+    # A wrong password erases nothing: the form (or, for coaches, the page) again.
+    "accounts/delete/": Row(
+        get=logged_in(200), post=logged_in(200), data=lambda w: {"password": "wrong"}
+    ),
+    "accounts/sessions/end-others/": Row(get=logged_in(405), post=logged_in(302)),
     "accounts/calendar/replace/": Row(get=logged_in(405), post=logged_in(302)),
     # Notices (both roles): each user's own list and settings
     "accounts/notifications/": Row(get=logged_in(200)),
@@ -179,6 +202,13 @@ MATRIX: dict[str, Row] = {
     "coach/candidates/<int:pk>/archive/": coach_action(candidate_pk),
     "coach/candidates/<int:pk>/restore/": coach_action(candidate_pk),
     "coach/candidates/<int:pk>/invite/": coach_action(lambda w: {"pk": w["new_candidate"].pk}),
+    "coach/candidates/<int:pk>/data.json": coach_page(candidate_pk),
+    "coach/candidates/<int:pk>/erase/": Row(
+        kwargs=candidate_pk,
+        get=coach_page().get,
+        post={**coach_page().get, "coach": 200},  # wrong password: the form again
+        data=lambda w: {"password": "wrong"},
+    ),
     # Coach: opportunities and rounds
     "coach/candidates/<int:pk>/opportunities/new/": coach_page(candidate_pk),
     "coach/opportunities/<int:pk>/": coach_page(opportunity_pk),

@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 
+from .. import throttle
 from ..models import (
     Candidate,
     User,
@@ -28,7 +29,19 @@ class EmailAuthenticationForm(AuthenticationForm):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password reset, with the email handed to the worker like
     every other (the request does not wait for the mail server). The body
-    holds a reset link, so it is blanked once sent."""
+    holds a reset link, so it is blanked once sent.
+
+    Throttled per address asked for and per client address (throttle.RESET_*):
+    over a limit nothing is sent, and the page that follows is the same
+    neutral one, so it tells nobody whether an account exists."""
+
+    def save(self, *args, request=None, **kwargs):
+        email = self.cleaned_data["email"]
+        if throttle.allow(
+            (throttle.RESET_EMAIL, email),
+            (throttle.RESET_IP, throttle.client_ip(request) if request else None),
+        ):
+            super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,

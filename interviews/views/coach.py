@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import selectors, services, throttle
 from ..access import (
     asked_question_for_coach,
     assignment_for_coach,
@@ -155,13 +155,25 @@ def candidate_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @coach_required
 @require_POST
 def candidate_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send (or re-send) the invitation; an earlier link stops working."""
+    """Send (or re-send) the invitation; an earlier link stops working. Limited
+    per candidate address and per client address (throttle.INVITE_*)."""
     candidate = candidate_for_coach(request, pk)
+    # Only invitations actually sent count against the limits.
+    checks = (
+        (throttle.INVITE_EMAIL, candidate.email),
+        (throttle.INVITE_IP, throttle.client_ip(request)),
+    )
+    if throttle.any_limited(*checks):
+        messages.error(
+            request, "Too many invitations to this address in the last hour; try again later."
+        )
+        return redirect(candidate)
     try:
         invitation, _token = services.invitation_create(candidate=candidate, by=request.user)
     except services.ServiceError as exc:
         messages.error(request, str(exc))
     else:
+        throttle.hit_all(*checks)
         expires = timezone.localtime(invitation.expires_at)
         messages.success(
             request,

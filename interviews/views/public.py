@@ -8,10 +8,11 @@ from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .. import selectors, services
+from .. import selectors, services, throttle
 from ..forms.public import InvitationLoginForm, InvitationSignupForm
 
 
@@ -44,10 +45,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Accept an invitation: set a password, or log in when the email already has
-    an account, and land on /me/."""
+    an account, and land on /me/. An address that has tried too many links that
+    match no open invitation gets the same refusal for every link, valid or not."""
+    ip = throttle.client_ip(request)
+    if throttle.is_limited(throttle.INVITE_LOOKUP_IP, ip):
+        return render(request, "registration/invite_throttled.html", status=429)
     try:
         invitation = services.invitation_for_token(token)
     except services.InvitationInvalid as exc:
+        throttle.hit(throttle.INVITE_LOOKUP_IP, ip)
         return render(request, "registration/invite_invalid.html", {"reason": str(exc)}, status=410)
     candidate = invitation.candidate
     existing = selectors.user_with_email(candidate.email)
@@ -86,6 +92,15 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """The site icon for browsers that ask for /favicon.ico (the admin links none).
     Resolved per request: the static manifest exists only after collectstatic."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+@login_not_required
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read the login page and nothing else: every other page is
+    personal or behind it."""
+    lines = ["User-agent: *", f"Allow: {reverse('login')}", "Disallow: /", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 @login_not_required

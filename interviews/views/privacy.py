@@ -1,0 +1,85 @@
+"""A user's data: the JSON download and the erasure (README, "Privacy").
+
+Candidates download their data and delete their account from the profile;
+coaches download or erase one candidate from the candidate's page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from .. import privacy, services
+from ..access import candidate_for_coach, coach_required
+from ..forms.privacy import PasswordConfirmForm
+from ..models import Candidate, User
+
+
+def _download(candidate_or_user: Candidate | User) -> HttpResponse:
+    response = HttpResponse(
+        privacy.export_json(candidate_or_user), content_type="application/json; charset=utf-8"
+    )
+    filename = f"coachsite-data-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    """Everything about the signed-in user as one JSON file (a coach: their profile)."""
+    return _download(request.user)
+
+
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """A candidate deletes their account after typing their password again."""
+    if not request.user.is_candidate:
+        return render(request, "interviews/account_delete.html", {"form": None})
+    form = PasswordConfirmForm(
+        request.POST or None, user=request.user, submit_label="Delete my account"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete_account(user=request.user, password=form.cleaned_data["password"])
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            logout(request)
+            messages.success(
+                request, "Your account and your personal data have been deleted. Goodbye."
+            )
+            return redirect("login")
+    return render(request, "interviews/account_delete.html", {"form": form})
+
+
+@coach_required
+def candidate_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """One candidate's data as the same JSON file the candidate downloads."""
+    return _download(candidate_for_coach(request, pk))
+
+
+@coach_required
+def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coach erases a candidate's personal data after typing their own password."""
+    candidate = candidate_for_coach(request, pk)
+    form = PasswordConfirmForm(
+        request.POST or None, user=request.user, submit_label="Erase this candidate"
+    )
+    if candidate.erased_at is None and request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_erase(candidate=candidate, by=request.user)
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            # The name stays out of the message: it is stored until shown.
+            messages.success(
+                request,
+                "The candidate's personal data has been erased; "
+                "a “Former candidate” record in your archived list keeps your history.",
+            )
+        return redirect("coach:candidate_list")
+    return render(
+        request, "interviews/coach/candidate_erase.html", {"candidate": candidate, "form": form}
+    )
