@@ -1035,14 +1035,20 @@ def assignment_save(
         raise EditConflict(conflicts)
 
     now = timezone.now()
+    # One UPDATE and one INSERT however many items changed.
     for item, new in to_change:
         for name, value in new.items():
             setattr(item, name, value)
         item.version += 1
-        item.save(update_fields=[*AssignmentItem.RESPONSE_FIELDS, "version", "updated_at"])
-        AnswerRevision.objects.create(
-            item=item, author=by, created_at=now, item_version=item.version, **new
-        )
+        item.updated_at = now
+    AssignmentItem.objects.bulk_update(
+        [item for item, _ in to_change],
+        [*AssignmentItem.RESPONSE_FIELDS, "version", "updated_at"],
+    )
+    AnswerRevision.objects.bulk_create(
+        AnswerRevision(item=item, author=by, created_at=now, item_version=item.version, **new)
+        for item, new in to_change
+    )
     update_fields = []
     if assignment.status == Assignment.Status.ASSIGNED:
         assignment.status = Assignment.Status.IN_PROGRESS

@@ -20,16 +20,16 @@ def test_concurrent_saves_of_one_item_never_both_win(candidate, monkeypatch):
     assignment = make_assignment(candidate, kinds=("text",))
     item = assignment.items.get()
     a_is_writing, release_a = threading.Event(), threading.Event()
-    real_create = AnswerRevision.objects.create
+    real_bulk_create = AnswerRevision.objects.bulk_create
 
-    def create_pausing_in_a(**kwargs):
+    def bulk_create_pausing_in_a(objs, *args, **kwargs):
         # Thread A has written the item and holds its locks; keep the transaction open.
         if threading.current_thread().name == "A":
             a_is_writing.set()
             release_a.wait(10)
-        return real_create(**kwargs)
+        return real_bulk_create(objs, *args, **kwargs)
 
-    monkeypatch.setattr(AnswerRevision.objects, "create", create_pausing_in_a)
+    monkeypatch.setattr(AnswerRevision.objects, "bulk_create", bulk_create_pausing_in_a)
     outcome = {}
 
     def save(text):

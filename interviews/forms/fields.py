@@ -1,0 +1,167 @@
+"""Fast Bootstrap 5 markup for the fields repeated on every checklist item.
+
+The fill-in and review pages show up to 200 items, each with a few fields.
+crispy-forms renders every field through several templates, which made it
+most of those pages' time (issue 13); the ordinary one-per-page forms keep
+it. This renders the same markup crispy-bootstrap5 gives these simple widgets
+(a text box, a text area, a tick box, a drop-down, a hidden input) with
+``format_html``: the same classes, labels, error text and ARIA, with the
+error and help text also named in ``aria-describedby``. Any other widget
+falls back to Django's own rendering of it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+_WIDGET_CLASSES = {
+    forms.Textarea: "textarea form-control",
+    forms.TextInput: "textinput form-control",
+    forms.EmailInput: "emailinput form-control",
+    forms.CheckboxInput: "checkboxinput form-check-input",
+    forms.Select: "select form-select",
+}
+# Attributes this module writes itself; a widget's own are kept otherwise.
+_OWN_ATTRS = {"class", "id", "name", "aria-describedby", "aria-invalid"}
+
+
+def _attrs(pairs: dict) -> SafeString:
+    """` name="value"` pairs; True is a bare attribute, None or False is left out."""
+    parts = []
+    for name, value in pairs.items():
+        if value is None or value is False:
+            continue
+        if value is True:
+            parts.append(format_html(" {}", name))
+        else:
+            parts.append(format_html(' {}="{}"', name, value))
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped by format_html
+
+
+def _input(field: BoundField, css: str, described_by: str, invalid: bool) -> SafeString:
+    widget = field.field.widget
+    widget_attrs = {
+        k: v for k, v in field.build_widget_attrs(widget.attrs).items() if k not in _OWN_ATTRS
+    }
+    attrs = {
+        "name": field.html_name,
+        **widget_attrs,
+        "class": f"{css} is-invalid" if invalid else css,
+        "aria-invalid": "true" if invalid else None,
+        "aria-describedby": described_by or None,
+        "id": field.id_for_label,
+    }
+    value = field.value()
+    if isinstance(widget, forms.Textarea):
+        attrs = {"name": field.html_name, "cols": "40", "rows": "10", **attrs}
+        text = widget.format_value(value) or ""
+        return format_html("<textarea{}>\n{}</textarea>", _attrs(attrs), text)
+    if isinstance(widget, forms.CheckboxInput):
+        return format_html(
+            '<input type="checkbox"{}>', _attrs({**attrs, "checked": widget.check_test(value)})
+        )
+    if isinstance(widget, forms.Select):
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, _attrs({"selected": str(key) in chosen}), label)
+                for key, label in field.field.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", _attrs(attrs), options)
+    kind = widget.input_type
+    formatted = widget.format_value(value)
+    return format_html('<input type="{}"{}>', kind, _attrs({**attrs, "value": formatted or None}))
+
+
+def render_field(field: BoundField) -> SafeString:
+    """One field as crispy-bootstrap5 lays it out."""
+    widget = field.field.widget
+    if type(widget) is forms.HiddenInput:
+        return format_html(
+            '<input type="hidden"{}>',
+            _attrs(
+                {
+                    "name": field.html_name,
+                    "value": widget.format_value(field.value()),
+                    "id": field.auto_id or None,
+                }
+            ),
+        )
+    if widget.is_hidden:
+        return SafeString(str(field))
+    css = next((c for kind, c in _WIDGET_CLASSES.items() if type(widget) is kind), None)
+    if css is None:
+        return SafeString(field.as_field_group())
+    field_id = field.id_for_label
+    errors = field.errors
+    invalid = bool(errors)
+    described = [widget.attrs.get("aria-describedby", "")]
+    if field.help_text:
+        described.append(f"{field_id}_helptext")
+    if invalid:
+        described.append(f"{field_id}_error")
+    described_by = " ".join(d for d in described if d)
+    control = _input(field, css, described_by, invalid)
+    error_html = (
+        format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            field_id,
+            format_html_join(
+                "",
+                '<span id="error_{}_{}"><strong>{}</strong></span>',
+                ((n, field_id, e) for n, e in enumerate(errors, start=1)),
+            ),
+        )
+        if invalid
+        else ""
+    )
+    help_html = (
+        format_html('<div id="{}_helptext" class="form-text">{}</div>', field_id, field.help_text)
+        if field.help_text
+        else ""
+    )
+    label = conditional_escape(field.label)
+    star = mark_safe('<span class="asteriskField">*</span>') if field.field.required else ""
+    if isinstance(widget, forms.CheckboxInput):
+        return format_html(
+            '<div class="mb-3"><div id="div_{}" class="form-check">{}'
+            '<label for="{}" class="form-check-label">{}{}</label>{}{}</div></div>',
+            field_id,
+            control,
+            field_id,
+            label,
+            star,
+            error_html,
+            help_html,
+        )
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}{}</label>{}{}{}</div>',
+        field_id,
+        field_id,
+        label,
+        star,
+        control,
+        error_html,
+        help_html,
+    )
+
+
+def render_fields(form: forms.Form) -> SafeString:
+    """Every field of ``form`` in order (hidden ones first, as crispy does),
+    with the form's own (non-field) errors on top."""
+    parts = [render_field(f) for f in form.hidden_fields()]
+    if form.non_field_errors():
+        parts.append(
+            format_html(
+                '<div class="alert alert-block alert-danger"><ul class="m-0">{}</ul></div>',
+                format_html_join("", "<li>{}</li>", ((e,) for e in form.non_field_errors())),
+            )
+        )
+    parts += [render_field(f) for f in form.visible_fields()]
+    return mark_safe(" ".join(parts))  # noqa: S308 - each part is escaped markup

@@ -1,0 +1,18 @@
+"""``{{ form|item_fields }}`` and ``{{ field|item_field }}``: the fast field
+markup of interviews/forms/fields.py for the per-item forms."""
+
+from django import template
+
+from ..forms.fields import render_field, render_fields
+
+register = template.Library()
+
+
+@register.filter
+def item_fields(form):
+    return render_fields(form)
+
+
+@register.filter
+def item_field(field):
+    return render_field(field)
