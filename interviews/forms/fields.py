@@ -1,4 +1,5 @@
-"""Fast Bootstrap 5 markup for the fields repeated on every checklist item.
+"""Fast Bootstrap 5 markup for the fields repeated on every checklist item
+(and the login form, the most requested page).
 
 The fill-in and review pages show up to 200 items, each with a few fields.
 crispy-forms renders every field through several templates, which made it
@@ -21,6 +22,7 @@ _WIDGET_CLASSES = {
     forms.Textarea: "textarea form-control",
     forms.TextInput: "textinput form-control",
     forms.EmailInput: "emailinput form-control",
+    forms.PasswordInput: "passwordinput form-control",
     forms.CheckboxInput: "checkboxinput form-check-input",
     forms.Select: "select form-select",
 }
@@ -75,6 +77,8 @@ def _input(field: BoundField, css: str, described_by: str, invalid: bool) -> Saf
         )
         return format_html("<select{}>{}</select>", _attrs(attrs), options)
     kind = widget.input_type
+    if isinstance(widget, forms.PasswordInput) and not widget.render_value:
+        value = None
     formatted = widget.format_value(value)
     return format_html('<input type="{}"{}>', kind, _attrs({**attrs, "value": formatted or None}))
 

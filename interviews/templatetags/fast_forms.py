@@ -1,4 +1,4 @@
-"""``{{ form|item_fields }}`` and ``{{ field|item_field }}``: the fast field
+"""``{{ form|fast_fields }}`` and ``{{ field|fast_field }}``: the fast field
 markup of interviews/forms/fields.py for the per-item forms."""
 
 from django import template
@@ -9,10 +9,10 @@ register = template.Library()
 
 
 @register.filter
-def item_fields(form):
+def fast_fields(form):
     return render_fields(form)
 
 
 @register.filter
-def item_field(field):
+def fast_field(field):
     return render_field(field)
