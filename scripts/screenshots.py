@@ -4,8 +4,9 @@
 
 Builds a throw-away SQLite database with the demo data plus the states worth
 looking at (a candidate who has not joined, changes requested, a revision
-since the coach's mark, notices and email choices, an unsubscribe link),
-serves it with runserver on a free local port, and has headless Chromium
+since the coach's mark, notices and email choices, an unsubscribe link,
+two-factor set-up and login, a login lockout, account deletion and an erased
+candidate), serves it with runserver on a free local port, and has headless Chromium
 (Debian's /usr/bin/chromium) save full-page PNGs at 1280 and 390 px. For
 looking at the UI, not for testing it: the browser journeys in tests/browser
 do that.
@@ -37,8 +38,8 @@ def _free_port() -> int:
 
 def _build_states() -> dict[str, tuple[str | None, ...]]:
     """Demo data plus the states to look at; returns {name: (login, path)}, the
-    login None for a page opened without logging in, and optionally a button
-    to press once the page is open."""
+    login None for a page opened without logging in, and optionally steps
+    once the page is open: a button's name to press, or a callable(page, base)."""
     from django.core.management import call_command
 
     from interviews import services
@@ -112,6 +113,7 @@ def _build_states() -> dict[str, tuple[str | None, ...]]:
     services.assignment_submit(assignment=alex_list, by=alex)
 
     notices = _build_notices(coach, sam_list)
+    privacy = _build_privacy(coach)
 
     return {
         "assign-form-not-joined": (
@@ -123,6 +125,7 @@ def _build_states() -> dict[str, tuple[str | None, ...]]:
         "coach-review-after-revision": ("coach@example.com", alex_list.get_absolute_url()),
         "coach-dashboard": ("coach@example.com", "/coach/"),
         **notices,
+        **privacy,
     }
 
 
@@ -193,6 +196,99 @@ def _build_notices(coach, sam_list) -> dict[str, tuple[str | None, ...]]:
     }
 
 
+def _app_code(device) -> str:
+    """What an authenticator app shows now for ``device``."""
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    code = totp(
+        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift
+    )
+    return f"{code:0{device.digits}d}"
+
+
+def _fill_login(page, base: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def _build_privacy(coach) -> dict[str, tuple]:
+    """Two-factor login (set-up, recovery codes, the code step), a login
+    lockout, account deletion and erasure; returns their states. Pages that
+    need fresh state for each width get a step (a callable) that makes it."""
+    from interviews import services, twofactor
+    from interviews.models import Candidate, User
+
+    def new_coach(email: str, name: str) -> User:
+        return User.objects.create_user(email, PASSWORD, full_name=name, role=User.Role.COACH)
+
+    # Mid set-up: the QR code and the key are on the page.
+    setting_up = new_coach("quinn@example.com", "Quinn Setup")
+    twofactor.app_device_start(user=setting_up)
+    # Recovery codes are shown once, right after the first code: each width
+    # starts the set-up over (before logging in, which the code would block).
+    confirming = new_coach("rowan@example.com", "Rowan Codes")
+
+    def show_recovery_codes(page, base):
+        twofactor.two_factor_disable(user=confirming)
+        device = twofactor.app_device_start(user=confirming)
+        _fill_login(page, base, confirming.email)
+        page.goto(f"{base}/accounts/two-factor/")
+        page.get_by_label("Code from the app").fill(_app_code(device))
+        page.get_by_role("button", name="Switch on two-factor login").click()
+        page.wait_for_load_state()
+
+    # Two-factor login on: the password leads to the code page.
+    with_app = new_coach("tess@example.com", "Tess Twofactor")
+    device = twofactor.app_device_start(user=with_app)
+    recovery_codes = twofactor.two_factor_confirm(device=device, code=_app_code(device))
+
+    def password_only(page, base):
+        _fill_login(page, base, with_app.email)
+
+    def wrong_code(page, base):
+        password_only(page, base)
+        page.get_by_label("Authentication code").fill("000000")
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
+
+    def with_recovery_code(page, base):
+        password_only(page, base)
+        page.get_by_label("Authentication code").fill(recovery_codes.pop())
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
+        page.goto(f"{base}/accounts/two-factor/")
+
+    # Ten wrong passwords for one account from this address lock it (django-axes).
+    def lock_out(page, base):
+        for _ in range(12):
+            if page.get_by_role("heading", name="Too many failed attempts").count():
+                return
+            _fill_login(page, base, "locked@example.com", "not-the-password")
+
+    # Casey, erased by the coach: a "Former candidate" with dates and outcomes.
+    casey = Candidate.objects.get(coach=coach, email="casey@example.com")
+    services.candidate_erase(candidate=casey, by=coach)
+    alex = Candidate.objects.get(coach=coach, email="alex@example.com")
+    return {
+        "two-factor-setup": (setting_up.email, "/accounts/two-factor/"),
+        "two-factor-recovery-codes": (None, "/accounts/login/", show_recovery_codes),
+        "login-code": (None, "/accounts/login/", password_only),
+        "login-code-wrong": (None, "/accounts/login/", wrong_code),
+        "two-factor-on": (None, "/accounts/login/", with_recovery_code),
+        "account-delete-candidate": ("sam@example.com", "/accounts/delete/"),
+        "account-delete-coach": ("coach@example.com", "/accounts/delete/"),
+        "candidate-erase-confirm": ("coach@example.com", f"/coach/candidates/{alex.pk}/erase/"),
+        "candidate-erased": ("coach@example.com", f"/coach/candidates/{casey.pk}/"),
+        "candidate-detail": ("coach@example.com", f"/coach/candidates/{alex.pk}/"),
+        # Last: it locks an account for 15 minutes from this address.
+        "login-locked-out": (None, "/accounts/login/", lock_out),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "test-artifacts" / "screens"))
@@ -210,6 +306,10 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "coachsite.settings",
     }
     os.environ.update(env)
+    # Some steps touch the database between browser actions, while Playwright's
+    # sync API keeps an event loop running in this thread; plain synchronous
+    # code, so safe (as in tests/browser/conftest.py).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     import django
 
     django.setup()
@@ -244,8 +344,11 @@ def main() -> None:
                         page.get_by_role("button", name="Log in").click()
                         page.wait_for_load_state()
                     page.goto(f"{base}{path}")
-                    for button in press:
-                        page.get_by_role("button", name=button).click()
+                    for step in press:
+                        if callable(step):
+                            step(page, base)
+                            continue
+                        page.get_by_role("button", name=step).click()
                         page.wait_for_load_state()
                     target = out / f"{name}-{label}.png"
                     page.screenshot(path=str(target), full_page=True)
