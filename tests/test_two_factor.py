@@ -361,3 +361,15 @@ def test_staff_can_remove_a_users_devices_in_the_admin(client, coach, clock):
     for model in (TOTPDevice, StaticDevice):
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert str(coach) in client.get(url).content.decode()
+
+
+def test_the_profile_says_whether_two_factor_is_on(coach, coach_client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert 'Two-factor login <span class="badge text-bg-secondary">Off</span>' in (
+        coach_client.get("/accounts/profile/").content.decode()
+    )
+    TOTPDevice.objects.create(user=coach, name="Authenticator app", confirmed=True)
+    assert 'Two-factor login <span class="badge text-bg-success">On</span>' in (
+        coach_client.get("/accounts/profile/").content.decode()
+    )

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import services, twofactor
 from ..forms.account import ProfileForm
 from ..middleware import SIGNED_IN_AT
 
@@ -27,7 +27,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "interviews/profile.html",
-        {"form": form, "calendar_url": calendar_url, "signed_in_at": _signed_in_at(request)},
+        {
+            "form": form,
+            "calendar_url": calendar_url,
+            "signed_in_at": _signed_in_at(request),
+            "two_factor_on": twofactor.is_offered(request.user)
+            and twofactor.app_device(request.user, confirmed=True) is not None,
+        },
     )
 
 
