@@ -13,7 +13,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEV_ENV := DJANGO_DEBUG=1 SITE_URL=$(SITE_URL)
 
-.PHONY: help run worker test setup check-prereqs venv deps assets migrate demo lint format clean benchmark
+.PHONY: help run worker test setup check-prereqs venv deps assets migrate demo lint format clean benchmark benchmark-inprocess
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT), with the worker"
@@ -95,6 +95,12 @@ format: setup
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts .python-path db.sqlite3
 
+# What a user feels: gunicorn + wrk on throw-away PostgreSQL databases
+# (coachsite_bench_*, on the server of BENCH_DATABASE_URL or DATABASE_URL).
 benchmark: setup
+	@$(PY) scripts/loadtest.py $(BENCH_ARGS)
+
+# In-process only: the test client's timings, query counts and memory per page.
+benchmark-inprocess: setup
 	@echo "==> Benchmark on $${DATABASE_URL:-SQLite} (throw-away database)"
 	@$(PY) scripts/benchmark.py $(BENCH_ARGS)
