@@ -186,10 +186,12 @@ class CandidateChoiceField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            if str(value).isdigit():
+            digits = str(value)
+            # An id: not "²" (a digit int() refuses), nor thousands of digits.
+            if digits.isdecimal() and len(digits) < 12:
                 archived = (
                     Candidate.objects.for_coach(self.coach)
-                    .filter(pk=int(value), archived=True)
+                    .filter(pk=int(digits), archived=True)
                     .first()
                 )
                 if archived is not None:
