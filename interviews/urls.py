@@ -122,9 +122,7 @@ urlpatterns = [
     path("accounts/profile/", account.profile, name="profile"),
     path("accounts/data.json", privacy.my_data_export, name="my_data_export"),
     path("accounts/delete/", privacy.account_delete, name="account_delete"),
-    path(
-        "accounts/sessions/end-others/", account.sessions_end_others, name="sessions_end_others"
-    ),
+    path("accounts/sessions/end-others/", account.sessions_end_others, name="sessions_end_others"),
     path("accounts/notifications/", notices.notification_settings, name="notification_settings"),
     path(
         "accounts/calendar/replace/",
