@@ -239,3 +239,22 @@ def install(question_model, template_model, item_model) -> None:
                     "question": question,
                 },
             )
+
+
+def install_after_migrate(sender, *, using, apps=None, **kwargs) -> None:
+    """post_migrate: the built-ins are there after every ``migrate`` and every
+    ``flush`` (which empties the tables, as tests that commit do), once this
+    app's migrations are all applied; idempotent like ``install``."""
+    from django.apps import apps as global_apps
+    from django.db import connections
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+    if not set(loader.graph.leaf_nodes(sender.label)) <= set(loader.applied_migrations):
+        return  # an older schema (migrating backwards, or part of the way)
+    models = apps or global_apps
+    install(
+        models.get_model("interviews", "Question"),
+        models.get_model("interviews", "ChecklistTemplate"),
+        models.get_model("interviews", "TemplateItem"),
+    )

@@ -114,14 +114,15 @@ def allow(*checks: Check) -> bool:
 def axes_username(request: HttpRequest, credentials: dict | None) -> str | None:
     """The login name axes counts failures under (AXES_USERNAME_CALLABLE): the
     email as our User manager stores it, so "Ada@X.com" and "ada@x.com" share
-    one count."""
+    one count. Cut to the longest possible email (254): axes stores it in a
+    255-character column, and a longer name can match no account anyway."""
     if credentials:
         raw = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
     else:
         raw = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
     if not isinstance(raw, str) or not raw.strip():
         return None
-    return raw.strip().lower()
+    return raw.strip().lower()[:254]
 
 
 def axes_lockout_response(
