@@ -24,6 +24,7 @@ from .models import (
     Opportunity,
     Question,
     ThankYouNote,
+    User,
 )
 
 
@@ -196,3 +197,9 @@ def asked_question_for_coach(request: HttpRequest, pk: int) -> AskedQuestion:
 def notification_for_user(request: HttpRequest, pk: int) -> Notification:
     """One of the signed-in user's own notices — or 404 for anyone else."""
     return get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
+
+
+def user_for_calendar_token(token: str) -> User:
+    """The active user whose calendar feed this token opens — or 404: an
+    unknown or replaced token says nothing."""
+    return get_object_or_404(User.objects.filter(is_active=True), calendar_token=token)

@@ -18,7 +18,6 @@ import datetime
 import re
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from django.utils.text import slugify
 from icalendar import Calendar, Event
 
 from .models import Assignment, InterviewRound, User
+from .notifications import absolute
 
 PRODID = "-//Coachsite//Interview calendar//EN"
 UID_DOMAIN = "coachsite"
@@ -97,10 +97,6 @@ def feed_checklists(user: User, *, now: datetime.datetime) -> QuerySet[Assignmen
 # ---------------------------------------------------------------- building
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -128,7 +124,7 @@ def round_event(round: InterviewRound, side: str) -> Event:
     summary = f"{round.kind_name} at {opportunity.company}"
     if side == COACH:
         summary = f"{opportunity.candidate.full_name} — {summary}"
-    brief_url = _absolute(reverse(f"{side}:round_brief", args=[round.pk]))
+    brief_url = absolute(reverse(f"{side}:round_brief", args=[round.pk]))
     link = _LINK.search(round.location)
     video_url = link.group(0).rstrip(".,;:!?)]>'\"") if link else None
 
@@ -182,9 +178,9 @@ def checklist_event(assignment: Assignment, side: str) -> Event:
     url = None
     # A candidate cannot open a withdrawn checklist: no link to a 404.
     if side == COACH:
-        url = _absolute(reverse("coach:assignment_detail", args=[assignment.pk]))
+        url = absolute(reverse("coach:assignment_detail", args=[assignment.pk]))
     elif not withdrawn:
-        url = _absolute(reverse("me:checklist", args=[assignment.pk]))
+        url = absolute(reverse("me:checklist", args=[assignment.pk]))
     if url:
         lines.append(url)
 

@@ -10,19 +10,15 @@ from __future__ import annotations
 import zoneinfo
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.urls import reverse
 
 from . import notifications
 from .models import NotificationKind, Review
+from .notifications import absolute
 from .selectors import JoinState, candidate_join_status
 
 if TYPE_CHECKING:
     from .models import Assignment, Invitation, ThankYouNote, User
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _recipient_zone(user: User | None, fallback: User) -> zoneinfo.ZoneInfo:

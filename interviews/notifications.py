@@ -12,6 +12,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -126,29 +127,6 @@ def digest_wanted(user: User) -> bool:
     ).exists()
 
 
-@transaction.atomic
-def preferences_save(*, user: User, choices: dict[str, tuple[bool, str]]) -> None:
-    """Store the user's choice for each kind: ``{kind: (enabled, delivery)}``."""
-    for kind in kinds_for(user):
-        if kind not in choices:
-            continue
-        enabled, delivery = choices[kind]
-        if not user.is_coach:
-            delivery = NotificationDelivery.INSTANT
-        NotificationPreference.objects.update_or_create(
-            user=user, kind=kind, defaults={"enabled": enabled, "delivery": delivery}
-        )
-    if user.is_coach:
-        # Choosing the digest again for a kind brings the digest back.
-        NotificationPreference.objects.filter(user=user, kind=Kind.DIGEST).delete()
-
-
-def unsubscribe(*, user: User, kind: str) -> None:
-    NotificationPreference.objects.update_or_create(
-        user=user, kind=kind, defaults={"enabled": False}
-    )
-
-
 def unsubscribe_token(user: User, kind: str) -> str:
     return signing.dumps({"u": user.pk, "k": kind}, salt=_UNSUBSCRIBE_SALT, compress=True)
 
@@ -208,8 +186,7 @@ def queue_email(
 
 
 def absolute(path: str) -> str:
-    from django.conf import settings
-
+    """A site path as a full address, for emails and calendar feeds."""
     return f"{settings.SITE_URL}{path}"
 
 
@@ -276,15 +253,3 @@ def notify(
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def mark_read(notification: Notification) -> None:
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-
-
-def mark_all_read(user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )

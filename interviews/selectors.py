@@ -40,6 +40,7 @@ from .models import (
     InterviewRound,
     Invitation,
     ItemKind,
+    Notification,
     Opportunity,
     Question,
     Review,
@@ -691,3 +692,9 @@ def round_brief(round: InterviewRound) -> brief.RoundBrief:
         .order_by("created_at", "pk")
     )
     return brief.build(round, interviewers=round.interviewers.all(), checklists=checklists)
+
+
+def user_notifications(user: User) -> QuerySet[Notification]:
+    """The user's notices, newest first, without their bodies (the list shows
+    subjects only)."""
+    return Notification.objects.filter(user=user).defer("body")

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
 
-from . import drafts, emails
+from . import drafts, emails, notifications
 from .models import (
     AnswerRevision,
     AskedQuestion,
@@ -34,6 +34,10 @@ from .models import (
     InterviewRound,
     Invitation,
     ItemKind,
+    Notification,
+    NotificationDelivery,
+    NotificationKind,
+    NotificationPreference,
     Opportunity,
     Question,
     Review,
@@ -1275,3 +1279,43 @@ def user_sessions_end_others(*, user: User) -> User:
     user.session_epoch = locked.session_epoch + 1
     user.save(update_fields=["session_epoch"])
     return user
+
+
+# ---------------------------------------------------------------- notices
+
+
+@transaction.atomic
+def notification_preferences_save(*, user: User, choices: dict[str, tuple[bool, str]]) -> None:
+    """Store the user's choice for each of their kinds: ``{kind: (enabled,
+    delivery)}``; candidates get everything straight away."""
+    for kind in notifications.kinds_for(user):
+        if kind not in choices:
+            continue
+        enabled, delivery = choices[kind]
+        if not user.is_coach:
+            delivery = NotificationDelivery.INSTANT
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"enabled": enabled, "delivery": delivery}
+        )
+    if user.is_coach:
+        # Choosing the digest again for a kind brings the digest back.
+        NotificationPreference.objects.filter(user=user, kind=NotificationKind.DIGEST).delete()
+
+
+def notification_unsubscribe(*, user: User, kind: str) -> None:
+    """No more emails of ``kind`` (the in-app list keeps the notices)."""
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"enabled": False}
+    )
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

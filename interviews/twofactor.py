@@ -47,6 +47,15 @@ def app_device(user: User, *, confirmed: bool) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=confirmed).first()
 
 
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user).count()
+
+
+def pending_user(pk) -> User | None:
+    """The user a half-done login (password given, code not yet) is for."""
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
 def qr_code_svg(device: TOTPDevice) -> str:
     """The setup address as an inline SVG: drawn here, no outside service sees
     the secret. Colours are SVG attributes (not style=, which the CSP forbids);

@@ -137,7 +137,7 @@ def _build_notices(coach, sam_list) -> dict[str, tuple[str | None, ...]]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from interviews import notifications
+    from interviews import notifications, services
     from interviews.models import Assignment, NotificationDelivery, NotificationKind
 
     Kind, Delivery = NotificationKind, NotificationDelivery
@@ -147,7 +147,7 @@ def _build_notices(coach, sam_list) -> dict[str, tuple[str | None, ...]]:
     for age, notice in enumerate(sam.notifications.order_by("created_at", "pk"), start=1):
         notice.created_at = now - datetime.timedelta(days=4 - age, hours=3)
         notice.save(update_fields=["created_at"])
-    notifications.mark_all_read(sam)
+    services.notifications_mark_all_read(user=sam)
     # The sweep's "due in two days" reminder, as it would make it: unread.
     sam_list.due_date = timezone.localdate() + datetime.timedelta(days=2)
     sam_list.save(update_fields=["due_date"])

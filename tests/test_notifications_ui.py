@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import notifications
+from interviews import notifications, services
 from interviews.models import (
     Notification,
     NotificationDelivery,
@@ -438,7 +438,7 @@ def test_a_kind_switched_off_is_kept_in_the_app_but_not_emailed(
     coach, candidate, mailoutbox, django_capture_on_commit_callbacks
 ):
     assignment = make_assignment(candidate)
-    notifications.unsubscribe(user=coach, kind=Kind.ASSIGNMENT_SUBMITTED)
+    services.notification_unsubscribe(user=coach, kind=Kind.ASSIGNMENT_SUBMITTED)
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

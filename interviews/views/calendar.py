@@ -6,14 +6,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import calendar, services
-from ..access import candidate_required, coach_required, round_for_candidate, round_for_coach
-from ..models import InterviewRound, User
+from ..access import (
+    candidate_required,
+    coach_required,
+    round_for_candidate,
+    round_for_coach,
+    user_for_calendar_token,
+)
+from ..models import InterviewRound
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -23,7 +29,7 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the token in the address is the credential. Unknown (or
     replaced) tokens and inactive users get 404."""
-    user = get_object_or_404(User.objects.filter(is_active=True), calendar_token=token)
+    user = user_for_calendar_token(token)
     return HttpResponse(
         calendar.feed_for(user, now=timezone.now()),
         content_type=CONTENT_TYPE,

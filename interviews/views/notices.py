@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import notifications
+from .. import notifications, selectors, services
 from ..access import notification_for_user
 from ..forms.notices import NotificationSettingsForm
 from ..models import NotificationKind
@@ -23,7 +23,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     """Which emails the user gets; the in-app list keeps every notice anyway."""
     form = NotificationSettingsForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        notifications.preferences_save(user=request.user, choices=form.choices())
+        services.notification_preferences_save(user=request.user, choices=form.choices())
         messages.success(request, "Your email settings have been saved.")
         return redirect("notification_settings")
     return render(request, "interviews/notifications/settings.html", {"form": form})
@@ -31,7 +31,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The user's notices, newest first (the model's ordering)."""
-    page = paginate(request, request.user.notifications.defer("body"))
+    page = paginate(request, selectors.user_notifications(request.user))
     return render(request, "interviews/notifications/list.html", {"page": page})
 
 
@@ -40,7 +40,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the notice read and go where it points: a path on this site only,
     so a stored URL can never send the user elsewhere."""
     notification = notification_for_user(request, pk)
-    notifications.mark_read(notification)
+    services.notification_mark_read(notification=notification)
     url = notification.url
     if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts=None, require_https=request.is_secure()
@@ -51,7 +51,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = notifications.mark_all_read(request.user)
+    count = services.notifications_mark_all_read(user=request.user)
     if count:
         messages.success(request, f"{count} notice{'s' if count != 1 else ''} marked as read.")
     else:
@@ -81,7 +81,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
     }
     if request.method == "POST":
-        notifications.unsubscribe(user=user, kind=kind)
+        services.notification_unsubscribe(user=user, kind=kind)
         return render(request, "interviews/notifications/unsubscribe_done.html", context)
     return render(request, "interviews/notifications/unsubscribe.html", context)
 

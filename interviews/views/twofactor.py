@@ -17,7 +17,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_static.models import StaticToken
 
 from .. import twofactor
 from ..forms.public import EmailAuthenticationForm
@@ -92,7 +91,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             return _back_to_password(
                 request, "The code was not given within 5 minutes. Please log in again."
             )
-        user = User.objects.filter(pk=pending["user"], is_active=True).first()
+        user = twofactor.pending_user(pending["user"])
         if user is None:
             return _back_to_password(request, "Please log in again.")
         next_url = pending["next"]
@@ -130,7 +129,7 @@ def _page(request: HttpRequest, *, confirm_form=None, disable_form=None, status=
         "new_codes": request.session.pop(NEW_CODES_KEY, None),
     }
     if device is not None:
-        context["codes_left"] = StaticToken.objects.filter(device__user=user).count()
+        context["codes_left"] = twofactor.recovery_codes_left(user)
         context["disable_form"] = disable_form or DisableForm(user=user)
     else:
         unconfirmed = twofactor.app_device(user, confirmed=False)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interviews import notifications, reminders
+from interviews import notifications, reminders, services
 from interviews.models import NotificationKind
 
 from .conftest import DESKTOP, PHONE, log_in, prepare_second_round
@@ -74,7 +74,7 @@ def reminded(library, coach, candidate):
     local_today = now.astimezone(zoneinfo.ZoneInfo(user.time_zone)).date()
     assignment.due_date = local_today + datetime.timedelta(days=2)
     assignment.save(update_fields=["due_date"])
-    notifications.mark_all_read(user)  # the "new checklist" notice, read long ago
+    services.notifications_mark_all_read(user=user)  # the "new checklist" notice, read long ago
 
     made = reminders.sweep(now=timezone.now())
 
