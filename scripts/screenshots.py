@@ -169,11 +169,11 @@ def _build_notices(coach, sam_list) -> dict[str, tuple[str | None, ...]]:
         },
         url=due.get_candidate_url(),
     )
-    notifications.preferences_save(
+    services.notification_preferences_save(
         user=sam, choices={Kind.INTERVIEW_TOMORROW: (False, Delivery.INSTANT)}
     )
     # The coach leaves two kinds to the digest and switches one off.
-    notifications.preferences_save(
+    services.notification_preferences_save(
         user=coach,
         choices={
             Kind.ASSIGNMENT_SUBMITTED: (True, Delivery.INSTANT),
