@@ -22,6 +22,9 @@ from .models import (
     InterviewRound,
     Notification,
     Opportunity,
+    PracticeInvitation,
+    PracticeMembership,
+    PracticeRole,
     Question,
     ThankYouNote,
     User,
@@ -75,22 +78,26 @@ def round_for_coach(request: HttpRequest, pk: int) -> InterviewRound:
 
 
 def question_for_coach(request: HttpRequest, pk: int) -> Question:
-    """One of the coach's own questions (editable)."""
-    return get_object_or_404(Question.objects.for_coach(request.user), pk=pk)
+    """A question the coach may change: their own, or, for a lead, one shared
+    with their practice."""
+    return get_object_or_404(Question.objects.editable_by(request.user), pk=pk)
 
 
 def question_visible_to_coach(request: HttpRequest, pk: int) -> Question:
-    """A built-in or one of the coach's own questions (readable, copyable)."""
+    """A built-in, one of the coach's own or one their practice shares
+    (readable, copyable)."""
     return get_object_or_404(Question.objects.visible_to(request.user), pk=pk)
 
 
 def template_for_coach(request: HttpRequest, pk: int) -> ChecklistTemplate:
-    """One of the coach's own templates (editable)."""
-    return get_object_or_404(ChecklistTemplate.objects.for_coach(request.user), pk=pk)
+    """A template the coach may change: their own, or, for a lead, one shared
+    with their practice."""
+    return get_object_or_404(ChecklistTemplate.objects.editable_by(request.user), pk=pk)
 
 
 def template_visible_to_coach(request: HttpRequest, pk: int) -> ChecklistTemplate:
-    """A built-in or one of the coach's own templates (readable, copyable)."""
+    """A built-in, one of the coach's own or one their practice shares
+    (readable, copyable, assignable)."""
     return get_object_or_404(ChecklistTemplate.objects.visible_to(request.user), pk=pk)
 
 
@@ -187,6 +194,74 @@ def asked_question_for_coach(request: HttpRequest, pk: int) -> AskedQuestion:
         AskedQuestion.objects.filter(
             round__opportunity__candidate__coach=request.user
         ).select_related("round__opportunity__candidate"),
+        pk=pk,
+    )
+
+
+# ---------------------------------------------------------------- practices (the lead)
+
+
+def membership_for_coach(request: HttpRequest) -> PracticeMembership | None:
+    """The signed-in coach's place in a practice, or None when they work alone."""
+    return PracticeMembership.objects.select_related("practice").filter(user=request.user).first()
+
+
+def lead_membership(request: HttpRequest) -> PracticeMembership:
+    """The signed-in coach's membership when they lead a practice — or 404."""
+    return get_object_or_404(
+        PracticeMembership.objects.select_related("practice", "user"),
+        user=request.user,
+        role=PracticeRole.LEAD,
+    )
+
+
+def _led_practice_ids(request: HttpRequest):
+    return PracticeMembership.objects.filter(user=request.user, role=PracticeRole.LEAD).values(
+        "practice_id"
+    )
+
+
+def _led_coach_ids(request: HttpRequest):
+    """The members (the lead included) of the practice the user leads."""
+    return PracticeMembership.objects.filter(practice__in=_led_practice_ids(request)).values(
+        "user_id"
+    )
+
+
+def member_for_lead(request: HttpRequest, pk: int) -> PracticeMembership:
+    """A membership of the practice the user leads — or 404."""
+    return get_object_or_404(
+        PracticeMembership.objects.filter(practice__in=_led_practice_ids(request)).select_related(
+            "user", "practice"
+        ),
+        pk=pk,
+    )
+
+
+def practice_invitation_for_lead(request: HttpRequest, pk: int) -> PracticeInvitation:
+    return get_object_or_404(
+        PracticeInvitation.objects.filter(practice__in=_led_practice_ids(request)).select_related(
+            "practice"
+        ),
+        pk=pk,
+    )
+
+
+def candidate_for_lead(request: HttpRequest, pk: int) -> Candidate:
+    """A candidate of any coach of the practice the user leads (read-only
+    pages and reassigning) — or 404."""
+    return get_object_or_404(
+        Candidate.objects.filter(coach__in=_led_coach_ids(request)).select_related("coach"),
+        pk=pk,
+    )
+
+
+def assignment_for_lead(request: HttpRequest, pk: int) -> Assignment:
+    """A checklist of a candidate of the lead's practice, read-only — or 404."""
+    return get_object_or_404(
+        Assignment.objects.filter(candidate__coach__in=_led_coach_ids(request)).select_related(
+            "candidate__coach", "round__opportunity", "template"
+        ),
         pk=pk,
     )
 

@@ -18,7 +18,7 @@ from .notifications import absolute
 from .selectors import JoinState, candidate_join_status
 
 if TYPE_CHECKING:
-    from .models import Assignment, Invitation, ThankYouNote, User
+    from .models import Assignment, Candidate, Invitation, PracticeInvitation, ThankYouNote, User
 
 
 def _recipient_zone(user: User | None, fallback: User) -> zoneinfo.ZoneInfo:
@@ -158,3 +158,37 @@ def send_thank_you_checked(note: ThankYouNote) -> None:
         context={"note": note, "coach": candidate.coach, "round": note.round},
         url=reverse("me:round", args=[note.round.pk]) + f"#note-{note.pk}",
     )
+
+
+def send_practice_invitation(invitation: PracticeInvitation, token: str) -> None:
+    """The link for a coach to join a practice (secret: blanked once sent)."""
+    lead = invitation.invited_by
+    _send(
+        to=invitation.email,
+        template="practice_invitation",
+        zone=_recipient_zone(None, lead) if lead else zoneinfo.ZoneInfo("UTC"),
+        context={
+            "practice": invitation.practice,
+            "lead": lead,
+            "link": absolute(reverse("practice_join", args=[token])),
+            "expires_at": invitation.expires_at,
+        },
+    )
+
+
+def send_candidate_reassigned(candidate: Candidate, *, previous: User, by: User) -> None:
+    """Tell the candidate who their coach is now, and the new coach what they
+    were given. The previous coach is told too, unless they made the change."""
+    coach = candidate.coach
+    context = {"candidate": candidate, "coach": coach, "previous": previous, "by": by}
+    if candidate.user is not None:
+        subject, body = notifications.render(
+            "candidate_reassigned", context, _recipient_zone(candidate.user, coach)
+        )
+        notifications.queue_email(to=candidate.user.email, subject=subject, body=body)
+    context["link"] = absolute(candidate.get_absolute_url())
+    for person in {coach, previous} - {by}:
+        subject, body = notifications.render(
+            "candidate_reassigned_coach", {**context, "to": person}, _recipient_zone(person, coach)
+        )
+        notifications.queue_email(to=person.email, subject=subject, body=body)

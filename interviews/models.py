@@ -157,6 +157,108 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == self.Role.CANDIDATE
 
 
+# ---------------------------------------------------------------- practices
+
+
+class PracticeRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    COACH = "coach", "Coach"
+
+
+class Practice(models.Model):
+    """A team of coaches: a careers service, an outplacement firm. Members
+    share a library; the lead sees every member's caseload (read-only).
+    Candidates stay each coach's own."""
+
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PracticeMembership(models.Model):
+    """A coach's place in a practice: at most one per coach (the one-to-one)."""
+
+    Role = PracticeRole
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="practice_membership")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.COACH)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["practice", "user__full_name", "user__email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=PracticeRole.values),
+                name="interviews_membership_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.practice})"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == PracticeRole.LEAD
+
+
+class PracticeInvitation(models.Model):
+    """A single-use, expiring link that lets a coach join a practice; the
+    same rules as a candidate's invitation (only the hash is stored)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # Set when the lead cancels it or a newer invitation to the same address replaces it.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="interviews_practice_invitation_expires_after_created",
+            ),
+            models.UniqueConstraint(
+                "practice",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="interviews_practice_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.practice} for {self.email}"
+
+    @property
+    def state(self) -> Invitation.State:
+        if self.accepted_at:
+            return Invitation.State.ACCEPTED
+        if self.revoked_at:
+            return Invitation.State.REPLACED
+        if self.expires_at <= timezone.now():
+            return Invitation.State.EXPIRED
+        return Invitation.State.PENDING
+
+
+def practice_ids_of(user, *, lead: bool = False):
+    """A subquery: the id of the practice ``user`` belongs to (leads), for
+    filters that must not cost a query of their own."""
+    memberships = PracticeMembership.objects.filter(user=user)
+    if lead:
+        memberships = memberships.filter(role=PracticeRole.LEAD)
+    return memberships.values("practice_id")
+
+
 # ---------------------------------------------------------------- candidates
 
 
@@ -314,6 +416,13 @@ class Opportunity(models.Model):
                 condition=Q(status__in=OpportunityStatus.values),
                 name="interviews_opportunity_status_valid",
             ),
+        ]
+        indexes = [
+            # The coach's pages reach rounds through their candidates' opportunities
+            # (dashboard: interviews in the next 7 days): an index-only step from
+            # candidate to opportunity keeps the plan driven by the coach's own rows
+            # instead of a scan of every coach's opportunities.
+            models.Index(fields=["candidate", "id"], name="opp_candidate_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -689,12 +798,23 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(owner__isnull=True)
 
     def visible_to(self, user):
-        """Built-ins plus the coach's own."""
-        return self.filter(Q(owner__isnull=True) | Q(owner=user))
+        """Built-ins, the coach's own, and what their practice shares."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(owner__isnull=True) | Q(owner=user) | Q(practice__in=practice_ids_of(user))
+        )
 
     def for_coach(self, user):
-        """Only the coach's own (editable) rows."""
+        """Only the coach's own rows."""
         return self.filter(owner=user) if user.is_authenticated else self.none()
+
+    def editable_by(self, user):
+        """What the coach may change: their own, and, for a practice's lead,
+        what its members share."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(owner=user) | Q(practice__in=practice_ids_of(user, lead=True)))
 
 
 class QuestionCategory(models.TextChoices):
@@ -725,6 +845,10 @@ class Question(models.Model):
 
     owner = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="questions"
+    )
+    # Shared with the owner's practice: every member sees, copies and assigns it.
+    practice = models.ForeignKey(
+        Practice, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
     )
     # Stable key of a built-in question, so the library loader can update in place.
     builtin_key = models.SlugField(max_length=80, blank=True)
@@ -758,6 +882,10 @@ class Question(models.Model):
                 condition=(Q(owner__isnull=True) & ~Q(builtin_key=""))
                 | (Q(owner__isnull=False) & Q(builtin_key="")),
                 name="interviews_question_builtin_has_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(practice__isnull=True) | Q(owner__isnull=False),
+                name="interviews_question_builtin_not_shared",
             ),
             models.CheckConstraint(
                 condition=Q(category__in=QuestionCategory.values),
@@ -794,6 +922,10 @@ class ChecklistTemplate(models.Model):
     owner = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="templates"
     )
+    # Shared with the owner's practice: every member sees, copies and assigns it.
+    practice = models.ForeignKey(
+        Practice, on_delete=models.SET_NULL, null=True, blank=True, related_name="templates"
+    )
     builtin_key = models.SlugField(max_length=80, blank=True)
     title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True, max_length=5000)
@@ -820,6 +952,10 @@ class ChecklistTemplate(models.Model):
                 condition=(Q(owner__isnull=True) & ~Q(builtin_key=""))
                 | (Q(owner__isnull=False) & Q(builtin_key="")),
                 name="interviews_template_builtin_has_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(practice__isnull=True) | Q(owner__isnull=False),
+                name="interviews_template_builtin_not_shared",
             ),
         ]
 

@@ -13,6 +13,9 @@ from .views import (
     candidate,
     coach,
     notices,
+    outcomes,
+    practice,
+    practice_lead,
     privacy,
     review,
     rounds,
@@ -68,12 +71,14 @@ coach_patterns = [
     path("questions/<int:pk>/retire/", bank.question_retire, name="question_retire"),
     path("questions/<int:pk>/restore/", bank.question_restore, name="question_restore"),
     path("questions/<int:pk>/copy/", bank.question_copy, name="question_copy"),
+    path("questions/<int:pk>/share/", bank.question_share, name="question_share"),
     # Checklist templates
     path("templates/", bank.template_list, name="template_list"),
     path("templates/new/", bank.template_create, name="template_create"),
     path("templates/<int:pk>/", bank.template_detail, name="template_detail"),
     path("templates/<int:pk>/edit/", bank.template_edit, name="template_edit"),
     path("templates/<int:pk>/copy/", bank.template_copy, name="template_copy"),
+    path("templates/<int:pk>/share/", bank.template_share, name="template_share"),
     path(
         "templates/<int:pk>/add-questions/",
         bank.template_add_questions,
@@ -85,6 +90,35 @@ coach_patterns = [
     path("assignments/<int:pk>/", review.assignment_detail, name="assignment_detail"),
     path("assignments/<int:pk>/review/", review.assignment_review, name="assignment_review"),
     path("items/<int:pk>/comment/", review.item_comment, name="item_comment"),
+    # Outcomes over time, and the caseload as a spreadsheet
+    path("outcomes/", outcomes.coach_outcomes, name="outcomes"),
+    path("export.csv", outcomes.coach_export, name="export"),
+]
+
+# A team of coaches. Everything but the home page is the lead's; the lead
+# reads other coaches' candidates here, never through /coach/.
+practice_patterns = [
+    path("", practice_lead.home, name="home"),
+    path("new/", practice.practice_create, name="create"),
+    path("rename/", practice.practice_rename, name="rename"),
+    path("members/", practice.members, name="members"),
+    path("members/invite/", practice.member_invite, name="member_invite"),
+    path("members/<int:pk>/role/", practice.member_role, name="member_role"),
+    path("members/<int:pk>/remove/", practice.member_remove, name="member_remove"),
+    path(
+        "invitations/<int:pk>/cancel/",
+        practice.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("candidates/<int:pk>/", practice_lead.candidate_detail, name="candidate"),
+    path(
+        "candidates/<int:pk>/reassign/",
+        practice_lead.candidate_reassign,
+        name="candidate_reassign",
+    ),
+    path("assignments/<int:pk>/", practice_lead.assignment_detail, name="assignment"),
+    path("outcomes/", outcomes.practice_outcomes, name="outcomes"),
+    path("export.csv", outcomes.practice_export, name="export"),
 ]
 
 candidate_patterns = [
@@ -135,6 +169,9 @@ urlpatterns = [
     # Public: the signed token is the credential (no login needed).
     path("notifications/unsubscribe/<str:token>/", notices.unsubscribe, name="unsubscribe"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    # Public: the single-use token is the credential; joining needs a coach login.
+    path("practice/join/<str:token>/", practice.join, name="practice_join"),
+    path("practice/", include((practice_patterns, "practice"))),
     path("coach/", include((coach_patterns, "coach"))),
     path("me/", include((candidate_patterns, "me"))),
 ]

@@ -294,13 +294,14 @@ def run_size(args: argparse.Namespace) -> None:
 class Page:
     name: str
     path: str
-    who: str  # "bare", "anonymous", "coach", "candidate"
+    who: str  # "bare", "bare-coach" (bare server, signed in), "anonymous", "coach", "candidate"
 
 
 def _pages(world: dict) -> list[Page]:
     return [
         Page("bare view", "/", "bare"),
         Page("login page", "/accounts/login/", "anonymous"),
+        Page("signed-in layout, empty page", "/layout/", "bare-coach"),
         Page("coach dashboard", "/coach/", "coach"),
         Page("candidate list", "/coach/candidates/", "coach"),
         Page("candidate detail", f"/coach/candidates/{world['candidate']}/", "coach"),
@@ -316,8 +317,8 @@ def _client(world: dict, who: str):
     from interviews.models import User
 
     client = Client(SERVER_NAME="127.0.0.1")
-    if who in ("coach", "candidate"):
-        key = "coach" if who == "coach" else "candidate_user"
+    if who in ("coach", "candidate", "bare-coach"):
+        key = "candidate_user" if who == "candidate" else "coach"
         client.force_login(User.objects.get(pk=world[key]))
     return client
 
@@ -327,7 +328,7 @@ def _count_queries(page: Page, world: dict) -> int:
     from django.test.utils import CaptureQueriesContext, override_settings
 
     client = _client(world, page.who)
-    urlconf = "scripts.bare_urls" if page.who == "bare" else "coachsite.urls"
+    urlconf = "scripts.bare_urls" if page.who.startswith("bare") else "coachsite.urls"
     with override_settings(ROOT_URLCONF=urlconf):
         client.get(page.path)  # warm: the steady-state count is the one that matters
         with CaptureQueriesContext(connection) as queries:
@@ -484,6 +485,7 @@ def _serve_and_load(args: argparse.Namespace, name: str, world: dict, pages: lis
             "coach": _login(app_port, world["coach_email"]),
             "candidate": _login(app_port, world["candidate_email"]),
         }
+        cookies["bare-coach"] = cookies["coach"]  # sessions live in the shared database
         for page in pages:
             _check_200(page, app_port, bare_port, cookies[page.who])
         load = Path("/proc/loadavg").read_text().split()[:3]
@@ -493,7 +495,7 @@ def _serve_and_load(args: argparse.Namespace, name: str, world: dict, pages: lis
         )
         results = {}
         for page in pages:
-            port = bare_port if page.who == "bare" else app_port
+            port = bare_port if page.who.startswith("bare") else app_port
             url = f"http://127.0.0.1:{port}{page.path}"
             cookie = cookies[page.who]
             if args.warmup:
@@ -510,7 +512,7 @@ def _serve_and_load(args: argparse.Namespace, name: str, world: dict, pages: lis
 
 
 def _check_200(page: Page, app_port: int, bare_port: int, cookies: dict | None) -> None:
-    port = bare_port if page.who == "bare" else app_port
+    port = bare_port if page.who.startswith("bare") else app_port
     status, location, _, _ = _http(port, "GET", page.path, cookies)
     if status != 200:
         where = f" (redirect to {location})" if location else ""

@@ -5,12 +5,15 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from interviews import services
+from interviews.models import PracticeRole
 
 from .factories import (
     PASSWORD,
     CandidateFactory,
     ChecklistTemplateFactory,
     CoachFactory,
+    MembershipFactory,
+    PracticeFactory,
     TemplateItemFactory,
     UserFactory,
 )
@@ -100,6 +103,61 @@ def candidate_client(candidate):
 @pytest.fixture
 def other_candidate_client(other_candidate):
     return _client_for(other_candidate.user)
+
+
+# ---------------------------------------------------------------- practices
+# ``practice``: "Northstar" led by ``lead``, with ``coach`` and ``colleague``
+# as members. ``other_coach`` works alone; ``rival`` leads another practice.
+
+
+@pytest.fixture
+def practice(coach):
+    practice = PracticeFactory(name="Northstar")
+    MembershipFactory(practice=practice, user=coach, role=PracticeRole.COACH)
+    return practice
+
+
+@pytest.fixture
+def lead(practice):
+    return MembershipFactory(
+        practice=practice,
+        user=CoachFactory(email="lead@example.com", full_name="Lee Lead"),
+        role=PracticeRole.LEAD,
+    ).user
+
+
+@pytest.fixture
+def colleague(practice):
+    return MembershipFactory(
+        practice=practice,
+        user=CoachFactory(email="colleague@example.com", full_name="Cole Colleague"),
+        role=PracticeRole.COACH,
+    ).user
+
+
+@pytest.fixture
+def rival(db):
+    """The lead of another practice."""
+    return MembershipFactory(
+        practice=PracticeFactory(name="Elsewhere"),
+        user=CoachFactory(email="rival@example.com", full_name="Rory Rival"),
+        role=PracticeRole.LEAD,
+    ).user
+
+
+@pytest.fixture
+def lead_client(lead):
+    return _client_for(lead)
+
+
+@pytest.fixture
+def colleague_client(colleague):
+    return _client_for(colleague)
+
+
+@pytest.fixture
+def rival_client(rival):
+    return _client_for(rival)
 
 
 @pytest.fixture

@@ -41,6 +41,22 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     notes = "Private: prefers morning calls."
 
 
+class PracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Practice
+
+    name = factory.Sequence(lambda n: f"Practice {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PracticeMembership
+
+    practice = factory.SubFactory(PracticeFactory)
+    user = factory.SubFactory(CoachFactory)
+    role = models.PracticeRole.COACH
+
+
 class OpportunityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Opportunity

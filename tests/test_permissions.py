@@ -9,6 +9,13 @@ Rows say what each role gets. Object views are requested with objects owned by
 ``coach`` / ``candidate``; the other coach and the other candidate must get 404,
 never 403, so ids reveal nothing. POST-only views are checked twice: GET gives
 405, and a POST by each role gives the listed status.
+
+Practices add three roles around ``coach``, a plain member of the practice
+"Northstar": its ``lead``, a ``colleague`` (another plain member) and ``rival``
+(the lead of another practice); ``other_coach`` works alone. The coach's
+question and template are shared with the practice, so the library rows check
+who reads, copies and edits a shared item. Only the lead reads another coach's
+candidates, and only through /practice/.
 """
 
 import datetime
@@ -20,7 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from interviews import notifications
+from interviews import notifications, services
 from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind, Notification
 
 from .factories import (
@@ -34,7 +41,18 @@ from .factories import (
     make_assignment,
 )
 
-ROLES = ["anonymous", "coach", "other_coach", "candidate", "other_candidate"]
+ROLES = [
+    "anonymous",
+    "coach",
+    "other_coach",
+    "candidate",
+    "other_candidate",
+    "lead",
+    "colleague",
+    "rival",
+]
+COACHES = ["coach", "other_coach", "lead", "colleague", "rival"]
+CANDIDATES = ["candidate", "other_candidate"]
 LOGIN = "login"  # expected value meaning: redirected to the login page
 
 
@@ -52,10 +70,9 @@ def coach_page(kwargs=None, *, shared=False):
         kwargs=kwargs,
         get={
             "anonymous": LOGIN,
+            **dict.fromkeys(COACHES, 200 if shared else 404),
+            **dict.fromkeys(CANDIDATES, 404),
             "coach": 200,
-            "other_coach": 200 if shared else 404,
-            "candidate": 404,
-            "other_candidate": 404,
         },
     )
 
@@ -65,13 +82,43 @@ def coach_action(kwargs, data=None):
     return Row(
         kwargs=kwargs,
         get={"anonymous": LOGIN, "coach": 405},
-        post={
-            "anonymous": LOGIN,
-            "coach": 302,
-            "other_coach": 404,
-            "candidate": 404,
-            "other_candidate": 404,
-        },
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "coach": 302},
+        data=data,
+    )
+
+
+def library_page(kwargs, *, edit: bool):
+    """A page of the coach's question or template, shared with the practice:
+    members read it; its owner and the practice's lead edit it."""
+    ok = ["coach", "lead"] if edit else ["coach", "lead", "colleague"]
+    return Row(
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), **dict.fromkeys(ok, 200)},
+    )
+
+
+def library_action(kwargs, *, edit: bool, data=None):
+    ok = ["coach", "lead"] if edit else ["coach", "lead", "colleague"]
+    return Row(
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, "coach": 405},
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), **dict.fromkeys(ok, 302)},
+        data=data,
+    )
+
+
+def lead_page(kwargs=None):
+    """The lead's pages of the practice: everyone else gets 404."""
+    return Row(
+        kwargs=kwargs, get={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "lead": 200}
+    )
+
+
+def lead_action(kwargs=None, data=None):
+    return Row(
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, "lead": 405},
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "lead": 302},
         data=data,
     )
 
@@ -81,8 +128,7 @@ def candidate_page(kwargs=None, *, shared=False):
         kwargs=kwargs,
         get={
             "anonymous": LOGIN,
-            "coach": 404,
-            "other_coach": 404,
+            **dict.fromkeys(COACHES, 404),
             "candidate": 200,
             "other_candidate": 200 if shared else 404,
         },
@@ -93,13 +139,7 @@ def candidate_action(kwargs, data=None):
     return Row(
         kwargs=kwargs,
         get={"anonymous": LOGIN, "candidate": 405},
-        post={
-            "anonymous": LOGIN,
-            "coach": 404,
-            "other_coach": 404,
-            "candidate": 302,
-            "other_candidate": 404,
-        },
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "candidate": 302},
         data=data,
     )
 
@@ -129,15 +169,7 @@ asked_question_pk = lambda w: {"pk": w["asked_question"].pk}  # noqa: E731
 # view, add its route here with the helper that states its access.
 MATRIX: dict[str, Row] = {
     # Public and account pages
-    "": Row(
-        get={
-            "anonymous": LOGIN,
-            "coach": 302,
-            "other_coach": 302,
-            "candidate": 302,
-            "other_candidate": 302,
-        }
-    ),
+    "": Row(get=logged_in(302)),
     "healthz": Row(get=everyone(200)),
     "favicon.ico": Row(get=everyone(301)),
     "robots.txt": Row(get=everyone(200)),
@@ -153,15 +185,15 @@ MATRIX: dict[str, Row] = {
     "accounts/two-factor/": coach_page(shared=True),
     "accounts/two-factor/start/": Row(
         get={"anonymous": LOGIN, "coach": 405},
-        post={**coach_page(shared=True).get, "coach": 302, "other_coach": 302},
+        post={**coach_page(shared=True).get, **dict.fromkeys(COACHES, 302)},
     ),
     "accounts/two-factor/disable/": Row(
         get={"anonymous": LOGIN, "coach": 405},
-        post={**coach_page(shared=True).get, "coach": 302, "other_coach": 302},
+        post={**coach_page(shared=True).get, **dict.fromkeys(COACHES, 302)},
     ),
     "accounts/two-factor/recovery-codes/": Row(
         get={"anonymous": LOGIN, "coach": 405},
-        post={**coach_page(shared=True).get, "coach": 302, "other_coach": 302},
+        post={**coach_page(shared=True).get, **dict.fromkeys(COACHES, 302)},
     ),
     "accounts/logout/": Row(get=logged_in(405)),
     "accounts/password_change/": Row(get=logged_in(200)),
@@ -229,18 +261,25 @@ MATRIX: dict[str, Row] = {
     # Coach: question bank
     "coach/questions/": coach_page(shared=True),
     "coach/questions/new/": coach_page(shared=True),
-    "coach/questions/<int:pk>/edit/": coach_page(question_pk),
-    "coach/questions/<int:pk>/retire/": coach_action(question_pk),
-    "coach/questions/<int:pk>/restore/": coach_action(question_pk),
-    "coach/questions/<int:pk>/copy/": coach_action(question_pk),
+    "coach/questions/<int:pk>/edit/": library_page(question_pk, edit=True),
+    "coach/questions/<int:pk>/retire/": library_action(question_pk, edit=True),
+    "coach/questions/<int:pk>/restore/": library_action(question_pk, edit=True),
+    "coach/questions/<int:pk>/copy/": library_action(question_pk, edit=False),
+    # Unsharing: the owner or the lead (coach: shared=1 again gives a message).
+    "coach/questions/<int:pk>/share/": library_action(
+        question_pk, edit=True, data=lambda w: {"shared": "0"}
+    ),
     # Coach: templates
     "coach/templates/": coach_page(shared=True),
     "coach/templates/new/": coach_page(shared=True),
-    "coach/templates/<int:pk>/": coach_page(template_pk),
-    "coach/templates/<int:pk>/edit/": coach_page(template_pk),
-    "coach/templates/<int:pk>/copy/": coach_action(template_pk),
-    "coach/templates/<int:pk>/add-questions/": coach_action(
-        template_pk, data=lambda w: {"questions": [w["question"].pk]}
+    "coach/templates/<int:pk>/": library_page(template_pk, edit=False),
+    "coach/templates/<int:pk>/edit/": library_page(template_pk, edit=True),
+    "coach/templates/<int:pk>/copy/": library_action(template_pk, edit=False),
+    "coach/templates/<int:pk>/share/": library_action(
+        template_pk, edit=True, data=lambda w: {"shared": "0"}
+    ),
+    "coach/templates/<int:pk>/add-questions/": library_action(
+        template_pk, edit=True, data=lambda w: {"questions": [w["question"].pk]}
     ),
     # Coach: assignments and review
     "coach/assignments/new/": coach_page(shared=True),
@@ -250,6 +289,44 @@ MATRIX: dict[str, Row] = {
     ),
     "coach/assignments/<int:pk>/withdraw/": coach_action(assignment_pk),
     "coach/items/<int:pk>/comment/": coach_action(item_pk, data=lambda w: {"body": "Looks good."}),
+    # Coach: outcomes and the spreadsheet of their own caseload
+    "coach/outcomes/": coach_page(shared=True),
+    "coach/export.csv": coach_page(shared=True),
+    # Practice: every coach has a practice page (lead: the overview; member:
+    # the team; alone: how to create one); the rest is the lead's.
+    "practice/": coach_page(shared=True),
+    # Creating: a coach alone gets a practice; a member is told they have one.
+    "practice/new/": Row(
+        get={"anonymous": LOGIN, "coach": 405},
+        post={"anonymous": LOGIN, **dict.fromkeys(COACHES, 302), **dict.fromkeys(CANDIDATES, 404)},
+        data=lambda w: {"name": "Southpoint"},
+    ),
+    "practice/rename/": lead_action(data=lambda w: {"name": "Northstar Careers"}),
+    "practice/members/": lead_page(),
+    "practice/members/invite/": lead_action(data=lambda w: {"email": "newcoach@example.com"}),
+    "practice/members/<int:pk>/role/": lead_action(
+        lambda w: {"pk": w["colleague_membership"].pk}, data=lambda w: {"role": "lead"}
+    ),
+    "practice/members/<int:pk>/remove/": lead_action(
+        lambda w: {"pk": w["colleague_membership"].pk}
+    ),
+    "practice/invitations/<int:pk>/cancel/": lead_action(
+        lambda w: {"pk": w["practice_invitation"].pk}
+    ),
+    # Public: the token is the credential (an unknown one says so).
+    "practice/join/<str:token>/": Row(
+        kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)
+    ),
+    "practice/candidates/<int:pk>/": lead_page(candidate_pk),
+    "practice/candidates/<int:pk>/reassign/": Row(
+        kwargs=candidate_pk,
+        get=lead_page().get,
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "lead": 302},
+        data=lambda w: {"coach": w["colleague"].pk},
+    ),
+    "practice/assignments/<int:pk>/": lead_page(assignment_pk),
+    "practice/outcomes/": lead_page(),
+    "practice/export.csv": lead_page(),
     # Candidate
     "me/": candidate_page(shared=True),
     "me/checklists/<int:pk>/": candidate_page(assignment_pk),
@@ -328,6 +405,17 @@ def test_every_url_pattern_has_a_row():
     assert not stale, f"Rows for URL patterns that no longer exist: {stale}"
 
 
+def test_every_row_states_every_role():
+    """A GET row answers for all eight roles, a POST row too, so the practice
+    roles cannot be forgotten on a new view. (POST-only rows state GET for a
+    role or two: the 405 does not depend on who asks.)"""
+    for route, row in MATRIX.items():
+        if row.post:
+            assert set(row.post) == set(ROLES), (route, sorted(set(ROLES) - set(row.post)))
+        else:
+            assert set(row.get) == set(ROLES), (route, sorted(set(ROLES) - set(row.get)))
+
+
 def test_no_pattern_is_shadowed_unless_stated():
     """A second pattern on a route already taken is never reached: a new view
     hidden behind an old one fails here rather than sharing the old one's row."""
@@ -349,8 +437,9 @@ def url_for(route: str, kwargs: dict | None) -> str:
 
 
 @pytest.fixture
-def world(coach, candidate, other_candidate):
-    """One of everything, owned by ``coach`` and their ``candidate``."""
+def world(coach, candidate, other_candidate, practice, lead, colleague, rival):
+    """One of everything, owned by ``coach`` and their ``candidate``; the coach's
+    question and template are shared with their practice."""
     opportunity = OpportunityFactory(candidate=candidate)
     # The interview took place: the after-the-interview actions are open.
     round_ = InterviewRoundFactory(
@@ -358,8 +447,8 @@ def world(coach, candidate, other_candidate):
         sequence=1,
         scheduled_at=timezone.now() - datetime.timedelta(hours=2),
     )
-    question = QuestionFactory(owner=coach)
-    template = ChecklistTemplateFactory(owner=coach)
+    question = QuestionFactory(owner=coach, practice=practice)
+    template = ChecklistTemplateFactory(owner=coach, practice=practice)
     TemplateItemFactory(template=template)
     assignment = make_assignment(candidate, round=round_)
     items = list(assignment.items.all())
@@ -384,17 +473,34 @@ def world(coach, candidate, other_candidate):
             user=coach, kind=Notification.Kind.REVIEW_WAITING, object_key="x", occasion="1"
         ),
         "unsubscribe_token": notifications.unsubscribe_token(coach, Notification.Kind.DIGEST),
+        "colleague": colleague,
+        "colleague_membership": colleague.practice_membership,
+        "practice_invitation": services.practice_invite(
+            practice=practice, by=lead, email="invited@example.com"
+        )[0],
     }
 
 
 @pytest.fixture
-def clients(client, coach_client, other_coach_client, candidate_client, other_candidate_client):
+def clients(
+    client,
+    coach_client,
+    other_coach_client,
+    candidate_client,
+    other_candidate_client,
+    lead_client,
+    colleague_client,
+    rival_client,
+):
     return {
         "anonymous": client,
         "coach": coach_client,
         "other_coach": other_coach_client,
         "candidate": candidate_client,
         "other_candidate": other_candidate_client,
+        "lead": lead_client,
+        "colleague": colleague_client,
+        "rival": rival_client,
     }
 
 
