@@ -38,7 +38,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--pages", default="", help="comma-separated page names (default all)")
     args = parser.parse_args()
-    server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_SERVER
+    server = (
+        os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_SERVER
+    )
     os.environ.update(_bench_env(_with_database(server, f"coachsite_bench_{args.size}")))
     import django
 
@@ -59,7 +61,9 @@ def main() -> None:
             continue
         client = _client(world, page.who)
         for _ in range(5):
-            assert client.get(page.path).status_code == 200, page.path
+            status = client.get(page.path).status_code
+            if status != 200:
+                raise SystemExit(f"{page.name} {page.path} answered {status}, not 200.")
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
             for _ in range(args.requests):
@@ -76,8 +80,10 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(args.top)
         stats.sort_stats("cumulative").print_stats(args.top)
         n = len(queries.captured_queries) // args.requests
-        print(f"\n## {page.name} {page.path}: {wall:.1f} ms per request, {n} queries, "
-              f"SQL {sql:.1f} ms ({sql / wall:.0%})")
+        print(
+            f"\n## {page.name} {page.path}: {wall:.1f} ms per request, {n} queries, "
+            f"SQL {sql:.1f} ms ({sql / wall:.0%})"
+        )
         print(out.getvalue())
 
 

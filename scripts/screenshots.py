@@ -124,6 +124,14 @@ def _build_states() -> dict[str, tuple[str | None, ...]]:
         "candidate-home-changes-requested": ("sam@example.com", "/me/"),
         "coach-review-after-revision": ("coach@example.com", alex_list.get_absolute_url()),
         "coach-dashboard": ("coach@example.com", "/coach/"),
+        # Practices (demo: coach@ leads Northstar Careers with coach3@; coach2@ alone)
+        "practice-overview-lead": ("coach@example.com", "/practice/"),
+        "practice-members-lead": ("coach@example.com", "/practice/members/"),
+        "practice-outcomes-lead": ("coach@example.com", "/practice/outcomes/"),
+        "practice-member": ("coach3@example.com", "/practice/"),
+        "practice-none": ("coach2@example.com", "/practice/"),
+        "outcomes-coach": ("coach3@example.com", "/coach/outcomes/"),
+        "templates-shared-member": ("coach3@example.com", "/coach/templates/"),
         **notices,
         **privacy,
     }

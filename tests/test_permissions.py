@@ -108,17 +108,23 @@ def library_action(kwargs, *, edit: bool, data=None):
 
 
 def lead_page(kwargs=None):
-    """The lead's pages of the practice: everyone else gets 404."""
+    """A lead's page of their practice: every other role gets 404. Without an
+    id in the address (``kwargs`` None) the page is about the asking lead's own
+    practice, so ``rival`` gets theirs (tests/test_practice_*.py check it shows
+    nothing of Northstar); with one, it is Northstar's object: 404 to rival."""
+    leads = ["lead"] if kwargs else ["lead", "rival"]
     return Row(
-        kwargs=kwargs, get={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "lead": 200}
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), **dict.fromkeys(leads, 200)},
     )
 
 
 def lead_action(kwargs=None, data=None):
+    leads = ["lead"] if kwargs else ["lead", "rival"]
     return Row(
         kwargs=kwargs,
         get={"anonymous": LOGIN, "lead": 405},
-        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "lead": 302},
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), **dict.fromkeys(leads, 302)},
         data=data,
     )
 
@@ -320,7 +326,7 @@ MATRIX: dict[str, Row] = {
     "practice/candidates/<int:pk>/": lead_page(candidate_pk),
     "practice/candidates/<int:pk>/reassign/": Row(
         kwargs=candidate_pk,
-        get=lead_page().get,
+        get=lead_page(candidate_pk).get,
         post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "lead": 302},
         data=lambda w: {"coach": w["colleague"].pk},
     ),

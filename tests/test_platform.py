@@ -25,6 +25,8 @@ from interviews.models import (
     ChecklistTemplate,
     Interviewer,
     InterviewRound,
+    Practice,
+    PracticeMembership,
     Question,
     TemplateItem,
     User,
@@ -361,10 +363,10 @@ def test_demo_data_is_complete_and_idempotent(capsys):
     assert sam_checklist.status == Assignment.Status.SUBMITTED
     jordan = Candidate.objects.get(email="jordan@example.com")
     assert jordan.coach.email == "coach2@example.com"
-    assert Candidate.objects.count() == 4
-    assert Assignment.objects.count() == 4
-    assert InterviewRound.objects.count() == 4
-    assert Interviewer.objects.count() == 6
+    assert Candidate.objects.count() == 5
+    assert Assignment.objects.count() == 5
+    assert InterviewRound.objects.count() == 6
+    assert Interviewer.objects.count() == 8
 
 
 @pytest.mark.django_db
@@ -390,6 +392,41 @@ def test_demo_casey_interviewed_yesterday_with_approved_prep_and_nothing_written
     assert all(item.is_complete for item in checklist.items.all())
     assert round_.debriefed_at is None and not round_.debrief_notes
     assert not round_.thank_you_notes.exists()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_demo_practice_with_a_shared_template_and_coach3s_candidate(capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    assert "coach3@example.com" in capsys.readouterr().out
+    practice = Practice.objects.get()
+    assert practice.name == "Northstar Careers"
+    roles = dict(practice.memberships.values_list("user__email", "role"))
+    assert roles == {"coach@example.com": "lead", "coach3@example.com": "coach"}
+    assert not PracticeMembership.objects.filter(user__email="coach2@example.com").exists()
+    coach3 = User.objects.get(email="coach3@example.com")
+    assert coach3.check_password("demo-pass-2026") and coach3.is_coach
+
+    shared = ChecklistTemplate.objects.get(practice=practice)
+    assert shared.owner.email == "coach@example.com"
+    assert ChecklistTemplate.objects.filter(owner=shared.owner).count() == 1  # not re-copied
+    assert ChecklistTemplate.objects.visible_to(coach3).filter(pk=shared.pk).exists()
+    coach2 = User.objects.get(email="coach2@example.com")
+    assert not ChecklistTemplate.objects.visible_to(coach2).filter(pk=shared.pk).exists()
+
+    morgan = Candidate.objects.get(coach=coach3)
+    assert morgan.user.check_password("demo-pass-2026") and not morgan.user.is_coach
+    now = timezone.now()
+    past, upcoming = morgan.opportunities.get().rounds.order_by("sequence")
+    assert past.scheduled_at < now and past.outcome == InterviewRound.Outcome.ADVANCED
+    assert upcoming.kind == InterviewRound.Kind.SECOND and upcoming.scheduled_at > now
+    assert upcoming.outcome == InterviewRound.Outcome.PENDING
+    checklist = Assignment.objects.get(candidate=morgan)
+    assert checklist.round == upcoming and checklist.template == shared
+    assert checklist.status == Assignment.Status.IN_PROGRESS
+    done = [item.is_complete for item in checklist.items.all()]
+    assert 0 < sum(done) < len(done)
 
 
 def _run(argv, **env):

@@ -208,9 +208,45 @@ class RoundChoiceField(forms.ModelChoiceField):
         return f"{opportunity.candidate} — {obj.display_name} ({opportunity.position})"
 
 
+class _GroupedTemplates(forms.models.ModelChoiceIterator):
+    """The choices in <optgroup>s: the coach's own, each practice's shared ones
+    ("Shared in Northstar"), the built-ins. The queryset comes sorted that way."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        group, options = None, []
+        for template in self.queryset:
+            name = self.field.group_of(template)
+            if name != group and options:
+                yield (group, options)
+                options = []
+            group = name
+            options.append(self.choice(template))
+        if options:
+            yield (group, options)
+
+
 class TemplateChoiceField(forms.ModelChoiceField):
+    iterator = _GroupedTemplates
+
+    def __init__(self, *args, coach: User, **kwargs):
+        self.coach = coach
+        super().__init__(*args, **kwargs)
+
+    def group_of(self, obj: ChecklistTemplate) -> str:
+        if obj.is_builtin:
+            return "Built-in"
+        if obj.owner_id == self.coach.pk:
+            return "Your templates"
+        return f"Shared in {obj.practice}"
+
     def label_from_instance(self, obj: ChecklistTemplate) -> str:
-        return f"{obj.title} (built-in)" if obj.is_builtin else obj.title
+        if obj.is_builtin:
+            return f"{obj.title} (built-in)"
+        if obj.owner_id != self.coach.pk:
+            return f"{obj.title} (by {obj.owner})"
+        return obj.title
 
 
 class AssignmentForm(forms.Form):
@@ -279,9 +315,8 @@ class AssignmentForm(forms.Form):
             help_text="Optional: the round of this candidate the checklist prepares for.",
         )
         self.fields["template"] = TemplateChoiceField(
-            queryset=ChecklistTemplate.objects.visible_to(coach).order_by(
-                "owner_id", "title", "pk"
-            ),
+            queryset=selectors.templates_to_assign(coach),
+            coach=coach,
             label="Checklist template",
             empty_label="Choose a template",
             help_text="Its items are copied now; later edits to the template do not change it.",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import services, twofactor
+from ..access import membership_for_coach
 from ..forms.account import ProfileForm
 from ..middleware import SIGNED_IN_AT
 
@@ -33,6 +34,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             "signed_in_at": _signed_in_at(request),
             "two_factor_on": twofactor.is_offered(request.user)
             and twofactor.app_device(request.user, confirmed=True) is not None,
+            # The "Practice" card (coaches only): their practice and role.
+            "membership": membership_for_coach(request) if request.user.is_coach else None,
         },
     )
 

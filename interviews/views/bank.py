@@ -1,13 +1,16 @@
 """Coach pages for the question bank and checklist templates.
 
 Built-ins (owner is null) are shown to every coach, read-only: they can be
-viewed and copied. A coach edits only their own rows; the access helpers make
-everything else a 404.
+viewed and copied. What a coach shares with their practice every member can
+read, copy and assign; its owner and the practice's lead edit it. Everything
+else is a 404 (the access helpers).
 """
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import access, selectors, services
@@ -19,6 +22,7 @@ from ..forms.bank import (
     TemplateForm,
     TemplateItemFormSet,
 )
+from ..models import ChecklistTemplate, Question
 from .paging import paginate
 
 # ---------------------------------------------------------------- question bank
@@ -26,7 +30,8 @@ from .paging import paginate
 
 @coach_required
 def question_list(request: HttpRequest) -> HttpResponse:
-    """Built-ins and the coach's own questions, filtered; retired ones on request."""
+    """Built-ins, the coach's own and their practice's questions, filtered;
+    retired ones on request."""
     filters = QuestionFilterForm(request.GET or None)
     questions = filters.filter(selectors.question_bank(request.user), user=request.user)
     page = paginate(request, questions)
@@ -109,7 +114,7 @@ def question_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coach_required
 def template_list(request: HttpRequest) -> HttpResponse:
-    """The coach's own templates first, then the built-ins, each with its item count."""
+    """The coach's own templates, their practice's, then the built-ins."""
     page = paginate(request, selectors.template_list(request.user))
     return render(request, "interviews/coach/template_list.html", {"page": page})
 
@@ -129,6 +134,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 @coach_required
 def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = access.template_visible_to_coach(request, pk)
+    template = selectors.library_template(request.user, template)
     return render(
         request,
         "interviews/coach/template_detail.html",
@@ -205,3 +211,55 @@ def template_add_questions(request: HttpRequest, pk: int) -> HttpResponse:
     form = TemplateForm(instance=template)
     formset = TemplateItemFormSet(instance=template, prefix="items")
     return _render_editor(request, template, form, formset, add_form)
+
+
+# ---------------------------------------------------------------- sharing with the practice
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    """Where the share buttons were pressed: the ``next`` path they send, when
+    it is one of ours, else ``default``."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _share(request: HttpRequest, obj: Question | ChecklistTemplate, default: str) -> HttpResponse:
+    """Share (``shared=1``) or stop sharing (``shared=0``) one library item."""
+    shared = request.POST.get("shared")
+    if shared not in ("0", "1"):
+        messages.error(request, "Choose whether to share it or stop sharing it.")
+        return redirect(_back(request, default))
+    try:
+        obj = services.library_share(obj=obj, by=request.user, shared=shared == "1")
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        if obj.practice_id is not None:
+            messages.success(
+                request,
+                f"Shared with {obj.practice}. Its members can now read, copy and assign it.",
+            )
+        else:
+            messages.success(
+                request,
+                "No longer shared. Checklists already assigned from it stay as they are.",
+            )
+    return redirect(_back(request, default))
+
+
+@coach_required
+@require_POST
+def question_share(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.question_for_coach(request, pk)
+    return _share(request, question, reverse("coach:question_list"))
+
+
+@coach_required
+@require_POST
+def template_share(request: HttpRequest, pk: int) -> HttpResponse:
+    template = access.template_for_coach(request, pk)
+    return _share(request, template, reverse("coach:template_detail", args=[template.pk]))

@@ -15,12 +15,16 @@ from interviews.models import (
     ChecklistTemplate,
     Interviewer,
     InterviewRound,
+    ItemKind,
     Opportunity,
+    Practice,
     Review,
     User,
 )
 
 PASSWORD = "demo-pass-2026"
+PRACTICE_NAME = "Northstar Careers"
+HOUSE_TEMPLATE = "Northstar second-round prep"
 
 
 class Command(BaseCommand):
@@ -37,13 +41,18 @@ class Command(BaseCommand):
             self._load()
         self.stdout.write(
             "Demo logins (password for all: demo-pass-2026):\n"
-            "  coach      coach@example.com   (candidates Alex, Sam and Casey)\n"
+            "  coach      coach@example.com   (candidates Alex, Sam and Casey; "
+            f"leads {PRACTICE_NAME})\n"
             "  candidate  alex@example.com    (second-round checklist in progress)\n"
             "  candidate  sam@example.com     (checklist submitted, waiting for review)\n"
             "  candidate  casey@example.com   (interviewed yesterday: debrief and thank-you "
             "notes to write)\n"
-            "  coach      coach2@example.com  (candidate Jordan: shows isolation)\n"
-            "  candidate  jordan@example.com"
+            "  coach      coach2@example.com  (candidate Jordan: works alone, shows isolation)\n"
+            "  candidate  jordan@example.com\n"
+            f"  coach      coach3@example.com  (in {PRACTICE_NAME}, led by coach@example.com; "
+            "candidate Morgan)\n"
+            "  candidate  morgan@example.com  (second round coming, prep from the practice's "
+            "shared template)"
         )
 
     @transaction.atomic
@@ -167,6 +176,152 @@ class Command(BaseCommand):
         jordan_c = self._candidate(coach2, jordan, "UX researcher")
         if not jordan_c.assignments.exists():
             services.assignment_create(coach=coach2, candidate=jordan_c, template=prep)
+
+        # A practice: coach@example.com leads it, coach3 coaches in it, and the
+        # lead's house template is shared with both.
+        coach3 = self._user("coach3@example.com", "Jamie Okafor-Reid", User.Role.COACH)
+        morgan = self._user("morgan@example.com", "Morgan Blake", User.Role.CANDIDATE)
+        practice = self._practice(coach, coach3)
+        house = self._house_template(coach, prep, practice)
+        morgan_c = self._candidate(coach3, morgan, "Customer success lead in B2B software")
+        if not morgan_c.assignments.exists():
+            self._morgan(coach3, morgan, morgan_c, house, now)
+
+    def _practice(self, lead: User, member: User) -> Practice:
+        membership = services.membership_of(lead)
+        practice = (
+            membership.practice
+            if membership is not None
+            else services.practice_create(by=lead, name=PRACTICE_NAME)
+        )
+        if services.membership_of(member) is None:
+            invitation, _ = services.practice_invite(practice=practice, by=lead, email=member.email)
+            services.practice_invitation_accept(invitation=invitation, user=member)
+        return practice
+
+    def _house_template(
+        self, lead: User, prep: ChecklistTemplate, practice: Practice
+    ) -> ChecklistTemplate:
+        """The lead's adapted copy of the built-in prep, shared with the practice."""
+        house = ChecklistTemplate.objects.filter(owner=lead, title=HOUSE_TEMPLATE).first()
+        if house is None:
+            copy = services.template_copy(template=prep, by=lead)
+            items = [
+                services.TemplateItemData(
+                    id=item.pk,
+                    kind=item.kind,
+                    prompt=item.prompt,
+                    guidance=item.guidance,
+                    required=item.required,
+                    question_id=item.question_id,
+                )
+                for item in copy.items.all()
+            ]
+            items.append(
+                services.TemplateItemData(
+                    id=None,
+                    kind=ItemKind.CHECK,
+                    prompt="Read the company's latest news and its product pages",
+                    guidance="Note one recent change you could ask about.",
+                    required=False,
+                )
+            )
+            house = services.template_save(
+                template=copy,
+                by=lead,
+                title=HOUSE_TEMPLATE,
+                description="Our practice's version of the second-round prep, with a "
+                "research step before the interview.",
+                round_kind=InterviewRound.Kind.SECOND,
+                items=items,
+            )
+        if house.practice_id != practice.pk:
+            house = services.library_share(obj=house, by=lead, shared=True)
+        return house
+
+    def _morgan(
+        self,
+        coach: User,
+        morgan: User,
+        morgan_c: Candidate,
+        house: ChecklistTemplate,
+        now: datetime.datetime,
+    ) -> None:
+        """A screening that went well last week, and a second round in four days
+        with the practice's shared prep half done."""
+        opportunity = Opportunity.objects.create(
+            candidate=morgan_c,
+            company="Tailspin Software",
+            position="Customer Success Lead",
+            link="https://example.com/jobs/tailspin-cs-lead",
+        )
+        screening = services.round_create(
+            opportunity=opportunity,
+            by=coach,
+            kind=InterviewRound.Kind.SCREENING,
+            scheduled_at=(now - datetime.timedelta(days=8)).replace(
+                hour=9, minute=30, second=0, microsecond=0
+            ),
+            duration_minutes=30,
+            location="Phone call",
+            outcome=InterviewRound.Outcome.ADVANCED,
+            outcome_notes="Invited to the second round with the Head of Customer Success.",
+        )
+        services.interviewer_add(
+            round=screening,
+            by=coach,
+            name="Lena Fischer",
+            job_title="Recruiter",
+            role=Interviewer.Role.RECRUITER,
+        )
+        second = services.round_create(
+            opportunity=opportunity,
+            by=coach,
+            kind=InterviewRound.Kind.SECOND,
+            scheduled_at=(now + datetime.timedelta(days=4)).replace(
+                hour=11, minute=0, second=0, microsecond=0
+            ),
+            location="Video call",
+        )
+        services.interviewer_add(
+            round=second,
+            by=coach,
+            name="Kwame Mensah",
+            job_title="Head of Customer Success",
+            role=Interviewer.Role.HIRING_MANAGER,
+            email="kwame.mensah@example.com",
+        )
+        assignment = services.assignment_create(
+            coach=coach,
+            candidate=morgan_c,
+            template=house,
+            round=second,
+            instructions="Start with the questions about the role; we will rehearse on Monday.",
+        )
+        items = {
+            item.question.builtin_key: item for item in assignment.items.all() if item.question
+        }
+        services.assignment_save(
+            assignment=assignment,
+            by=morgan,
+            responses={
+                items["role-day-to-day"].pk: (
+                    1,
+                    {
+                        "response_text": "Which accounts would I take over first, and how is "
+                        "renewal success measured?"
+                    },
+                ),
+                items["success-qualities"].pk: (
+                    1,
+                    {"response_text": "What sets apart the best CSMs on your team?"},
+                ),
+                items["close-references"].pk: (
+                    1,
+                    {"done": True, "response_text": "Two former managers have agreed."},
+                ),
+            },
+        )
 
     def _casey(
         self,
