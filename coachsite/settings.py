@@ -163,6 +163,27 @@ except ValueError as exc:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite connections are cheap; persistent ones only hold file locks.
     _db["CONN_MAX_AGE"] = 0
+else:
+    # PostgreSQL's default random_page_cost (4) prices an index lookup as a
+    # spinning disk's seek, so small per-coach lookups lose to scanning every
+    # coach's rows. The working set of this app lives in memory or on SSD,
+    # where 1.1 is the usual setting; with it, a coach's pages are planned from
+    # the coach's own rows (`make benchmark BENCH_ARGS=--explain` shows it).
+    # Empty: keep the server's own setting.
+    _page_cost = env_str("DATABASE_RANDOM_PAGE_COST", "1.1")
+    if _page_cost:
+        try:
+            if not 0 < float(_page_cost) <= 100:
+                raise ValueError
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"DATABASE_RANDOM_PAGE_COST must be a number above 0 and at most 100 "
+                f"(or empty), not {_page_cost!r}."
+            ) from None
+        _options = _db.setdefault("OPTIONS", {})
+        _options["options"] = (
+            f"{_options.get('options', '')} -c random_page_cost={float(_page_cost)}".strip()
+        )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

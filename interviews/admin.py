@@ -17,6 +17,9 @@ from .models import (
     NotificationPreference,
     Opportunity,
     OutgoingEmail,
+    Practice,
+    PracticeInvitation,
+    PracticeMembership,
     Question,
     ReminderSweep,
     Review,
@@ -107,6 +110,42 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # services.invitation_create makes the token and sends the email; a row
         # added here would have no token anyone could accept.
+        return False
+
+
+class PracticeMembershipInline(admin.TabularInline):
+    model = PracticeMembership
+    extra = 0
+    fields = ["user", "role", "joined_at"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name", "memberships__user__email"]
+    inlines = [PracticeMembershipInline]
+
+
+@admin.register(PracticeMembership)
+class PracticeMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "practice", "role", "joined_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "practice"]
+    search_fields = ["user__email", "practice__name"]
+    raw_id_fields = ["user", "practice"]
+
+
+@admin.register(PracticeInvitation)
+class PracticeInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "practice", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_select_related = ["practice"]
+    search_fields = ["email", "practice__name"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at", "revoked_at", "invited_by"]
+    raw_id_fields = ["practice"]
+
+    def has_add_permission(self, request):
+        # services.practice_invite makes the token and sends the email.
         return False
 
 

@@ -417,13 +417,6 @@ class Opportunity(models.Model):
                 name="interviews_opportunity_status_valid",
             ),
         ]
-        indexes = [
-            # The coach's pages reach rounds through their candidates' opportunities
-            # (dashboard: interviews in the next 7 days): an index-only step from
-            # candidate to opportunity keeps the plan driven by the coach's own rows
-            # instead of a scan of every coach's opportunities.
-            models.Index(fields=["candidate", "id"], name="opp_candidate_id_idx"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.position} at {self.company}"

@@ -178,7 +178,14 @@ def one_of_each(candidate) -> dict[type, object]:
     )
     assignment.refresh_from_db()
     item.refresh_from_db()
+    practice = services.practice_create(by=coach, name="Northstar")
+    practice_invitation, _ = services.practice_invite(
+        practice=practice, by=coach, email="newcoach@example.com"
+    )
     return {
+        models.Practice: practice,
+        models.PracticeMembership: coach.practice_membership,
+        models.PracticeInvitation: practice_invitation,
         models.User: coach,
         models.Candidate: candidate,
         models.Invitation: candidate.invitations.get(),

@@ -454,6 +454,14 @@ def _app_start(**env):
         ({"DJANGO_DEBUG": "perhaps"}, "DJANGO_DEBUG"),
         ({"DJANGO_DEBUG": "1", "DATABASE_CONN_MAX_AGE": "ten"}, "DATABASE_CONN_MAX_AGE"),
         ({"DJANGO_DEBUG": "1", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        (
+            {
+                "DJANGO_DEBUG": "1",
+                "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+                "DATABASE_RANDOM_PAGE_COST": "fast",
+            },
+            "DATABASE_RANDOM_PAGE_COST",
+        ),
         ({"DJANGO_DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({"DJANGO_DEBUG": "1", "EMAIL_PORT": "-1"}, "EMAIL_PORT"),
         ({"DJANGO_DEBUG": "1", "SITE_URL": "example.com"}, "SITE_URL"),
@@ -464,6 +472,18 @@ def test_malformed_settings_stop_start_up_naming_the_variable(env, named):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_with_the_configured_random_page_cost():
+    """Index lookups priced for memory and SSD (settings.py says why)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (CI runs it)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
 
 
 def test_good_settings_start_up():
