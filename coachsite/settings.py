@@ -145,6 +145,8 @@ TEMPLATES = [
                 "interviews.context_processors.choices",
                 "interviews.context_processors.unread_notifications",
             ],
+            # In every template without {% load %}: the readiness meter and status badge.
+            "builtins": ["interviews.templatetags.meters"],
         },
     },
 ]

@@ -168,23 +168,23 @@ def candidate_rounds(user: User) -> QuerySet[InterviewRound]:
     )
 
 
-def candidate_upcoming_rounds(
-    user: User, *, now: datetime.datetime, limit: int
-) -> QuerySet[InterviewRound]:
-    return (
-        candidate_rounds(user).filter(scheduled_at__gte=now).order_by("scheduled_at", "id")[:limit]
-    )
-
-
-def candidate_rounds_to_follow_up(
-    user: User, *, now: datetime.datetime, limit: int
-) -> QuerySet[InterviewRound]:
-    """Past rounds still waiting for an outcome: time to debrief and send the thank-you."""
-    return (
+def candidate_home_rounds(
+    user: User, *, now: datetime.datetime, upcoming_limit: int, follow_up_limit: int
+) -> tuple[list[InterviewRound], list[InterviewRound]]:
+    """The candidate's home page rounds, in one query: the coming ones (soonest
+    first) and the past ones still waiting for an outcome, to debrief and thank
+    for (latest first)."""
+    rounds = list(
         candidate_rounds(user)
-        .filter(scheduled_at__lt=now, outcome=InterviewRound.Outcome.PENDING)
-        .order_by("-scheduled_at", "-id")[:limit]
+        .filter(
+            Q(scheduled_at__gte=now)
+            | Q(scheduled_at__lt=now, outcome=InterviewRound.Outcome.PENDING)
+        )
+        .order_by("scheduled_at", "id")
     )
+    upcoming = [r for r in rounds if r.scheduled_at >= now][:upcoming_limit]
+    past = [r for r in rounds if r.scheduled_at < now]
+    return upcoming, past[::-1][:follow_up_limit]
 
 
 def round_checklists_for_candidate(round: InterviewRound, user: User) -> QuerySet[Assignment]:

@@ -100,3 +100,22 @@ def test_saving_every_answer_changed_costs_the_same_queries_at_any_size(
         response = candidate_client.post(assignment.get_candidate_url(), data)
     assert response.status_code == 302
     assert AnswerRevision.objects.filter(item__assignment=assignment).count() == items
+
+
+@pytest.mark.parametrize("path", ["/coach/", "/coach/candidates/", "/me/"])
+def test_list_pages_render_no_template_per_row(
+    path, coach, candidate, coach_client, candidate_client, rendered
+):
+    """Rows on the dashboard, the candidate list and the candidate's home draw
+    their readiness meter and status badge with filters, not includes: the
+    number of templates rendered is the same for 1 and for 6 checklists."""
+    client = candidate_client if path == "/me/" else coach_client
+
+    def templates_for(checklists: int) -> int:
+        while candidate.assignments.count() < checklists:
+            make_assignment(candidate)
+        rendered.clear()
+        assert client.get(path).status_code == 200
+        return sum(rendered.values())
+
+    assert templates_for(1) == templates_for(6)

@@ -13,6 +13,8 @@ falls back to Django's own rendering of it.
 
 from __future__ import annotations
 
+import html
+
 from django import forms
 from django.forms.boundfield import BoundField
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -31,16 +33,25 @@ _OWN_ATTRS = {"class", "id", "name", "aria-describedby", "aria-invalid"}
 
 
 def _attrs(pairs: dict) -> SafeString:
-    """` name="value"` pairs; True is a bare attribute, None or False is left out."""
+    """` name="value"` pairs; True is a bare attribute, None or False is left out.
+    (Escaped with the standard library's html.escape, as Django's escape() is,
+    without a SafeString per attribute: this runs for every field of every item.)"""
     parts = []
     for name, value in pairs.items():
         if value is None or value is False:
             continue
         if value is True:
-            parts.append(format_html(" {}", name))
+            parts.append(f" {_escape(name)}")
         else:
-            parts.append(format_html(' {}="{}"', name, value))
-    return mark_safe("".join(parts))  # noqa: S308 - every part escaped by format_html
+            parts.append(f' {_escape(name)}="{_escape(value)}"')
+    return mark_safe("".join(parts))  # noqa: S308 - every name and value escaped above
+
+
+def _escape(value) -> str:
+    """Django's escape() without the SafeString: markup marked safe is kept as is."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _input(field: BoundField, css: str, described_by: str, invalid: bool) -> SafeString:
@@ -67,15 +78,12 @@ def _input(field: BoundField, css: str, described_by: str, invalid: bool) -> Saf
         )
     if isinstance(widget, forms.Select):
         chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, _attrs({"selected": str(key) in chosen}), label)
-                for key, label in field.field.choices
-            ),
+        options = "".join(
+            f'<option value="{_escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{_escape(label)}</option>"
+            for key, label in field.field.choices
         )
-        return format_html("<select{}>{}</select>", _attrs(attrs), options)
+        return mark_safe(f"<select{_attrs(attrs)}>{options}</select>")  # noqa: S308 - escaped
     kind = widget.input_type
     if isinstance(widget, forms.PasswordInput) and not widget.render_value:
         value = None
@@ -118,7 +126,7 @@ def render_field(field: BoundField) -> SafeString:
             field_id,
             format_html_join(
                 "",
-                '<span id="error_{}_{}"><strong>{}</strong></span>',
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
                 ((n, field_id, e) for n, e in enumerate(errors, start=1)),
             ),
         )
@@ -145,9 +153,11 @@ def render_field(field: BoundField) -> SafeString:
             help_html,
         )
     return format_html(
-        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}{}</label>{}{}{}</div>',
+        '<div id="div_{}" class="mb-3">'
+        '<label for="{}" class="form-label{}">{}{}</label>{}{}{}</div>',
         field_id,
         field_id,
+        " requiredField" if field.field.required else "",
         label,
         star,
         control,

@@ -46,6 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
     page = paginate(request, selectors.candidate_open_checklists(user))
+    upcoming, follow_up = selectors.candidate_home_rounds(
+        user, now=now, upcoming_limit=UPCOMING_LIMIT, follow_up_limit=FOLLOW_UP_LIMIT
+    )
     return render(
         request,
         "interviews/candidate/home.html",
@@ -53,10 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "checklists": selectors.candidate_checklist_rows(page.object_list),
             "approved": selectors.candidate_recently_approved(user, limit=RECENT_APPROVED),
-            "upcoming": selectors.candidate_upcoming_rounds(user, now=now, limit=UPCOMING_LIMIT),
-            "follow_up": selectors.candidate_rounds_to_follow_up(
-                user, now=now, limit=FOLLOW_UP_LIMIT
-            ),
+            "upcoming": upcoming,
+            "follow_up": follow_up,
             "today": timezone.localdate(),
         },
     )
