@@ -1,4 +1,4 @@
-"""Where a page's time goes: each benchmark page, profiled in-process.
+"""Where a page's time goes: each benchmark page, timed in-process by part.
 
     .venv/bin/python scripts/profile_pages.py [--size large] [--requests 200] [--top 25]
 
@@ -6,8 +6,10 @@ Runs against the database `make benchmark` keeps (BENCH_ARGS=--keep; the
 size's coachsite_bench_<size> on BENCH_DATABASE_URL / DATABASE_URL's server),
 with the benchmark's production-like settings (debug off). For each page it
 prints the mean time per request through the full middleware stack (test
-client), the share spent waiting on SQL, and cProfile's top functions by own
-time and by cumulative time, so the remaining cost can be named.
+client) split into the database, template rendering and the rest (middleware,
+views, the ORM building queries and instances), with --top N also cProfile's
+top functions, so the remaining cost can be named. The "signed-in layout"
+row is the floor every signed-in page stands on.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="large")
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--top", type=int, default=0, help="also print cProfile's top N functions per page"
+    )
     parser.add_argument("--pages", default="", help="comma-separated page names (default all)")
     args = parser.parse_args()
     server = (
@@ -47,7 +51,8 @@ def main() -> None:
     django.setup()
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections, connection
-    from django.test.utils import CaptureQueriesContext
+    from django.template.backends.django import Template
+    from django.test.utils import override_settings
 
     from scripts.bench_seed import SIZES, seed_or_reuse
     from scripts.loadtest import _client, _pages
@@ -56,35 +61,73 @@ def main() -> None:
     request_finished.disconnect(close_old_connections)
     world, _ = seed_or_reuse(args.size, SIZES[args.size])
     wanted = {p.strip() for p in args.pages.split(",") if p.strip()}
+
+    clock = {"db": 0.0, "db_in_render": 0.0, "render": 0.0, "queries": 0, "depth": 0}
+
+    def timed_query(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - started
+            clock["db"] += spent
+            clock["queries"] += 1
+            if clock["depth"]:
+                clock["db_in_render"] += spent
+
+    original_render = Template.render
+
+    def timed_render(self, context=None, request=None):
+        clock["depth"] += 1
+        started = time.perf_counter()
+        try:
+            return original_render(self, context, request)
+        finally:
+            clock["depth"] -= 1
+            if not clock["depth"]:
+                clock["render"] += time.perf_counter() - started
+
+    Template.render = timed_render
+    print(
+        f"{args.size}: mean per request over {args.requests} in-process requests (test "
+        "client, full middleware, debug off). Database: time in cursor.execute (the "
+        "server plus the round trip); templates: rendering, less the queries it ran; "
+        "the rest: middleware, views, building queries and model instances.\n"
+    )
+    print("| page | queries | total ms | database ms | templates ms | the rest ms |")
+    print("|---|--:|--:|--:|--:|--:|")
     for page in _pages(world):
         if page.who == "bare" or (wanted and page.name not in wanted):
             continue
+        urlconf = "scripts.bare_urls" if page.who.startswith("bare") else "coachsite.urls"
         client = _client(world, page.who)
-        for _ in range(5):
-            status = client.get(page.path).status_code
-            if status != 200:
-                raise SystemExit(f"{page.name} {page.path} answered {status}, not 200.")
-        with CaptureQueriesContext(connection) as queries:
+        with override_settings(ROOT_URLCONF=urlconf), connection.execute_wrapper(timed_query):
+            for _ in range(5):
+                status = client.get(page.path).status_code
+                if status != 200:
+                    raise SystemExit(f"{page.name} {page.path} answered {status}, not 200.")
+            for key in ("db", "db_in_render", "render", "queries"):
+                clock[key] = 0
             start = time.perf_counter()
             for _ in range(args.requests):
                 client.get(page.path)
             wall = (time.perf_counter() - start) / args.requests * 1000
-        sql = sum(float(q["time"]) for q in queries.captured_queries) / args.requests * 1000
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(args.requests):
-            client.get(page.path)
-        profiler.disable()
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("tottime").print_stats(args.top)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        n = len(queries.captured_queries) // args.requests
-        print(
-            f"\n## {page.name} {page.path}: {wall:.1f} ms per request, {n} queries, "
-            f"SQL {sql:.1f} ms ({sql / wall:.0%})"
-        )
-        print(out.getvalue())
+            per = {k: clock[k] / args.requests for k in ("db", "db_in_render", "render")}
+            db = per["db"] * 1000
+            templates = (per["render"] - per["db_in_render"]) * 1000
+            print(
+                f"| {page.name} | {clock['queries'] // args.requests} | {wall:.1f} | "
+                f"{db:.1f} | {templates:.1f} | {wall - db - templates:.1f} |"
+            )
+            if args.top:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for _ in range(args.requests):
+                    client.get(page.path)
+                profiler.disable()
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)
+                print(out.getvalue())
 
 
 if __name__ == "__main__":
