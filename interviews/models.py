@@ -157,6 +157,33 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == self.Role.CANDIDATE
 
 
+# ---------------------------------------------------------------- single-use links
+
+
+class LinkState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REPLACED = "replaced", "Replaced"
+    EXPIRED = "expired", "Expired"
+
+
+class SingleUseLink:
+    """The state of an invitation link (a candidate's, a coach's to a practice),
+    from its ``accepted_at``, ``revoked_at`` and ``expires_at``."""
+
+    State = LinkState
+
+    @property
+    def state(self) -> LinkState:
+        if self.accepted_at:
+            return LinkState.ACCEPTED
+        if self.revoked_at:
+            return LinkState.REPLACED
+        if self.expires_at <= timezone.now():
+            return LinkState.EXPIRED
+        return LinkState.PENDING
+
+
 # ---------------------------------------------------------------- practices
 
 
@@ -207,7 +234,7 @@ class PracticeMembership(models.Model):
         return self.role == PracticeRole.LEAD
 
 
-class PracticeInvitation(models.Model):
+class PracticeInvitation(SingleUseLink, models.Model):
     """A single-use, expiring link that lets a coach join a practice; the
     same rules as a candidate's invitation (only the hash is stored)."""
 
@@ -238,16 +265,6 @@ class PracticeInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to {self.practice} for {self.email}"
-
-    @property
-    def state(self) -> Invitation.State:
-        if self.accepted_at:
-            return Invitation.State.ACCEPTED
-        if self.revoked_at:
-            return Invitation.State.REPLACED
-        if self.expires_at <= timezone.now():
-            return Invitation.State.EXPIRED
-        return Invitation.State.PENDING
 
 
 def practice_ids_of(user, *, lead: bool = False):
@@ -331,7 +348,7 @@ class Candidate(models.Model):
             self.email = self.email.strip().lower()
 
 
-class Invitation(models.Model):
+class Invitation(SingleUseLink, models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="invitations")
     # sha256 of the token in the link; the token itself is never stored.
     token_hash = models.CharField(max_length=64, unique=True)
@@ -358,22 +375,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.candidate} ({self.state})"
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REPLACED = "replaced", "Replaced"
-        EXPIRED = "expired", "Expired"
-
-    @property
-    def state(self) -> Invitation.State:
-        if self.accepted_at:
-            return self.State.ACCEPTED
-        if self.revoked_at:
-            return self.State.REPLACED
-        if self.expires_at <= timezone.now():
-            return self.State.EXPIRED
-        return self.State.PENDING
 
 
 # ---------------------------------------------------------------- opportunities
