@@ -43,13 +43,21 @@ from hypothesis import event, example, given, note
 from hypothesis import strategies as st
 
 from interviews import services
-from interviews.models import AskedQuestion, Candidate, Question, User
+from interviews.models import (
+    AskedQuestion,
+    Candidate,
+    Practice,
+    PracticeMembership,
+    Question,
+    User,
+)
 
 from .checklist_helpers import submitted
 from .factories import (
     PASSWORD,
     CandidateFactory,
     ChecklistTemplateFactory,
+    CoachFactory,
     InterviewerFactory,
     InterviewRoundFactory,
     OpportunityFactory,
@@ -347,6 +355,10 @@ def _stored_opportunity(w, data):
     ).exists()
 
 
+def _stored_practice_name(w, data):
+    assert Practice.objects.filter(name=_single(data["name"])).exists()
+
+
 def _submit(data: QueryDict) -> bool:
     return data.get("action", "").partition(":")[0] == "submit"
 
@@ -497,6 +509,51 @@ FORMS: dict[str, Form] = {
         lambda w: reverse("login"),
         known=lambda w: {"username": [w.coach.email, w.candidate.email], "password": [PASSWORD]},
     ),
+    # Practices: the coach leads one with a colleague; other_coach works alone
+    "practice_create": Form(
+        "other_coach",
+        lambda w: reverse("practice:home"),
+        action=lambda w: reverse("practice:create"),
+        stored=_stored_practice_name,
+    ),
+    "practice_rename": Form(
+        "coach",
+        lambda w: reverse("practice:members"),
+        action=lambda w: reverse("practice:rename"),
+        stored=_stored_practice_name,
+    ),
+    "practice_invite": Form(
+        "coach",
+        lambda w: reverse("practice:members"),
+        action=lambda w: reverse("practice:member_invite"),
+        known=lambda w: {"email": ["newcoach@example.com", w.colleague.email, w.candidate.email]},
+    ),
+    "practice_member_role": Form(
+        "coach",
+        lambda w: reverse("practice:members"),
+        action=_url("practice:member_role", "colleague_membership"),
+    ),
+    "practice_reassign": Form(
+        "coach",
+        _url("practice:candidate_reassign", "candidate"),
+        known=lambda w: {"coach": [str(w.colleague.pk), str(w.coach.pk), "0"]},
+    ),
+    "practice_join (new account)": Form(
+        "anonymous",
+        lambda w: reverse("practice_join", args=[w.practice_token]),
+        known=lambda w: {"password1": [NEW_PASSWORD], "password2": [NEW_PASSWORD]},
+    ),
+    "practice_join (existing account)": Form(
+        "anonymous",
+        lambda w: reverse("practice_join", args=[w.coach_join_token]),
+        known=lambda w: {"password": [PASSWORD]},
+    ),
+    "template_share": Form(
+        "coach",
+        _url("coach:template_detail", "template"),
+        action=_url("coach:template_share", "template"),
+        known=lambda w: {"shared": ["0", "1", "2", ""]},
+    ),
 }
 
 
@@ -523,9 +580,21 @@ def world(coach, candidate, other_coach):
     returning_user = UserFactory(email="returning@example.com")
     returning = CandidateFactory(coach=coach, email=returning_user.email)
     _, returning_token = services.invitation_create(candidate=returning, by=coach)
+    practice = services.practice_create(by=coach, name="Northstar")
+    colleague = CoachFactory(email="colleague@example.com")
+    colleague_membership = PracticeMembership.objects.create(practice=practice, user=colleague)
+    _, practice_token = services.practice_invite(
+        practice=practice, by=coach, email="robin@example.com"
+    )
+    joining = CoachFactory(email="joining@example.com")
+    _, coach_join_token = services.practice_invite(practice=practice, by=coach, email=joining.email)
     return SimpleNamespace(
         coach=coach,
         candidate=candidate,
+        colleague=colleague,
+        colleague_membership=colleague_membership,
+        practice_token=practice_token,
+        coach_join_token=coach_join_token,
         uninvited=uninvited,
         invite_token=invite_token,
         returning_token=returning_token,
@@ -561,10 +630,11 @@ class _RolledBack(Exception):
 
 
 @pytest.mark.parametrize("name", list(FORMS))
-def test_no_input_breaks_a_form(name, world, coach_client, candidate_client):
+def test_no_input_breaks_a_form(name, world, coach_client, candidate_client, other_coach_client):
     form = FORMS[name]
     clients = {
         "coach": coach_client,
+        "other_coach": other_coach_client,
         "candidate": candidate_client,
         "anonymous": Client(),
         "reset": _reset_client(world) if form.role == "reset" else None,
@@ -602,7 +672,7 @@ def test_no_input_breaks_a_form(name, world, coach_client, candidate_client):
                 event(f"status {response.status_code}")
                 assert response.status_code < 500, response.status_code
                 accepted = response.status_code == 302
-                if form.role in ("coach", "candidate"):
+                if form.role in ("coach", "other_coach", "candidate"):
                     assert not (accepted and response.url.startswith(login_url)), "logged out"
                 # Counting writes is cheap; comparing every row only when there were some.
                 changes = {} if write_count() == count else written(before, snapshot())
