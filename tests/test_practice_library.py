@@ -337,6 +337,24 @@ def test_lead_edits_a_shared_template_and_question(lead_client, shared_template,
     assert shared_question.retired
 
 
+def test_lead_finds_a_shared_question_they_retired_and_restores_it(
+    lead_client, colleague_client, coach_client, shared_question
+):
+    lead_client.post(_url("question_retire", shared_question))
+    retired = lead_client.get(QUESTIONS, {"retired": "1"}).content.decode()
+    assert shared_question.prompt in retired
+    assert _url("question_restore", shared_question) in retired
+    # A plain member may not restore it, so their retired list does not offer it.
+    assert (
+        shared_question.prompt
+        not in colleague_client.get(QUESTIONS, {"retired": "1"}).content.decode()
+    )
+    assert shared_question.prompt in coach_client.get(QUESTIONS, {"retired": "1"}).content.decode()
+    assert lead_client.post(_url("question_restore", shared_question)).status_code == 302
+    shared_question.refresh_from_db()
+    assert not shared_question.retired
+
+
 def test_lead_unshares_a_members_template_and_question(
     lead_client, shared_template, shared_question
 ):

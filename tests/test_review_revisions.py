@@ -144,3 +144,11 @@ def test_after_the_first_save_incomplete_items_are_flagged(assignment, coach_cli
 def test_a_complete_checklist_has_no_alarm(assignment, coach_client):
     fill_all(assignment)
     assert ">Incomplete<" not in coach_client.get(url(assignment)).content.decode()
+
+
+def test_the_practice_lead_reads_whose_comment_it_was(revised, lead_client):
+    """The lead reads the coach's checklist: the revision came after the
+    coach's comment, not the lead's."""
+    html = lead_client.get(reverse("practice:assignment", args=[revised.pk])).content.decode()
+    assert "Revised since the comment" in html
+    assert "Revised since your comment" not in html

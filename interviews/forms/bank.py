@@ -65,7 +65,7 @@ class QuestionFilterForm(forms.Form):
         required=False,
         choices=[("", "All rounds"), *InterviewRound.Kind.choices],
     )
-    retired = forms.BooleanField(label="Show my retired questions only", required=False)
+    retired = forms.BooleanField(label="Show retired questions only", required=False)
 
     showing_retired = False  # set by filter()
 
@@ -80,7 +80,9 @@ class QuestionFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         self.showing_retired = bool(data.get("retired"))
         if self.showing_retired:
-            qs = qs.filter(owner=user, retired=True)
+            # The ones this coach may restore: their own, and for a lead the
+            # practice's shared ones (so a lead can undo retiring one).
+            qs = qs.filter(retired=True, pk__in=Question.objects.editable_by(user).values("pk"))
         else:
             qs = qs.filter(retired=False)
         if data.get("category"):
