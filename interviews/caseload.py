@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     IntegerField,
@@ -23,7 +22,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -38,7 +36,6 @@ from .models import (
     InterviewRound,
     Practice,
     PracticeMembership,
-    PracticeRole,
     Question,
     ThankYouNote,
     User,
@@ -283,16 +280,6 @@ def practice_candidates(practice: Practice, *, coach_id: int | None = None) -> Q
 
 
 # ---------------------------------------------------------------- a plain member's page
-
-
-def practice_members(practice: Practice) -> QuerySet[PracticeMembership]:
-    """The practice's coaches, leads first, then by name."""
-    leads_first = Case(When(role=PracticeRole.LEAD, then=Value(0)), default=Value(1))
-    return (
-        PracticeMembership.objects.filter(practice=practice)
-        .select_related("user")
-        .order_by(leads_first, "user__full_name", "user__email", "pk")
-    )
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,6 @@ from .models import (
     ItemKind,
     Opportunity,
     Practice,
-    PracticeMembership,
     Review,
     RoundOutcome,
     User,
@@ -495,16 +494,10 @@ class PracticeFigures:
     coaches: list[CoachRow]
 
 
-def practice_members(practice: Practice) -> list[User]:
-    """The practice's coaches, the lead among them, by name."""
-    memberships = PracticeMembership.objects.filter(practice=practice).select_related("user")
-    return [m.user for m in memberships.order_by("user__full_name", "user__email")]
-
-
 def practice_figures(practice: Practice, period: Period) -> PracticeFigures:
     """The figures over the rounds of every member's candidates in the period,
     and a line per member (four queries)."""
-    coaches = practice_members(practice)
+    coaches = [member.user for member in selectors.practice_members(practice)]
     rounds = InterviewRound.objects.filter(opportunity__candidate__coach__in=coaches)
     facts = round_facts(_in_period(rounds, period))
     return PracticeFigures(figures=figures(facts), coaches=coach_rows(facts, coaches))

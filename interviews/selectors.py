@@ -47,6 +47,7 @@ from .models import (
     Practice,
     PracticeInvitation,
     PracticeMembership,
+    PracticeRole,
     Question,
     Review,
     ThankYouNote,
@@ -756,14 +757,20 @@ def user_notifications(user: User) -> QuerySet[Notification]:
 # ---------------------------------------------------------------- practice: members
 
 
-def practice_members(practice: Practice) -> QuerySet[PracticeMembership]:
-    """The practice's members by name, each with ``candidate_count`` (archived
-    candidates included: removing a coach waits for all of them). One query."""
+def practice_members(
+    practice: Practice, *, leads_first: bool = False
+) -> QuerySet[PracticeMembership]:
+    """The practice's members by name (``leads_first``: the leads before the
+    others), each with its user and ``candidate_count`` (archived candidates
+    included: removing a coach waits for all of them). One query."""
+    order = ["user__full_name", "user__email", "pk"]
+    if leads_first:
+        order.insert(0, Case(When(role=PracticeRole.LEAD, then=Value(0)), default=Value(1)))
     return (
         PracticeMembership.objects.filter(practice=practice)
         .select_related("user")
         .annotate(candidate_count=Count("user__candidates"))
-        .order_by("user__full_name", "user__email", "pk")
+        .order_by(*order)
     )
 
 

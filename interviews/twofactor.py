@@ -2,8 +2,9 @@
 codes, on django-otp's models. Offered to coaches and staff; candidates log in
 with their password alone.
 
-The views are in views/twofactor.py; TwoFactorRequiredMiddleware (middleware.py)
-enforces COACHSITE_REQUIRE_2FA.
+The views are in views/twofactor.py, the writes (setting up, confirming,
+replacing the recovery codes, switching off) in services.py;
+TwoFactorRequiredMiddleware enforces COACHSITE_REQUIRE_2FA.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from django.contrib.admin import AdminSite
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import devices_for_user, user_has_device
@@ -104,53 +104,6 @@ def code_throttled(*, user: User, code: str) -> bool:
         isinstance(device, model) and not device.verify_is_allowed()[0]
         for device in devices_for_user(user, confirmed=True)
     )
-
-
-@transaction.atomic
-def app_device_start(*, user: User) -> TOTPDevice:
-    """A fresh, unconfirmed authenticator device: any earlier unfinished set-up
-    is replaced, so only the QR code last shown can be confirmed."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
-
-
-def _recovery_codes_create(user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
-
-
-@transaction.atomic
-def two_factor_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
-    """Switch two-factor login on once the app shows a right code.
-
-    Returns the new recovery codes (stored, but shown only this once), or None
-    for a wrong code. Every other session of the user ends (session_epoch):
-    one signed in before had no code asked of it.
-    """
-    if device.confirmed or not device.verify_token(normalise_code(code)):
-        return None
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=device.user_id).exclude(pk=device.pk).delete()
-    user = device.user
-    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    return _recovery_codes_create(user)
-
-
-@transaction.atomic
-def recovery_codes_replace(*, user: User) -> list[str]:
-    """Ten new recovery codes; the old ones stop working."""
-    return _recovery_codes_create(user)
-
-
-@transaction.atomic
-def two_factor_disable(*, user: User) -> None:
-    """Back to the password alone: every app and recovery code is removed."""
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
 
 
 class TwoFactorAdminSite(AdminSite):

@@ -227,7 +227,7 @@ def _build_privacy(coach) -> dict[str, tuple]:
     """Two-factor login (set-up, recovery codes, the code step), a login
     lockout, account deletion and erasure; returns their states. Pages that
     need fresh state for each width get a step (a callable) that makes it."""
-    from interviews import services, twofactor
+    from interviews import services
     from interviews.models import Candidate, User
 
     def new_coach(email: str, name: str) -> User:
@@ -235,14 +235,14 @@ def _build_privacy(coach) -> dict[str, tuple]:
 
     # Mid set-up: the QR code and the key are on the page.
     setting_up = new_coach("quinn@example.com", "Quinn Setup")
-    twofactor.app_device_start(user=setting_up)
+    services.app_device_start(user=setting_up)
     # Recovery codes are shown once, right after the first code: each width
     # starts the set-up over (before logging in, which the code would block).
     confirming = new_coach("rowan@example.com", "Rowan Codes")
 
     def show_recovery_codes(page, base):
-        twofactor.two_factor_disable(user=confirming)
-        device = twofactor.app_device_start(user=confirming)
+        services.two_factor_disable(user=confirming)
+        device = services.app_device_start(user=confirming)
         _fill_login(page, base, confirming.email)
         page.goto(f"{base}/accounts/two-factor/")
         page.get_by_label("Code from the app").fill(_app_code(device))
@@ -251,8 +251,8 @@ def _build_privacy(coach) -> dict[str, tuple]:
 
     # Two-factor login on: the password leads to the code page.
     with_app = new_coach("tess@example.com", "Tess Twofactor")
-    device = twofactor.app_device_start(user=with_app)
-    recovery_codes = twofactor.two_factor_confirm(device=device, code=_app_code(device))
+    device = services.app_device_start(user=with_app)
+    recovery_codes = services.two_factor_confirm(device=device, code=_app_code(device))
 
     def password_only(page, base):
         _fill_login(page, base, with_app.email)

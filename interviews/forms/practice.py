@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import password_validation
 
 from ..models import Practice, PracticeRole, User
-from ..validators import validate_single_line
 from .layout import form_helper
+from .public import NewAccountForm
 
 
 class PracticeForm(forms.ModelForm):
@@ -57,43 +56,15 @@ class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=PracticeRole.choices)
 
 
-class PracticeSignupForm(forms.Form):
+class PracticeSignupForm(NewAccountForm):
     """Joining a practice as a new coach: a name and a password for the
-    invited email, checked by Django's password validators."""
-
-    full_name = forms.CharField(
-        label="Your name", max_length=150, validators=[validate_single_line]
-    )
-    password1 = forms.CharField(
-        label="Choose a password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label="Repeat the password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    invited email."""
 
     def __init__(self, email: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.helper = form_helper("Create account and join")
-
-    def clean(self):
-        cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords do not match.")
-        elif p1:
-            probe = User(email=self.email, full_name=cleaned.get("full_name", ""))
-            try:
-                password_validation.validate_password(p1, probe)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
-        return cleaned
 
 
 class CoachChoiceField(forms.ModelChoiceField):

@@ -88,8 +88,9 @@ class InvitationLoginForm(forms.Form):
         return self.user_cache
 
 
-class InvitationSignupForm(forms.Form):
-    """Accepting an invitation as a new person: name and a password."""
+class NewAccountForm(forms.Form):
+    """A new login for an invited address (``self.email``): a name and a
+    password twice, checked by Django's password validators against it."""
 
     full_name = forms.CharField(
         label="Your name", max_length=150, validators=[validate_single_line]
@@ -105,12 +106,7 @@ class InvitationSignupForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    def __init__(self, candidate: Candidate, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.candidate = candidate
-        self.fields["full_name"].initial = candidate.full_name
-        self.helper = form_helper("Set password and continue")
+    email = ""
 
     def clean(self):
         cleaned = super().clean()
@@ -118,9 +114,20 @@ class InvitationSignupForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords do not match.")
         elif p1:
-            probe = User(email=self.candidate.email, full_name=cleaned.get("full_name", ""))
+            probe = User(email=self.email, full_name=cleaned.get("full_name", ""))
             try:
                 password_validation.validate_password(p1, probe)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class InvitationSignupForm(NewAccountForm):
+    """Accepting an invitation as a new person: name and a password."""
+
+    def __init__(self, candidate: Candidate, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        self.email = candidate.email
+        self.fields["full_name"].initial = candidate.full_name
+        self.helper = form_helper("Set password and continue")

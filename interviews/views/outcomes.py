@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import outcomes
+from .. import outcomes, selectors
 from ..access import coach_required, lead_membership
 from ..forms.outcomes import PeriodForm
 
@@ -81,6 +81,6 @@ def coach_export(request: HttpRequest) -> HttpResponse:
 def practice_export(request: HttpRequest) -> HttpResponse:
     """The same for every coach of the lead's practice."""
     membership = lead_membership(request)
-    coaches = outcomes.practice_members(membership.practice)
+    coaches = [member.user for member in selectors.practice_members(membership.practice)]
     rows = outcomes.caseload_rows(coaches, now=timezone.now())
     return _csv_download(rows, "coachsite-practice-caseload")

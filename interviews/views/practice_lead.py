@@ -53,7 +53,7 @@ def _member_home(request: HttpRequest, membership: PracticeMembership) -> HttpRe
         {
             "membership": membership,
             "practice": practice,
-            "members": caseload.practice_members(practice),
+            "members": selectors.practice_members(practice, leads_first=True),
             "shared": caseload.shared_library(practice),
         },
     )

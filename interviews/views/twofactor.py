@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from .. import twofactor
+from .. import services, twofactor
 from ..forms.public import EmailAuthenticationForm
 from ..forms.two_factor import ConfirmAppForm, DisableForm, LoginCodeForm
 from ..models import User
@@ -154,7 +154,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect("two_factor")
     if form.is_valid():
-        codes = twofactor.two_factor_confirm(device=device, code=form.cleaned_data["code"])
+        codes = services.two_factor_confirm(device=device, code=form.cleaned_data["code"])
         if codes is not None:
             # Other sessions ended (the epoch moved on); this one carries on,
             # already verified by the code it just gave.
@@ -172,7 +172,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def two_factor_start(request: HttpRequest) -> HttpResponse:
     user = _offered_or_404(request)
     if twofactor.app_device(user, confirmed=True) is None:
-        twofactor.app_device_start(user=user)
+        services.app_device_start(user=user)
     return redirect("two_factor")
 
 
@@ -186,7 +186,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     form = DisableForm(request.POST, user=user)
     if not form.is_valid():
         return _page(request, disable_form=form)
-    twofactor.two_factor_disable(user=user)
+    services.two_factor_disable(user=user)
     messages.success(request, "Two-factor login is off: you log in with your password alone.")
     return redirect("two_factor")
 
@@ -200,6 +200,6 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     if not user.is_verified():
         messages.error(request, "Log in again with a code before making new recovery codes.")
         return redirect("two_factor")
-    request.session[NEW_CODES_KEY] = twofactor.recovery_codes_replace(user=user)
+    request.session[NEW_CODES_KEY] = services.recovery_codes_replace(user=user)
     messages.success(request, "New recovery codes made; the old ones no longer work.")
     return redirect("two_factor")
