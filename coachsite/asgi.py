@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coachsite.settings")
 
 application = get_asgi_application()
 
-from interviews.checks import require_secret_key  # noqa: E402 - needs the app registry
+from interviews.lib.checks import require_secret_key  # noqa: E402 - needs the app registry
 
 require_secret_key()

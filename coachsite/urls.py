@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from interviews.forms.public import QueuedPasswordResetForm
+from interviews.forms.accounts import QueuedPasswordResetForm
 from interviews.twofactor import TwoFactorAdminSite
-from interviews.views import public, twofactor
+from interviews.views import accounts, public
 
 # The admin logs in through the site's login page (which asks for the code)
 # and, with COACHSITE_REQUIRE_2FA on, lets in only sessions that gave one.
@@ -17,15 +17,15 @@ urlpatterns = [
     path("favicon.ico", public.favicon, name="favicon"),
     path("robots.txt", public.robots_txt, name="robots_txt"),
     path("invite/<str:token>/", public.invite_accept, name="invite_accept"),
-    path("accounts/login/", twofactor.TwoFactorLoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.TwoFactorLoginView.as_view(), name="login"),
     # Two-factor login: the code step (public: the password step came first) and set-up.
-    path("accounts/login/code/", twofactor.login_code, name="login_code"),
-    path("accounts/two-factor/", twofactor.two_factor, name="two_factor"),
-    path("accounts/two-factor/start/", twofactor.two_factor_start, name="two_factor_start"),
-    path("accounts/two-factor/disable/", twofactor.two_factor_disable, name="two_factor_disable"),
+    path("accounts/login/code/", accounts.login_code, name="login_code"),
+    path("accounts/two-factor/", accounts.two_factor, name="two_factor"),
+    path("accounts/two-factor/start/", accounts.two_factor_start, name="two_factor_start"),
+    path("accounts/two-factor/disable/", accounts.two_factor_disable, name="two_factor_disable"),
     path(
         "accounts/two-factor/recovery-codes/",
-        twofactor.two_factor_recovery_codes,
+        accounts.two_factor_recovery_codes,
         name="two_factor_recovery_codes",
     ),
     path(

@@ -9,7 +9,7 @@ class InterviewsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import checks  # noqa: F401 - registers the system checks
-        from .library import install_after_migrate
+        from .lib import checks  # noqa: F401 - registers the system checks
+        from .services.builtin_library import install_after_migrate
 
         post_migrate.connect(install_after_migrate, sender=self)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from . import notifications
 from .models import Assignment, AssignmentItem, InterviewRound, Invitation, ItemKind, Review
+from .selectors import notifications as notifications_selectors
 
 
 def choices(request: HttpRequest) -> dict:
@@ -29,6 +29,6 @@ def unread_notifications(request: HttpRequest) -> dict:
 
     def count() -> int:
         user = getattr(request, "user", None)
-        return notifications.unread_count(user) if user and user.is_authenticated else 0
+        return notifications_selectors.unread_count(user) if user and user.is_authenticated else 0
 
     return {"unread_notifications": SimpleLazyObject(count)}

@@ -104,7 +104,7 @@ def sweep_reminders() -> str:
     neither runs nor schedules a successor. Reminders cannot go out twice in
     any case: the database's unique constraint on Notification sees to that.
     """
-    from . import reminders
+    from .services import reminders
 
     now = timezone.now()
     with transaction.atomic():

@@ -101,14 +101,16 @@ def _seed(count: int) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from interviews import services
     from interviews.models import ChecklistTemplate, Opportunity, User
+    from interviews.services import checklists as checklists_services
+    from interviews.services import library as library_services
+    from interviews.services import rounds as rounds_services
     from tests.factories import CandidateFactory, CoachFactory, UserFactory
 
     now = timezone.now()
     with transaction.atomic():
         coach = CoachFactory(email="bench-coach@example.com")
-        template = services.template_copy(
+        template = library_services.template_copy(
             template=ChecklistTemplate.objects.get(builtin_key="second-round-prep"), by=coach
         )
         first = None
@@ -120,17 +122,17 @@ def _seed(count: int) -> dict:
             opportunity = Opportunity.objects.create(
                 candidate=candidate, company=f"Company {n}", position="Analyst"
             )
-            round_ = services.round_create(
+            round_ = rounds_services.round_create(
                 opportunity=opportunity,
                 by=coach,
                 kind="second",
                 scheduled_at=now + datetime.timedelta(hours=6 + n % 200),
             )
-            assignment = services.assignment_create(
+            assignment = checklists_services.assignment_create(
                 coach=coach, candidate=candidate, template=template, round=round_
             )
             items = list(assignment.items.all())
-            services.assignment_save(
+            checklists_services.assignment_save(
                 assignment=assignment,
                 by=user,
                 responses={
@@ -139,7 +141,7 @@ def _seed(count: int) -> dict:
                 },
             )
             if n % 3 == 0 and all(i.is_complete for i in assignment.items.all() if i.required):
-                services.assignment_submit(assignment=assignment, by=user)
+                checklists_services.assignment_submit(assignment=assignment, by=user)
             first = first or (candidate, assignment, user)
     from interviews.models import Assignment, AssignmentItem
 

@@ -42,8 +42,8 @@ def _build_states() -> dict[str, tuple[str | None, ...]]:
     once the page is open: a button's name to press, or a callable(page, base)."""
     from django.core.management import call_command
 
-    from interviews import services
     from interviews.models import Assignment, AssignmentItem, Candidate, User
+    from interviews.services import checklists as checklists_services
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed at exit
@@ -57,7 +57,7 @@ def _build_states() -> dict[str, tuple[str | None, ...]]:
     # Sam's submitted checklist: the coach asks for changes on two items.
     sam_list = Assignment.objects.get(candidate__user__email="sam@example.com")
     items = list(sam_list.items.all())
-    services.assignment_review(
+    checklists_services.assignment_review(
         assignment=sam_list,
         by=coach,
         verdict="changes_requested",
@@ -85,10 +85,10 @@ def _build_states() -> dict[str, tuple[str | None, ...]]:
             },
         }[item.kind]
         responses[item.pk] = (item.version, values)
-    services.assignment_save(assignment=alex_list, by=alex, responses=responses)
-    services.assignment_submit(assignment=alex_list, by=alex)
+    checklists_services.assignment_save(assignment=alex_list, by=alex, responses=responses)
+    checklists_services.assignment_submit(assignment=alex_list, by=alex)
     first = alex_list.items.get(position=1)
-    services.assignment_review(
+    checklists_services.assignment_review(
         assignment=alex_list,
         by=coach,
         verdict="changes_requested",
@@ -96,7 +96,7 @@ def _build_states() -> dict[str, tuple[str | None, ...]]:
         comments={first.pk: "Also ask which dashboards you would inherit."},
     )
     first.refresh_from_db()
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=alex_list,
         by=alex,
         responses={
@@ -110,7 +110,7 @@ def _build_states() -> dict[str, tuple[str | None, ...]]:
         },
         replies={first.pk: "Added the question about inherited dashboards."},
     )
-    services.assignment_submit(assignment=alex_list, by=alex)
+    checklists_services.assignment_submit(assignment=alex_list, by=alex)
 
     notices = _build_notices(coach, sam_list)
     privacy = _build_privacy(coach)
@@ -145,8 +145,8 @@ def _build_notices(coach, sam_list) -> dict[str, tuple[str | None, ...]]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from interviews import notifications, services
     from interviews.models import Assignment, NotificationDelivery, NotificationKind
+    from interviews.services import notifications as notifications_services
 
     Kind, Delivery = NotificationKind, NotificationDelivery
     sam = sam_list.candidate.user
@@ -155,13 +155,13 @@ def _build_notices(coach, sam_list) -> dict[str, tuple[str | None, ...]]:
     for age, notice in enumerate(sam.notifications.order_by("created_at", "pk"), start=1):
         notice.created_at = now - datetime.timedelta(days=4 - age, hours=3)
         notice.save(update_fields=["created_at"])
-    services.notifications_mark_all_read(user=sam)
+    notifications_services.notifications_mark_all_read(user=sam)
     # The sweep's "due in two days" reminder, as it would make it: unread.
     sam_list.due_date = timezone.localdate() + datetime.timedelta(days=2)
     sam_list.save(update_fields=["due_date"])
     due = Assignment.objects.with_readiness().get(pk=sam_list.pk)
     left = list(due.items.filter(required=True).incomplete())
-    notifications.notify(
+    notifications_services.notify(
         user=sam,
         kind=Kind.DUE_SOON,
         object_key=f"assignment:{due.pk}",
@@ -177,11 +177,11 @@ def _build_notices(coach, sam_list) -> dict[str, tuple[str | None, ...]]:
         },
         url=due.get_candidate_url(),
     )
-    services.notification_preferences_save(
+    notifications_services.notification_preferences_save(
         user=sam, choices={Kind.INTERVIEW_TOMORROW: (False, Delivery.INSTANT)}
     )
     # The coach leaves two kinds to the digest and switches one off.
-    services.notification_preferences_save(
+    notifications_services.notification_preferences_save(
         user=coach,
         choices={
             Kind.ASSIGNMENT_SUBMITTED: (True, Delivery.INSTANT),
@@ -191,7 +191,9 @@ def _build_notices(coach, sam_list) -> dict[str, tuple[str | None, ...]]:
         },
     )
     # The link in the footer of Sam's reminder emails, opened without logging in.
-    unsubscribe = reverse("unsubscribe", args=[notifications.unsubscribe_token(sam, Kind.OVERDUE)])
+    unsubscribe = reverse(
+        "unsubscribe", args=[notifications_services.unsubscribe_token(sam, Kind.OVERDUE)]
+    )
     return {
         "notifications-candidate": ("sam@example.com", "/notifications/"),
         "notification-settings-coach": ("coach@example.com", "/accounts/notifications/"),
@@ -227,22 +229,23 @@ def _build_privacy(coach) -> dict[str, tuple]:
     """Two-factor login (set-up, recovery codes, the code step), a login
     lockout, account deletion and erasure; returns their states. Pages that
     need fresh state for each width get a step (a callable) that makes it."""
-    from interviews import services
     from interviews.models import Candidate, User
+    from interviews.services import accounts as accounts_services
+    from interviews.services import privacy as privacy_services
 
     def new_coach(email: str, name: str) -> User:
         return User.objects.create_user(email, PASSWORD, full_name=name, role=User.Role.COACH)
 
     # Mid set-up: the QR code and the key are on the page.
     setting_up = new_coach("quinn@example.com", "Quinn Setup")
-    services.app_device_start(user=setting_up)
+    accounts_services.app_device_start(user=setting_up)
     # Recovery codes are shown once, right after the first code: each width
     # starts the set-up over (before logging in, which the code would block).
     confirming = new_coach("rowan@example.com", "Rowan Codes")
 
     def show_recovery_codes(page, base):
-        services.two_factor_disable(user=confirming)
-        device = services.app_device_start(user=confirming)
+        accounts_services.two_factor_disable(user=confirming)
+        device = accounts_services.app_device_start(user=confirming)
         _fill_login(page, base, confirming.email)
         page.goto(f"{base}/accounts/two-factor/")
         page.get_by_label("Code from the app").fill(_app_code(device))
@@ -251,8 +254,8 @@ def _build_privacy(coach) -> dict[str, tuple]:
 
     # Two-factor login on: the password leads to the code page.
     with_app = new_coach("tess@example.com", "Tess Twofactor")
-    device = services.app_device_start(user=with_app)
-    recovery_codes = services.two_factor_confirm(device=device, code=_app_code(device))
+    device = accounts_services.app_device_start(user=with_app)
+    recovery_codes = accounts_services.two_factor_confirm(device=device, code=_app_code(device))
 
     def password_only(page, base):
         _fill_login(page, base, with_app.email)
@@ -279,7 +282,7 @@ def _build_privacy(coach) -> dict[str, tuple]:
 
     # Casey, erased by the coach: a "Former candidate" with dates and outcomes.
     casey = Candidate.objects.get(coach=coach, email="casey@example.com")
-    services.candidate_erase(candidate=casey, by=coach)
+    privacy_services.candidate_erase(candidate=casey, by=coach)
     alex = Candidate.objects.get(coach=coach, email="alex@example.com")
     return {
         "two-factor-setup": (setting_up.email, "/accounts/two-factor/"),

@@ -3,9 +3,9 @@ the page renders it (one prefixed form per item, with its version)."""
 
 from django.contrib.messages import get_messages
 
-from interviews import services
-from interviews.demo import sample_responses
+from interviews.lib.demo import sample_responses
 from interviews.models import Assignment, AssignmentItem, Review
+from interviews.services import checklists as checklists_services
 
 
 def form_data(assignment: Assignment, action: str = "save", **answers) -> dict:
@@ -37,7 +37,7 @@ def item(assignment: Assignment, position: int) -> AssignmentItem:
 
 def fill_all(assignment: Assignment) -> None:
     """Complete every item through the service, as the candidate."""
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=assignment.candidate.user,
         responses=sample_responses(assignment),
@@ -47,7 +47,7 @@ def fill_all(assignment: Assignment) -> None:
 def submitted(assignment: Assignment) -> Assignment:
     """Fill every item and submit, as the candidate."""
     fill_all(assignment)
-    services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
     assignment.refresh_from_db()
     return assignment
 
@@ -71,7 +71,7 @@ def changes_requested(
     """Fill and submit, then the coach asks for changes: the items at the positions
     in ``marks`` marked "needs work", ``comments`` by position."""
     submitted(assignment)
-    services.assignment_review(
+    checklists_services.assignment_review(
         assignment=assignment,
         by=coach,
         verdict=Review.Verdict.CHANGES_REQUESTED,

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, settings
 
-from interviews import services
 from interviews.models import PracticeRole
+from interviews.services import caseload as caseload_services
 
 from .factories import (
     PASSWORD,
@@ -56,8 +56,8 @@ def candidate_user(db):
 def candidate(coach, candidate_user):
     """The coach's candidate record, linked to a login (invitation accepted)."""
     record = CandidateFactory(coach=coach, email=candidate_user.email, full_name="Cam Candidate")
-    invitation, _ = services.invitation_create(candidate=record, by=coach)
-    services.invitation_accept(invitation=invitation, user=candidate_user)
+    invitation, _ = caseload_services.invitation_create(candidate=record, by=coach)
+    caseload_services.invitation_accept(invitation=invitation, user=candidate_user)
     record.refresh_from_db()
     return record
 
@@ -73,8 +73,8 @@ def other_candidate(other_coach, other_candidate_user):
     record = CandidateFactory(
         coach=other_coach, email=other_candidate_user.email, full_name="Oz Othercandidate"
     )
-    invitation, _ = services.invitation_create(candidate=record, by=other_coach)
-    services.invitation_accept(invitation=invitation, user=other_candidate_user)
+    invitation, _ = caseload_services.invitation_create(candidate=record, by=other_coach)
+    caseload_services.invitation_accept(invitation=invitation, user=other_candidate_user)
     record.refresh_from_db()
     return record
 

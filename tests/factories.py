@@ -3,8 +3,10 @@ import datetime
 import factory
 from django.utils import timezone
 
-from interviews import models, services
-from interviews.demo import sample_responses
+from interviews import models
+from interviews.lib.demo import sample_responses
+from interviews.services import checklists as checklists_services
+from interviews.services import practices as practices_services
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -168,18 +170,18 @@ def one_of_each(candidate) -> dict[type, object]:
     template_item = TemplateItemFactory(template=template, position=1, prompt="Why us?")
     assignment = make_assignment(candidate, round=round_, template=template, title="Prep")
     item = assignment.items.get(position=1)
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment, by=candidate.user, responses=sample_responses(assignment)
     )
-    services.assignment_submit(assignment=assignment, by=candidate.user)
-    comment = services.comment_add(item=item, by=coach, body="Good start.")
-    review = services.assignment_review(
+    checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
+    comment = checklists_services.comment_add(item=item, by=coach, body="Good start.")
+    review = checklists_services.assignment_review(
         assignment=assignment, by=coach, verdict=models.Review.Verdict.APPROVED
     )
     assignment.refresh_from_db()
     item.refresh_from_db()
-    practice = services.practice_create(by=coach, name="Northstar")
-    practice_invitation, _ = services.practice_invite(
+    practice = practices_services.practice_create(by=coach, name="Northstar")
+    practice_invitation, _ = practices_services.practice_invite(
         practice=practice, by=coach, email="newcoach@example.com"
     )
     return {

@@ -12,8 +12,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
 from interviews.models import Assignment, Invitation
+from interviews.services import caseload as caseload_services
 
 from .factories import (
     CandidateFactory,
@@ -42,7 +42,7 @@ def pending(coach):
     """Invited three days ago, not joined yet."""
     record = CandidateFactory(coach=coach, full_name="Pia Pending", email="pia@example.com")
     with time_machine.travel(timezone.now() - datetime.timedelta(days=3)):
-        services.invitation_create(candidate=record, by=coach)
+        caseload_services.invitation_create(candidate=record, by=coach)
     mail.outbox.clear()
     return record
 
@@ -152,7 +152,7 @@ def test_an_expired_invitation_counts_as_not_invited(
     newcomer, template, coach, coach_client, assign
 ):
     with time_machine.travel(timezone.now() - datetime.timedelta(days=30)):
-        services.invitation_create(candidate=newcomer, by=coach)
+        caseload_services.invitation_create(candidate=newcomer, by=coach)
     mail.outbox.clear()
     response = assign(coach_client, newcomer, template)
     assert "has not been invited, so no email was sent" in response.content.decode()

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from interviews.forms.public import EmailAuthenticationForm
+from interviews.forms.accounts import EmailAuthenticationForm
 from interviews.models import OutgoingEmail
 
 from .factories import PASSWORD, CoachFactory, UserFactory

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from interviews import services
 from interviews.models import ChecklistTemplate, ItemKind, Question, TemplateItem
-from interviews.services import TemplateItemData
+from interviews.services import library as library_services
+from interviews.services.library import TemplateItemData
 
 from .checklist_helpers import messages_of
 from .factories import ChecklistTemplateFactory, QuestionFactory, TemplateItemFactory
@@ -34,7 +35,7 @@ def _row(item: TemplateItem, **changes) -> TemplateItemData:
 
 
 def _save(template, by, items, *, removed=(), title=None) -> ChecklistTemplate:
-    return services.template_save(
+    return library_services.template_save(
         template=template,
         by=by,
         title=template.title if title is None else title,
@@ -199,7 +200,7 @@ def test_template_save_writes_only_the_rows_that_changed(
 
 def test_template_save_is_keyword_only(coach, own_template):
     with pytest.raises(TypeError):
-        services.template_save(own_template, coach)  # type: ignore[misc]
+        library_services.template_save(own_template, coach)  # type: ignore[misc]
 
 
 # ---------------------------------------------------------------- question_retire / restore
@@ -207,10 +208,10 @@ def test_template_save_is_keyword_only(coach, own_template):
 
 def test_retire_and_restore_store_the_state(coach):
     question = QuestionFactory(owner=coach, prompt="Why this team?")
-    services.question_retire(question=question, by=coach)
+    library_services.question_retire(question=question, by=coach)
     question.refresh_from_db()
     assert question.retired is True
-    services.question_restore(question=question, by=coach)
+    library_services.question_restore(question=question, by=coach)
     question.refresh_from_db()
     assert question.retired is False
 
@@ -218,21 +219,23 @@ def test_retire_and_restore_store_the_state(coach):
 def test_retiring_a_retired_question_is_a_wrong_state(coach):
     question = QuestionFactory(owner=coach, prompt="Why this team?", retired=True)
     with pytest.raises(services.WrongState) as error:
-        services.question_retire(question=question, by=coach)
+        library_services.question_retire(question=question, by=coach)
     assert str(error.value) == "“Why this team?” was already retired."
 
 
 def test_restoring_a_question_in_the_bank_is_a_wrong_state(coach):
     question = QuestionFactory(owner=coach, prompt="Why this team?")
     with pytest.raises(services.WrongState, match="is already in your bank"):
-        services.question_restore(question=question, by=coach)
+        library_services.question_restore(question=question, by=coach)
     question.refresh_from_db()
     assert question.retired is False
 
 
-@pytest.mark.parametrize("action", [services.question_retire, services.question_restore])
+@pytest.mark.parametrize(
+    "action", [library_services.question_retire, library_services.question_restore]
+)
 def test_only_the_owner_retires_or_restores_a_question(coach, other_coach, action):
-    retired = action is services.question_restore
+    retired = action is library_services.question_restore
     theirs = QuestionFactory(owner=other_coach, retired=retired)
     builtin = Question.objects.filter(owner__isnull=True, retired=False).first()
     for question in (theirs, builtin):
@@ -246,7 +249,7 @@ def test_only_the_owner_retires_or_restores_a_question(coach, other_coach, actio
 def test_a_retired_question_stays_on_the_templates_that_hold_it(coach, own_template):
     question = QuestionFactory(owner=coach)
     item = TemplateItemFactory(template=own_template, position=4, question=question)
-    services.question_retire(question=question, by=coach)
+    library_services.question_retire(question=question, by=coach)
     item.refresh_from_db()
     assert item.question == question
 

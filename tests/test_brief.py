@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from interviews import pdf, selectors, services
-from interviews.brief import Section
+from interviews.lib import pdf
 from interviews.models import Assignment, ChecklistTemplate, Interviewer, ItemKind
+from interviews.selectors import brief as brief_selectors
+from interviews.selectors.brief import Section
+from interviews.services import checklists as checklists_services
 
 from .factories import (
     AssignmentItemFactory,
@@ -35,7 +37,7 @@ NOTICE_NOTE = "Three months' notice; earliest start 1 March."
 
 def prep_for(coach, candidate, round_) -> Assignment:
     """The built-in second-round prep, assigned for ``round_``."""
-    return services.assignment_create(
+    return checklists_services.assignment_create(
         coach=coach,
         candidate=candidate,
         template=ChecklistTemplate.objects.get(builtin_key="second-round-prep", owner=None),
@@ -213,7 +215,7 @@ def test_items_of_the_coachs_own_and_withdrawn_checklists(
     )
     withdrawn = make_assignment(candidate, kinds=(), round=round_)
     AssignmentItemFactory(assignment=withdrawn, response_text="Withdrawn answer")
-    services.assignment_withdraw(assignment=withdrawn, by=coach)
+    checklists_services.assignment_withdraw(assignment=withdrawn, by=coach)
 
     brief = candidate_client.get(brief_url(round_)).context["brief"]
 
@@ -347,7 +349,7 @@ def test_the_brief_runs_a_fixed_number_of_queries(
 
 def test_the_selector_runs_three_queries(round_, prep, django_assert_num_queries):
     with django_assert_num_queries(3):
-        brief = selectors.round_brief(round_)
+        brief = brief_selectors.round_brief(round_)
         assert brief.sections and brief.interviewers
 
 

@@ -8,8 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from interviews import calendar, services
 from interviews.models import Assignment, InterviewRound, Opportunity
+from interviews.selectors import calendar
+from interviews.services import accounts as accounts_services
+from interviews.services import caseload as caseload_services
+from interviews.services import checklists as checklists_services
+from interviews.services import rounds as rounds_services
 
 from .factories import (
     CandidateFactory,
@@ -219,7 +223,7 @@ def test_the_coach_feed_covers_their_candidates(client, coach, candidate, round_
 
 def test_the_coach_feed_leaves_out_archived_candidates(client, coach, candidate, round_):
     make_assignment(candidate, due_date=timezone.localdate())
-    services.candidate_archive(candidate=candidate, by=coach)
+    caseload_services.candidate_archive(candidate=candidate, by=coach)
 
     assert feed(client, coach) == {}
 
@@ -298,7 +302,7 @@ def test_replacing_the_token_is_post_only(candidate_client, candidate):
 
 def test_the_service_leaves_other_users_alone(candidate, other_candidate):
     before = other_candidate.user.calendar_token
-    services.calendar_token_replace(user=candidate.user)
+    accounts_services.calendar_token_replace(user=candidate.user)
     other_candidate.user.refresh_from_db()
     assert other_candidate.user.calendar_token == before
 
@@ -307,7 +311,7 @@ def test_the_service_leaves_other_users_alone(candidate, other_candidate):
 
 
 def test_a_withdrawn_round_is_cancelled(client, candidate, round_):
-    services.round_record_outcome(round=round_, by=candidate.user, outcome="withdrawn")
+    rounds_services.round_record_outcome(round=round_, by=candidate.user, outcome="withdrawn")
     assert str(feed(client, candidate.user)[round_uid(round_)]["STATUS"]) == "CANCELLED"
 
 
@@ -320,7 +324,7 @@ def test_a_round_that_took_place_stays_when_it_closes_the_opportunity(
     client, candidate, opportunity
 ):
     held = InterviewRoundFactory(opportunity=opportunity, scheduled_at=soon(days=-1))
-    services.round_record_outcome(round=held, by=candidate.user, outcome="rejected")
+    rounds_services.round_record_outcome(round=held, by=candidate.user, outcome="rejected")
     opportunity.refresh_from_db()
     assert opportunity.status == Opportunity.Status.REJECTED
 
@@ -329,7 +333,7 @@ def test_a_round_that_took_place_stays_when_it_closes_the_opportunity(
 
 def test_a_withdrawn_checklist_is_cancelled(client, coach, candidate):
     assignment = make_assignment(candidate, due_date=timezone.localdate())
-    services.assignment_withdraw(assignment=assignment, by=coach)
+    checklists_services.assignment_withdraw(assignment=assignment, by=coach)
 
     for user in (candidate.user, coach):
         event = feed(client, user)[checklist_uid(assignment)]

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
 from interviews.models import Assignment, InterviewRound
+from interviews.services import checklists as checklists_services
+from interviews.services import rounds as rounds_services
 
 from .checklist_helpers import item, submitted
 from .factories import (
@@ -48,7 +49,7 @@ def test_status_is_shown_in_words_and_feedback_waiting_is_highlighted(
 ):
     assignment = make_assignment(candidate, title="Needs another pass")
     submitted(assignment)
-    services.assignment_review(
+    checklists_services.assignment_review(
         assignment=assignment, by=coach, verdict="changes_requested", note="Redo"
     )
     make_assignment(candidate, title="Fresh one")
@@ -67,7 +68,7 @@ def test_overdue_checklists_say_so(candidate, candidate_client):
 def test_approved_checklists_move_to_recently_approved(candidate, coach, candidate_client):
     assignment = make_assignment(candidate, title="All good")
     submitted(assignment)
-    services.assignment_review(assignment=assignment, by=coach, verdict="approved")
+    checklists_services.assignment_review(assignment=assignment, by=coach, verdict="approved")
     html = candidate_client.get(HOME).content.decode()
     recent = html.index("Recently approved")
     assert html.index("All good") > recent
@@ -76,7 +77,7 @@ def test_approved_checklists_move_to_recently_approved(candidate, coach, candida
 
 def test_withdrawn_checklists_are_not_listed(candidate, coach, candidate_client):
     assignment = make_assignment(candidate, title="Withdrawn one")
-    services.assignment_withdraw(assignment=assignment, by=coach)
+    checklists_services.assignment_withdraw(assignment=assignment, by=coach)
     assert "Withdrawn one" not in candidate_client.get(HOME).content.decode()
 
 
@@ -101,7 +102,7 @@ def test_upcoming_rounds_show_readiness_and_link_to_the_round(candidate, candida
     )
     assignment = make_assignment(candidate, round=round)
     first = item(assignment, 1)
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=candidate.user,
         responses={first.pk: (1, {"response_text": "Done this one"})},
@@ -116,7 +117,7 @@ def test_readiness_of_a_round_ignores_withdrawn_checklists(candidate, coach, can
     round = InterviewRoundFactory(opportunity=OpportunityFactory(candidate=candidate))
     make_assignment(candidate, round=round)
     withdrawn = make_assignment(candidate, round=round)
-    services.assignment_withdraw(assignment=withdrawn, by=coach)
+    checklists_services.assignment_withdraw(assignment=withdrawn, by=coach)
     html = candidate_client.get(HOME).content.decode()
     assert "0 of 3 required done" in html
 
@@ -154,10 +155,10 @@ def test_thank_you_notes_are_waiting_until_every_one_is_sent(candidate, candidat
     InterviewerFactory(round=round, email="b@mailed.example")
     InterviewerFactory(round=round, email="")  # no address: nothing to send
     assert "Thank-you notes to send" in candidate_client.get(HOME).content.decode()
-    notes = services.thank_you_notes_prepare(round=round, by=candidate.user)
-    services.thank_you_note_mark_sent(note=notes[0], by=candidate.user)
+    notes = rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
+    rounds_services.thank_you_note_mark_sent(note=notes[0], by=candidate.user)
     assert "Thank-you notes to send" in candidate_client.get(HOME).content.decode()
-    services.thank_you_note_mark_sent(note=notes[1], by=candidate.user)
+    rounds_services.thank_you_note_mark_sent(note=notes[1], by=candidate.user)
     html = candidate_client.get(HOME).content.decode()
     assert "After the interview: follow up" in html  # the outcome is still pending
     assert "Thank-you notes to send" not in html
@@ -185,7 +186,7 @@ def test_home_runs_a_fixed_number_of_queries(
         )
         approved = make_assignment(candidate, title=f"Approved {n}")
         submitted(approved)
-        services.assignment_review(assignment=approved, by=coach, verdict="approved")
+        checklists_services.assignment_review(assignment=approved, by=coach, verdict="approved")
     # Session, user, unread notices in the navigation, open checklists (count
     # and page), their readiness, recent approvals, and the rounds (one query).
     with django_assert_max_num_queries(7):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from interviews import services
 from interviews.models import Candidate
+from interviews.services import caseload as caseload_services
 
 from .checklist_helpers import messages_of
 from .factories import CandidateFactory
@@ -16,10 +17,10 @@ def record(coach):
 
 
 def test_archive_and_restore_store_the_state(coach, record):
-    services.candidate_archive(candidate=record, by=coach)
+    caseload_services.candidate_archive(candidate=record, by=coach)
     record.refresh_from_db()
     assert record.archived is True
-    services.candidate_restore(candidate=record, by=coach)
+    caseload_services.candidate_restore(candidate=record, by=coach)
     record.refresh_from_db()
     assert record.archived is False
 
@@ -27,13 +28,13 @@ def test_archive_and_restore_store_the_state(coach, record):
 def test_archiving_an_archived_candidate_is_a_wrong_state(coach):
     record = CandidateFactory(coach=coach, full_name="Robin Record", archived=True)
     with pytest.raises(services.WrongState) as error:
-        services.candidate_archive(candidate=record, by=coach)
+        caseload_services.candidate_archive(candidate=record, by=coach)
     assert str(error.value) == "Robin Record was already archived."
 
 
 def test_restoring_an_active_candidate_is_a_wrong_state(coach, record):
     with pytest.raises(services.WrongState) as error:
-        services.candidate_restore(candidate=record, by=coach)
+        caseload_services.candidate_restore(candidate=record, by=coach)
     assert str(error.value) == "Robin Record is already active."
     record.refresh_from_db()
     assert record.archived is False
@@ -42,7 +43,9 @@ def test_restoring_an_active_candidate_is_a_wrong_state(coach, record):
 @pytest.mark.parametrize("archived", [False, True])
 def test_only_the_candidates_coach_archives_or_restores(coach, other_coach, archived):
     record = CandidateFactory(coach=coach, archived=archived)
-    action = services.candidate_restore if archived else services.candidate_archive
+    action = (
+        caseload_services.candidate_restore if archived else caseload_services.candidate_archive
+    )
     with pytest.raises(services.NotAllowed):
         action(candidate=record, by=other_coach)
     record.refresh_from_db()
@@ -51,9 +54,9 @@ def test_only_the_candidates_coach_archives_or_restores(coach, other_coach, arch
 
 def test_the_service_reads_the_stored_state_not_the_callers_copy(coach, record):
     stale = Candidate.objects.get(pk=record.pk)
-    services.candidate_archive(candidate=record, by=coach)
+    caseload_services.candidate_archive(candidate=record, by=coach)
     with pytest.raises(services.WrongState):
-        services.candidate_archive(candidate=stale, by=coach)  # a second tab
+        caseload_services.candidate_archive(candidate=stale, by=coach)  # a second tab
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
 from interviews.models import AnswerRevision, Assignment, Comment, Review
+from interviews.services import checklists as checklists_services
 
 from .checklist_helpers import fill_all, form_data, item, submitted
 from .factories import InterviewRoundFactory, OpportunityFactory, make_assignment
@@ -165,7 +165,7 @@ def test_an_item_action_on_an_unknown_item_is_a_plain_save(assignment, candidate
 
 def test_the_mailto_link_is_built_from_the_saved_email(assignment, candidate):
     email = item(assignment, 3)
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=candidate.user,
         responses={
@@ -193,7 +193,7 @@ def test_the_coach_mark_and_comments_are_shown_with_a_reply_box(
 ):
     submitted(assignment)
     first = item(assignment, 1)
-    services.assignment_review(
+    checklists_services.assignment_review(
         assignment=assignment,
         by=coach,
         verdict=Review.Verdict.CHANGES_REQUESTED,
@@ -233,7 +233,7 @@ def test_submitted_and_approved_checklists_are_read_only(assignment, candidate_c
 
 
 def test_a_withdrawn_checklist_is_404_for_the_candidate(assignment, coach, candidate_client):
-    services.assignment_withdraw(assignment=assignment, by=coach)
+    checklists_services.assignment_withdraw(assignment=assignment, by=coach)
     assert candidate_client.get(url(assignment)).status_code == 404
     assert candidate_client.post(url(assignment), form_data(assignment)).status_code == 404
 
@@ -532,7 +532,7 @@ def test_the_fill_page_runs_a_fixed_number_of_queries(
     assignment = make_assignment(candidate, kinds=kinds)
     fill_all(assignment)
     for it in assignment.items.all():
-        services.comment_add(item=it, by=coach, body="A comment")
+        checklists_services.comment_add(item=it, by=coach, body="A comment")
     # +1: unread notices in the navigation
     with django_assert_max_num_queries(7):
         response = candidate_client.get(url(assignment))

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
 from interviews.models import Assignment, Comment
+from interviews.services import checklists as checklists_services
 
 from .checklist_helpers import changes_requested as request_changes
 from .checklist_helpers import form_data, item
@@ -146,7 +146,7 @@ def test_an_overlong_reply_is_a_form_error_and_nothing_is_saved(
 def test_an_edit_conflict_keeps_the_reply_and_posts_nothing(changes_requested, candidate_client):
     stale = _with_reply(changes_requested, "save", item1={"response_text": "From tab one"})
     first = item(changes_requested, 1)
-    services.assignment_save(  # another tab saved item 1 meanwhile
+    checklists_services.assignment_save(  # another tab saved item 1 meanwhile
         assignment=changes_requested,
         by=changes_requested.candidate.user,
         responses={first.pk: (first.version, {"response_text": "From tab two"})},
@@ -162,7 +162,9 @@ def test_a_stale_tab_after_submitting_keeps_the_reply_with_the_reason(
     changes_requested, candidate_client
 ):
     stale = _with_reply(changes_requested, "save")
-    services.assignment_submit(assignment=changes_requested, by=changes_requested.candidate.user)
+    checklists_services.assignment_submit(
+        assignment=changes_requested, by=changes_requested.candidate.user
+    )
     response = candidate_client.post(url(changes_requested), stale)
     html = response.content.decode()
     assert response.status_code == 200

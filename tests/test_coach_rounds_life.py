@@ -11,7 +11,6 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
 from interviews.models import (
     AskedQuestion,
     AssignmentItem,
@@ -20,6 +19,7 @@ from interviews.models import (
     Question,
     ThankYouNote,
 )
+from interviews.services import rounds as rounds_services
 
 from .factories import (
     InterviewerFactory,
@@ -59,8 +59,8 @@ def dana(round):
 @pytest.fixture
 def note(candidate, round, dana):
     """The candidate's draft to Dana, which they asked their coach to look at."""
-    [note] = services.thank_you_notes_prepare(round=round, by=candidate.user)
-    return services.thank_you_note_request_check(note=note, by=candidate.user)
+    [note] = rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
+    return rounds_services.thank_you_note_request_check(note=note, by=candidate.user)
 
 
 def page(client, round) -> str:
@@ -189,7 +189,7 @@ def test_thank_you_notes_are_due_24_hours_after_the_start(coach_client, candidat
         assert "The interview has taken place" in body
         assert "Due in 5 h" in body
         assert "Next: Cam Candidate sends the thank-you notes (due in 5 h)" in body
-        services.thank_you_notes_prepare(round=upcoming, by=candidate.user)
+        rounds_services.thank_you_notes_prepare(round=upcoming, by=candidate.user)
     with time_machine.travel(upcoming.scheduled_at + 25 * HOUR, tick=False):
         body = page(coach_client, upcoming)
     assert "Overdue" in body
@@ -200,13 +200,13 @@ def test_thank_you_notes_are_due_24_hours_after_the_start(coach_client, candidat
 def test_once_every_note_is_sent_the_page_waits_for_the_debrief_then_the_outcome(
     coach_client, candidate, round, dana
 ):
-    [note] = services.thank_you_notes_prepare(round=round, by=candidate.user)
-    services.thank_you_note_mark_sent(note=note, by=candidate.user)
+    [note] = rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
+    rounds_services.thank_you_note_mark_sent(note=note, by=candidate.user)
     body = page(coach_client, round)
     assert "Overdue" not in body and "Due in" not in body
     assert "Sent " in body
     assert "Next: Waiting for Cam Candidate&#x27;s debrief" in body
-    services.round_record_debrief(
+    rounds_services.round_record_debrief(
         round=round, by=candidate.user, debrief_notes="Fine.", debrief_differently="", asked=[]
     )
     assert "Next: Waiting for the outcome" in page(coach_client, round)
@@ -223,7 +223,7 @@ def debriefed(candidate, round):
     answer = QuestionFactory(owner=candidate.coach, category=Question.Category.ANSWER)
     items = list(assignment.items.order_by("position"))
     AssignmentItem.objects.filter(assignment=assignment).update(question=answer)
-    services.round_record_debrief(
+    rounds_services.round_record_debrief(
         round=round,
         by=candidate.user,
         debrief_notes="They spent a long time on the legacy billing project.",
@@ -231,7 +231,7 @@ def debriefed(candidate, round):
         asked=["Which project would you hand over first?", "How do you handle a late report?"],
     )
     first, second = round.asked_questions.order_by("position")
-    services.round_record_debrief(
+    rounds_services.round_record_debrief(
         round=round,
         by=candidate.user,
         debrief_notes="They spent a long time on the legacy billing project.",
@@ -400,7 +400,7 @@ def test_an_overlong_comment_is_a_form_error_and_keeps_the_text(coach_client, no
 def test_a_note_not_waiting_for_a_check_is_refused_with_a_message(
     coach_client, candidate, round, dana, mailoutbox, django_capture_on_commit_callbacks
 ):
-    [draft] = services.thank_you_notes_prepare(round=round, by=candidate.user)
+    [draft] = rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = check(coach_client, draft, comment="Unasked advice", approve="on")
     assert response.status_code == 302

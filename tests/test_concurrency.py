@@ -9,6 +9,7 @@ from django.db import connection, connections
 
 from interviews import services
 from interviews.models import AnswerRevision
+from interviews.services import checklists as checklists_services
 
 from .factories import make_assignment
 
@@ -34,7 +35,7 @@ def test_concurrent_saves_of_one_item_never_both_win(candidate, monkeypatch):
 
     def save(text):
         try:
-            services.assignment_save(
+            checklists_services.assignment_save(
                 assignment=assignment,
                 by=candidate.user,
                 responses={item.pk: (1, {"response_text": text})},

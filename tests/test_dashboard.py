@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from interviews import selectors, services
+from interviews.lib import readiness as readiness_lib
+from interviews.selectors import home as home_selectors
+from interviews.services import caseload as caseload_services
 
 from .factories import (
     AssignmentFactory,
@@ -109,7 +111,7 @@ def test_interviews_in_the_next_week_show_readiness(coach_client, candidate, oth
     _round(other_candidate, scheduled_at=now + datetime.timedelta(days=1))
     board, body = _board(coach_client)
     assert [row.round for row in board.upcoming] == [soon]
-    assert board.upcoming[0].round.readiness == selectors.Readiness(done=2, total=3)
+    assert board.upcoming[0].round.readiness == readiness_lib.Readiness(done=2, total=3)
     assert "66%" in body
     assert "2 of 3 required" in body
 
@@ -152,7 +154,7 @@ def test_overdue_checklists_are_listed(coach_client, candidate):
 
 def test_invited_but_not_joined_candidates_are_listed(coach, coach_client, candidate):
     invited = CandidateFactory(coach=coach, full_name="Ivy Invited")
-    services.invitation_create(candidate=invited, by=coach)
+    caseload_services.invitation_create(candidate=invited, by=coach)
     CandidateFactory(coach=coach, full_name="Never Invited")
     board, body = _board(coach_client)
     assert board.invited == [invited]
@@ -164,7 +166,7 @@ def test_invited_but_not_joined_candidates_are_listed(coach, coach_client, candi
 
 def test_an_expired_invitation_is_shown_as_expired(coach, coach_client):
     invited = CandidateFactory(coach=coach, full_name="Ivy Invited")
-    invitation, _ = services.invitation_create(candidate=invited, by=coach)
+    invitation, _ = caseload_services.invitation_create(candidate=invited, by=coach)
     invitation.created_at = timezone.now() - datetime.timedelta(days=10)
     invitation.expires_at = timezone.now() - datetime.timedelta(days=3)
     invitation.save()
@@ -234,7 +236,7 @@ def _many(coach, n):
         round = _round(c, scheduled_at=now + datetime.timedelta(days=2))
         make_assignment(c, round=round, status="submitted", submitted_at=now)
         AssignmentFactory(candidate=c, due_date=timezone.localdate() - datetime.timedelta(days=1))
-        services.invitation_create(candidate=CandidateFactory(coach=coach), by=coach)
+        caseload_services.invitation_create(candidate=CandidateFactory(coach=coach), by=coach)
         past = _round(c, scheduled_at=now - datetime.timedelta(hours=3))
         ThankYouNoteFactory(
             round=past, interviewer=InterviewerFactory(round=past), check_requested_at=now
@@ -250,11 +252,11 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     # +1: unread notices in the navigation
     with django_assert_max_num_queries(8):
         board, _ = _board(coach_client)
-    assert len(board.awaiting_review) == min(n, selectors.DASHBOARD_LIMIT)
-    assert len(board.upcoming) == min(n, selectors.DASHBOARD_LIMIT)
-    assert len(board.overdue) == min(n, selectors.DASHBOARD_LIMIT)
-    assert len(board.invited) == min(n, selectors.DASHBOARD_LIMIT)
-    assert len(board.notes_to_check) == min(n, selectors.DASHBOARD_LIMIT)
+    assert len(board.awaiting_review) == min(n, home_selectors.DASHBOARD_LIMIT)
+    assert len(board.upcoming) == min(n, home_selectors.DASHBOARD_LIMIT)
+    assert len(board.overdue) == min(n, home_selectors.DASHBOARD_LIMIT)
+    assert len(board.invited) == min(n, home_selectors.DASHBOARD_LIMIT)
+    assert len(board.notes_to_check) == min(n, home_selectors.DASHBOARD_LIMIT)
 
 
 @pytest.mark.parametrize(
@@ -262,6 +264,6 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     [(0, 0, 100, False), (0, 3, 0, True), (1, 3, 33, True), (2, 4, 50, False), (3, 3, 100, False)],
 )
 def test_readiness_figures(done, total, percent, low):
-    readiness = selectors.Readiness(done, total)
-    assert readiness.percent == percent == selectors.readiness_percent(done, total)
+    readiness = readiness_lib.Readiness(done, total)
+    assert readiness.percent == percent == readiness_lib.readiness_percent(done, total)
     assert readiness.is_low is low

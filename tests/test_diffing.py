@@ -1,6 +1,6 @@
 """Word-level diffs for the coach's "changed since the last review"."""
 
-from interviews.diffing import response_changes, tokens, word_diff
+from interviews.lib.diffing import response_changes, tokens, word_diff
 
 
 def test_tokens_keep_the_text_whole():

@@ -73,10 +73,10 @@ def run_worker() -> None:
 
 
 def submit(assignment: Assignment) -> None:
-    from interviews import services
+    from interviews.services import checklists as checklists_services
 
     fill_all(assignment)
-    services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
 
 
 def test_a_request_does_not_wait_for_the_mail_server(joined, candidate_client):
@@ -169,12 +169,12 @@ def test_an_email_that_never_goes_is_marked_failed_and_its_task_fails(joined):
 
 
 def test_an_invitation_body_is_blanked_once_sent(queue, coach):
-    from interviews import services
+    from interviews.services import caseload as caseload_services
 
     from .factories import CandidateFactory
 
     record = CandidateFactory(coach=coach)
-    services.invitation_create(candidate=record, by=coach)
+    caseload_services.invitation_create(candidate=record, by=coach)
     email = OutgoingEmail.objects.get()
     assert "/invite/" in email.body and email.secret
     run_worker()

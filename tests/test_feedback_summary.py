@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from interviews import services
+from interviews.services import checklists as checklists_services
 
 from .checklist_helpers import changes_requested, item
 from .factories import make_assignment
@@ -66,8 +66,10 @@ def test_the_quote_is_the_coachs_latest_comment_not_the_candidates_reply(
     assignment, candidate_client, coach
 ):
     third = item(assignment, 3)
-    services.comment_add(item=third, by=assignment.candidate.user, body="Which name, Pat or Sam?")
-    services.comment_add(item=third, by=coach, body="Both of them, one email each.")
+    checklists_services.comment_add(
+        item=third, by=assignment.candidate.user, body="Which name, Pat or Sam?"
+    )
+    checklists_services.comment_add(item=third, by=coach, body="Both of them, one email each.")
     html = candidate_client.get(reverse("me:checklist", args=[assignment.pk])).content.decode()
     block = _needs_work_block(html, "Items that need work:")
     assert "“Both of them, one email each.”" in block
@@ -86,7 +88,7 @@ def test_a_needs_work_mark_without_a_comment_is_listed_without_a_quote(
 
 
 def test_nothing_is_listed_once_resubmitted(assignment, candidate_client):
-    services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
     html = candidate_client.get(HOME).content.decode()
     assert "Your coach asked for changes on:" not in html
 

@@ -42,7 +42,6 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import event, example, given, note
 from hypothesis import strategies as st
 
-from interviews import services
 from interviews.models import (
     AskedQuestion,
     Candidate,
@@ -51,6 +50,8 @@ from interviews.models import (
     Question,
     User,
 )
+from interviews.services import caseload as caseload_services
+from interviews.services import practices as practices_services
 
 from .checklist_helpers import submitted
 from .factories import (
@@ -576,18 +577,20 @@ def world(coach, candidate, other_coach):
     assignment = make_assignment(candidate, round=round_)
     AskedQuestion.objects.create(round=round_, text="Why this team?")
     uninvited = CandidateFactory(coach=coach, email="new@example.com")
-    _, invite_token = services.invitation_create(candidate=uninvited, by=coach)
+    _, invite_token = caseload_services.invitation_create(candidate=uninvited, by=coach)
     returning_user = UserFactory(email="returning@example.com")
     returning = CandidateFactory(coach=coach, email=returning_user.email)
-    _, returning_token = services.invitation_create(candidate=returning, by=coach)
-    practice = services.practice_create(by=coach, name="Northstar")
+    _, returning_token = caseload_services.invitation_create(candidate=returning, by=coach)
+    practice = practices_services.practice_create(by=coach, name="Northstar")
     colleague = CoachFactory(email="colleague@example.com")
     colleague_membership = PracticeMembership.objects.create(practice=practice, user=colleague)
-    _, practice_token = services.practice_invite(
+    _, practice_token = practices_services.practice_invite(
         practice=practice, by=coach, email="robin@example.com"
     )
     joining = CoachFactory(email="joining@example.com")
-    _, coach_join_token = services.practice_invite(practice=practice, by=coach, email=joining.email)
+    _, coach_join_token = practices_services.practice_invite(
+        practice=practice, by=coach, email=joining.email
+    )
     return SimpleNamespace(
         coach=coach,
         candidate=candidate,

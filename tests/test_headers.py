@@ -8,9 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.urls import reverse
 
-from interviews import services
 from interviews.middleware import SecurityHeadersMiddleware
 from interviews.models import Candidate
+from interviews.services import caseload as caseload_services
 
 from .factories import CandidateFactory
 from .test_admin import admin_url, unchanged_form
@@ -54,7 +54,7 @@ def requests(world):
 @pytest.fixture
 def world(client, coach, coach_client, candidate, candidate_client, admin_client):
     invited = CandidateFactory(coach=coach, email="invited@example.com", full_name="Ines Invited")
-    _, token = services.invitation_create(candidate=invited, by=coach)
+    _, token = caseload_services.invitation_create(candidate=invited, by=coach)
     return {
         "client": client,
         "coach_client": coach_client,

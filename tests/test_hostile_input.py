@@ -12,9 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import emails, models, services
-from interviews.forms.bank import MAX_ITEMS, QuestionFilterForm
-from interviews.forms.checklist import EmailItemForm
+from interviews import models
+from interviews.forms.checklists import EmailItemForm
+from interviews.forms.library import MAX_ITEMS, QuestionFilterForm
+from interviews.services import caseload as caseload_services
+from interviews.services import emails
 from interviews.validators import SINGLE_LINE_MESSAGE, validate_single_line
 
 from .checklist_helpers import form_data, item, round_form_data
@@ -238,7 +240,7 @@ def _profile_name(request):
 def _invitation_signup(request):
     coach = request.getfixturevalue("coach")
     record = CandidateFactory(coach=coach, email="new.person@example.com")
-    invitation, token = services.invitation_create(candidate=record, by=coach)
+    invitation, token = caseload_services.invitation_create(candidate=record, by=coach)
     data = {
         "full_name": BROKEN,
         "password1": "plenty-long-password-7",
@@ -386,7 +388,7 @@ def test_a_stored_coach_name_with_a_line_break_cannot_rewrite_the_invitation(
     coach.refresh_from_db()
     record = CandidateFactory(coach=coach, full_name="New Person")
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_create(candidate=record, by=coach)
+        caseload_services.invitation_create(candidate=record, by=coach)
 
     (message,) = mailoutbox
     assert message.subject == "Casey Coach invited you to Coachsite"

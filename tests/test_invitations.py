@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.models import Invitation, User
+from interviews.services import caseload as caseload_services
 
 from .factories import PASSWORD, CandidateFactory, UserFactory
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def invited(coach, django_capture_on_commit_callbacks, mailoutbox):
     record = CandidateFactory(coach=coach, email="new.person@example.com", full_name="New Person")
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, token = services.invitation_create(candidate=record, by=coach)
+        invitation, token = caseload_services.invitation_create(candidate=record, by=coach)
     return record, invitation, token
 
 
@@ -78,7 +79,7 @@ def test_weak_or_mismatched_passwords_are_form_errors(client, invited):
 
 def test_a_used_link_cannot_be_used_again(client, invited):
     _record, invitation, token = invited
-    services.invitation_accept(invitation=invitation, password="plenty-long-password-7")
+    caseload_services.invitation_accept(invitation=invitation, password="plenty-long-password-7")
     response = client.get(reverse("invite_accept", args=[token]))
     assert response.status_code == 410
     assert b"already been used" in response.content
@@ -103,7 +104,7 @@ def test_an_unknown_link_gets_a_clear_page(client, db):
 
 def test_resending_invalidates_the_previous_link(client, coach, invited):
     record, first, old_token = invited
-    _second, new_token = services.invitation_create(candidate=record, by=coach)
+    _second, new_token = caseload_services.invitation_create(candidate=record, by=coach)
     first.refresh_from_db()
     assert first.revoked_at is not None
     old = client.get(reverse("invite_accept", args=[old_token]))
@@ -121,7 +122,7 @@ def test_an_existing_account_logs_in_to_accept(client, coach, other_coach):
     person = UserFactory(email="shared@example.com")
     CandidateFactory(coach=other_coach, email="shared@example.com", user=person)
     record = CandidateFactory(coach=coach, email="shared@example.com")
-    _, token = services.invitation_create(candidate=record, by=coach)
+    _, token = caseload_services.invitation_create(candidate=record, by=coach)
     url = reverse("invite_accept", args=[token])
     page = client.get(url)
     assert b"already have a Coachsite login" in page.content
@@ -139,18 +140,18 @@ def test_an_existing_account_logs_in_to_accept(client, coach, other_coach):
 def test_coach_cannot_invite_another_coachs_candidate(other_coach, invited):
     record, _, _ = invited
     with pytest.raises(services.NotAllowed):
-        services.invitation_create(candidate=record, by=other_coach)
+        caseload_services.invitation_create(candidate=record, by=other_coach)
 
 
 def test_archived_or_joined_candidates_are_not_invited(coach, candidate):
     with pytest.raises(services.WrongState, match="already joined"):
-        services.invitation_create(candidate=candidate, by=coach)
+        caseload_services.invitation_create(candidate=candidate, by=coach)
     archived = CandidateFactory(coach=coach, archived=True)
     with pytest.raises(services.WrongState, match="archived"):
-        services.invitation_create(candidate=archived, by=coach)
+        caseload_services.invitation_create(candidate=archived, by=coach)
 
 
 def test_a_coach_account_cannot_accept_a_candidate_invitation(coach, invited):
     _, invitation, _ = invited
     with pytest.raises(services.WrongState, match="coach account"):
-        services.invitation_accept(invitation=invitation, user=coach)
+        caseload_services.invitation_accept(invitation=invitation, user=coach)

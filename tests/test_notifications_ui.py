@@ -9,13 +9,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import notifications, services
 from interviews.models import (
     Notification,
     NotificationDelivery,
     NotificationKind,
     NotificationPreference,
 )
+from interviews.selectors import notifications as notifications_selectors
+from interviews.services import notifications as notifications_services
 
 from .factories import make_assignment
 
@@ -220,10 +221,10 @@ def test_a_candidate_chooses_candidate_kinds_without_delivery(candidate_client):
 
     html = response.content.decode()
     assert response.status_code == 200
-    for kind in notifications.CANDIDATE_KINDS:
+    for kind in notifications_selectors.CANDIDATE_KINDS:
         assert f'name="enabled-{kind}"' in html
         assert kind.label in html
-    for kind in notifications.COACH_KINDS:
+    for kind in notifications_selectors.COACH_KINDS:
         assert f'name="enabled-{kind}"' not in html
     assert 'name="delivery-' not in html
     assert "daily digest" not in html
@@ -235,10 +236,10 @@ def test_a_coach_chooses_coach_kinds_with_delivery(coach_client):
 
     html = response.content.decode()
     assert response.status_code == 200
-    for kind in notifications.COACH_KINDS:
+    for kind in notifications_selectors.COACH_KINDS:
         assert f'name="enabled-{kind}"' in html
         assert f'name="delivery-{kind}"' in html
-    for kind in notifications.CANDIDATE_KINDS:
+    for kind in notifications_selectors.CANDIDATE_KINDS:
         assert f'name="enabled-{kind}"' not in html
     assert "Straight away" in html
     assert "In one daily digest at 08:00" in html
@@ -250,7 +251,7 @@ def test_a_coach_chooses_coach_kinds_with_delivery(coach_client):
 
 def _coach_data(**overrides):
     data = {}
-    for kind in notifications.COACH_KINDS:
+    for kind in notifications_selectors.COACH_KINDS:
         data[f"enabled-{kind}"] = "on"
         data[f"delivery-{kind}"] = NotificationDelivery.INSTANT
     data.update(overrides)
@@ -282,7 +283,7 @@ def test_a_coach_saves_their_choices(coach, coach_client):
 
 
 def test_a_candidate_saves_their_choices(candidate_user, candidate_client):
-    data = {f"enabled-{kind}": "on" for kind in notifications.CANDIDATE_KINDS}
+    data = {f"enabled-{kind}": "on" for kind in notifications_selectors.CANDIDATE_KINDS}
     del data[f"enabled-{Kind.DUE_SOON}"]
     # A delivery sent by a candidate is ignored: theirs always come straight away.
     data[f"delivery-{Kind.DUE_TODAY}"] = NotificationDelivery.DIGEST
@@ -326,7 +327,7 @@ def test_the_profile_links_to_the_settings(coach_client):
 
 
 def _unsubscribe_url(user, kind):
-    return reverse("unsubscribe", args=[notifications.unsubscribe_token(user, kind)])
+    return reverse("unsubscribe", args=[notifications_services.unsubscribe_token(user, kind)])
 
 
 def test_the_unsubscribe_page_asks_first_and_changes_nothing(coach, client):
@@ -366,7 +367,7 @@ def test_one_click_unsubscribe_needs_no_csrf_token_and_can_be_repeated(coach):
 
 
 def test_a_tampered_unsubscribe_link_is_404_and_changes_nothing(coach, client):
-    token = notifications.unsubscribe_token(coach, Kind.REVIEW_WAITING)
+    token = notifications_services.unsubscribe_token(coach, Kind.REVIEW_WAITING)
     tampered = reverse("unsubscribe", args=[token[:-2] + ("AA" if token[-2:] != "AA" else "BB")])
 
     got = client.get(tampered)
@@ -391,7 +392,7 @@ def test_a_link_for_a_closed_account_is_not_valid(coach, client):
 
 
 def _notify_submitted(coach, assignment, occasion="first"):
-    return notifications.notify(
+    return notifications_services.notify(
         user=coach,
         kind=Kind.ASSIGNMENT_SUBMITTED,
         object_key=f"assignment:{assignment.pk}",
@@ -424,7 +425,7 @@ def test_the_emails_list_unsubscribe_header_unsubscribes_that_kind(
     response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 200
-    assert not notifications.preference(coach, Kind.ASSIGNMENT_SUBMITTED).enabled
+    assert not notifications_services.preference(coach, Kind.ASSIGNMENT_SUBMITTED).enabled
 
     # The same notice again is neither kept twice nor sent twice.
     mailoutbox.clear()
@@ -438,7 +439,7 @@ def test_a_kind_switched_off_is_kept_in_the_app_but_not_emailed(
     coach, candidate, mailoutbox, django_capture_on_commit_callbacks
 ):
     assignment = make_assignment(candidate)
-    services.notification_unsubscribe(user=coach, kind=Kind.ASSIGNMENT_SUBMITTED)
+    notifications_services.notification_unsubscribe(user=coach, kind=Kind.ASSIGNMENT_SUBMITTED)
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interviews import outcomes, services
+from interviews.lib import spreadsheets
 from interviews.models import (
     AnswerRevision,
     Assignment,
@@ -18,6 +18,10 @@ from interviews.models import (
     ItemKind,
     Review,
 )
+from interviews.selectors import outcomes as outcomes_selectors
+from interviews.services import caseload as caseload_services
+from interviews.services import checklists as checklists_services
+from interviews.services import rounds as rounds_services
 
 from .factories import (
     AssignmentFactory,
@@ -176,7 +180,9 @@ def rates(rows):
 
 
 def test_the_figures_count_every_round_of_the_period_exactly(coach, caseload):
-    figures = outcomes.coach_figures(coach, outcomes.Period.last_year(NOW.date()))
+    figures = outcomes_selectors.coach_figures(
+        coach, outcomes_selectors.Period.last_year(NOW.date())
+    )
 
     assert figures.rounds == 13
     assert {row.outcome: row.count for row in figures.by_outcome} == {
@@ -187,7 +193,7 @@ def test_the_figures_count_every_round_of_the_period_exactly(coach, caseload):
         Outcome.WITHDRAWN: 1,
     }
     # Advanced and offer against rejected; pending and withdrawn left out.
-    assert figures.overall == outcomes.Rate(advanced=6, known=11)
+    assert figures.overall == outcomes_selectors.Rate(advanced=6, known=11)
     assert figures.overall.percent == 55  # 54.5 rounded half up
     assert rates(figures.by_prep) == {
         "Checklist approved before the interview": (2, 3),
@@ -196,8 +202,8 @@ def test_the_figures_count_every_round_of_the_period_exactly(coach, caseload):
     }
     assert rates(figures.by_band) == {
         "100 %": (3, 4),
-        outcomes.Band.MOST.value: (1, 1),
-        outcomes.Band.LOW.value: (1, 3),
+        outcomes_selectors.Band.MOST.value: (1, 1),
+        outcomes_selectors.Band.LOW.value: (1, 3),
         "No checklist": (1, 3),
     }
     assert [(row.label, row.rate.advanced, row.rate.known) for row in figures.by_template] == [
@@ -229,12 +235,14 @@ def test_ten_interviews_make_a_rate_worth_reading(coach, candidate, coach_client
     for n in range(10):
         outcome = Outcome.ADVANCED if n < 4 else Outcome.REJECTED
         interview(candidate, days_ago=10 + n, outcome=outcome)
-    figures = outcomes.coach_figures(coach, outcomes.Period.last_year(NOW.date()))
-    assert figures.overall == outcomes.Rate(4, 10)
+    figures = outcomes_selectors.coach_figures(
+        coach, outcomes_selectors.Period.last_year(NOW.date())
+    )
+    assert figures.overall == outcomes_selectors.Rate(4, 10)
     assert not figures.overall.too_few
-    assert outcomes.Rate(4, 9).too_few
-    assert str(outcomes.Rate(3, 7)) == "3 of 7, 43 % (too few to mean much)"
-    assert str(outcomes.Rate(4, 10)) == "4 of 10, 40 %"
+    assert outcomes_selectors.Rate(4, 9).too_few
+    assert str(outcomes_selectors.Rate(3, 7)) == "3 of 7, 43 % (too few to mean much)"
+    assert str(outcomes_selectors.Rate(4, 10)) == "4 of 10, 40 %"
     body = coach_client.get(COACH_PAGE).content.decode()
     assert '<span class="text-nowrap">4 of 10, 40 %</span>' in body
     assert 'too-few">' not in body
@@ -247,14 +255,14 @@ def test_readiness_at_interview_time_reads_the_answer_history(candidate, coach, 
     template = ChecklistTemplateFactory(owner=coach, title="Prep")
     for position in (1, 2, 3, 4):
         TemplateItemFactory(template=template, position=position)
-    assignment = services.assignment_create(
+    assignment = checklists_services.assignment_create(
         coach=coach, candidate=candidate, template=template, round=round_
     )
 
     def save(answers):
         assignment.refresh_from_db()
         fresh = {item.position: item for item in assignment.items.all()}
-        services.assignment_save(
+        checklists_services.assignment_save(
             assignment=assignment,
             by=candidate.user,
             responses={fresh[p].pk: (fresh[p].version, v) for p, v in answers.items()},
@@ -266,18 +274,18 @@ def test_readiness_at_interview_time_reads_the_answer_history(candidate, coach, 
     # After the interview: item 4 answered, item 3 again, and the outcome.
     time_machine.move_to(NOW + 2 * DAY, tick=False)
     save({3: {"response_text": "Later"}, 4: {"response_text": "Later"}})
-    services.round_record_outcome(round=round_, by=candidate.user, outcome=Outcome.ADVANCED)
-    (fact,) = outcomes.round_facts(InterviewRound.objects.filter(pk=round_.pk)).rounds
+    rounds_services.round_record_outcome(round=round_, by=candidate.user, outcome=Outcome.ADVANCED)
+    (fact,) = outcomes_selectors.round_facts(InterviewRound.objects.filter(pk=round_.pk)).rounds
     assert (fact.readiness_then.done, fact.readiness_then.total) == (2, 4)
-    assert fact.band == outcomes.Band.MOST
+    assert fact.band == outcomes_selectors.Band.MOST
     assert not fact.approved_in_time
 
 
 def test_a_checklist_with_nothing_required_counts_as_ready(coach, candidate):
     round_ = interview(candidate, days_ago=10, outcome=Outcome.ADVANCED)
     checklist(round_, ChecklistTemplateFactory(owner=coach), required=0)
-    (fact,) = outcomes.round_facts(InterviewRound.objects.filter(pk=round_.pk)).rounds
-    assert fact.band == outcomes.Band.FULL
+    (fact,) = outcomes_selectors.round_facts(InterviewRound.objects.filter(pk=round_.pk)).rounds
+    assert fact.band == outcomes_selectors.Band.FULL
 
 
 # ---------------------------------------------------------------- the period
@@ -363,7 +371,7 @@ def test_an_empty_period_says_so(coach_client, caseload):
 def test_other_coaches_rounds_never_count(other_coach_client, caseload):
     figures = other_coach_client.get(COACH_PAGE).context["figures"]
     assert figures.rounds == 1
-    assert figures.overall == outcomes.Rate(1, 1)
+    assert figures.overall == outcomes_selectors.Rate(1, 1)
 
 
 def test_the_lead_sees_the_practice_totals_and_a_row_per_coach(
@@ -381,17 +389,17 @@ def test_the_lead_sees_the_practice_totals_and_a_row_per_coach(
     assert response.status_code == 200
     figures = response.context["figures"]
     assert figures.rounds == 13 + 3
-    assert figures.overall == outcomes.Rate(6 + 1, 11 + 2)
+    assert figures.overall == outcomes_selectors.Rate(6 + 1, 11 + 2)
     rows = {row.coach: row for row in response.context["coach_rows"]}
     assert list(rows) == [coach, colleague, lead]  # by name: Casey, Cole, Lee
     assert (rows[coach].rounds, rows[coach].pending, rows[coach].overall) == (
         13,
         1,
-        outcomes.Rate(6, 11),
+        outcomes_selectors.Rate(6, 11),
     )
     assert rows[coach].approved_in_time == 4  # A, B, C and the pending I
-    assert (rows[colleague].rounds, rows[colleague].overall) == (2, outcomes.Rate(0, 1))
-    assert (rows[lead].rounds, rows[lead].overall) == (1, outcomes.Rate(1, 1))
+    assert (rows[colleague].rounds, rows[colleague].overall) == (2, outcomes_selectors.Rate(0, 1))
+    assert (rows[lead].rounds, rows[lead].overall) == (1, outcomes_selectors.Rate(1, 1))
     body = response.content.decode()
     assert "Outcomes in Northstar" in body
     assert "By coach" in body
@@ -450,19 +458,19 @@ def test_the_chart_is_inline_svg_with_words_and_a_table_beside_it(coach_client, 
 
 
 def test_the_charts_layout(caseload):
-    chart = outcomes.bar_chart(
+    chart = outcomes_selectors.bar_chart(
         "x",
         "Rates",
         [
-            outcomes.RateRow("Many", outcomes.Rate(10, 20)),
-            outcomes.RateRow("None known", outcomes.Rate(0, 0)),
+            outcomes_selectors.RateRow("Many", outcomes_selectors.Rate(10, 20)),
+            outcomes_selectors.RateRow("None known", outcomes_selectors.Rate(0, 0)),
         ],
     )
     many, none = chart.bars
     assert (many.width, many.text) == (90, "10 of 20, 50 %")
     assert (none.width, none.text) == (0, "no known outcome")
-    assert none.bar_y - many.bar_y == outcomes.ROW_HEIGHT
-    assert chart.height == 2 * outcomes.ROW_HEIGHT + 4
+    assert none.bar_y - many.bar_y == outcomes_selectors.ROW_HEIGHT
+    assert chart.height == 2 * outcomes_selectors.ROW_HEIGHT + 4
     assert chart.summary == "Many: 10 of 20, 50 %; None known: no interviews with a known outcome."
 
 
@@ -548,7 +556,7 @@ def _csv(response) -> list[list[str]]:
     ],
 )
 def test_spreadsheet_safe_neutralises_formulas(value, safe):
-    assert outcomes.spreadsheet_safe(value) == safe
+    assert spreadsheets.spreadsheet_safe(value) == safe
 
 
 def test_the_coach_export_has_a_row_per_round_and_every_candidate_once(
@@ -585,7 +593,7 @@ def test_the_coach_export_has_a_row_per_round_and_every_candidate_once(
         'attachment; filename="coachsite-caseload-2025-06-15.csv"'
     )
     header, *rows = _csv(response)
-    assert header == outcomes.CSV_HEADER
+    assert header == outcomes_selectors.CSV_HEADER
     cells = [dict(zip(header, row, strict=True)) for row in rows]
     by_candidate = [row["candidate"] for row in cells]
     # Sorted by name: the hostile "=" name first; everyone listed, rounds or not.
@@ -640,6 +648,6 @@ def test_the_practice_export_lists_every_coach_of_the_practice(
 
 
 def test_the_export_marks_archived_candidates(coach, candidate, coach_client):
-    services.candidate_archive(candidate=candidate, by=coach)
+    caseload_services.candidate_archive(candidate=candidate, by=coach)
     (row,) = _csv(coach_client.get(COACH_CSV))[1:]
     assert row[3] == "yes"

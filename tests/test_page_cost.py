@@ -80,7 +80,7 @@ def test_html_is_compressed_for_browsers_that_accept_gzip(candidate, coach_clien
 def test_saving_every_answer_changed_costs_the_same_queries_at_any_size(
     candidate, candidate_client, django_assert_num_queries, items
 ):
-    from interviews.demo import sample_responses
+    from interviews.lib.demo import sample_responses
     from interviews.models import AnswerRevision
 
     from .checklist_helpers import form_data

@@ -27,8 +27,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from interviews import notifications, services
 from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind, Notification
+from interviews.services import notifications as notifications_services
+from interviews.services import practices as practices_services
 
 from .factories import (
     ChecklistTemplateFactory,
@@ -478,10 +479,12 @@ def world(coach, candidate, other_candidate, practice, lead, colleague, rival):
         "notification": Notification.objects.create(
             user=coach, kind=Notification.Kind.REVIEW_WAITING, object_key="x", occasion="1"
         ),
-        "unsubscribe_token": notifications.unsubscribe_token(coach, Notification.Kind.DIGEST),
+        "unsubscribe_token": notifications_services.unsubscribe_token(
+            coach, Notification.Kind.DIGEST
+        ),
         "colleague": colleague,
         "colleague_membership": colleague.practice_membership,
-        "practice_invitation": services.practice_invite(
+        "practice_invitation": practices_services.practice_invite(
             practice=practice, by=lead, email="invited@example.com"
         )[0],
     }

@@ -18,7 +18,6 @@ from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 from django.utils import timezone
 
-from interviews import library, selectors, services
 from interviews.models import (
     Assignment,
     Candidate,
@@ -31,6 +30,10 @@ from interviews.models import (
     TemplateItem,
     User,
 )
+from interviews.selectors import library as library_selectors
+from interviews.services import builtin_library
+from interviews.services import checklists as checklists_services
+from interviews.services import library as library_services
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,7 +158,7 @@ def test_superseded_questions_are_retired_not_deleted(coach):
         "follow-up-debrief",
     }
     # Retired built-ins are no longer offered for templates.
-    offered = selectors.questions_to_add(coach)
+    offered = library_selectors.questions_to_add(coach)
     assert not offered.filter(retired=True).exists()
     assert offered.filter(builtin_key="role-career-path").exists()
 
@@ -207,13 +210,15 @@ def test_the_library_migrations_import_nothing_from_the_app(name):
 @pytest.mark.django_db
 def test_the_migrated_database_holds_the_library_as_install_makes_it():
     migrated = _builtin_rows()
-    assert len(migrated["questions"]) == len(library.QUESTIONS) + len(library.RETIRED_QUESTIONS)
-    assert len(migrated["templates"]) == len(library.TEMPLATES)
-    assert len(migrated["items"]) == sum(len(t[4]) for t in library.TEMPLATES)
+    assert len(migrated["questions"]) == len(builtin_library.QUESTIONS) + len(
+        builtin_library.RETIRED_QUESTIONS
+    )
+    assert len(migrated["templates"]) == len(builtin_library.TEMPLATES)
+    assert len(migrated["items"]) == sum(len(t[4]) for t in builtin_library.TEMPLATES)
     TemplateItem.objects.filter(template__owner__isnull=True).delete()
     ChecklistTemplate.objects.builtin().delete()
     Question.objects.builtin().delete()
-    library.install(Question, ChecklistTemplate, TemplateItem)
+    builtin_library.install(Question, ChecklistTemplate, TemplateItem)
     assert _builtin_rows() == migrated
 
 
@@ -256,13 +261,17 @@ def test_the_guide_migration_changes_built_ins_only_and_keeps_what_was_made_from
     old_after = ChecklistTemplate.objects.get(builtin_key="after-the-interview", owner=None)
     assert old_prep.items.filter(kind="email").exists()
     # What coaches made from the old library before the migration.
-    after_copy = services.template_copy(template=old_after, by=coach)
-    prep_copy = services.template_copy(template=old_prep, by=coach)
-    question_copy = services.question_copy(
+    after_copy = library_services.template_copy(template=old_after, by=coach)
+    prep_copy = library_services.template_copy(template=old_prep, by=coach)
+    question_copy = library_services.question_copy(
         question=Question.objects.get(builtin_key="role-history"), by=coach
     )
-    from_after = services.assignment_create(coach=coach, candidate=candidate, template=old_after)
-    from_prep = services.assignment_create(coach=coach, candidate=candidate, template=old_prep)
+    from_after = checklists_services.assignment_create(
+        coach=coach, candidate=candidate, template=old_after
+    )
+    from_prep = checklists_services.assignment_create(
+        coach=coach, candidate=candidate, template=old_prep
+    )
 
     def items_of(obj):
         return list(
@@ -305,7 +314,7 @@ def test_reinstalling_the_library_never_duplicates_rows():
         ChecklistTemplate.objects.count(),
         TemplateItem.objects.count(),
     )
-    library.install(Question, ChecklistTemplate, TemplateItem)
+    builtin_library.install(Question, ChecklistTemplate, TemplateItem)
     call_command("load_library", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert counts == (
         Question.objects.count(),
@@ -319,7 +328,7 @@ def test_reinstalling_the_library_never_duplicates_rows():
 def test_reinstalling_restores_an_edited_builtin():
     question = Question.objects.get(builtin_key="role-career-path")
     Question.objects.filter(pk=question.pk).update(prompt="tampered", retired=True)
-    library.install(Question, ChecklistTemplate, TemplateItem)
+    builtin_library.install(Question, ChecklistTemplate, TemplateItem)
     question.refresh_from_db()
     assert question.prompt != "tampered" and not question.retired
 
@@ -327,9 +336,9 @@ def test_reinstalling_restores_an_edited_builtin():
 @pytest.mark.django_db
 def test_reinstalling_leaves_coaches_copies_alone(coach):
     prep = ChecklistTemplate.objects.get(builtin_key="second-round-prep")
-    copy = services.template_copy(template=prep, by=coach)
+    copy = library_services.template_copy(template=prep, by=coach)
     TemplateItem.objects.filter(template=copy, position=1).update(prompt="My own wording")
-    library.install(Question, ChecklistTemplate, TemplateItem)
+    builtin_library.install(Question, ChecklistTemplate, TemplateItem)
     copy.refresh_from_db()
     assert copy.copied_from == prep
     assert copy.items.get(position=1).prompt == "My own wording"

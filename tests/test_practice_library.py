@@ -5,8 +5,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from interviews import services
 from interviews.models import Assignment, ChecklistTemplate, Question
+from interviews.services import library as library_services
 
 from .factories import (
     CandidateFactory,
@@ -43,12 +43,12 @@ def own_question(coach):
 
 @pytest.fixture
 def shared_template(own_template, coach, practice):
-    return services.library_share(obj=own_template, by=coach, shared=True)
+    return library_services.library_share(obj=own_template, by=coach, shared=True)
 
 
 @pytest.fixture
 def shared_question(own_question, coach, practice):
-    return services.library_share(obj=own_question, by=coach, shared=True)
+    return library_services.library_share(obj=own_question, by=coach, shared=True)
 
 
 # ---------------------------------------------------------------- sharing
@@ -119,7 +119,7 @@ def test_a_coach_without_a_practice_sees_no_share_button(other_coach, other_coac
 def test_the_owner_sees_share_then_unshare(coach_client, own_template, own_question, practice):
     body = coach_client.get(TEMPLATES).text
     assert _url("template_share", own_template) in body and "Share with my practice" in body
-    services.library_share(obj=own_template, by=own_template.owner, shared=True)
+    library_services.library_share(obj=own_template, by=own_template.owner, shared=True)
     body = coach_client.get(_url("template_detail", own_template)).text
     assert "Unshare" in body and "Shared with Northstar" in body
     assert "You share this template with Northstar" in body
@@ -395,7 +395,7 @@ def test_unsharing_leaves_an_existing_assignment_untouched(
     )
     assignment = Assignment.objects.get(candidate=candidate)
     before = list(assignment.items.values_list("position", "kind", "prompt"))
-    services.library_share(obj=shared_template, by=coach, shared=False)
+    library_services.library_share(obj=shared_template, by=coach, shared=False)
     item = shared_template.items.get(position=1)
     item.prompt = "Reworded after unsharing"
     item.save()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from interviews import services, throttle
+from interviews import throttle
 from interviews.models import (
     ChecklistTemplate,
     Practice,
@@ -22,6 +22,7 @@ from interviews.models import (
     Question,
     User,
 )
+from interviews.services import practices as practices_services
 
 from .factories import (
     PASSWORD,
@@ -57,7 +58,7 @@ def invite(lead, django_capture_on_commit_callbacks):
 
     def send(email: str = NEW_EMAIL):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.practice_invite(
+            return practices_services.practice_invite(
                 practice=lead.practice_membership.practice, by=lead, email=email
             )
 
@@ -445,7 +446,7 @@ def test_an_expired_link_gives_410_with_the_reason(client, invite):
 
 def test_a_used_link_gives_410_with_the_reason(client, invite):
     invitation, token = invite()
-    services.practice_invitation_accept(
+    practices_services.practice_invitation_accept(
         invitation=invitation, password=NEW_PASSWORD, full_name="Nia Newcoach"
     )
     response = Client().get(reverse("practice_join", args=[token]))

@@ -10,9 +10,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from interviews import services
+from interviews.lib.readiness import Readiness
 from interviews.models import Candidate, Comment, PracticeRole, Review
-from interviews.readiness import Readiness
+from interviews.services import checklists as checklists_services
 
 from .checklist_helpers import changes_requested, messages_of, submitted
 from .factories import (
@@ -316,7 +316,7 @@ def test_the_lead_reads_answers_comments_and_reviews_with_their_authors(
         note="Nearly there.",
     )
     first = assignment.items.get(position=1)
-    services.comment_add(item=first, by=candidate.user, body="Will do, thanks.")
+    checklists_services.comment_add(item=first, by=candidate.user, body="Will do, thanks.")
     response = lead_client.get(reverse("practice:assignment", args=[assignment.pk]))
     assert response.status_code == 200
     body = response.content.decode()

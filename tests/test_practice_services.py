@@ -12,6 +12,9 @@ from interviews.models import (
     PracticeRole,
     Question,
 )
+from interviews.services import checklists as checklists_services
+from interviews.services import library as library_services
+from interviews.services import practices as practices_services
 
 from .factories import (
     CandidateFactory,
@@ -30,11 +33,11 @@ def test_a_coach_belongs_to_one_practice_at_most(coach, practice, rival):
     with pytest.raises(IntegrityError), transaction.atomic():
         PracticeMembership.objects.create(practice=other, user=coach)
     with pytest.raises(services.WrongState, match="already belong to Northstar"):
-        services.practice_create(by=coach, name="Second")
+        practices_services.practice_create(by=coach, name="Second")
 
 
 def test_creating_a_practice_makes_its_creator_the_lead(other_coach):
-    practice = services.practice_create(by=other_coach, name="  Southpoint  ")
+    practice = practices_services.practice_create(by=other_coach, name="  Southpoint  ")
     assert practice.name == "Southpoint"
     membership = other_coach.practice_membership
     assert (membership.practice, membership.role) == (practice, PracticeRole.LEAD)
@@ -42,7 +45,7 @@ def test_creating_a_practice_makes_its_creator_the_lead(other_coach):
 
 def test_a_candidate_cannot_create_a_practice(candidate):
     with pytest.raises(services.NotAllowed):
-        services.practice_create(by=candidate.user, name="Mine")
+        practices_services.practice_create(by=candidate.user, name="Mine")
 
 
 def test_shared_items_are_visible_to_members_and_editable_by_owner_and_lead(
@@ -67,26 +70,26 @@ def test_sharing_is_the_owners_and_unsharing_the_owners_or_the_leads(
 ):
     template = ChecklistTemplateFactory(owner=coach)
     with pytest.raises(services.NotAllowed):
-        services.library_share(obj=template, by=lead, shared=True)
-    services.library_share(obj=template, by=coach, shared=True)
+        library_services.library_share(obj=template, by=lead, shared=True)
+    library_services.library_share(obj=template, by=coach, shared=True)
     template.refresh_from_db()
     assert template.practice == practice
     with pytest.raises(services.WrongState, match="already shared"):
-        services.library_share(obj=template, by=coach, shared=True)
+        library_services.library_share(obj=template, by=coach, shared=True)
     with pytest.raises(services.NotAllowed):
-        services.library_share(obj=template, by=colleague, shared=False)
-    services.library_share(obj=template, by=lead, shared=False)
+        library_services.library_share(obj=template, by=colleague, shared=False)
+    library_services.library_share(obj=template, by=lead, shared=False)
     template.refresh_from_db()
     assert template.practice is None
     alone = ChecklistTemplateFactory(owner=other_coach)
     with pytest.raises(services.WrongState, match="Join or create a practice"):
-        services.library_share(obj=alone, by=other_coach, shared=True)
+        library_services.library_share(obj=alone, by=other_coach, shared=True)
 
 
 def test_a_built_in_cannot_be_shared(coach, practice):
     builtin = ChecklistTemplate.objects.filter(owner__isnull=True).first()
     with pytest.raises(services.NotAllowed):
-        services.library_share(obj=builtin, by=coach, shared=True)
+        library_services.library_share(obj=builtin, by=coach, shared=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         ChecklistTemplate.objects.filter(pk=builtin.pk).update(practice=practice)
 
@@ -97,36 +100,40 @@ def test_a_colleague_assigns_a_shared_template_and_unsharing_keeps_the_copy(
     template = ChecklistTemplateFactory(owner=coach, practice=practice, title="Panel prep")
     TemplateItemFactory(template=template, prompt="Your proudest project")
     client = CandidateFactory(coach=colleague)
-    assignment = services.assignment_create(
+    assignment = checklists_services.assignment_create(
         coach=colleague, candidate=client, template=template, round=None
     )
-    services.library_share(obj=template, by=coach, shared=False)
+    library_services.library_share(obj=template, by=coach, shared=False)
     assert [i.prompt for i in assignment.items.all()] == ["Your proudest project"]
     other = ChecklistTemplateFactory(owner=coach)
     TemplateItemFactory(template=other)
     with pytest.raises(services.NotAllowed):
-        services.assignment_create(coach=colleague, candidate=client, template=other, round=None)
+        checklists_services.assignment_create(
+            coach=colleague, candidate=client, template=other, round=None
+        )
 
 
 def test_the_only_lead_cannot_step_down_or_be_removed(lead, colleague):
     membership = lead.practice_membership
     with pytest.raises(services.WrongState, match="only lead"):
-        services.membership_set_role(membership=membership, by=lead, role=PracticeRole.COACH)
+        practices_services.membership_set_role(
+            membership=membership, by=lead, role=PracticeRole.COACH
+        )
     with pytest.raises(services.WrongState, match="only lead"):
-        services.membership_remove(membership=membership, by=lead)
-    services.membership_set_role(
+        practices_services.membership_remove(membership=membership, by=lead)
+    practices_services.membership_set_role(
         membership=colleague.practice_membership, by=lead, role=PracticeRole.LEAD
     )
-    services.membership_set_role(membership=membership, by=lead, role=PracticeRole.COACH)
+    practices_services.membership_set_role(membership=membership, by=lead, role=PracticeRole.COACH)
     membership.refresh_from_db()
     assert membership.role == PracticeRole.COACH
 
 
 def test_a_plain_member_cannot_manage_the_practice(coach, colleague, practice):
     with pytest.raises(services.NotAllowed):
-        services.membership_remove(membership=colleague.practice_membership, by=coach)
+        practices_services.membership_remove(membership=colleague.practice_membership, by=coach)
     with pytest.raises(services.NotAllowed):
-        services.practice_invite(practice=practice, by=coach, email="x@example.com")
+        practices_services.practice_invite(practice=practice, by=coach, email="x@example.com")
 
 
 def test_removing_a_coach_waits_for_their_candidates_and_unshares_their_items(
@@ -135,9 +142,9 @@ def test_removing_a_coach_waits_for_their_candidates_and_unshares_their_items(
     client = CandidateFactory(coach=colleague, archived=True)
     shared = ChecklistTemplateFactory(owner=colleague, practice=practice)
     with pytest.raises(services.WrongState, match="still coaches 1 candidate"):
-        services.membership_remove(membership=colleague.practice_membership, by=lead)
-    services.candidate_reassign(candidate=client, by=lead, to=lead)
-    services.membership_remove(membership=colleague.practice_membership, by=lead)
+        practices_services.membership_remove(membership=colleague.practice_membership, by=lead)
+    practices_services.candidate_reassign(candidate=client, by=lead, to=lead)
+    practices_services.membership_remove(membership=colleague.practice_membership, by=lead)
     assert not PracticeMembership.objects.filter(user=colleague).exists()
     shared.refresh_from_db()
     assert shared.practice is None
@@ -147,10 +154,10 @@ def test_reassigning_moves_the_candidate_and_tells_them(
     candidate, coach, colleague, lead, django_capture_on_commit_callbacks
 ):
     assignment = make_assignment(candidate)
-    services.comment_add(item=assignment.items.first(), by=coach, body="Keep it short.")
+    checklists_services.comment_add(item=assignment.items.first(), by=coach, body="Keep it short.")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.candidate_reassign(candidate=candidate, by=lead, to=colleague)
+        practices_services.candidate_reassign(candidate=candidate, by=lead, to=colleague)
     candidate.refresh_from_db()
     assert candidate.coach == colleague
     assert Candidate.objects.for_coach(coach).filter(pk=candidate.pk).count() == 0
@@ -170,12 +177,12 @@ def test_reassigning_refuses_a_coach_outside_the_practice_or_a_clash(
     candidate, coach, colleague, lead, other_coach
 ):
     with pytest.raises(services.WrongState, match="not a member"):
-        services.candidate_reassign(candidate=candidate, by=lead, to=other_coach)
+        practices_services.candidate_reassign(candidate=candidate, by=lead, to=other_coach)
     CandidateFactory(coach=colleague, email=candidate.email.upper())
     with pytest.raises(services.WrongState, match="already has a candidate record"):
-        services.candidate_reassign(candidate=candidate, by=lead, to=colleague)
+        practices_services.candidate_reassign(candidate=candidate, by=lead, to=colleague)
     with pytest.raises(services.NotAllowed):
-        services.candidate_reassign(candidate=candidate, by=colleague, to=lead)
+        practices_services.candidate_reassign(candidate=candidate, by=colleague, to=lead)
     candidate.refresh_from_db()
     assert candidate.coach == coach
 
@@ -186,16 +193,18 @@ def test_a_lead_cannot_reassign_another_practices_candidate(rival, lead):
     ).user
     client = CandidateFactory(coach=elsewhere)
     with pytest.raises(services.NotAllowed):
-        services.candidate_reassign(candidate=client, by=lead, to=lead)
+        practices_services.candidate_reassign(candidate=client, by=lead, to=lead)
 
 
 def test_an_invitation_to_a_candidates_login_is_refused(lead, practice):
     UserFactory(email="client@example.com")
     with pytest.raises(services.WrongState, match="candidate's login"):
-        services.practice_invite(practice=practice, by=lead, email="Client@Example.com")
+        practices_services.practice_invite(practice=practice, by=lead, email="Client@Example.com")
 
 
 def test_accepting_an_invitation_while_in_another_practice_is_refused(lead, practice, rival):
-    invitation, _ = services.practice_invite(practice=practice, by=lead, email=rival.email)
+    invitation, _ = practices_services.practice_invite(
+        practice=practice, by=lead, email=rival.email
+    )
     with pytest.raises(services.WrongState, match="already belong to Elsewhere"):
-        services.practice_invitation_accept(invitation=invitation, user=rival)
+        practices_services.practice_invitation_accept(invitation=invitation, user=rival)

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import privacy, services
+from interviews import services
 from interviews.models import (
     AnswerRevision,
     AskedQuestion,
@@ -35,6 +35,9 @@ from interviews.models import (
     ThrottleHit,
     User,
 )
+from interviews.selectors import privacy as privacy_selectors
+from interviews.services import caseload as caseload_services
+from interviews.services import privacy as privacy_services
 
 from .factories import (
     PASSWORD,
@@ -190,7 +193,7 @@ def test_the_candidates_download_holds_all_their_data_and_nothing_else(
     assert response["Cache-Control"] == "private, no-store"
     text = response.content.decode()
     document = json.loads(text)
-    assert document["schema_version"] == privacy.SCHEMA_VERSION
+    assert document["schema_version"] == privacy_selectors.SCHEMA_VERSION
     assert document["profile"]["email"] == "cand@example.com"
     assert document["profile"]["time_zone"] == "UTC"
     assert "MARKER-NOTICE-SUBJECT-123" in [n["subject"] for n in document["notifications"]]
@@ -241,7 +244,7 @@ def test_the_coach_downloads_one_candidates_file(coach_client, candidate, other_
 
 def _export_queries(candidate) -> int:
     with CaptureQueriesContext(connection) as queries:
-        privacy.export_json(candidate.user)
+        privacy_selectors.export_json(candidate.user)
     return len(queries)
 
 
@@ -272,13 +275,13 @@ def test_a_coach_erasing_a_candidate_leaves_nothing_personal(coach, candidate, c
     # The walk finds every planted marker before: it can fail.
     assert {n for _, _, n in leftovers(needles)} >= {m.lower() for m in markers}
 
-    services.candidate_erase(candidate=candidate, by=coach)
+    privacy_services.candidate_erase(candidate=candidate, by=coach)
 
     assert leftovers(needles) == []
     assert not User.objects.filter(pk=user_pk).exists()  # their only record: the login goes too
     assert sessions_of(user_pk) == []
     candidate.refresh_from_db()
-    assert candidate.full_name == privacy.ERASED_NAME
+    assert candidate.full_name == privacy_services.ERASED_NAME
     assert candidate.erased_at is not None
     assert candidate.archived
     assert candidate.user is None
@@ -289,7 +292,7 @@ def test_the_coach_keeps_a_former_candidate_with_outcomes_and_statuses(
     coach, coach_client, candidate
 ):
     plant(candidate)
-    services.candidate_erase(candidate=candidate, by=coach)
+    privacy_services.candidate_erase(candidate=candidate, by=coach)
 
     [round_] = InterviewRound.objects.filter(opportunity__candidate=candidate)
     assert round_.outcome == InterviewRound.Outcome.ADVANCED
@@ -309,9 +312,9 @@ def test_the_coach_keeps_a_former_candidate_with_outcomes_and_statuses(
     archived = coach_client.get(reverse("coach:candidate_list") + "?archived=1")
     assert "Former candidate" in archived.content.decode()
     with pytest.raises(services.WrongState):
-        services.candidate_restore(candidate=candidate, by=coach)
+        caseload_services.candidate_restore(candidate=candidate, by=coach)
     with pytest.raises(services.WrongState):
-        services.candidate_erase(candidate=candidate, by=coach)
+        privacy_services.candidate_erase(candidate=candidate, by=coach)
 
 
 def test_a_candidate_deleting_their_account_leaves_nothing_personal(candidate, candidate_client):
@@ -337,12 +340,12 @@ def test_deleting_an_account_erases_every_coachs_record(candidate, other_coach):
         coach=other_coach, full_name="Cam C.", email="cand@example.com", user=candidate.user
     )
 
-    services.user_delete_account(user=candidate.user, password=PASSWORD)
+    privacy_services.user_delete_account(user=candidate.user, password=PASSWORD)
 
     for record in (candidate, second):
         record.refresh_from_db()
         assert record.erased_at is not None
-        assert record.full_name == privacy.ERASED_NAME
+        assert record.full_name == privacy_services.ERASED_NAME
 
 
 def test_a_coachs_erasure_keeps_a_login_another_coach_still_uses(coach, candidate, other_coach):
@@ -350,7 +353,7 @@ def test_a_coachs_erasure_keeps_a_login_another_coach_still_uses(coach, candidat
         coach=other_coach, full_name="Cam C.", email="cand@example.com", user=candidate.user
     )
 
-    services.candidate_erase(candidate=candidate, by=coach)
+    privacy_services.candidate_erase(candidate=candidate, by=coach)
 
     assert User.objects.filter(pk=second.user_id).exists()
     second.refresh_from_db()
@@ -369,7 +372,7 @@ def test_a_wrong_password_erases_nothing(candidate, candidate_client):
     assert candidate.full_name == "Cam Candidate"
     assert AssignmentItem.objects.filter(response_text="MARKER-ANSWER-123").exists()
     with pytest.raises(services.WrongPassword):
-        services.user_delete_account(user=candidate.user, password="wrong")
+        privacy_services.user_delete_account(user=candidate.user, password="wrong")
 
 
 def test_the_delete_page_lists_what_goes_and_coaches_cannot_delete_here(
@@ -384,7 +387,7 @@ def test_the_delete_page_lists_what_goes_and_coaches_cannot_delete_here(
     coach_client.post(reverse("account_delete"), {"password": PASSWORD})
     assert User.objects.filter(pk=coach.pk).exists()
     with pytest.raises(services.NotAllowed):
-        services.user_delete_account(user=coach, password=PASSWORD)
+        privacy_services.user_delete_account(user=coach, password=PASSWORD)
 
 
 def test_the_coach_confirms_an_erasure_with_their_password(coach_client, candidate):
@@ -412,7 +415,7 @@ def test_another_coach_cannot_erase(other_coach, other_coach_client, candidate):
 
     assert other_coach_client.post(url, {"password": PASSWORD}).status_code == 404
     with pytest.raises(services.NotAllowed):
-        services.candidate_erase(candidate=candidate, by=other_coach)
+        privacy_services.candidate_erase(candidate=candidate, by=other_coach)
     candidate.refresh_from_db()
     assert candidate.erased_at is None
 

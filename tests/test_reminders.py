@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interviews import reminders, services
 from interviews.models import (
     Assignment,
     InterviewRound,
@@ -24,6 +23,10 @@ from interviews.models import (
     NotificationPreference,
     OutgoingEmail,
 )
+from interviews.services import caseload as caseload_services
+from interviews.services import checklists as checklists_services
+from interviews.services import reminders
+from interviews.services import rounds as rounds_services
 
 from .checklist_helpers import fill_all
 from .factories import (
@@ -106,7 +109,7 @@ def test_a_whole_round_sends_each_reminder_once_at_the_right_hour(
         django_capture_on_commit_callbacks(execute=True),
     ):
         fill_all(assignment)
-        services.assignment_submit(assignment=assignment, by=candidate.user)
+        checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     second_half = hourly(at(6, 11), at(10, 23), django_capture_on_commit_callbacks)
 
     assert first_half + second_half == [
@@ -181,9 +184,9 @@ def test_reminder_emails_say_what_is_left_and_where_to_go(
 
     mailoutbox.clear()
     with time_machine.travel(at(5, 8), tick=False):
-        services.thank_you_notes_prepare(round=round, by=candidate.user)
+        rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
         pat_note = round.thank_you_notes.get(interviewer__name="Pat Lee")
-        services.thank_you_note_mark_sent(note=pat_note, by=candidate.user)
+        rounds_services.thank_you_note_mark_sent(note=pat_note, by=candidate.user)
     sweep(at(5, 10), django_capture_on_commit_callbacks)
     thanks = [m for m in mailoutbox if m.subject.startswith("Thank-you notes")]
     assert len(thanks) == 1
@@ -219,7 +222,7 @@ def test_moving_the_interview_rearms_its_reminders(
         ("cand@example.com", K.INTERVIEW_TOMORROW),
     ]
     with time_machine.travel(at(3, 10), tick=False):
-        services.round_update(
+        rounds_services.round_update(
             round=round,
             by=coach,
             kind=round.kind,
@@ -247,7 +250,7 @@ def test_moving_the_due_date_rearms_and_withdrawing_stops(
     assert sweep(at(2, 9), django_capture_on_commit_callbacks) == [("cand@example.com", K.DUE_SOON)]
     Assignment.objects.filter(pk=assignment.pk).update(due_date=datetime.date(2026, 12, 9))
     assert ("cand@example.com", K.DUE_SOON) in sweep(at(7, 9), django_capture_on_commit_callbacks)
-    services.assignment_withdraw(assignment=assignment, by=coach)
+    checklists_services.assignment_withdraw(assignment=assignment, by=coach)
     for day in (8, 9, 10, 11):
         assert [
             s for s in sweep(at(day, 9), django_capture_on_commit_callbacks) if "DUE" in s[1]
@@ -266,7 +269,7 @@ def test_approved_archived_or_cancelled_gets_no_reminder(
     if stop == "approved":
         Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.APPROVED)
     elif stop == "archived":
-        services.candidate_archive(candidate=candidate, by=coach)
+        caseload_services.candidate_archive(candidate=candidate, by=coach)
     elif stop == "round_withdrawn":
         InterviewRound.objects.filter(pk=round.pk).update(outcome=InterviewRound.Outcome.WITHDRAWN)
     else:

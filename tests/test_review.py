@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from interviews import services
 from interviews.models import Assignment, Comment, Review
+from interviews.services import checklists as checklists_services
 
 from .checklist_helpers import fill_all, item, submitted
 from .factories import InterviewRoundFactory, OpportunityFactory, make_assignment
@@ -30,7 +30,7 @@ def review_url(assignment):
 
 def _save(assignment, position, **values):
     it = item(assignment, position)
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=assignment.candidate.user,
         responses={it.pk: (it.version, values)},
@@ -39,7 +39,7 @@ def _save(assignment, position, **values):
 
 def _request_changes(assignment, coach, position=1, comment="Needs more."):
     it = item(assignment, position)
-    services.assignment_review(
+    checklists_services.assignment_review(
         assignment=assignment,
         by=coach,
         verdict=Review.Verdict.CHANGES_REQUESTED,
@@ -107,10 +107,10 @@ def test_the_revision_history_lists_who_and_when(assignment, coach_client):
 def test_the_diff_shows_what_changed_since_the_last_review(assignment, coach, coach_client):
     fill_all(assignment)
     _save(assignment, 1, response_text="I will ask about the team budget")
-    services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
     _request_changes(assignment, coach)
     _save(assignment, 1, response_text="I will ask about the analytics team roadmap")
-    services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
     html = coach_client.get(url(assignment)).content.decode()
     assert "Changed since your last review" in html
     assert "<del>budget</del>" in html
@@ -124,7 +124,7 @@ def test_the_diff_shows_what_changed_since_the_last_review(assignment, coach, co
 
 def test_the_diff_escapes_html(assignment, coach, coach_client):
     fill_all(assignment)
-    services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
     _request_changes(assignment, coach)
     _save(assignment, 1, response_text="<script>alert(1)</script>")
     html = coach_client.get(url(assignment)).content.decode()
@@ -141,7 +141,7 @@ def test_there_is_no_diff_before_the_first_review(assignment, coach_client):
 
 def test_the_review_history_is_listed(assignment, coach, coach_client):
     submitted(assignment)
-    services.assignment_review(
+    checklists_services.assignment_review(
         assignment=assignment, by=coach, verdict="changes_requested", note="Tighter, please."
     )
     html = coach_client.get(url(assignment)).content.decode()
@@ -172,7 +172,7 @@ def test_approving_stores_a_review_and_marks(assignment, coach, coach_client):
 def test_a_review_post_without_marks_keeps_the_stored_marks(assignment, coach, coach_client):
     submitted(assignment)
     _request_changes(assignment, coach)
-    services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
     response = coach_client.post(
         review_url(assignment), {"action": "request_changes", "note": "Still item 1."}
     )
@@ -302,7 +302,7 @@ def test_an_empty_coach_comment_is_refused_with_a_message(assignment, coach_clie
 
 
 def test_commenting_on_a_withdrawn_checklist_is_refused(assignment, coach, coach_client):
-    services.assignment_withdraw(assignment=assignment, by=coach)
+    checklists_services.assignment_withdraw(assignment=assignment, by=coach)
     first = item(assignment, 1)
     response = coach_client.post(
         reverse("coach:item_comment", args=[first.pk]),
@@ -323,9 +323,9 @@ def test_the_review_page_runs_a_fixed_number_of_queries(
     kinds = (["text", "check", "email"] * 20)[:size]
     assignment = make_assignment(candidate, kinds=kinds)
     fill_all(assignment)
-    services.assignment_submit(assignment=assignment, by=candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     _request_changes(assignment, coach)
-    services.assignment_save(  # a second revision of every item
+    checklists_services.assignment_save(  # a second revision of every item
         assignment=assignment,
         by=candidate.user,
         responses={
@@ -336,9 +336,9 @@ def test_the_review_page_runs_a_fixed_number_of_queries(
             for it in assignment.items.all()
         },
     )
-    services.assignment_submit(assignment=assignment, by=candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     for it in assignment.items.all():
-        services.comment_add(item=it, by=candidate.user, body="Reply")
+        checklists_services.comment_add(item=it, by=candidate.user, body="Reply")
     # +1: unread notices in the navigation
     with django_assert_max_num_queries(8):
         response = coach_client.get(url(assignment))

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from interviews import services
 from interviews.models import Assignment, AssignmentItem
+from interviews.services import checklists as checklists_services
 
 from .checklist_helpers import changes_requested, fill_all, item
 from .factories import make_assignment
@@ -35,12 +36,12 @@ def _request_changes_on_item_1(assignment, coach):
 
 def _revise_item_1_and_resubmit(assignment):
     first = item(assignment, 1)
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=assignment.candidate.user,
         responses={first.pk: (first.version, {"response_text": "The audit and the migration."})},
     )
-    services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
 
 
 def _review_form_as_rendered(html: str) -> dict:
@@ -83,7 +84,7 @@ def test_approving_after_the_revision_is_not_blocked(revised, coach_client):
 
 
 def test_approving_through_the_service_accepts_the_revision(revised, coach):
-    services.assignment_review(assignment=revised, by=coach, verdict="approved")
+    checklists_services.assignment_review(assignment=revised, by=coach, verdict="approved")
     revised.refresh_from_db()
     assert revised.status == S.APPROVED
     assert item(revised, 1).review_mark == M.OK
@@ -114,9 +115,9 @@ def test_the_coach_can_mark_the_revised_item_needs_work_again(revised, coach, co
 
 def test_an_unrevised_needs_work_item_still_blocks_approval(assignment, coach):
     _request_changes_on_item_1(assignment, coach)
-    services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=assignment.candidate.user)
     with pytest.raises(services.WrongState, match="still marked as needing work"):
-        services.assignment_review(assignment=assignment, by=coach, verdict="approved")
+        checklists_services.assignment_review(assignment=assignment, by=coach, verdict="approved")
 
 
 # ---------------------------------------------------------------- not started
@@ -130,7 +131,7 @@ def test_a_fresh_checklist_shows_not_started_and_no_item_alarm(assignment, coach
 
 def test_after_the_first_save_incomplete_items_are_flagged(assignment, coach_client):
     first = item(assignment, 1)
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=assignment.candidate.user,
         responses={first.pk: (first.version, {"response_text": "Started"})},

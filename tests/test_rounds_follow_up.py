@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.models import AskedQuestion, Interviewer, InterviewRound, Opportunity, ThankYouNote
+from interviews.services import rounds as rounds_services
 
 from .checklist_helpers import fill_all, messages_of
 from .factories import (
@@ -73,11 +74,11 @@ def test_the_page_says_what_is_next(round, candidate_client):
         assert "Thank-you notes due in 19 h" in candidate_client.get(url(round)).content.decode()
     with time_machine.travel(START + datetime.timedelta(hours=25), tick=False):
         assert "Thank-you notes overdue" in candidate_client.get(url(round)).content.decode()
-        services.thank_you_notes_prepare(round=round, by=round.opportunity.candidate.user)
+        rounds_services.thank_you_notes_prepare(round=round, by=round.opportunity.candidate.user)
         for note in round.thank_you_notes.all():
-            services.thank_you_note_mark_sent(note=note, by=round.opportunity.candidate.user)
+            rounds_services.thank_you_note_mark_sent(note=note, by=round.opportunity.candidate.user)
         assert "Next: Write your debrief" in candidate_client.get(url(round)).content.decode()
-        services.round_record_debrief(
+        rounds_services.round_record_debrief(
             round=round,
             by=round.opportunity.candidate.user,
             debrief_notes="Fine.",
@@ -119,7 +120,7 @@ def test_a_bad_interviewer_email_is_a_form_error(round, candidate_client):
 
 
 def test_removing_an_interviewer_keeps_the_note_to_them(round, candidate, candidate_client):
-    services.thank_you_notes_prepare(round=round, by=candidate.user)
+    rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
     tom = round.interviewers.get(name="Tom Becker")
     note = tom.thank_you_notes.get()
     candidate_client.post(reverse("me:interviewer_remove", args=[tom.pk]))
@@ -188,7 +189,7 @@ def test_coverage_and_came_up_are_recorded(round, candidate, candidate_client):
 def test_editing_the_list_keeps_the_coachs_bank_link(round, candidate, coach, candidate_client):
     _debrief(candidate_client, round)
     audit = round.asked_questions.get(text="Tell us about the audit.")
-    services.asked_question_add_to_bank(asked=audit, by=coach)
+    rounds_services.asked_question_add_to_bank(asked=audit, by=coach)
     _debrief(candidate_client, round, asked="Tell us about the audit.\nWhat salary?")
     assert list(round.asked_questions.values_list("text", flat=True)) == [
         "Tell us about the audit.",
@@ -245,7 +246,7 @@ def test_a_note_to_someone_else(round, candidate_client):
 def test_editing_asking_the_coach_and_marking_sent(
     round, candidate, coach, candidate_client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    services.thank_you_notes_prepare(round=round, by=candidate.user)
+    rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
     note = round.thank_you_notes.get(interviewer__name="Tom Becker")
     with django_capture_on_commit_callbacks(execute=True):
         candidate_client.post(
@@ -256,7 +257,7 @@ def test_editing_asking_the_coach_and_marking_sent(
     assert note.body == "Dear Tom,\nThanks for the audit chat."
     assert note.awaiting_check
     assert [m.to for m in mailoutbox] == [[coach.email]]
-    services.thank_you_note_check(note=note, by=coach, comment="Name the audit.")
+    rounds_services.thank_you_note_check(note=note, by=coach, comment="Name the audit.")
     html = candidate_client.get(url(round)).content.decode()
     assert "Name the audit." in html
     response = candidate_client.post(
@@ -274,14 +275,14 @@ def test_editing_asking_the_coach_and_marking_sent(
 
 
 def test_the_mailto_link_carries_to_subject_and_body(round, candidate, candidate_client):
-    services.thank_you_notes_prepare(round=round, by=candidate.user)
+    rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
     html = candidate_client.get(url(round)).content.decode()
     assert 'href="mailto:tom@example.com?subject=Thank%20you%20for%20our%20conversation' in html
     assert "body=Dear%20Tom%2C" in html
 
 
 def test_a_note_without_an_address_cannot_be_marked_sent(round, candidate, candidate_client):
-    note = services.thank_you_note_add_other(round=round, by=candidate.user)
+    note = rounds_services.thank_you_note_add_other(round=round, by=candidate.user)
     response = candidate_client.post(
         reverse("me:note_update", args=[note.pk]), note_data(note, "sent")
     )
@@ -293,7 +294,7 @@ def test_a_note_without_an_address_cannot_be_marked_sent(round, candidate, candi
 
 
 def test_an_invalid_note_keeps_the_text_and_saves_nothing(round, candidate, candidate_client):
-    services.thank_you_notes_prepare(round=round, by=candidate.user)
+    rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
     note = round.thank_you_notes.get(interviewer__name="Ann Lee")
     response = candidate_client.post(
         reverse("me:note_update", args=[note.pk]),
@@ -308,7 +309,7 @@ def test_an_invalid_note_keeps_the_text_and_saves_nothing(round, candidate, cand
 
 
 def test_another_candidate_cannot_touch_a_note(round, candidate, other_candidate_client):
-    note = services.thank_you_note_add_other(round=round, by=candidate.user)
+    note = rounds_services.thank_you_note_add_other(round=round, by=candidate.user)
     response = other_candidate_client.post(
         reverse("me:note_update", args=[note.pk]), note_data(note, body="Hijack")
     )
@@ -364,7 +365,7 @@ def test_an_unknown_outcome_is_a_clear_error(round, candidate_client):
 
 def test_the_coach_cannot_write_the_candidates_debrief(round, coach):
     with pytest.raises(services.NotAllowed):
-        services.round_record_debrief(
+        rounds_services.round_record_debrief(
             round=round, by=coach, debrief_notes="x", debrief_differently="", asked=[]
         )
     assert ThankYouNote.objects.count() == 0

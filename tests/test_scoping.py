@@ -51,9 +51,9 @@ def test_assignments_are_scoped_both_ways(coach, candidate, both):
 
 def test_withdrawn_assignments_are_hidden_from_the_candidate_only(coach, candidate, both):
     mine, _ = both
-    from interviews import services
+    from interviews.services import checklists as checklists_services
 
-    services.assignment_withdraw(assignment=mine, by=coach)
+    checklists_services.assignment_withdraw(assignment=mine, by=coach)
     assert list(Assignment.objects.for_candidate_user(candidate.user)) == []
     assert list(Assignment.objects.for_coach(coach)) == [mine]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from interviews import services
 from interviews.models import AnswerRevision, Assignment, Review
+from interviews.services import checklists as checklists_services
 
 from .checklist_helpers import fill_all, form_data, item, submitted
 from .factories import AssignmentItemFactory, make_assignment
@@ -35,14 +36,16 @@ def _set_status(assignment, status):
 
 
 def _review(assignment, by, verdict=Review.Verdict.APPROVED, **kwargs):
-    return services.assignment_review(assignment=assignment, by=by, verdict=verdict, **kwargs)
+    return checklists_services.assignment_review(
+        assignment=assignment, by=by, verdict=verdict, **kwargs
+    )
 
 
 # ---------------------------------------------------------------- allowed, service level
 
 
 def test_saving_an_assigned_checklist_moves_it_to_in_progress(assignment, candidate):
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=candidate.user,
         responses={item(assignment, 1).pk: (1, {"response_text": "Draft"})},
@@ -53,7 +56,7 @@ def test_saving_an_assigned_checklist_moves_it_to_in_progress(assignment, candid
 
 def test_submitting_a_complete_in_progress_checklist_makes_it_submitted(assignment, candidate):
     fill_all(assignment)
-    services.assignment_submit(assignment=assignment, by=candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     assignment.refresh_from_db()
     assert assignment.status == S.SUBMITTED
     assert assignment.submitted_at is not None
@@ -62,7 +65,7 @@ def test_submitting_a_complete_in_progress_checklist_makes_it_submitted(assignme
 def test_an_assigned_checklist_without_required_items_can_be_submitted_at_once(candidate):
     assignment = make_assignment(candidate, kinds=())
     AssignmentItemFactory(assignment=assignment, position=1, required=False)
-    services.assignment_submit(assignment=assignment, by=candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     assignment.refresh_from_db()
     assert assignment.status == S.SUBMITTED
 
@@ -105,14 +108,14 @@ def test_the_candidate_edits_and_resubmits_after_changes_were_requested(
     submitted(assignment)
     _review(assignment, coach, Review.Verdict.CHANGES_REQUESTED, note="Redo item 1.")
     first = item(assignment, 1)
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=candidate.user,
         responses={first.pk: (first.version, {"response_text": "Better answer"})},
     )
     assignment.refresh_from_db()
     assert assignment.status == S.CHANGES_REQUESTED  # still editable, not reset
-    services.assignment_submit(assignment=assignment, by=candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     assignment.refresh_from_db()
     assert assignment.status == S.SUBMITTED
 
@@ -122,7 +125,7 @@ def test_the_candidate_edits_and_resubmits_after_changes_were_requested(
 )
 def test_the_coach_can_withdraw_from_any_state(assignment, coach, status):
     _set_status(assignment, status)
-    services.assignment_withdraw(assignment=assignment, by=coach)
+    checklists_services.assignment_withdraw(assignment=assignment, by=coach)
     assignment.refresh_from_db()
     assert assignment.status == S.WITHDRAWN
     assert Assignment.objects.filter(pk=assignment.pk).exists()  # nothing deleted
@@ -136,7 +139,7 @@ def test_saving_is_refused_when_not_editable(assignment, candidate, status):
     _set_status(assignment, status)
     first = item(assignment, 1)
     with pytest.raises(services.WrongState):
-        services.assignment_save(
+        checklists_services.assignment_save(
             assignment=assignment,
             by=candidate.user,
             responses={first.pk: (1, {"response_text": "Late edit"})},
@@ -150,14 +153,14 @@ def test_submitting_is_refused_when_not_editable(assignment, candidate, status):
     fill_all(assignment)
     _set_status(assignment, status)
     with pytest.raises(services.WrongState):
-        services.assignment_submit(assignment=assignment, by=candidate.user)
+        checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     assignment.refresh_from_db()
     assert assignment.status == status
 
 
 def test_submitting_with_missing_required_items_is_refused(assignment, candidate):
     with pytest.raises(services.IncompleteItems) as error:
-        services.assignment_submit(assignment=assignment, by=candidate.user)
+        checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     assert [i.position for i in error.value.items] == [1, 2, 3]
     assignment.refresh_from_db()
     assert assignment.status == S.ASSIGNED
@@ -193,9 +196,9 @@ def test_approving_with_an_item_marked_needs_work_is_refused(assignment, coach):
 
 
 def test_withdrawing_twice_is_refused(assignment, coach):
-    services.assignment_withdraw(assignment=assignment, by=coach)
+    checklists_services.assignment_withdraw(assignment=assignment, by=coach)
     with pytest.raises(services.WrongState):
-        services.assignment_withdraw(assignment=assignment, by=coach)
+        checklists_services.assignment_withdraw(assignment=assignment, by=coach)
 
 
 # ---------------------------------------------------------------- refused: wrong person
@@ -203,7 +206,7 @@ def test_withdrawing_twice_is_refused(assignment, coach):
 
 def test_another_candidate_cannot_save(assignment, other_candidate):
     with pytest.raises(services.NotAllowed):
-        services.assignment_save(
+        checklists_services.assignment_save(
             assignment=assignment,
             by=other_candidate.user,
             responses={item(assignment, 1).pk: (1, {"response_text": "Hijack"})},
@@ -213,7 +216,7 @@ def test_another_candidate_cannot_save(assignment, other_candidate):
 
 def test_the_coach_cannot_save_the_candidates_answers(assignment, coach):
     with pytest.raises(services.NotAllowed):
-        services.assignment_save(
+        checklists_services.assignment_save(
             assignment=assignment,
             by=coach,
             responses={item(assignment, 1).pk: (1, {"response_text": "Coach wrote it"})},
@@ -224,7 +227,7 @@ def test_the_coach_cannot_save_the_candidates_answers(assignment, coach):
 def test_the_coach_cannot_submit_for_the_candidate(assignment, coach):
     fill_all(assignment)
     with pytest.raises(services.NotAllowed):
-        services.assignment_submit(assignment=assignment, by=coach)
+        checklists_services.assignment_submit(assignment=assignment, by=coach)
     assignment.refresh_from_db()
     assert assignment.status == S.IN_PROGRESS
 
@@ -247,7 +250,7 @@ def test_the_candidate_cannot_review_their_own_checklist(assignment, candidate):
 
 def test_another_coach_cannot_withdraw(assignment, other_coach):
     with pytest.raises(services.NotAllowed):
-        services.assignment_withdraw(assignment=assignment, by=other_coach)
+        checklists_services.assignment_withdraw(assignment=assignment, by=other_coach)
     assignment.refresh_from_db()
     assert assignment.status == S.ASSIGNED
 
@@ -256,7 +259,7 @@ def test_items_of_another_checklist_cannot_be_saved_through_this_one(assignment,
     other = make_assignment(candidate)
     foreign = item(other, 1)
     with pytest.raises(services.NotAllowed):
-        services.assignment_save(
+        checklists_services.assignment_save(
             assignment=assignment,
             by=candidate.user,
             responses={foreign.pk: (1, {"response_text": "Sneaky"})},
@@ -270,13 +273,13 @@ def test_items_of_another_checklist_cannot_be_saved_through_this_one(assignment,
 
 def test_a_save_from_a_stale_version_is_refused_and_writes_nothing(assignment, candidate):
     first = item(assignment, 1)
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=candidate.user,
         responses={first.pk: (1, {"response_text": "From tab A"})},
     )
     with pytest.raises(services.EditConflict) as error:
-        services.assignment_save(
+        checklists_services.assignment_save(
             assignment=assignment,
             by=candidate.user,
             responses={first.pk: (1, {"response_text": "From tab B"})},
@@ -291,13 +294,13 @@ def test_a_save_from_a_stale_version_is_refused_and_writes_nothing(assignment, c
 
 def test_a_stale_tab_that_did_not_touch_an_item_keeps_the_newer_value(assignment, candidate):
     first, second = item(assignment, 1), item(assignment, 2)
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=candidate.user,
         responses={first.pk: (1, {"response_text": "From tab A"})},
     )
     # Tab B still shows version 1 and the empty answer for item 1; it changes item 2 only.
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=candidate.user,
         responses={

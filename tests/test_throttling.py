@@ -11,8 +11,8 @@ import time_machine
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from interviews import services
 from interviews.models import Invitation, ThrottleHit
+from interviews.services import caseload as caseload_services
 from interviews.throttle import client_ip
 
 from .factories import PASSWORD, CandidateFactory, UserFactory
@@ -160,7 +160,7 @@ def test_the_admin_login_is_the_locked_login(client, clock):
 def test_the_invitation_page_login_counts_towards_the_same_lock(client, coach, clock):
     person = UserFactory(email="shared@example.com")
     record = CandidateFactory(coach=coach, email="shared@example.com")
-    _, token = services.invitation_create(candidate=record, by=coach)
+    _, token = caseload_services.invitation_create(candidate=record, by=coach)
     url = reverse("invite_accept", args=[token])
     statuses = [
         client.post(url, {"password": WRONG}, REMOTE_ADDR="198.51.100.7").status_code
@@ -327,7 +327,7 @@ def test_a_refused_invitation_does_not_count(coach_client, coach, clock, candida
 
 def test_twenty_bad_links_from_an_address_block_every_link_from_it(client, coach, clock):
     record = CandidateFactory(coach=coach, email="new.person@example.com")
-    _, token = services.invitation_create(candidate=record, by=coach)
+    _, token = caseload_services.invitation_create(candidate=record, by=coach)
     url = reverse("invite_accept", args=[token])
     statuses = [
         client.get(reverse("invite_accept", args=[f"made-up-{n}"])).status_code for n in range(20)
@@ -355,6 +355,6 @@ def test_twenty_bad_links_from_an_address_block_every_link_from_it(client, coach
 
 def test_good_links_do_not_count_towards_the_limit(client, coach, clock):
     record = CandidateFactory(coach=coach)
-    _, token = services.invitation_create(candidate=record, by=coach)
+    _, token = caseload_services.invitation_create(candidate=record, by=coach)
     url = reverse("invite_accept", args=[token])
     assert {client.get(url).status_code for _ in range(25)} == {200}

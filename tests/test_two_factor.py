@@ -14,7 +14,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from interviews import services, twofactor
+from interviews import twofactor
+from interviews.services import accounts as accounts_services
 
 from .factories import PASSWORD, CoachFactory
 
@@ -40,8 +41,8 @@ def app_code(device: TOTPDevice) -> str:
 
 
 def set_up(user) -> tuple[TOTPDevice, list[str]]:
-    device = services.app_device_start(user=user)
-    codes = services.two_factor_confirm(device=device, code=app_code(device))
+    device = accounts_services.app_device_start(user=user)
+    codes = accounts_services.two_factor_confirm(device=device, code=app_code(device))
     assert codes is not None
     device.refresh_from_db()
     user.refresh_from_db()  # its session epoch moved on

@@ -179,3 +179,14 @@ def render_fields(form: forms.Form) -> SafeString:
         )
     parts += [render_field(f) for f in form.visible_fields()]
     return mark_safe(" ".join(parts))  # noqa: S308 - each part is escaped markup
+
+
+# ---------------------------------------------------------------- coach: candidates, rounds
+
+
+def check_year(value, field_label: str):
+    """Keep dates in a range a person could mean (and the database can store in
+    any time zone)."""
+    if value is not None and not (2000 <= value.year <= 2100):
+        raise forms.ValidationError(f"Enter a {field_label} between the years 2000 and 2100.")
+    return value

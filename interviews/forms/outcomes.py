@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.utils import dateformat
 
-from ..outcomes import Period
+from ..selectors.outcomes import Period
 
 #: Dates outside these are typing mistakes; they also keep the period's
 #: bounds far from the calendar's ends when turned into times.

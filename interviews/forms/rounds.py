@@ -1,5 +1,6 @@
 """Forms of a round's life after the date is set, used by the coach's and the
-candidate's round pages: interviewers, the debrief, the outcome, thank-you notes."""
+candidate's round pages: interviewers, the debrief, the outcome, thank-you notes.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from collections.abc import Iterable
 from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from ..models import AskedQuestion, AssignmentItem, Interviewer, InterviewRound, ThankYouNote
+from ..services import rounds as rounds_services
 from ..validators import validate_single_line
+from .fields import check_year
 from .layout import fields_only_helper, form_helper
 
 #: A debrief lists at most this many asked questions.
@@ -159,3 +163,69 @@ class CoachNoteCheckForm(forms.Form):
         self.helper.add_input(
             Submit("submit", "Send to the candidate", css_id=f"note-{note.pk}-send")
         )
+
+
+class RoundForm(forms.ModelForm):
+    """An interview round; the time is entered in the coach's own time zone
+    (the middleware activates it, and the form converts to and from UTC)."""
+
+    scheduled_at = forms.DateTimeField(
+        label="Date and time",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    class Meta:
+        model = InterviewRound
+        fields = [
+            "kind",
+            "scheduled_at",
+            "location",
+            "duration_minutes",
+            "outcome",
+            "outcome_notes",
+        ]
+        labels = {
+            "kind": "Kind of round",
+            "location": "Format / location",
+            "duration_minutes": "Duration (minutes)",
+            "outcome_notes": "Outcome notes",
+        }
+        widgets = {"outcome_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tz = timezone.get_current_timezone_name()
+        self.fields["scheduled_at"].help_text = f"In your time zone ({tz}). Leave empty if not set."
+        # Left empty, the duration stays as it is (60 minutes for a new round).
+        self.fields["duration_minutes"].required = False
+        self.helper = form_helper("Save round" if self.instance.pk else "Add round")
+
+    def clean_scheduled_at(self):
+        return check_year(self.cleaned_data.get("scheduled_at"), "date")
+
+    def clean_duration_minutes(self) -> int:
+        value = self.cleaned_data.get("duration_minutes")
+        return self.instance.duration_minutes if value is None else value
+
+    #: Outcomes that only an interview that took place can have.
+    # The service's rule, checked here too so the error sits on the field.
+    AFTER_THE_INTERVIEW = rounds_services.OUTCOMES_AFTER_THE_INTERVIEW
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome, scheduled_at = cleaned.get("outcome"), cleaned.get("scheduled_at")
+        if outcome in self.AFTER_THE_INTERVIEW and (
+            scheduled_at is None or scheduled_at > timezone.now()
+        ):
+            label = InterviewRound.Outcome(outcome).label
+            self.add_error(
+                "outcome",
+                f"“{label}” can only be recorded once the interview has started"
+                + (
+                    f" ({formats.date_format(timezone.localtime(scheduled_at), 'D j M Y, H:i')})."
+                    if scheduled_at
+                    else "; set its date first."
+                ),
+            )
+        return cleaned

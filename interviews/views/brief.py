@@ -10,9 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from .. import pdf, selectors
 from ..access import candidate_required, coach_required, round_for_candidate, round_for_coach
+from ..lib import pdf
 from ..models import InterviewRound
+from ..selectors import brief
 
 # The URL namespace of each side.
 COACH, CANDIDATE = "coach", "me"
@@ -20,7 +21,7 @@ COACH, CANDIDATE = "coach", "me"
 
 def _context(round: InterviewRound, side: str) -> dict:
     return {
-        "brief": selectors.round_brief(round),
+        "brief": brief.round_brief(round),
         "for_coach": side == COACH,
         "round": round,
         "opportunity": round.opportunity,

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import calendar, services
 from ..access import (
     candidate_required,
     coach_required,
@@ -20,6 +19,8 @@ from ..access import (
     user_for_calendar_token,
 )
 from ..models import InterviewRound
+from ..selectors import calendar
+from ..services import accounts as accounts_services
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -40,7 +41,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def calendar_token_replace(request: HttpRequest) -> HttpResponse:
-    services.calendar_token_replace(user=request.user)
+    accounts_services.calendar_token_replace(user=request.user)
     messages.success(
         request,
         "Your calendar address has been replaced. The old address no longer works: "

@@ -10,9 +10,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import outcomes, selectors
 from ..access import coach_required, lead_membership
 from ..forms.outcomes import PeriodForm
+from ..lib import spreadsheets
+from ..selectors import outcomes as outcomes_selectors
+from ..selectors import practices as practices_selectors
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
@@ -22,7 +24,9 @@ def _period_form(request: HttpRequest) -> PeriodForm:
 @coach_required
 def coach_outcomes(request: HttpRequest) -> HttpResponse:
     form = _period_form(request)
-    figures = outcomes.coach_figures(request.user, form.period()) if form.is_valid() else None
+    figures = (
+        outcomes_selectors.coach_figures(request.user, form.period()) if form.is_valid() else None
+    )
     return render(
         request,
         "interviews/outcomes/page.html",
@@ -32,7 +36,7 @@ def coach_outcomes(request: HttpRequest) -> HttpResponse:
             "period": form.period() if figures else None,
             "practice": None,
             "export_url": reverse("coach:export"),
-            "too_few": outcomes.TOO_FEW,
+            "too_few": outcomes_selectors.TOO_FEW,
         },
     )
 
@@ -42,7 +46,9 @@ def practice_outcomes(request: HttpRequest) -> HttpResponse:
     membership = lead_membership(request)
     form = _period_form(request)
     result = (
-        outcomes.practice_figures(membership.practice, form.period()) if form.is_valid() else None
+        outcomes_selectors.practice_figures(membership.practice, form.period())
+        if form.is_valid()
+        else None
     )
     return render(
         request,
@@ -54,7 +60,7 @@ def practice_outcomes(request: HttpRequest) -> HttpResponse:
             "period": form.period() if result else None,
             "practice": membership.practice,
             "export_url": reverse("practice:export"),
-            "too_few": outcomes.TOO_FEW,
+            "too_few": outcomes_selectors.TOO_FEW,
         },
     )
 
@@ -66,14 +72,14 @@ def _csv_download(rows, name: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.
     response.write("\ufeff")
-    outcomes.write_csv(response, rows)
+    spreadsheets.write_csv(response, rows)
     return response
 
 
 @coach_required
 def coach_export(request: HttpRequest) -> HttpResponse:
     """The coach's candidates, opportunities, rounds and outcomes, one row per round."""
-    rows = outcomes.caseload_rows([request.user], now=timezone.now())
+    rows = outcomes_selectors.caseload_rows([request.user], now=timezone.now())
     return _csv_download(rows, "coachsite-caseload")
 
 
@@ -81,6 +87,6 @@ def coach_export(request: HttpRequest) -> HttpResponse:
 def practice_export(request: HttpRequest) -> HttpResponse:
     """The same for every coach of the lead's practice."""
     membership = lead_membership(request)
-    coaches = [member.user for member in selectors.practice_members(membership.practice)]
-    rows = outcomes.caseload_rows(coaches, now=timezone.now())
+    coaches = [member.user for member in practices_selectors.practice_members(membership.practice)]
+    rows = outcomes_selectors.caseload_rows(coaches, now=timezone.now())
     return _csv_download(rows, "coachsite-practice-caseload")

@@ -12,15 +12,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import privacy, services
+from .. import services
 from ..access import candidate_for_coach, coach_required
 from ..forms.privacy import PasswordConfirmForm
 from ..models import Candidate, User
+from ..selectors import privacy as privacy_selectors
+from ..services import privacy as privacy_services
 
 
 def _download(candidate_or_user: Candidate | User) -> HttpResponse:
     response = HttpResponse(
-        privacy.export_json(candidate_or_user), content_type="application/json; charset=utf-8"
+        privacy_selectors.export_json(candidate_or_user),
+        content_type="application/json; charset=utf-8",
     )
     filename = f"coachsite-data-{timezone.localdate().isoformat()}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -42,7 +45,9 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_delete_account(user=request.user, password=form.cleaned_data["password"])
+            privacy_services.user_delete_account(
+                user=request.user, password=form.cleaned_data["password"]
+            )
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -69,7 +74,7 @@ def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if candidate.erased_at is None and request.method == "POST" and form.is_valid():
         try:
-            services.candidate_erase(candidate=candidate, by=request.user)
+            privacy_services.candidate_erase(candidate=candidate, by=request.user)
         except services.ServiceError as exc:
             messages.error(request, str(exc))
         else:

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .. import selectors, services, throttle
-from ..forms.public import InvitationLoginForm, InvitationSignupForm
+from .. import services, throttle
+from ..forms.accounts import InvitationLoginForm, InvitationSignupForm
+from ..selectors import accounts as accounts_selectors
+from ..services import caseload as caseload_services
 
 
 @login_not_required
@@ -51,12 +53,12 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     if throttle.is_limited(throttle.INVITE_LOOKUP_IP, ip):
         return render(request, "registration/invite_throttled.html", status=429)
     try:
-        invitation = services.invitation_for_token(token)
+        invitation = caseload_services.invitation_for_token(token)
     except services.InvitationInvalid as exc:
         throttle.hit(throttle.INVITE_LOOKUP_IP, ip)
         return render(request, "registration/invite_invalid.html", {"reason": str(exc)}, status=410)
     candidate = invitation.candidate
-    existing = selectors.user_with_email(candidate.email)
+    existing = accounts_selectors.user_with_email(candidate.email)
     if existing is not None:
         form = InvitationLoginForm(
             request, data=request.POST or None, initial={"username": existing.email}
@@ -67,7 +69,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.get_user() if existing is not None else None
         try:
-            user = services.invitation_accept(
+            user = caseload_services.invitation_accept(
                 invitation=invitation,
                 user=user,
                 password=form.cleaned_data.get("password1", ""),

@@ -7,13 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import services
 from ..access import assignment_for_coach, coach_required, item_for_coach
-from ..diffing import response_changes
-from ..forms.checklist import CommentForm, ReviewForm
+from ..forms.checklists import CommentForm, ReviewForm
+from ..lib.diffing import response_changes
+from ..lib.readiness import Readiness
 from ..models import Assignment, AssignmentItem, Review
-from ..readiness import Readiness
-from .comments import post_comment
+from ..selectors import checklists as checklists_selectors
+from ..services import checklists as checklists_services
+from .checklists import post_comment
 
 WAITING_NOTES = {
     Assignment.Status.ASSIGNED: "Waiting for the candidate to start and submit. You can "
@@ -45,8 +47,8 @@ def _render_detail(
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    items = selectors.checklist_items_with_history(assignment)
-    reviews = selectors.checklist_reviews(assignment)
+    items = checklists_selectors.checklist_items_with_history(assignment)
+    reviews = checklists_selectors.checklist_reviews(assignment)
     latest = reviews[0] if reviews else None
     reviewable = assignment.status == Assignment.Status.SUBMITTED
     if reviewable and review_form is None:
@@ -116,7 +118,7 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "The review was not saved: please correct the fields marked below.")
         return _render_detail(request, assignment, review_form=form)
     try:
-        review = services.assignment_review(
+        review = checklists_services.assignment_review(
             assignment=assignment,
             by=request.user,
             verdict=form.verdict(),

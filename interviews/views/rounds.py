@@ -1,26 +1,45 @@
-"""A round's interviewers, kept by the coach and the candidate alike (candidates
-often learn the names late). One implementation, two entry points per action:
-each side loads the object through its own access helper."""
+"""Interview rounds, for the coach and for the candidate: the round page,
+interviewers, the debrief, the outcome and the thank-you notes.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import services
 from ..access import (
+    asked_question_for_coach,
     candidate_required,
     coach_required,
     interviewer_for_candidate,
     interviewer_for_coach,
+    note_for_candidate,
+    note_for_coach,
+    opportunity_for_coach,
     round_for_candidate,
     round_for_coach,
 )
-from ..forms.rounds import InterviewerForm
-from ..models import Interviewer, InterviewRound
+from ..forms.rounds import (
+    CoachNoteCheckForm,
+    DebriefForm,
+    InterviewerForm,
+    OutcomeForm,
+    RoundForm,
+    ThankYouNoteForm,
+)
+from ..lib.drafts import mailto_url
+from ..lib.timeline import round_timeline
+from ..models import Interviewer, InterviewRound, ThankYouNote
+from ..selectors import rounds as rounds_selectors
+from ..services import rounds as rounds_services
+from .checklists import assign_url
 
 
 def _round_url(request: HttpRequest, round: InterviewRound) -> str:
@@ -31,7 +50,9 @@ def _round_url(request: HttpRequest, round: InterviewRound) -> str:
 def _add(request: HttpRequest, round: InterviewRound) -> HttpResponse:
     form = InterviewerForm(request.POST or None, submit_label="Add interviewer")
     if request.method == "POST" and form.is_valid():
-        interviewer = services.interviewer_add(round=round, by=request.user, **form.cleaned_data)
+        interviewer = rounds_services.interviewer_add(
+            round=round, by=request.user, **form.cleaned_data
+        )
         messages.success(request, f"{interviewer.name} added to the interviewers.")
         return redirect(_round_url(request, round))
     return render(
@@ -45,7 +66,9 @@ def _edit(request: HttpRequest, interviewer: Interviewer) -> HttpResponse:
     round = interviewer.round
     form = InterviewerForm(request.POST or None, instance=interviewer)
     if request.method == "POST" and form.is_valid():
-        services.interviewer_update(interviewer=interviewer, by=request.user, **form.cleaned_data)
+        rounds_services.interviewer_update(
+            interviewer=interviewer, by=request.user, **form.cleaned_data
+        )
         messages.success(request, f"{interviewer.name}'s details have been saved.")
         return redirect(_round_url(request, round))
     return render(
@@ -62,7 +85,7 @@ def _edit(request: HttpRequest, interviewer: Interviewer) -> HttpResponse:
 
 def _remove(request: HttpRequest, interviewer: Interviewer) -> HttpResponse:
     round = interviewer.round
-    services.interviewer_remove(interviewer=interviewer, by=request.user)
+    rounds_services.interviewer_remove(interviewer=interviewer, by=request.user)
     messages.success(
         request,
         f"{interviewer.name} is no longer listed. A thank-you note to them keeps its text.",
@@ -100,3 +123,361 @@ def candidate_interviewer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_interviewer_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return _remove(request, interviewer_for_candidate(request, pk))
+
+
+# ---------------------------------------------------------------- rounds
+
+
+@dataclass
+class CandidateNoteRow:
+    note: ThankYouNote
+    form: ThankYouNoteForm
+    mailto: str
+
+
+def _render_candidate_round(
+    request: HttpRequest,
+    round: InterviewRound,
+    *,
+    debrief_form: DebriefForm | None = None,
+    outcome_form: OutcomeForm | None = None,
+    note_form: ThankYouNoteForm | None = None,
+) -> HttpResponse:
+    """The round page: logistics, interviewers and prep before the interview; the
+    debrief, thank-you notes and outcome from its start on. After a refused POST,
+    with what the candidate typed."""
+    now = timezone.now()
+    interviewers = rounds_selectors.round_interviewers(round)
+    notes = rounds_selectors.round_notes(round)
+    to_thank = rounds_selectors.interviewers_to_thank(interviewers, notes)
+    timeline = round_timeline(round, notes=notes, interviewers_to_thank=len(to_thank), now=now)
+    context = {
+        "round": round,
+        "opportunity": round.opportunity,
+        "coach": round.opportunity.candidate.coach,
+        "timeline": timeline,
+        "interviewers": interviewers,
+        "checklists": rounds_selectors.round_checklists_for_candidate(round, request.user),
+        "to_thank": to_thank,
+    }
+    if timeline.has_started:
+        asked = rounds_selectors.round_asked_questions(round)
+        context["debrief_form"] = debrief_form or DebriefForm(
+            instance=round, asked=asked, prepared=rounds_selectors.round_prepared_answers(round)
+        )
+        context["outcome_form"] = outcome_form or OutcomeForm(initial={"outcome": round.outcome})
+        context["notes"] = [
+            CandidateNoteRow(
+                note=note,
+                form=note_form
+                if note_form is not None and note_form.instance.pk == note.pk
+                else ThankYouNoteForm(instance=note),
+                mailto=mailto_url(note.to, note.subject, note.body) if note.body else "",
+            )
+            for note in notes
+        ]
+    return render(request, "interviews/candidate/round.html", context)
+
+
+@candidate_required
+def candidate_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round at the centre: what is next, and everything about it."""
+    return _render_candidate_round(request, round_for_candidate(request, pk))
+
+
+def _back_to_round(round: InterviewRound, anchor: str) -> HttpResponse:
+    return redirect(f"{reverse('me:round', args=[round.pk])}#{anchor}")
+
+
+@candidate_required
+@require_POST
+def round_debrief(request: HttpRequest, pk: int) -> HttpResponse:
+    """How it went, what was asked, what to do differently."""
+    round = round_for_candidate(request, pk)
+    form = DebriefForm(
+        request.POST,
+        instance=round,
+        asked=rounds_selectors.round_asked_questions(round),
+        prepared=rounds_selectors.round_prepared_answers(round),
+    )
+    if not form.is_valid():
+        messages.error(request, "Your debrief was not saved: see the fields marked below.")
+        return _render_candidate_round(request, round_for_candidate(request, pk), debrief_form=form)
+    try:
+        rounds_services.round_record_debrief(
+            round=round,
+            by=request.user,
+            debrief_notes=form.cleaned_data["debrief_notes"],
+            debrief_differently=form.cleaned_data["debrief_differently"],
+            asked=form.cleaned_data["asked"],
+            covered=form.covered(),
+            came_up=form.came_up(),
+        )
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+        return _render_candidate_round(request, round_for_candidate(request, pk), debrief_form=form)
+    messages.success(request, "Debrief saved. Your coach can read it on the round page.")
+    return _back_to_round(round, "debrief")
+
+
+@candidate_required
+@require_POST
+def round_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    round = round_for_candidate(request, pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            rounds_services.round_record_outcome(
+                round=round, by=request.user, outcome=form.cleaned_data["outcome"]
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            round.refresh_from_db()
+            messages.success(request, f"Outcome recorded: {round.get_outcome_display()}.")
+            return _back_to_round(round, "outcome")
+    else:
+        messages.error(request, "Choose one of the outcomes listed.")
+    return _render_candidate_round(request, round_for_candidate(request, pk), outcome_form=form)
+
+
+@candidate_required
+@require_POST
+def notes_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft a thank-you note for each interviewer with an email who has none."""
+    round = round_for_candidate(request, pk)
+    try:
+        created = rounds_services.thank_you_notes_prepare(round=round, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        if created:
+            names = ", ".join(note.recipient for note in created)
+            messages.success(request, f"Drafted a thank-you note to {names}. Make each your own.")
+        else:
+            messages.info(request, "Every interviewer with an email already has a note.")
+    return _back_to_round(round, "notes")
+
+
+@candidate_required
+@require_POST
+def note_add_other(request: HttpRequest, pk: int) -> HttpResponse:
+    round = round_for_candidate(request, pk)
+    try:
+        note = rounds_services.thank_you_note_add_other(round=round, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+        return _back_to_round(round, "notes")
+    messages.success(request, "A new draft is ready: add who it is for.")
+    return _back_to_round(round, f"note-{note.pk}")
+
+
+NOTE_ACTIONS = {
+    "save": "Saved.",
+    "check": "Saved, and your coach has been asked to look. You can still send it any time.",
+    "sent": "Saved, and marked as sent.",
+}
+
+
+@candidate_required
+@require_POST
+def note_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every button of a note saves what was typed first, then does its action:
+    save, ask the coach to look, or mark it as sent."""
+    note = note_for_candidate(request, pk)
+    round = note.round
+    action = request.POST.get("action", "save")
+    if action not in NOTE_ACTIONS:
+        action = "save"
+    form = ThankYouNoteForm(request.POST, instance=note)
+    if note.is_sent:
+        messages.error(request, "This note is marked as sent; it is kept as it was sent.")
+        return _back_to_round(round, f"note-{note.pk}")
+    if not form.is_valid():
+        messages.error(request, "The note was not saved: see the fields marked below.")
+        return _render_candidate_round(
+            request, round_for_candidate(request, round.pk), note_form=form
+        )
+    try:
+        rounds_services.thank_you_note_save(
+            note=note,
+            by=request.user,
+            to=form.cleaned_data["to"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            to_name=form.cleaned_data.get("to_name"),
+        )
+        if action == "check":
+            rounds_services.thank_you_note_request_check(note=note, by=request.user)
+        elif action == "sent":
+            rounds_services.thank_you_note_mark_sent(note=note, by=request.user)
+    except services.ServiceError as error:
+        # The text is saved (or the save itself was refused and says why).
+        messages.error(request, str(error))
+    else:
+        messages.success(request, NOTE_ACTIONS[action])
+    return _back_to_round(round, f"note-{note.pk}")
+
+
+# ---------------------------------------------------------------- interview rounds
+
+
+def _round_fields(form: RoundForm) -> dict:
+    """The round facts the services take, from a valid RoundForm."""
+    data = form.cleaned_data
+    return {
+        "kind": data["kind"],
+        "scheduled_at": data["scheduled_at"],
+        "duration_minutes": data["duration_minutes"],
+        "location": data["location"],
+        "outcome": data["outcome"],
+        "outcome_notes": data["outcome_notes"],
+    }
+
+
+@coach_required
+def round_create(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = opportunity_for_coach(request, pk)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round = rounds_services.round_create(
+                opportunity=opportunity, by=request.user, **_round_fields(form)
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"{round.display_name} added. Next, add the interviewers {opportunity.candidate} "
+                "will meet, then assign a checklist so they can prepare for it.",
+            )
+            return redirect(f"{round.get_absolute_url()}#interviewers")
+    return render(
+        request,
+        "interviews/coach/round_form.html",
+        {"form": form, "opportunity": opportunity, "candidate": opportunity.candidate},
+    )
+
+
+@dataclass(frozen=True)
+class CoachNoteRow:
+    """A thank-you note on the coach's round page, with the coach's answer form
+    when the candidate asked them to look."""
+
+    note: ThankYouNote
+    status: rounds_selectors.NoteStatus
+    check_form: CoachNoteCheckForm | None
+
+
+def _render_coach_round(
+    request: HttpRequest, round: InterviewRound, *, check_form: CoachNoteCheckForm | None = None
+) -> HttpResponse:
+    """The round page; after a refused check, with what the coach typed."""
+    candidate = round.opportunity.candidate
+    page = rounds_selectors.coach_round(round, now=timezone.now())
+    notes = []
+    for note in page.notes:
+        form = None
+        if note.awaiting_check:
+            keep = check_form is not None and check_form.note_pk == note.pk
+            form = check_form if keep else CoachNoteCheckForm(note=note)
+        notes.append(
+            CoachNoteRow(note=note, status=rounds_selectors.note_status(note), check_form=form)
+        )
+    return render(
+        request,
+        "interviews/coach/round_detail.html",
+        {
+            "round": round,
+            "opportunity": round.opportunity,
+            "candidate": candidate,
+            "page": page,
+            "timeline": page.timeline,
+            "notes": notes,
+            "assign_url": assign_url(candidate, round),
+        },
+    )
+
+
+@coach_required
+def coach_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round at the centre: phase and what is next, interviewers, prep, the
+    debrief, the thank-you notes and the outcome."""
+    return _render_coach_round(request, round_for_coach(request, pk))
+
+
+@coach_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round = round_for_coach(request, pk)
+    # Named as saved: a posted form changes the instance even when invalid.
+    round_name = round.display_name
+    form = RoundForm(request.POST or None, instance=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rounds_services.round_update(round=round, by=request.user, **_round_fields(form))
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The round has been saved.")
+            return redirect(round)
+    return render(
+        request,
+        "interviews/coach/round_form.html",
+        {
+            "form": form,
+            "round": round,
+            "round_name": round_name,
+            "opportunity": round.opportunity,
+            "candidate": round.opportunity.candidate,
+        },
+    )
+
+
+def _note_url(note: ThankYouNote) -> str:
+    return f"{note.round.get_absolute_url()}#note-{note.pk}"
+
+
+@coach_required
+@require_POST
+def note_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coach's answer to "please look at my thank-you note"; the candidate is
+    emailed. Sending never waits for it."""
+    note = note_for_coach(request, pk)
+    form = CoachNoteCheckForm(request.POST, note=note)
+    if not form.is_valid():
+        messages.error(request, "Nothing was sent: see the note's form below.")
+        return _render_coach_round(
+            request, round_for_coach(request, note.round_id), check_form=form
+        )
+    try:
+        rounds_services.thank_you_note_check(
+            note=note,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            approve=form.cleaned_data["approve"],
+        )
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        candidate = note.round.opportunity.candidate
+        what = "approved the note" if form.cleaned_data["approve"] else "commented on the note"
+        messages.success(
+            request, f"You {what} to {note.recipient}. We emailed {candidate} to say so."
+        )
+    return redirect(_note_url(note))
+
+
+@coach_required
+@require_POST
+def asked_question_add_to_bank(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a question really asked in the interview into the coach's own bank,
+    marked with the company and kind of round (never the candidate)."""
+    asked = asked_question_for_coach(request, pk)
+    try:
+        question = rounds_services.asked_question_add_to_bank(asked=asked, by=request.user)
+    except services.ServiceError as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, f"Added to your question bank: “{question.prompt}”")
+    return redirect(f"{asked.round.get_absolute_url()}#asked-{asked.pk}")

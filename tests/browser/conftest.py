@@ -20,9 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interviews import library as builtins
-from interviews import services
-from interviews.demo import sample_responses
+from interviews.lib.demo import sample_responses
 from interviews.models import (
     Assignment,
     Candidate,
@@ -33,6 +31,8 @@ from interviews.models import (
     TemplateItem,
     User,
 )
+from interviews.services import builtin_library
+from interviews.services import checklists as checklists_services
 
 from ..factories import InterviewerFactory, InterviewRoundFactory, OpportunityFactory
 
@@ -129,7 +129,7 @@ def library(transactional_db):
     The data migration creates them, but transactional tests flush every table
     afterwards, so install them again (idempotent) for each journey.
     """
-    builtins.install(Question, ChecklistTemplate, TemplateItem)
+    builtin_library.install(Question, ChecklistTemplate, TemplateItem)
 
 
 @pytest.fixture(autouse=True)
@@ -391,7 +391,7 @@ def prepare_second_round(
         scheduled_at=timezone.now() + datetime.timedelta(days=in_days),
     )
     InterviewerFactory(round=round_, name=interviewer, email=email)
-    assignment = services.assignment_create(
+    assignment = checklists_services.assignment_create(
         coach=coach,
         candidate=candidate,
         template=ChecklistTemplate.objects.get(builtin_key="second-round-prep", owner=None),
@@ -447,10 +447,10 @@ def submitted(prepared) -> Prepared:
     """``prepared`` with every required item answered and submitted for review."""
     assignment = prepared.assignment
     user = prepared.candidate.user
-    services.assignment_save(
+    checklists_services.assignment_save(
         assignment=assignment,
         by=user,
         responses=sample_responses(assignment, answers=ANSWERS, required_only=True),
     )
-    services.assignment_submit(assignment=assignment, by=user)
+    checklists_services.assignment_submit(assignment=assignment, by=user)
     return prepared

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interviews import services
 from interviews.models import ChecklistTemplate, Interviewer
+from interviews.services import checklists as checklists_services
 
 from ..factories import InterviewerFactory, InterviewRoundFactory, OpportunityFactory
 from .conftest import DESKTOP, PHONE, log_in
@@ -57,7 +57,7 @@ def brief_round(library, coach, candidate):
     InterviewerFactory(
         round=round_, name="Raj Patel", job_title="Supply Planner", role=Interviewer.Role.TEAMMATE
     )
-    assignment = services.assignment_create(
+    assignment = checklists_services.assignment_create(
         coach=coach,
         candidate=candidate,
         template=ChecklistTemplate.objects.get(builtin_key="second-round-prep", owner=None),
@@ -70,7 +70,9 @@ def brief_round(library, coach, candidate):
             responses[item.pk] = (item.version, {"response_text": ANSWERS[key]})
         elif key in TASKS:
             responses[item.pk] = (item.version, {"done": True, "response_text": TASKS[key]})
-    services.assignment_save(assignment=assignment, by=candidate.user, responses=responses)
+    checklists_services.assignment_save(
+        assignment=assignment, by=candidate.user, responses=responses
+    )
     return round_
 
 

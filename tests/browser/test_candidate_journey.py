@@ -5,8 +5,8 @@ loses nothing. Runs at desktop width and at phone width (390 x 844)."""
 import pytest
 from playwright.sync_api import expect
 
-from interviews import services
 from interviews.models import Assignment
+from interviews.services import caseload as caseload_services
 
 from ..factories import CandidateFactory
 from .conftest import DESKTOP, PHONE, checklist_item, invitation_link, prepare_second_round
@@ -20,7 +20,7 @@ NEW_PASSWORD = "Lantern-harbour-71"
 def invited(library, coach, mailoutbox):
     """A candidate the coach invited and assigned the built-in second-round prep."""
     candidate = CandidateFactory(coach=coach, full_name="Jo Newstart", email="jo@example.com")
-    services.invitation_create(candidate=candidate, by=coach)
+    caseload_services.invitation_create(candidate=candidate, by=coach)
     prepare_second_round(
         coach,
         candidate,

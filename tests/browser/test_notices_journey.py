@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interviews import notifications, reminders, services
 from interviews.models import NotificationKind
+from interviews.services import notifications as notifications_services
+from interviews.services import reminders
 
 from .conftest import DESKTOP, PHONE, log_in, prepare_second_round
 
@@ -74,7 +75,9 @@ def reminded(library, coach, candidate):
     local_today = now.astimezone(zoneinfo.ZoneInfo(user.time_zone)).date()
     assignment.due_date = local_today + datetime.timedelta(days=2)
     assignment.save(update_fields=["due_date"])
-    services.notifications_mark_all_read(user=user)  # the "new checklist" notice, read long ago
+    notifications_services.notifications_mark_all_read(
+        user=user
+    )  # the "new checklist" notice, read long ago
 
     made = reminders.sweep(now=timezone.now())
 
@@ -154,7 +157,9 @@ def test_candidate_opens_a_reminder_and_chooses_emails_coach_finds_calendar(
 
     # An unsubscribe link from an email, opened by someone not logged in.
     kind = NotificationKind.ASSIGNMENT_SUBMITTED
-    stranger.goto(reverse("unsubscribe", args=[notifications.unsubscribe_token(coach, kind)]))
+    stranger.goto(
+        reverse("unsubscribe", args=[notifications_services.unsubscribe_token(coach, kind)])
+    )
     expect(
         stranger.get_by_role("heading", name=f"Stop emails about: {kind.label}?")
     ).to_be_visible()
@@ -166,8 +171,8 @@ def test_candidate_opens_a_reminder_and_chooses_emails_coach_finds_calendar(
         f"You will no longer get emails about: {kind.label} (sent to c***@example.com)."
     )
     journey.check(stranger, "unsubscribed")
-    assert notifications.preference(coach, kind).enabled is False
-    assert notifications.preference(candidate.user, kind).enabled is True
+    assert notifications_services.preference(coach, kind).enabled is False
+    assert notifications_services.preference(candidate.user, kind).enabled is True
 
 
 def _choose_emails(page, journey):

@@ -12,7 +12,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interviews import services
 from interviews.models import (
     Assignment,
     Candidate,
@@ -21,6 +20,7 @@ from interviews.models import (
     RoundOutcome,
     User,
 )
+from interviews.services import practices as practices_services
 
 from ..factories import (
     CandidateFactory,
@@ -50,7 +50,7 @@ def test_lead_invites_coach_who_assigns_a_shared_template_then_lead_reassigns(
 ):
     viewport = DESKTOP if width == "desktop" else PHONE
     lead = coach
-    services.practice_create(by=lead, name="Northstar Careers")
+    practices_services.practice_create(by=lead, name="Northstar Careers")
     template = ChecklistTemplateFactory(owner=lead, title="Northstar panel prep")
     TemplateItemFactory(template=template, position=1, prompt="Your proudest project")
     TemplateItemFactory(template=template, position=2, prompt="Questions for the panel")

@@ -18,8 +18,8 @@ import time_machine
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from interviews import services
 from interviews.models import InterviewRound, Question, Review, ThankYouNote
+from interviews.services import checklists as checklists_services
 
 from .conftest import DESKTOP, PHONE, log_in
 
@@ -48,7 +48,7 @@ def approved(submitted):
 
     The extra hour keeps the headline at "Interview in 4 days": the page rounds
     the time left down, and the journey's first steps take a few seconds."""
-    services.assignment_review(
+    checklists_services.assignment_review(
         assignment=submitted.assignment, by=submitted.coach, verdict=Review.Verdict.APPROVED
     )
     round_ = submitted.round

@@ -9,7 +9,7 @@ of workers can run side by side and no cron job is needed.
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from interviews.tasks import start_sweeping
+from ...tasks import start_sweeping
 
 
 class Command(DatabaseWorkerCommand):

@@ -8,9 +8,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from interviews import services
-from interviews.demo import sample_responses
-from interviews.models import (
+from ...lib.demo import sample_responses
+from ...models import (
     Candidate,
     ChecklistTemplate,
     Interviewer,
@@ -21,6 +20,11 @@ from interviews.models import (
     Review,
     User,
 )
+from ...services import caseload as caseload_services
+from ...services import checklists as checklists_services
+from ...services import library as library_services
+from ...services import practices as practices_services
+from ...services import rounds as rounds_services
 
 PASSWORD = "demo-pass-2026"
 PRACTICE_NAME = "Northstar Careers"
@@ -74,7 +78,7 @@ class Command(BaseCommand):
                 position="Senior Product Analyst",
                 link="https://example.com/jobs/northwind-analyst",
             )
-            screening = services.round_create(
+            screening = rounds_services.round_create(
                 opportunity=opportunity,
                 by=coach,
                 kind=InterviewRound.Kind.SCREENING,
@@ -82,14 +86,14 @@ class Command(BaseCommand):
                 location="Phone call",
                 outcome=InterviewRound.Outcome.ADVANCED,
             )
-            services.interviewer_add(
+            rounds_services.interviewer_add(
                 round=screening,
                 by=coach,
                 name="Priya Shah",
                 job_title="Talent Partner",
                 role=Interviewer.Role.RECRUITER,
             )
-            second = services.round_create(
+            second = rounds_services.round_create(
                 opportunity=opportunity,
                 by=coach,
                 kind=InterviewRound.Kind.SECOND,
@@ -98,7 +102,7 @@ class Command(BaseCommand):
                 ),
                 location="Video call",
             )
-            services.interviewer_add(
+            rounds_services.interviewer_add(
                 round=second,
                 by=coach,
                 name="Tom Becker",
@@ -106,7 +110,7 @@ class Command(BaseCommand):
                 role=Interviewer.Role.HIRING_MANAGER,
                 email="tom.becker@example.com",
             )
-            services.interviewer_add(
+            rounds_services.interviewer_add(
                 round=second,
                 by=coach,
                 name="Ana Lima",
@@ -114,7 +118,7 @@ class Command(BaseCommand):
                 role=Interviewer.Role.TEAMMATE,
                 email="ana.lima@example.com",
             )
-            assignment = services.assignment_create(
+            assignment = checklists_services.assignment_create(
                 coach=coach,
                 candidate=alex_c,
                 template=prep,
@@ -122,7 +126,7 @@ class Command(BaseCommand):
                 instructions="Aim for short, concrete answers. We will go through them on Friday.",
             )
             items = {item.question.builtin_key: item for item in assignment.items.all()}
-            services.assignment_save(
+            checklists_services.assignment_save(
                 assignment=assignment,
                 by=alex,
                 responses={
@@ -145,7 +149,7 @@ class Command(BaseCommand):
             opportunity = Opportunity.objects.create(
                 candidate=sam_c, company="Fabrikam", position="Engineering Manager, Platform"
             )
-            second = services.round_create(
+            second = rounds_services.round_create(
                 opportunity=opportunity,
                 by=coach,
                 kind=InterviewRound.Kind.SECOND,
@@ -154,7 +158,7 @@ class Command(BaseCommand):
                 ),
                 location="On site, Leeds office",
             )
-            services.interviewer_add(
+            rounds_services.interviewer_add(
                 round=second,
                 by=coach,
                 name="Maria Gomez",
@@ -162,12 +166,12 @@ class Command(BaseCommand):
                 role=Interviewer.Role.HIRING_MANAGER,
                 email="maria.gomez@example.com",
             )
-            assignment = services.assignment_create(
+            assignment = checklists_services.assignment_create(
                 coach=coach, candidate=sam_c, template=prep, round=second
             )
             responses = sample_responses(assignment, text="My notes for: {prompt:.60}")
-            services.assignment_save(assignment=assignment, by=sam, responses=responses)
-            services.assignment_submit(assignment=assignment, by=sam)
+            checklists_services.assignment_save(assignment=assignment, by=sam, responses=responses)
+            checklists_services.assignment_submit(assignment=assignment, by=sam)
 
         casey_c = self._candidate(coach, casey, "Product designer in health tech")
         if not casey_c.assignments.exists():
@@ -175,7 +179,7 @@ class Command(BaseCommand):
 
         jordan_c = self._candidate(coach2, jordan, "UX researcher")
         if not jordan_c.assignments.exists():
-            services.assignment_create(coach=coach2, candidate=jordan_c, template=prep)
+            checklists_services.assignment_create(coach=coach2, candidate=jordan_c, template=prep)
 
         # A practice: coach@example.com leads it, coach3 coaches in it, and the
         # lead's house template is shared with both.
@@ -188,15 +192,17 @@ class Command(BaseCommand):
             self._morgan(coach3, morgan, morgan_c, house, now)
 
     def _practice(self, lead: User, member: User) -> Practice:
-        membership = services.membership_of(lead)
+        membership = practices_services.membership_of(lead)
         practice = (
             membership.practice
             if membership is not None
-            else services.practice_create(by=lead, name=PRACTICE_NAME)
+            else practices_services.practice_create(by=lead, name=PRACTICE_NAME)
         )
-        if services.membership_of(member) is None:
-            invitation, _ = services.practice_invite(practice=practice, by=lead, email=member.email)
-            services.practice_invitation_accept(invitation=invitation, user=member)
+        if practices_services.membership_of(member) is None:
+            invitation, _ = practices_services.practice_invite(
+                practice=practice, by=lead, email=member.email
+            )
+            practices_services.practice_invitation_accept(invitation=invitation, user=member)
         return practice
 
     def _house_template(
@@ -205,9 +211,9 @@ class Command(BaseCommand):
         """The lead's adapted copy of the built-in prep, shared with the practice."""
         house = ChecklistTemplate.objects.filter(owner=lead, title=HOUSE_TEMPLATE).first()
         if house is None:
-            copy = services.template_copy(template=prep, by=lead)
+            copy = library_services.template_copy(template=prep, by=lead)
             items = [
-                services.TemplateItemData(
+                library_services.TemplateItemData(
                     id=item.pk,
                     kind=item.kind,
                     prompt=item.prompt,
@@ -218,7 +224,7 @@ class Command(BaseCommand):
                 for item in copy.items.all()
             ]
             items.append(
-                services.TemplateItemData(
+                library_services.TemplateItemData(
                     id=None,
                     kind=ItemKind.CHECK,
                     prompt="Read the company's latest news and its product pages",
@@ -226,7 +232,7 @@ class Command(BaseCommand):
                     required=False,
                 )
             )
-            house = services.template_save(
+            house = library_services.template_save(
                 template=copy,
                 by=lead,
                 title=HOUSE_TEMPLATE,
@@ -236,7 +242,7 @@ class Command(BaseCommand):
                 items=items,
             )
         if house.practice_id != practice.pk:
-            house = services.library_share(obj=house, by=lead, shared=True)
+            house = library_services.library_share(obj=house, by=lead, shared=True)
         return house
 
     def _morgan(
@@ -255,7 +261,7 @@ class Command(BaseCommand):
             position="Customer Success Lead",
             link="https://example.com/jobs/tailspin-cs-lead",
         )
-        screening = services.round_create(
+        screening = rounds_services.round_create(
             opportunity=opportunity,
             by=coach,
             kind=InterviewRound.Kind.SCREENING,
@@ -267,14 +273,14 @@ class Command(BaseCommand):
             outcome=InterviewRound.Outcome.ADVANCED,
             outcome_notes="Invited to the second round with the Head of Customer Success.",
         )
-        services.interviewer_add(
+        rounds_services.interviewer_add(
             round=screening,
             by=coach,
             name="Lena Fischer",
             job_title="Recruiter",
             role=Interviewer.Role.RECRUITER,
         )
-        second = services.round_create(
+        second = rounds_services.round_create(
             opportunity=opportunity,
             by=coach,
             kind=InterviewRound.Kind.SECOND,
@@ -283,7 +289,7 @@ class Command(BaseCommand):
             ),
             location="Video call",
         )
-        services.interviewer_add(
+        rounds_services.interviewer_add(
             round=second,
             by=coach,
             name="Kwame Mensah",
@@ -291,7 +297,7 @@ class Command(BaseCommand):
             role=Interviewer.Role.HIRING_MANAGER,
             email="kwame.mensah@example.com",
         )
-        assignment = services.assignment_create(
+        assignment = checklists_services.assignment_create(
             coach=coach,
             candidate=morgan_c,
             template=house,
@@ -301,7 +307,7 @@ class Command(BaseCommand):
         items = {
             item.question.builtin_key: item for item in assignment.items.all() if item.question
         }
-        services.assignment_save(
+        checklists_services.assignment_save(
             assignment=assignment,
             by=morgan,
             responses={
@@ -339,7 +345,7 @@ class Command(BaseCommand):
             position="Product Designer",
             link="https://example.com/jobs/contoso-designer",
         )
-        second = services.round_create(
+        second = rounds_services.round_create(
             opportunity=opportunity,
             by=coach,
             kind=InterviewRound.Kind.SECOND,
@@ -349,7 +355,7 @@ class Command(BaseCommand):
             duration_minutes=90,
             location="On site, Contoso Health design studio",
         )
-        services.interviewer_add(
+        rounds_services.interviewer_add(
             round=second,
             by=coach,
             name="Grace Park",
@@ -357,7 +363,7 @@ class Command(BaseCommand):
             role=Interviewer.Role.HIRING_MANAGER,
             email="grace.park@example.com",
         )
-        services.interviewer_add(
+        rounds_services.interviewer_add(
             round=second,
             by=coach,
             name="Omar Haddad",
@@ -366,13 +372,13 @@ class Command(BaseCommand):
             email="omar.haddad@example.com",
         )
         # In real life the checklist was filled in and approved before the interview.
-        assignment = services.assignment_create(
+        assignment = checklists_services.assignment_create(
             coach=coach, candidate=casey_c, template=prep, round=second
         )
         responses = sample_responses(assignment, text="What I prepared for: {prompt:.60}")
-        services.assignment_save(assignment=assignment, by=casey, responses=responses)
-        services.assignment_submit(assignment=assignment, by=casey)
-        services.assignment_review(
+        checklists_services.assignment_save(assignment=assignment, by=casey, responses=responses)
+        checklists_services.assignment_submit(assignment=assignment, by=casey)
+        checklists_services.assignment_review(
             assignment=assignment,
             by=coach,
             verdict=Review.Verdict.APPROVED,
@@ -395,7 +401,7 @@ class Command(BaseCommand):
             defaults={"full_name": user.full_name, "headline": headline},
         )
         if created:
-            invitation, _ = services.invitation_create(candidate=candidate, by=coach)
-            services.invitation_accept(invitation=invitation, user=user)
+            invitation, _ = caseload_services.invitation_create(candidate=candidate, by=coach)
+            caseload_services.invitation_accept(invitation=invitation, user=user)
             candidate.refresh_from_db()
         return candidate

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from interviews import reminders
+from ...services import reminders
 
 
 def _moment(value: str) -> datetime.datetime:

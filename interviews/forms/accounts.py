@@ -1,0 +1,244 @@
+"""Accounts: logging in, joining through an invitation, the profile, two-factor
+codes.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
+
+from .. import throttle, twofactor
+from ..models import (
+    Candidate,
+    User,
+    time_zone_choices,
+)
+from ..validators import validate_single_line
+from .layout import form_helper
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        help_text="Interview times are entered and shown in this time zone.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "time_zone"]
+        labels = {"full_name": "Your name"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("Save profile")
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's login form, labelled for email login."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.helper = form_helper("Log in")
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the email handed to the worker like
+    every other (the request does not wait for the mail server). The body
+    holds a reset link, so it is blanked once sent.
+
+    Throttled per address asked for and per client address (throttle.RESET_*):
+    over a limit nothing is sent, and the page that follows is the same
+    neutral one, so it tells nobody whether an account exists."""
+
+    def save(self, *args, request=None, **kwargs):
+        email = self.cleaned_data["email"]
+        if throttle.allow(
+            (throttle.RESET_EMAIL, email),
+            (throttle.RESET_IP, throttle.client_ip(request) if request else None),
+        ):
+            super().save(*args, request=request, **kwargs)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from ..services.notifications import queue_email
+
+        subject = " ".join(loader.render_to_string(subject_template_name, context).split())
+        body = loader.render_to_string(email_template_name, context)
+        queue_email(to=to_email, subject=subject, body=body, secret=True)
+
+
+class InvitationLoginForm(forms.Form):
+    """Accepting an invitation for an email that already has a login."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request, *args, initial=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.email = (initial or {}).get("username", "")
+        self.user_cache = None
+        self.helper = form_helper("Log in and accept")
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            self.user_cache = authenticate(self.request, username=self.email, password=password)
+            if self.user_cache is None:
+                raise forms.ValidationError("That password is not right for this account.")
+        return cleaned
+
+    def get_user(self):
+        return self.user_cache
+
+
+class NewAccountForm(forms.Form):
+    """A new login for an invited address (``self.email``): a name and a
+    password twice, checked by Django's password validators against it."""
+
+    full_name = forms.CharField(
+        label="Your name", max_length=150, validators=[validate_single_line]
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Repeat the password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    email = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif p1:
+            probe = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class InvitationSignupForm(NewAccountForm):
+    """Accepting an invitation as a new person: name and a password."""
+
+    def __init__(self, candidate: Candidate, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        self.email = candidate.email
+        self.fields["full_name"].initial = candidate.full_name
+        self.helper = form_helper("Set password and continue")
+
+
+def _code_field(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=32,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class LoginCodeForm(forms.Form):
+    """The second step of logging in; ``clean`` finds the device that accepts
+    the code (and uses the code up)."""
+
+    code = _code_field(
+        "Authentication code",
+        "The 6-digit code your authenticator app shows, or one of your recovery codes.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = None
+        self.helper = form_helper("Continue")
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if twofactor.code_throttled(user=self.user, code=code):
+            raise forms.ValidationError(
+                "Too soon after a wrong code: wait a few seconds, then try again."
+            )
+        self.device = twofactor.code_verify(user=self.user, code=code)
+        if self.device is None:
+            raise forms.ValidationError("That code is not right, or has been used already.")
+        return code
+
+
+class ConfirmAppForm(forms.Form):
+    """The first code from a newly added app: it proves the app is set up."""
+
+    code = _code_field("Code from the app", "The 6-digit code the app shows for Coachsite.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("Switch on two-factor login")
+
+
+class DisableForm(forms.Form):
+    """Switching off asks for both factors, so neither alone is enough."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = _code_field(
+        "Authentication code", "A code from your authenticator app, or a recovery code."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = form_helper("Switch off two-factor login")
+        self.helper.form_action = "two_factor_disable"
+        self.fields["code"].widget.attrs.pop("autofocus")
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        # The code is checked (and used up) only with the right password.
+        if (
+            "password" in cleaned
+            and "code" in cleaned
+            and twofactor.code_verify(user=self.user, code=cleaned["code"]) is None
+        ):
+            self.add_error("code", "That code is not right, or has been used already.")
+        return cleaned

@@ -1,0 +1,499 @@
+"""Forms of the checklist loop: the candidate's answers (one small form per item,
+prefixed with the item's id, grouped by ChecklistItemForms), comments and the
+coach's review.
+
+Validation lives here; the services decide what a state allows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterable
+
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import formats, timezone
+
+from ..models import (
+    AssignmentItem,
+    Candidate,
+    ChecklistTemplate,
+    InterviewRound,
+    Invitation,
+    ItemKind,
+    Review,
+    User,
+)
+from ..selectors import caseload as caseload_selectors
+from ..selectors import library as library_selectors
+from ..validators import validate_single_line
+from .fields import check_year
+from .layout import fields_only_helper, form_helper
+
+# Larger numbers overflow the database's integer on lookup.
+MAX_VERSION = 2**31 - 1
+
+
+# ---------------------------------------------------------------- the candidate's answers
+
+
+def _textarea(item: AssignmentItem, rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "aria-describedby": f"item-{item.pk}-prompt"})
+
+
+class ItemForm(forms.Form):
+    """The response to one checklist item; ``version`` is the item version the page showed."""
+
+    response_fields: tuple[str, ...] = ()
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
+
+    def __init__(self, item: AssignmentItem, data=None):
+        super().__init__(
+            data,
+            prefix=f"item-{item.pk}",
+            initial={**item.response(), "version": item.version},
+        )
+        self.item = item
+        self.helper = fields_only_helper()
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.response_fields}
+
+    def typed_values(self) -> dict:
+        """What the user sent, valid or not (to show it back when it cannot be saved)."""
+        return {name: self[name].value() for name in self.response_fields}
+
+    def as_data(self, values: dict, *, version: int) -> dict:
+        """``values`` as a browser would post them for this item (an unticked box
+        is absent)."""
+        data = {self.add_prefix("version"): str(version)}
+        for name in self.response_fields:
+            if isinstance(self.fields[name], forms.BooleanField):
+                if values[name]:
+                    data[self.add_prefix(name)] = "on"
+            else:
+                data[self.add_prefix(name)] = values[name] or ""
+        return data
+
+
+class TextItemForm(ItemForm):
+    response_fields = ("response_text",)
+
+    response_text = forms.CharField(
+        label="Your answer", required=False, strip=False, max_length=20000
+    )
+
+    def __init__(self, item, data=None):
+        super().__init__(item, data)
+        self.fields["response_text"].widget = _textarea(item, 5)
+
+
+class CheckItemForm(ItemForm):
+    response_fields = ("done", "response_text")
+
+    done = forms.BooleanField(label="Done", required=False)
+    response_text = forms.CharField(
+        label="Note (optional)", required=False, strip=False, max_length=20000
+    )
+
+    def __init__(self, item, data=None):
+        super().__init__(item, data)
+        self.fields["response_text"].widget = _textarea(item, 2)
+
+
+class EmailItemForm(ItemForm):
+    response_fields = ("email_to", "email_subject", "email_body")
+
+    email_to = forms.CharField(
+        label="To",
+        required=False,
+        max_length=254,
+        help_text="The interviewer's email address.",
+        validators=[validate_single_line],
+    )
+    email_subject = forms.CharField(
+        label="Subject", required=False, max_length=200, validators=[validate_single_line]
+    )
+    email_body = forms.CharField(label="Body", required=False, strip=False, max_length=10000)
+
+    def __init__(self, item, data=None):
+        super().__init__(item, data)
+        self.fields["email_body"].widget = _textarea(item, 8)
+
+
+FORM_FOR_KIND = {
+    ItemKind.TEXT: TextItemForm,
+    ItemKind.CHECK: CheckItemForm,
+    ItemKind.EMAIL: EmailItemForm,
+}
+
+
+class ChecklistItemForms:
+    """A group of per-item forms, one per item of a checklist, posted together as
+    one HTML form (it is not a Django Form itself).
+
+    An item whose fields are missing from the POST is left out (not "emptied"),
+    and ids the checklist does not have are never read, so a tampered or stale
+    form cannot reach another checklist or crash the page.
+    """
+
+    def __init__(self, items: Iterable[AssignmentItem], data=None):
+        self.forms: list[ItemForm] = []
+        for item in items:
+            form_class = FORM_FOR_KIND[item.kind]
+            sent = data is not None and f"item-{item.pk}-version" in data
+            self.forms.append(form_class(item, data if sent else None))
+
+    @property
+    def bound_forms(self) -> list[ItemForm]:
+        return [form for form in self.forms if form.is_bound]
+
+    def is_valid(self) -> bool:
+        # Validate every form (no short-circuit) so that every error is shown.
+        results = [form.is_valid() for form in self.bound_forms]
+        return all(results)
+
+    def error_list(self) -> list[tuple[ItemForm, str, str, str]]:
+        """(form, field id, field label, message) for the error summary."""
+        rows = []
+        for form in self.bound_forms:
+            for name, errors in form.errors.items():
+                field = form[name]
+                label = "Version" if name == "version" else field.label
+                for error in errors:
+                    rows.append((form, field.id_for_label, label, error))
+        return rows
+
+    def responses(self) -> dict[int, tuple[int, dict]]:
+        """The input for services.assignment_save (call after is_valid)."""
+        return {
+            form.item.pk: (form.cleaned_data["version"], form.values()) for form in self.bound_forms
+        }
+
+    def rebound(
+        self, items: Iterable[AssignmentItem], *, conflicts: Collection[int] = ()
+    ) -> ChecklistItemForms:
+        """The posted answers bound again to ``items`` as stored now, so that the
+        next save starts from the stored versions (and overwriting a conflict is
+        a deliberate choice).
+
+        What the user typed is kept, except for an item that changed elsewhere
+        (its version moved on) while this user left it alone: that one shows
+        the newer stored answer. A conflicting item (in ``conflicts``) keeps
+        the user's text; the page shows the stored text beside it.
+        """
+        posted = {form.item.pk: form for form in self.bound_forms}
+        data = {}
+        for item in items:
+            form = posted.get(item.pk)
+            if form is None:
+                continue
+            moved_on = str(form["version"].value()) != str(item.version)
+            if moved_on and item.pk not in conflicts:
+                values = {name: getattr(item, name) for name in form.response_fields}
+            else:
+                values = form.typed_values()
+            data.update(form.as_data(values, version=item.version))
+        return ChecklistItemForms(items, data)
+
+
+# ---------------------------------------------------------------- comments and review
+
+
+class CommentForm(forms.Form):
+    # Not "required" in HTML: the box is optional on the page, only a post needs text.
+    body = forms.CharField(
+        label="Reply", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self, item: AssignmentItem, data=None, *, label: str = "Reply", inline: bool = False
+    ):
+        """``inline``: the box is part of the candidate's checklist form, whose
+        "Post reply" button saves the draft and posts the reply in one go, so
+        nothing typed elsewhere on the page is lost. Otherwise the box posts on
+        its own (plain name "body") through a separate <form> outside the page's
+        main form, joined with the form attribute (forms cannot nest)."""
+        super().__init__(
+            data,
+            prefix=f"comment-{item.pk}" if inline else None,
+            auto_id=f"id_comment-{item.pk}-%s" if not inline else "id_%s",
+        )
+        self.item = item
+        self.inline = inline
+        self.fields["body"].label = label
+        if not inline:
+            self.fields["body"].widget.attrs["form"] = f"comment-form-{item.pk}"
+        self.helper = fields_only_helper()
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write something before posting.")
+        return body
+
+
+class ReviewForm(forms.Form):
+    """The coach's verdict with a mark and an optional comment per item."""
+
+    ACTIONS = {
+        "approve": Review.Verdict.APPROVED,
+        "request_changes": Review.Verdict.CHANGES_REQUESTED,
+    }
+
+    action = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("request_changes", "Request changes")],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label="Overall note to the candidate",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you request changes without marking an item as needing work.",
+    )
+
+    def __init__(self, items: Iterable[AssignmentItem], data=None):
+        super().__init__(data)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"mark-{item.pk}"] = forms.ChoiceField(
+                label=f"Mark for item {item.position}",
+                choices=AssignmentItem.Mark.choices,
+                required=False,
+                # A "needs work" the candidate has answered with a revision is
+                # not carried forward by default: the coach looks again.
+                initial="" if item.revised_since_mark else item.review_mark,
+            )
+            self.fields[f"comment-{item.pk}"] = forms.CharField(
+                label=f"Comment on item {item.position}",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.helper = fields_only_helper()
+
+    def verdict(self) -> str:
+        return self.ACTIONS[self.cleaned_data["action"]]
+
+    def marks(self) -> dict[int, str]:
+        # Only the marks that were sent: a post without them keeps the stored marks.
+        return {
+            item.pk: self.cleaned_data[f"mark-{item.pk}"]
+            for item in self.items
+            if f"mark-{item.pk}" in self.data
+        }
+
+    def comments(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"comment-{item.pk}"] for item in self.items}
+
+
+# ---------------------------------------------------------------- coach: assigning
+
+
+class CandidateChoiceField(forms.ModelChoiceField):
+    """Offers the coach's active candidates; an archived one is recognised and
+    refused with a message that says so, instead of "not a valid choice"."""
+
+    def __init__(self, *, coach: User, **kwargs):
+        open_invitation = Invitation.objects.filter(
+            candidate=OuterRef("pk"),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        queryset = (
+            Candidate.objects.for_coach(coach)
+            .active()
+            .annotate(invitation_pending=Exists(open_invitation))
+        )
+        super().__init__(queryset=queryset, **kwargs)
+        self.coach = coach
+
+    def label_from_instance(self, obj: Candidate) -> str:
+        # Say who cannot log in yet, so the coach knows before assigning.
+        if obj.user_id is not None:
+            return str(obj)
+        if obj.invitation_pending:
+            return f"{obj} (invited, not joined yet)"
+        return f"{obj} (not invited yet)"
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            digits = str(value)
+            # An id: not "²" (a digit int() refuses), nor thousands of digits.
+            if digits.isdecimal() and len(digits) < 12:
+                archived = (
+                    Candidate.objects.for_coach(self.coach)
+                    .filter(pk=int(digits), archived=True)
+                    .first()
+                )
+                if archived is not None:
+                    raise forms.ValidationError(
+                        f"{archived} is archived. Restore them before assigning a checklist.",
+                        code="archived",
+                    ) from None
+            raise
+
+
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: InterviewRound) -> str:
+        opportunity = obj.opportunity
+        return f"{opportunity.candidate} — {obj.display_name} ({opportunity.position})"
+
+
+class _GroupedTemplates(forms.models.ModelChoiceIterator):
+    """The choices in <optgroup>s: the coach's own, each practice's shared ones
+    ("Shared in Northstar"), the built-ins. The queryset comes sorted that way."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        group, options = None, []
+        for template in self.queryset:
+            name = self.field.group_of(template)
+            if name != group and options:
+                yield (group, options)
+                options = []
+            group = name
+            options.append(self.choice(template))
+        if options:
+            yield (group, options)
+
+
+class TemplateChoiceField(forms.ModelChoiceField):
+    iterator = _GroupedTemplates
+
+    def __init__(self, *args, coach: User, **kwargs):
+        self.coach = coach
+        super().__init__(*args, **kwargs)
+
+    def group_of(self, obj: ChecklistTemplate) -> str:
+        if obj.is_builtin:
+            return "Built-in"
+        if obj.owner_id == self.coach.pk:
+            return "Your templates"
+        return f"Shared in {obj.practice}"
+
+    def label_from_instance(self, obj: ChecklistTemplate) -> str:
+        if obj.is_builtin:
+            return f"{obj.title} (built-in)"
+        if obj.owner_id != self.coach.pk:
+            return f"{obj.title} (by {obj.owner})"
+        return obj.title
+
+
+class AssignmentForm(forms.Form):
+    """Give a candidate a checklist: candidate, optional round of that candidate,
+    template, due date and instructions. The service does the copying."""
+
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty for the day before the interview when a round is chosen.",
+    )
+    instructions = forms.CharField(
+        label="Instructions for the candidate",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown at the top of the checklist and in the email.",
+    )
+
+    send_invitation = forms.BooleanField(
+        label="Send the invitation now",
+        required=False,
+        initial=True,
+        help_text="If the candidate has not joined Coachsite yet, they get one email with "
+        "the invitation link and this checklist. Without it they get no email and cannot "
+        "open the checklist until you invite them.",
+    )
+
+    field_order = [
+        "candidate",
+        "round",
+        "template",
+        "due_date",
+        "instructions",
+        "send_invitation",
+    ]
+
+    # candidate, round and template are added in __init__: their choices depend on the coach.
+    def __init__(self, *args, coach: User, candidate: Candidate | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coach = coach
+        self.fields["candidate"] = CandidateChoiceField(
+            coach=coach, label="Candidate", empty_label="Choose a candidate"
+        )
+        rounds = (
+            InterviewRound.objects.for_coach(coach)
+            .select_related("opportunity__candidate")
+            .with_kind_count()
+        )
+        if not self.is_bound:
+            # Only offer what makes sense; a submitted id is still checked
+            # against all the coach's rounds so the error can say what is wrong.
+            rounds = (
+                rounds.filter(opportunity__candidate=candidate)
+                if candidate is not None
+                else rounds.filter(opportunity__candidate__archived=False)
+            )
+        self.fields["round"] = RoundChoiceField(
+            queryset=rounds.order_by(
+                "opportunity__candidate__full_name", "scheduled_at", "opportunity_id", "sequence"
+            ),
+            label="Interview round",
+            required=False,
+            empty_label="No particular round",
+            help_text="Optional: the round of this candidate the checklist prepares for.",
+        )
+        self.fields["template"] = TemplateChoiceField(
+            queryset=library_selectors.templates_to_assign(coach),
+            coach=coach,
+            label="Checklist template",
+            empty_label="Choose a template",
+            help_text="Its items are copied now; later edits to the template do not change it.",
+        )
+        self.order_fields(self.field_order)
+        # For a chosen candidate, say exactly where they stand; one who has
+        # joined needs no invitation.
+        self.join_status = (
+            caseload_selectors.candidate_join_status(candidate) if candidate else None
+        )
+        if self.join_status is not None:
+            if self.join_status.joined:
+                del self.fields["send_invitation"]
+            elif self.join_status.invitation is not None:
+                sent = timezone.localtime(self.join_status.invitation.sent_at)
+                self.fields["send_invitation"].label = "Send a new invitation link now"
+                self.fields["send_invitation"].help_text = (
+                    f"They get one email with a fresh invitation link and this checklist; "
+                    f"the link sent on {formats.date_format(sent, 'j M Y')} stops working. "
+                    "Without it, the email reminds them of that earlier link."
+                )
+        self.helper = form_helper("Assign checklist")
+
+    def clean_due_date(self) -> datetime.date | None:
+        due = check_year(self.cleaned_data.get("due_date"), "due date")
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past. Choose today or later.")
+        return due
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate, round = cleaned.get("candidate"), cleaned.get("round")
+        if (
+            candidate is not None
+            and round is not None
+            and round.opportunity.candidate_id != candidate.pk
+        ):
+            self.add_error(
+                "round",
+                f"That round belongs to {round.opportunity.candidate}, not {candidate}. "
+                f"Choose one of {candidate}'s rounds or no round.",
+            )
+        return cleaned

@@ -1,0 +1,376 @@
+"""Interview rounds and what hangs on them: interviewers, the questions asked,
+thank-you notes.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import OuterRef, Q
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from ..lib.readiness import ReadinessAnnotated
+from ..validators import validate_single_line
+from .caseload import Opportunity, OpportunityStatus
+
+
+class InterviewRoundQuerySet(models.QuerySet):
+    def for_coach(self, user) -> InterviewRoundQuerySet:
+        return (
+            self.filter(opportunity__candidate__coach=user)
+            if user.is_authenticated
+            else self.none()
+        )
+
+    def for_candidate_user(self, user) -> InterviewRoundQuerySet:
+        return (
+            self.filter(opportunity__candidate__user=user) if user.is_authenticated else self.none()
+        )
+
+    def same_kind_as(self, *, candidate, kind, company) -> InterviewRoundQuerySet:
+        """Rounds of one candidate, of one kind, at one company over all that
+        candidate's opportunities. ``company`` is an expression, compared
+        lower-cased in the database: "Fabrikam" and "fabrikam" are one company."""
+        return self.alias(company_key=Lower("opportunity__company")).filter(
+            opportunity__candidate=candidate, kind=kind, company_key=Lower(company)
+        )
+
+    def with_kind_count(self) -> InterviewRoundQuerySet:
+        """Annotate ``same_kind_rounds`` (one subquery), which
+        ``InterviewRound.display_name`` reads, so a list of rounds names each
+        round without a query per row."""
+        same = (
+            InterviewRound.objects.same_kind_as(
+                candidate=OuterRef("opportunity__candidate_id"),
+                kind=OuterRef("kind"),
+                company=OuterRef("opportunity__company"),
+            )
+            .order_by()
+            .values("opportunity__candidate")
+            .annotate(n=models.Count("pk"))
+            .values("n")[:1]
+        )
+        return self.annotate(
+            same_kind_rounds=Coalesce(
+                models.Subquery(same, output_field=models.IntegerField()), models.Value(0)
+            )
+        )
+
+
+class RoundKind(models.TextChoices):
+    SCREENING = "screening", "Screening"
+    SECOND = "second", "Second round"
+    FINAL = "final", "Final"
+    OTHER = "other", "Other"
+
+
+class RoundOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ADVANCED = "advanced", "Advanced"
+    OFFER = "offer", "Offer"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class InterviewRound(ReadinessAnnotated, models.Model):
+    Kind = RoundKind
+
+    #: How a round of each kind is named on pages and in emails.
+    KIND_NAMES = {
+        Kind.SCREENING: "Screening interview",
+        Kind.SECOND: "Second-round interview",
+        Kind.FINAL: "Final interview",
+        Kind.OTHER: "Interview",
+    }
+
+    Outcome = RoundOutcome
+
+    #: The one place an outcome gets its colour; templates/interviews/_outcome_badge.html.
+    OUTCOME_COLOURS = {
+        Outcome.PENDING: "text-bg-light border",
+        Outcome.ADVANCED: "text-bg-success",
+        Outcome.OFFER: "text-bg-success",
+        Outcome.REJECTED: "text-bg-danger",
+        Outcome.WITHDRAWN: "text-bg-secondary",
+    }
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="rounds")
+    sequence = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SECOND)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(
+        "format / location",
+        max_length=200,
+        blank=True,
+        help_text="For example: video call, on site at the London office.",
+        validators=[validate_single_line],
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)",
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(720)],
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_notes = models.TextField(blank=True, max_length=10000)
+    # The debrief, written by the candidate after the interview.
+    debrief_notes = models.TextField("how it went", blank=True, max_length=20000)
+    debrief_differently = models.TextField(
+        "what I would do differently", blank=True, max_length=10000
+    )
+    debriefed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InterviewRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opportunity_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "sequence"], name="interviews_round_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(sequence__gte=1), name="interviews_round_sequence_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RoundKind.values),
+                name="interviews_round_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=RoundOutcome.values),
+                name="interviews_round_outcome_valid",
+            ),
+        ]
+        indexes = [
+            # Dashboards: interviews in the next 7 days.
+            models.Index(fields=["scheduled_at"], name="round_scheduled_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coach:round_detail", args=[self.pk])
+
+    @property
+    def same_kind_count(self) -> int:
+        """How many rounds of this kind the candidate has at this company, this
+        one included: the ``with_kind_count()`` annotation when loaded with it,
+        otherwise one query (kept on the instance)."""
+        if getattr(self, "same_kind_rounds", None) is None:
+            others = InterviewRound.objects.same_kind_as(
+                candidate=self.opportunity.candidate_id,
+                kind=self.kind,
+                company=models.Value(self.opportunity.company),
+            ).exclude(pk=self.pk)
+            self.same_kind_rounds = others.count() + 1
+        return self.same_kind_rounds
+
+    @property
+    def when_display(self) -> str:
+        """The time as "Tue 1 Dec 14:30", in the active (the viewer's) time zone;
+        the year only when it is not this year."""
+        if self.scheduled_at is None:
+            return "date not set"
+        when = timezone.localtime(self.scheduled_at)
+        same_year = when.year == timezone.localtime().year
+        return dateformat.format(when, "D j M H:i" if same_year else "D j M Y H:i")
+
+    @property
+    def kind_name(self) -> str:
+        """ "Second-round interview", with "(round 3)" only where the candidate has
+        several rounds of that kind at that company."""
+        name = self.KIND_NAMES.get(self.kind, "Interview")
+        if self.same_kind_count > 1:
+            name = f"{name} (round {self.sequence})"
+        return name
+
+    @property
+    def display_name(self) -> str:
+        """Kind, company and time: "Second-round interview at Fabrikam, Tue 1 Dec
+        14:30". The sequence number only tells apart several rounds of one kind
+        at one company: "Second-round interview (round 3) at Fabrikam, …"."""
+        return f"{self.kind_name} at {self.opportunity.company}, {self.when_display}"
+
+    @property
+    def outcome_colour(self) -> str:
+        return self.OUTCOME_COLOURS[self.outcome]
+
+    #: An opportunity closed this way cancels its rounds that have no outcome yet.
+    CLOSED_OPPORTUNITY = (OpportunityStatus.WITHDRAWN, OpportunityStatus.REJECTED)
+
+    @classmethod
+    def cancelled_q(cls, prefix: str = "") -> Q:
+        """The SQL form of ``is_cancelled``; ``prefix`` reaches the round
+        through a relation ("round__")."""
+        return Q(**{f"{prefix}outcome": RoundOutcome.WITHDRAWN}) | Q(
+            **{
+                f"{prefix}outcome": RoundOutcome.PENDING,
+                f"{prefix}opportunity__status__in": cls.CLOSED_OPPORTUNITY,
+            }
+        )
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Withdrawn from, or still waiting for an outcome when the opportunity
+        was withdrawn or rejected: it will not take place. A round with an
+        outcome took place, even though its rejection closed the opportunity.
+        Calendars show it cancelled; reminders about it stop."""
+        if self.outcome == RoundOutcome.WITHDRAWN:
+            return True
+        return (
+            self.outcome == RoundOutcome.PENDING
+            and self.opportunity.status in self.CLOSED_OPPORTUNITY
+        )
+
+    @property
+    def has_started(self) -> bool:
+        """From the scheduled start on, the debrief, outcome and thank-you open."""
+        return self.scheduled_at is not None and self.scheduled_at <= timezone.now()
+
+    #: Thank-you notes are due this long after the interview's start.
+    THANK_YOU_WITHIN = datetime.timedelta(hours=24)
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.scheduled_at is None:
+            return None
+        return self.scheduled_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def thank_you_due_at(self) -> datetime.datetime | None:
+        if self.scheduled_at is None:
+            return None
+        return self.scheduled_at + self.THANK_YOU_WITHIN
+
+    @property
+    def is_debriefed(self) -> bool:
+        return self.debriefed_at is not None
+
+
+class InterviewerRole(models.TextChoices):
+    RECRUITER = "recruiter", "Recruiter"
+    HIRING_MANAGER = "hiring_manager", "Hiring manager"
+    TEAMMATE = "teammate", "Future teammate"
+    EXECUTIVE = "executive", "Executive"
+    OTHER = "other", "Other"
+
+
+class Interviewer(models.Model):
+    """Someone who interviews the candidate in a round (coach and candidate keep the list)."""
+
+    Role = InterviewerRole
+
+    round = models.ForeignKey(InterviewRound, on_delete=models.CASCADE, related_name="interviewers")
+    name = models.CharField(max_length=150, validators=[validate_single_line])
+    job_title = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
+    role = models.CharField(
+        "role in the process", max_length=20, choices=Role.choices, default=Role.OTHER
+    )
+    email = models.EmailField(blank=True, help_text="Optional: for the thank-you note.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=InterviewerRole.values),
+                name="interviews_interviewer_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.job_title})" if self.job_title else self.name
+
+    @property
+    def first_name(self) -> str:
+        return (self.name.split() or [""])[0]
+
+
+class AskedQuestion(models.Model):
+    """A question the candidate was really asked in a round (from the debrief)."""
+
+    round = models.ForeignKey(
+        InterviewRound, on_delete=models.CASCADE, related_name="asked_questions"
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField(max_length=500, validators=[validate_single_line])
+    covered = models.BooleanField("my preparation covered it", default=False)
+    # The coach's own bank question this one was copied into, if they added it.
+    bank_question = models.ForeignKey(
+        "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["round_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ThankYouNote(models.Model):
+    """A thank-you email the candidate writes after the interview to one
+    interviewer (or to someone else), checked by the coach on request and sent
+    by the candidate from their own mail program; Coachsite never sends it."""
+
+    round = models.ForeignKey(
+        InterviewRound, on_delete=models.CASCADE, related_name="thank_you_notes"
+    )
+    interviewer = models.ForeignKey(
+        Interviewer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="thank_you_notes",
+    )
+    to_name = models.CharField(
+        "to (name)", max_length=150, blank=True, validators=[validate_single_line]
+    )
+    to = models.EmailField("to (email)", blank=True)
+    subject = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    body = models.TextField(blank=True, max_length=10000)
+    check_requested_at = models.DateTimeField(null=True, blank=True)
+    coach_comment = models.TextField(blank=True, max_length=5000)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "interviewer"],
+                condition=Q(interviewer__isnull=False),
+                name="interviews_thankyou_one_per_interviewer",
+            ),
+        ]
+        indexes = [
+            # Coach dashboard: notes waiting for the coach's look, oldest first.
+            models.Index(fields=["check_requested_at"], name="thankyou_check_requested_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Thank-you to {self.recipient}"
+
+    @property
+    def recipient(self) -> str:
+        if self.interviewer_id is not None:
+            return str(self.interviewer.name)
+        return self.to_name or self.to or "someone else"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def awaiting_check(self) -> bool:
+        """Asked the coach to look, and the coach has not answered since."""
+        return self.check_requested_at is not None and (
+            self.checked_at is None or self.checked_at < self.check_requested_at
+        )

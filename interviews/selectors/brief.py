@@ -1,0 +1,181 @@
+"""Reads that pages share: querysets with their select_related / prefetch_related
+already set, so each page runs a fixed number of queries whatever the row count.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..models import Assignment, AssignmentItem, Interviewer, InterviewRound, ItemKind, Question
+
+# ---------------------------------------------------------------- the interview brief
+
+
+def round_brief(round: InterviewRound) -> RoundBrief:
+    """The interview brief of a round: its interviewers and the answers of the
+    candidate's live (not withdrawn) checklists for it, sorted into sections
+    (see interviews/brief.py). Three queries, whatever the number of items."""
+    items = AssignmentItem.objects.select_related("question").order_by("position", "id")
+    checklists = (
+        Assignment.objects.filter(round=round, candidate_id=round.opportunity.candidate_id)
+        .exclude(status=Assignment.Status.WITHDRAWN)
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("created_at", "pk")
+    )
+    return build(round, interviewers=round.interviewers.all(), checklists=checklists)
+
+
+#: Built-in questions about the role itself ("role-day-to-day", "role-history",
+#: …): what the candidate noted against them is what they know about the role so
+#: far. A prefix rather than a list, so role questions the library gains later
+#: land here too.
+ROLE_KEY_PREFIX = "role-"
+#: The built-in question to ask near the end of the interview.
+CLOSING_KEY = "close-anything-else"
+
+
+class Section(enum.Enum):
+    """The brief's sections, in the order the brief shows them; the value is the title."""
+
+    ROLE = "What I know about the role"
+    SUCCEED = "What it takes to succeed: my strengths and examples"
+    ASK = "Questions I will ask"
+    BRING = "What I bring"
+    CLOSING = "My closing question"
+    OTHER = "Other notes"
+
+    @property
+    def key(self) -> str:
+        """For ids and class names: "role", "succeed", …"""
+        return self.name.lower()
+
+    @property
+    def title(self) -> str:
+        return self.value
+
+
+#: A section for each bank category. Follow-up items (the thank-you note, the
+#: debrief) belong to after the interview, so they are not on the brief.
+SECTION_BY_CATEGORY = {
+    Question.Category.ASK: Section.ASK,
+    Question.Category.ANSWER: Section.SUCCEED,
+    Question.Category.BRING: Section.BRING,
+}
+
+
+def section_for(item: AssignmentItem) -> Section | None:
+    """Where an item goes on the brief, or None when it has no place there.
+    Reads ``item.question``: load it with the item."""
+    if item.kind == ItemKind.EMAIL:
+        return None  # a thank-you draft, written for after the interview
+    question = item.question
+    if question is None:
+        return Section.OTHER  # the coach's own item, not from the bank
+    if question.builtin_key == CLOSING_KEY:
+        return Section.CLOSING
+    if question.category == Question.Category.ASK and question.builtin_key.startswith(
+        ROLE_KEY_PREFIX
+    ):
+        return Section.ROLE
+    return SECTION_BY_CATEGORY.get(question.category)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answered item: the prompt, and the candidate's answer or note. A
+    tick-off task (``task``) also says whether it is done."""
+
+    prompt: str
+    note: str
+    task: bool = False
+    done: bool = False
+
+
+def entry_for(item: AssignmentItem) -> Entry | None:
+    """The item as the brief shows it, or None when there is nothing to show."""
+    note = item.response_text.strip()
+    if item.kind == ItemKind.CHECK:
+        if not (item.done or note):
+            return None
+        return Entry(prompt=item.prompt, note=note, task=True, done=item.done)
+    if not note:
+        return None
+    return Entry(prompt=item.prompt, note=note)
+
+
+@dataclass(frozen=True)
+class BriefSection:
+    section: Section
+    entries: tuple[Entry, ...]
+
+    @property
+    def key(self) -> str:
+        return self.section.key
+
+    @property
+    def title(self) -> str:
+        return self.section.title
+
+
+@dataclass(frozen=True)
+class RoundBrief:
+    """Everything the brief shows about one round. ``sections`` holds only the
+    sections with at least one answer, in the brief's order."""
+
+    round: InterviewRound
+    interviewers: Sequence[Interviewer]
+    checklists: Sequence[Assignment]
+    sections: Sequence[BriefSection]
+
+    @property
+    def opportunity(self):
+        return self.round.opportunity
+
+    @property
+    def is_draft(self) -> bool:
+        """A checklist for the round that the coach has not approved yet."""
+        return any(c.status != Assignment.Status.APPROVED for c in self.checklists)
+
+    def section(self, section: Section) -> BriefSection | None:
+        return next((s for s in self.sections if s.section == section), None)
+
+    def pdf_filename(self) -> str:
+        """The file name, as "brief-fabrikam-2026-12-01.pdf": the company and the
+        interview's date in the active (the viewer's) time zone."""
+        parts = ["brief", slugify(self.opportunity.company) or "interview"]
+        if self.round.scheduled_at is not None:
+            parts.append(timezone.localdate(self.round.scheduled_at).isoformat())
+        return "-".join(parts) + ".pdf"
+
+
+def build(
+    round: InterviewRound,
+    *,
+    interviewers: Iterable[Interviewer],
+    checklists: Iterable[Assignment],
+) -> RoundBrief:
+    """Sort the checklists' items (prefetched, with their questions) into sections."""
+    checklists = list(checklists)
+    grouped: dict[Section, list[Entry]] = {section: [] for section in Section}
+    for checklist in checklists:
+        for item in checklist.items.all():
+            section = section_for(item)
+            entry = entry_for(item) if section is not None else None
+            if entry is not None:
+                grouped[section].append(entry)
+    return RoundBrief(
+        round=round,
+        interviewers=list(interviewers),
+        checklists=checklists,
+        sections=[
+            BriefSection(section=section, entries=tuple(entries))
+            for section, entries in grouped.items()
+            if entries
+        ],
+    )

@@ -1,0 +1,103 @@
+"""Reads of a coach's caseload: the candidate list, invitation state,
+opportunities.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ..models import Assignment, Candidate, InterviewRound, Invitation, Opportunity, User
+
+# ---------------------------------------------------------------- coach: candidates
+
+
+def candidate_list(coach: User, *, q: str = "", archived: bool = False) -> QuerySet[Candidate]:
+    """The coach's candidates (active or archived), searched by name, email or
+    headline, each annotated with its next interview and the number of checklists
+    waiting for review. One query for any page size."""
+    now = timezone.now()
+    next_round = (
+        InterviewRound.objects.filter(opportunity__candidate=OuterRef("pk"), scheduled_at__gte=now)
+        .select_related("opportunity")
+        .order_by("scheduled_at", "pk")
+    )
+    waiting = (
+        Assignment.objects.filter(candidate=OuterRef("pk"), status=Assignment.Status.SUBMITTED)
+        .order_by()
+        .values("candidate")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    qs = Candidate.objects.for_coach(coach).filter(archived=archived)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(full_name__icontains=q) | Q(email__icontains=q) | Q(headline__icontains=q))
+    return qs.annotate(
+        next_interview_at=Subquery(next_round.values("scheduled_at")[:1]),
+        next_interview_company=Subquery(next_round.values("opportunity__company")[:1]),
+        waiting_review=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)),
+    ).order_by("full_name", "pk")
+
+
+def candidate_invitation(candidate: Candidate) -> Invitation | None:
+    """The most recent invitation of a candidate (None when never invited)."""
+    return candidate.invitations.order_by("-created_at", "-pk").first()
+
+
+class JoinState(enum.Enum):
+    JOINED = "joined"
+    PENDING = "pending"  # invited, the link still works
+    NOT_INVITED = "not_invited"  # never invited, or the last link expired
+
+
+@dataclass(frozen=True)
+class JoinStatus:
+    """Whether a candidate can log in yet; ``invitation`` is the open one when pending."""
+
+    state: JoinState
+    invitation: Invitation | None = None
+
+    @property
+    def joined(self) -> bool:
+        return self.state == JoinState.JOINED
+
+
+def candidate_join_status(candidate: Candidate) -> JoinStatus:
+    """Joined, invited with a link that still works, or not (usefully) invited."""
+    if candidate.user_id is not None:
+        return JoinStatus(JoinState.JOINED)
+    invitation = (
+        candidate.invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if invitation is None:
+        return JoinStatus(JoinState.NOT_INVITED)
+    return JoinStatus(JoinState.PENDING, invitation)
+
+
+def candidate_opportunities(candidate: Candidate) -> QuerySet[Opportunity]:
+    """A candidate's opportunities with their rounds, named, and each round's
+    interviewers (three queries)."""
+    return candidate.opportunities.prefetch_related(
+        Prefetch(
+            "rounds",
+            queryset=InterviewRound.objects.with_kind_count().prefetch_related("interviewers"),
+        )
+    )
+
+
+# ---------------------------------------------------------------- soft look-ups
+# For pre-filling forms from the query string: an id the coach may not use is
+# ignored (None), not an error.
+
+
+def coach_candidate(coach: User, pk: int) -> Candidate | None:
+    return Candidate.objects.for_coach(coach).filter(pk=pk).first()

@@ -1,0 +1,169 @@
+"""Reads of checklists: items with their comments and history, reviews, a
+candidate's open and approved checklists, feedback summaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, QuerySet
+from django.utils.text import Truncator
+
+from ..models import (
+    AnswerRevision,
+    Assignment,
+    AssignmentItem,
+    Candidate,
+    Comment,
+    InterviewRound,
+    Review,
+    User,
+)
+
+# ---------------------------------------------------------------- one checklist
+
+
+def checklist_items_with_comments(assignment: Assignment) -> list[AssignmentItem]:
+    """A checklist's items in order, each with its comments and their authors
+    (the candidate's page)."""
+    comments = Comment.objects.select_related("author")
+    return list(assignment.items.prefetch_related(Prefetch("comments", queryset=comments)))
+
+
+def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]:
+    """A checklist's items in order, each with its comments and its answer
+    revisions, oldest first, with their authors (the coach's review page)."""
+    return list(
+        assignment.items.prefetch_related(
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            Prefetch("revisions", queryset=AnswerRevision.objects.select_related("author")),
+        )
+    )
+
+
+def checklist_reviews(assignment: Assignment) -> list[Review]:
+    """A checklist's reviews, newest first, with their reviewers."""
+    return list(assignment.reviews.select_related("reviewer"))
+
+
+def latest_review(assignment: Assignment) -> Review | None:
+    return assignment.reviews.select_related("reviewer").first()
+
+
+# ---------------------------------------------------------------- candidate: home and rounds
+
+
+def candidate_open_checklists(user: User) -> QuerySet[Assignment]:
+    """The candidate's checklists not yet approved (from every coach), due soonest
+    first, with readiness."""
+    return (
+        Assignment.objects.for_candidate_user(user)
+        .exclude(status=Assignment.Status.APPROVED)
+        .with_readiness()
+        .select_related("candidate__coach", "round__opportunity")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def candidate_recently_approved(user: User, *, limit: int) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.for_candidate_user(user)
+        .filter(status=Assignment.Status.APPROVED)
+        .select_related("candidate__coach", "round__opportunity")
+        .order_by("-reviewed_at", "-id")[:limit]
+    )
+
+
+# ---------------------------------------------------------------- feedback to the candidate
+
+#: How much of the coach's comment the "changes requested" summary quotes.
+FEEDBACK_EXCERPT_WORDS = 12
+
+
+@dataclass(frozen=True)
+class NeedsWork:
+    """An item the coach marked "needs work", with the start of their latest comment."""
+
+    item: AssignmentItem
+    excerpt: str
+    revised: bool
+
+    @property
+    def anchor(self) -> str:
+        return f"#item-{self.item.pk}"
+
+
+def needs_work_summary(items: Iterable[AssignmentItem], coach_id: int) -> list[NeedsWork]:
+    """The items marked "needs work" in position order, each with the first words of
+    the coach's latest comment on it. Reads the items' prefetched comments."""
+    summary = []
+    for item in items:
+        if item.review_mark != AssignmentItem.Mark.NEEDS_WORK:
+            continue
+        coach_comments = [c for c in item.comments.all() if c.author_id == coach_id]
+        excerpt = (
+            Truncator(coach_comments[-1].body).words(FEEDBACK_EXCERPT_WORDS)
+            if coach_comments
+            else ""
+        )
+        summary.append(NeedsWork(item=item, excerpt=excerpt, revised=item.revised_since_mark))
+    return summary
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    """A checklist on the candidate's home, with what the coach asked to change."""
+
+    assignment: Assignment
+    needs_work: list[NeedsWork]
+
+
+def candidate_checklist_rows(assignments: Iterable[Assignment]) -> list[ChecklistRow]:
+    """One page of the candidate's checklists, each with its needs-work summary
+    (two queries for the whole page)."""
+    assignments = list(assignments)
+    needs_work = checklists_needs_work(assignments)
+    return [ChecklistRow(assignment=a, needs_work=needs_work.get(a.pk, [])) for a in assignments]
+
+
+def checklists_needs_work(assignments: Iterable[Assignment]) -> dict[int, list[NeedsWork]]:
+    """For the checklists among ``assignments`` whose coach asked for changes, what
+    needs work: two queries for any number of checklists."""
+    by_id = {a.pk: a for a in assignments if a.status == Assignment.Status.CHANGES_REQUESTED}
+    if not by_id:
+        return {}
+    items = AssignmentItem.objects.filter(
+        assignment_id__in=by_id, review_mark=AssignmentItem.Mark.NEEDS_WORK
+    ).prefetch_related(
+        Prefetch(
+            "comments",
+            queryset=Comment.objects.filter(
+                author_id=F("item__assignment__candidate__coach_id")
+            ).order_by("created_at", "pk"),
+        )
+    )
+    grouped: dict[int, list[AssignmentItem]] = {}
+    for item in items:
+        grouped.setdefault(item.assignment_id, []).append(item)
+    return {pk: needs_work_summary(grouped[pk], by_id[pk].candidate.coach_id) for pk in grouped}
+
+
+def candidate_assignments(candidate: Candidate) -> QuerySet[Assignment]:
+    """Every checklist of a candidate (withdrawn ones last), with readiness and
+    their rounds annotated for naming (one more query, whatever the count)."""
+    rounds = InterviewRound.objects.select_related("opportunity").with_kind_count()
+    return (
+        candidate.assignments.prefetch_related(Prefetch("round", queryset=rounds))
+        .with_readiness()
+        .order_by("withdrawn_at", "due_date", "pk")
+    )
+
+
+def round_assignments(round: InterviewRound) -> QuerySet[Assignment]:
+    """The checklists made for one round, with readiness."""
+    return (
+        round.assignments.select_related("candidate")
+        .with_readiness()
+        .order_by("withdrawn_at", "due_date", "pk")
+    )

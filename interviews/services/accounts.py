@@ -1,0 +1,89 @@
+"""Accounts: the calendar token, other sessions, two-factor login."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .. import twofactor
+from ..models import User, new_calendar_token
+
+# ---------------------------------------------------------------- calendar
+
+
+@transaction.atomic
+def calendar_token_replace(*, user: User) -> User:
+    """A new secret for the user's calendar-feed address: the old address
+    answers 404 from now on (a leaked address is revoked this way)."""
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    return user
+
+
+# ---------------------------------------------------------------- sessions
+
+
+@transaction.atomic
+def user_sessions_end_others(*, user: User) -> User:
+    """End every session the user signed in before now ("Log out everywhere"):
+    a new session epoch changes the auth hash each older session carries. The
+    caller keeps its own session with update_session_auth_hash."""
+    # Locked, so two clicks at once still raise the epoch twice, not once.
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    user.session_epoch = locked.session_epoch + 1
+    user.save(update_fields=["session_epoch"])
+    return user
+
+
+# ---------------------------------------------------------------- two-factor login
+
+
+@transaction.atomic
+def app_device_start(*, user: User) -> TOTPDevice:
+    """A fresh, unconfirmed authenticator device: any earlier unfinished set-up
+    is replaced, so only the QR code last shown can be confirmed."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=twofactor.APP_DEVICE_NAME, confirmed=False)
+
+
+def _recovery_codes_create(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(
+        user=user, name=twofactor.RECOVERY_DEVICE_NAME, confirmed=True
+    )
+    codes = [StaticToken.random_token() for _ in range(twofactor.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def two_factor_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
+    """Switch two-factor login on once the app shows a right code.
+
+    Returns the new recovery codes (stored, but shown only this once), or None
+    for a wrong code. Every other session of the user ends (session_epoch):
+    one signed in before had no code asked of it.
+    """
+    if device.confirmed or not device.verify_token(twofactor.normalise_code(code)):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user_id).exclude(pk=device.pk).delete()
+    user = device.user
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    return _recovery_codes_create(user)
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user: User) -> list[str]:
+    """Ten new recovery codes; the old ones stop working."""
+    return _recovery_codes_create(user)
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User) -> None:
+    """Back to the password alone: every app and recovery code is removed."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()

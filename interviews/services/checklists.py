@@ -1,0 +1,382 @@
+"""Checklists: assigning, saving answers (optimistic locking, every change a
+revision), submitting, reviewing, withdrawing, comments.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import (
+    AnswerRevision,
+    Assignment,
+    AssignmentItem,
+    Candidate,
+    ChecklistTemplate,
+    Comment,
+    InterviewRound,
+    ItemKind,
+    Review,
+    User,
+)
+from . import Conflict, EditConflict, IncompleteItems, NotAllowed, WrongState, emails
+from .caseload import _invitation_issue
+from .library import _check_visible
+from .rounds import _require_started
+
+# ---------------------------------------------------------------- assignments
+
+
+def default_due_date(round: InterviewRound | None, tz_name: str) -> datetime.date | None:
+    """The day before the interview, in the coach's time zone."""
+    if round is None or round.scheduled_at is None:
+        return None
+    local = round.scheduled_at.astimezone(zoneinfo.ZoneInfo(tz_name))
+    return local.date() - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    coach: User,
+    candidate: Candidate,
+    template: ChecklistTemplate,
+    round: InterviewRound | None = None,
+    due_date: datetime.date | None = None,
+    instructions: str = "",
+    send_invitation: bool = False,
+) -> Assignment:
+    """Give a candidate a checklist copied from a template (later template edits
+    do not change it) and email them about it, truthfully: a joined candidate gets
+    the link; one who has not joined gets, with ``send_invitation``, a fresh
+    invitation link in the same email; a pending invitation is pointed at; a
+    candidate never invited gets no email at all (they could not log in)."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.coach_id != coach.pk:
+        raise NotAllowed("You can only assign checklists to your own candidates.")
+    if candidate.archived:
+        raise WrongState(f"{candidate} is archived. Restore them before assigning a checklist.")
+    if round is not None and round.opportunity.candidate_id != candidate.pk:
+        raise NotAllowed("That interview round belongs to another candidate.")
+    _check_visible(template, coach)
+    items = list(template.items.all())
+    if not items:
+        raise WrongState(f"The template “{template}” has no items yet. Add some first.")
+    if due_date is None:
+        due_date = default_due_date(round, coach.time_zone)
+    assignment = Assignment.objects.create(
+        candidate=candidate,
+        round=round,
+        template=template,
+        title=template.title,
+        description=template.description,
+        instructions=instructions,
+        due_date=due_date,
+        status=Assignment.Status.ASSIGNED,
+    )
+    AssignmentItem.objects.bulk_create(
+        AssignmentItem(
+            assignment=assignment,
+            position=n,
+            kind=item.kind,
+            prompt=item.prompt,
+            guidance=item.guidance,
+            required=item.required,
+            question_id=item.question_id,
+        )
+        for n, item in enumerate(items, start=1)
+    )
+    token = None
+    if candidate.user_id is None and send_invitation:
+        _invitation, token = _invitation_issue(candidate)
+    emails.send_assignment_created(assignment, invitation_token=token)
+    return assignment
+
+
+def _lock(assignment: Assignment) -> Assignment:
+    """Re-read the assignment with its row locked until the transaction ends."""
+    return (
+        # Lock only the assignment row: PostgreSQL refuses FOR UPDATE on the
+        # nullable side of the outer join to candidate.user.
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("candidate__coach", "candidate__user")
+        .get(pk=assignment.pk)
+    )
+
+
+def _lock_for_candidate(assignment: Assignment, by: User) -> Assignment:
+    locked = _lock(assignment)
+    if locked.candidate.user_id != by.pk:
+        raise NotAllowed("Only the candidate can change their checklist.")
+    return locked
+
+
+def _lock_for_coach(assignment: Assignment, by: User) -> Assignment:
+    locked = _lock(assignment)
+    if locked.candidate.coach_id != by.pk:
+        raise NotAllowed("Only the candidate's coach can do this.")
+    return locked
+
+
+def _require_editable(assignment: Assignment) -> None:
+    if assignment.status not in Assignment.EDITABLE:
+        if assignment.status == Assignment.Status.SUBMITTED:
+            raise WrongState(
+                "This checklist has been submitted and is waiting for your coach's review; "
+                "it cannot be changed until the coach responds."
+            )
+        raise WrongState(
+            f"This checklist is {assignment.get_status_display().lower()} and can no longer "
+            "be changed."
+        )
+
+
+def _normalise(values: dict) -> dict:
+    clean = {}
+    for name in AssignmentItem.RESPONSE_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "done":
+            clean[name] = bool(value)
+        else:
+            value = (value or "").replace("\r\n", "\n")
+            clean[name] = "" if not value.strip() else value
+    return clean
+
+
+def _response_at(item: AssignmentItem, version: int, revisions: dict) -> dict:
+    """The response as it stood at ``version`` (version 1 is the empty start)."""
+    revision = revisions.get((item.pk, version))
+    return revision.response() if revision else dict(AssignmentItem.EMPTY_RESPONSE)
+
+
+@dataclass
+class SaveResult:
+    changed: list[AssignmentItem] = field(default_factory=list)
+    replies: list[Comment] = field(default_factory=list)
+
+
+@transaction.atomic
+def assignment_save(
+    *,
+    assignment: Assignment,
+    by: User,
+    responses: dict[int, tuple[int, dict]],
+    replies: dict[int, str] | None = None,
+) -> SaveResult:
+    """Save the candidate's responses: ``{item_id: (version_seen, values)}``, and
+    post their replies typed in the same form: ``{item_id: body}`` (blank ones
+    are skipped).
+
+    Only items whose value differs from what is stored change, each one writing
+    an AnswerRevision. If another tab changed an item after the user loaded it
+    (its version moved on) and this save would change it too, the whole save is
+    refused with EditConflict and nothing is written, replies included: no
+    silent overwrite, and nothing half done.
+    """
+    assignment = _lock_for_candidate(assignment, by)
+    _require_editable(assignment)
+    items = {item.pk: item for item in assignment.items.select_for_update()}
+    replies = {pk: body.strip() for pk, body in (replies or {}).items() if body.strip()}
+    unknown = (set(responses) | set(replies)) - set(items)
+    if unknown:
+        raise NotAllowed("Some of the items sent do not belong to this checklist.")
+
+    stale_pairs = [
+        (pk, version) for pk, (version, _) in responses.items() if items[pk].version != version
+    ]
+    revisions = {}
+    if stale_pairs:
+        for revision in AnswerRevision.objects.filter(
+            item_id__in=[pk for pk, _ in stale_pairs],
+            item_version__in={version for _, version in stale_pairs},
+        ):
+            revisions[(revision.item_id, revision.item_version)] = revision
+
+    to_change: list[tuple[AssignmentItem, dict]] = []
+    conflicts: list[Conflict] = []
+    for pk, (version, values) in responses.items():
+        item = items[pk]
+        stored = item.response()
+        new = {**stored, **_normalise(values)}
+        if new == stored:
+            continue
+        if item.version != version:
+            seen = {**stored, **_response_at(item, version, revisions)}
+            if new == seen:
+                # The user did not touch this item; keep the newer stored value.
+                continue
+            conflicts.append(Conflict(item=item, mine=new))
+            continue
+        to_change.append((item, new))
+    if conflicts:
+        raise EditConflict(conflicts)
+
+    now = timezone.now()
+    # One UPDATE and one INSERT however many items changed.
+    for item, new in to_change:
+        for name, value in new.items():
+            setattr(item, name, value)
+        item.version += 1
+        item.updated_at = now
+    AssignmentItem.objects.bulk_update(
+        [item for item, _ in to_change],
+        [*AssignmentItem.RESPONSE_FIELDS, "version", "updated_at"],
+    )
+    AnswerRevision.objects.bulk_create(
+        AnswerRevision(item=item, author=by, created_at=now, item_version=item.version, **new)
+        for item, new in to_change
+    )
+    update_fields = []
+    if assignment.status == Assignment.Status.ASSIGNED:
+        assignment.status = Assignment.Status.IN_PROGRESS
+        update_fields.append("status")
+    if update_fields or to_change:  # updated_at: when the checklist last changed
+        assignment.save(update_fields=[*update_fields, "updated_at"])
+    posted = Comment.objects.bulk_create(
+        Comment(item=items[pk], author=by, body=body, created_at=now)
+        for pk, body in sorted(replies.items(), key=lambda pair: items[pair[0]].position)
+    )
+    return SaveResult(changed=[item for item, _ in to_change], replies=posted)
+
+
+@transaction.atomic
+def assignment_submit(*, assignment: Assignment, by: User) -> Assignment:
+    """Submit for review; every required item must be complete."""
+    assignment = _lock_for_candidate(assignment, by)
+    _require_editable(assignment)
+    missing = [item for item in assignment.items.all() if item.required and not item.is_complete]
+    if missing:
+        raise IncompleteItems(missing)
+    assignment.status = Assignment.Status.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["status", "submitted_at", "updated_at"])
+    emails.send_assignment_submitted(assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_review(
+    *,
+    assignment: Assignment,
+    by: User,
+    verdict: str,
+    note: str = "",
+    marks: dict[int, str] | None = None,
+    comments: dict[int, str] | None = None,
+) -> Review:
+    """The coach's verdict on a submitted checklist, with item marks and comments.
+
+    Requesting changes needs an item marked needs work or an overall note;
+    approving needs no item left marked needs work. A mark belongs to the item
+    version it was given on: once the candidate revises the item, an old "needs
+    work" no longer blocks approval (approving accepts the revision), and the
+    coach can mark it "needs work" again, which then refers to the new version.
+    """
+    assignment = _lock_for_coach(assignment, by)
+    if assignment.status != Assignment.Status.SUBMITTED:
+        raise WrongState(
+            f"Only a submitted checklist can be reviewed; this one is "
+            f"{assignment.get_status_display().lower()}."
+        )
+    if verdict not in Review.Verdict.values:
+        raise ValueError(f"Unknown verdict {verdict!r}")
+    items = {item.pk: item for item in assignment.items.select_for_update()}
+    marks = marks or {}
+    comments = {pk: body.strip() for pk, body in (comments or {}).items() if body.strip()}
+    if set(marks) - set(items) or set(comments) - set(items):
+        raise NotAllowed("Some of the items sent do not belong to this checklist.")
+    for pk, mark in marks.items():
+        if mark not in AssignmentItem.Mark.values:
+            raise ValueError(f"Unknown mark {mark!r}")
+        item = items[pk]
+        if item.review_mark != mark or (mark and item.marked_version != item.version):
+            item.review_mark = mark
+            item.marked_version = item.version if mark else None
+            item.save(update_fields=["review_mark", "marked_version", "updated_at"])
+    needs_work = [item for item in items.values() if item.needs_work]
+    note = note.strip()
+    if verdict == Review.Verdict.CHANGES_REQUESTED and not needs_work and not note:
+        raise WrongState(
+            "To request changes, mark at least one item as needing work or write an overall note."
+        )
+    if verdict == Review.Verdict.APPROVED and needs_work:
+        raise WrongState(
+            "Some items are still marked as needing work. Mark them OK, or request changes."
+        )
+    if verdict == Review.Verdict.APPROVED:
+        for item in items.values():
+            if item.revised_since_mark:
+                item.review_mark = AssignmentItem.Mark.OK
+                item.marked_version = item.version
+                item.save(update_fields=["review_mark", "marked_version", "updated_at"])
+    now = timezone.now()
+    Comment.objects.bulk_create(
+        Comment(item_id=pk, author=by, body=body, created_at=now) for pk, body in comments.items()
+    )
+    review = Review.objects.create(
+        assignment=assignment, reviewer=by, verdict=verdict, note=note, created_at=now
+    )
+    assignment.status = (
+        Assignment.Status.APPROVED
+        if verdict == Review.Verdict.APPROVED
+        else Assignment.Status.CHANGES_REQUESTED
+    )
+    assignment.reviewed_at = now
+    assignment.save(update_fields=["status", "reviewed_at", "updated_at"])
+    emails.send_assignment_reviewed(assignment, verdict, note)
+    return review
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment: Assignment, by: User) -> Assignment:
+    """Hide a checklist from the candidate. Nothing is deleted."""
+    assignment = _lock_for_coach(assignment, by)
+    if assignment.status == Assignment.Status.WITHDRAWN:
+        raise WrongState("This checklist is already withdrawn.")
+    assignment.status = Assignment.Status.WITHDRAWN
+    assignment.withdrawn_at = timezone.now()
+    assignment.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    return assignment
+
+
+@transaction.atomic
+def comment_add(*, item: AssignmentItem, by: User, body: str) -> Comment:
+    """A note on one item by the coach or the candidate of that checklist."""
+    item = AssignmentItem.objects.select_related("assignment__candidate").get(pk=item.pk)
+    candidate = item.assignment.candidate
+    if by.pk not in (candidate.coach_id, candidate.user_id):
+        raise NotAllowed("Only the coach and the candidate can comment on this checklist.")
+    if item.assignment.status == Assignment.Status.WITHDRAWN:
+        raise WrongState("This checklist has been withdrawn.")
+    body = body.strip()
+    if not body:
+        raise WrongState("Write a comment first.")
+    return Comment.objects.create(item=item, author=by, body=body)
+
+
+@transaction.atomic
+def item_mark_email_sent(*, item: AssignmentItem, by: User) -> AssignmentItem:
+    """Record that the candidate sent the thank-you email themselves."""
+    assignment = _lock_for_candidate(item.assignment, by)
+    item = assignment.items.select_for_update().get(pk=item.pk)
+    if item.kind != ItemKind.EMAIL:
+        raise WrongState("Only an email item can be marked as sent.")
+    if assignment.status == Assignment.Status.WITHDRAWN:
+        raise WrongState("This checklist has been withdrawn.")
+    if assignment.round_id is not None:
+        _require_started(
+            InterviewRound.objects.get(pk=assignment.round_id), "Marking this email as sent"
+        )
+    if not item.email_body.strip():
+        raise WrongState("Write and save the email before marking it as sent.")
+    if item.email_sent_at:
+        raise WrongState("This email is already marked as sent.")
+    item.email_sent_at = timezone.now()
+    item.save(update_fields=["email_sent_at", "updated_at"])
+    return item

@@ -1,0 +1,195 @@
+"""Event emails: what the services send when something happens.
+
+Each is called inside the service's transaction. It stores the email (and,
+for a user, the in-app notice, interviews/notifications.py) and hands it to
+the worker when the transaction commits: nothing goes out for a change that
+rolled back, and no request waits for the mail server.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+
+from ..lib.links import absolute
+from ..models import NotificationKind, Review
+from ..selectors.caseload import JoinState, candidate_join_status
+from . import notifications as notifications_services
+
+if TYPE_CHECKING:
+    from ..models import Assignment, Candidate, Invitation, PracticeInvitation, ThankYouNote, User
+
+
+def _recipient_zone(user: User | None, fallback: User) -> zoneinfo.ZoneInfo:
+    """Dates in an email are in the recipient's time zone; for a candidate who has
+    no login yet, their coach's is the best guess."""
+    for person in (user, fallback):
+        if person is not None:
+            try:
+                return zoneinfo.ZoneInfo(person.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                continue
+    return zoneinfo.ZoneInfo("UTC")
+
+
+def _send(*, to: str, template: str, context: dict, zone: zoneinfo.ZoneInfo) -> None:
+    """Queue ``emails/<template>_subject.txt`` and ``emails/<template>.txt``,
+    with dates and times in the recipient's ``zone``, for a person who has no
+    login to keep a notice under. The email carries a secret link (an
+    invitation), so its stored body is blanked once sent."""
+    subject, body = notifications_services.render(template, context, zone)
+    notifications_services.queue_email(to=to, subject=subject, body=body, secret=True)
+
+
+def send_invitation(invitation: Invitation, token: str) -> None:
+    candidate = invitation.candidate
+    _send(
+        to=candidate.email,
+        template="invitation",
+        zone=_recipient_zone(candidate.user, candidate.coach),
+        context={
+            "candidate": candidate,
+            "coach": candidate.coach,
+            "link": absolute(reverse("invite_accept", args=[token])),
+            "expires_at": invitation.expires_at,
+        },
+    )
+
+
+def send_assignment_created(assignment: Assignment, *, invitation_token: str | None = None) -> None:
+    """Tell the candidate about a new checklist, and only what is true of their
+    login: joined, invited in this very email, or invited earlier and pending.
+    A candidate who was never invited (or whose link lapsed) gets nothing: they
+    could not open the checklist, and the coach was told so."""
+    candidate = assignment.candidate
+    status = candidate_join_status(candidate)
+    if invitation_token is None and status.state == JoinState.NOT_INVITED:
+        return
+    context = {
+        "assignment": assignment,
+        "candidate": candidate,
+        "coach": candidate.coach,
+        "joined": status.state == JoinState.JOINED,
+        "invitation": status.invitation,
+        "invitation_link": absolute(reverse("invite_accept", args=[invitation_token]))
+        if invitation_token
+        else "",
+        "link": absolute(assignment.get_candidate_url()),
+    }
+    if status.state == JoinState.JOINED:
+        notifications_services.notify(
+            user=candidate.user,
+            kind=NotificationKind.ASSIGNMENT_CREATED,
+            object_key=f"assignment:{assignment.pk}",
+            occasion=assignment.created_at.isoformat(),
+            template="assignment_created",
+            context=context,
+            url=assignment.get_candidate_url(),
+        )
+        return
+    # Not joined yet: the email carries (or points to) the invitation, and
+    # there is no login to keep a notice under.
+    subject, body = notifications_services.render(
+        "assignment_created", context, _recipient_zone(None, candidate.coach)
+    )
+    notifications_services.queue_email(
+        to=candidate.email, subject=subject, body=body, secret=bool(invitation_token)
+    )
+
+
+def send_assignment_submitted(assignment: Assignment) -> None:
+    notifications_services.notify(
+        user=assignment.candidate.coach,
+        kind=NotificationKind.ASSIGNMENT_SUBMITTED,
+        object_key=f"assignment:{assignment.pk}",
+        occasion=assignment.submitted_at.isoformat(),
+        template="assignment_submitted",
+        context={"assignment": assignment, "candidate": assignment.candidate},
+        url=assignment.get_absolute_url(),
+    )
+
+
+def send_assignment_reviewed(assignment: Assignment, verdict: str, note: str) -> None:
+    candidate = assignment.candidate
+    if candidate.user is None:
+        return
+    notifications_services.notify(
+        user=candidate.user,
+        kind=NotificationKind.ASSIGNMENT_REVIEWED,
+        object_key=f"assignment:{assignment.pk}",
+        occasion=assignment.reviewed_at.isoformat(),
+        template="assignment_reviewed",
+        context={
+            "assignment": assignment,
+            "coach": candidate.coach,
+            "approved": verdict == Review.Verdict.APPROVED,
+            "note": note,
+        },
+        url=assignment.get_candidate_url(),
+    )
+
+
+def send_thank_you_check_requested(note: ThankYouNote) -> None:
+    """Tell the coach a candidate asked them to look at a thank-you note."""
+    candidate = note.round.opportunity.candidate
+    notifications_services.notify(
+        user=candidate.coach,
+        kind=NotificationKind.THANK_YOU_CHECK_REQUESTED,
+        object_key=f"note:{note.pk}",
+        occasion=note.check_requested_at.isoformat(),
+        template="thank_you_check_requested",
+        context={"note": note, "candidate": candidate, "round": note.round},
+        url=note.round.get_absolute_url() + f"#note-{note.pk}",
+    )
+
+
+def send_thank_you_checked(note: ThankYouNote) -> None:
+    """Tell the candidate their coach answered about a thank-you note."""
+    candidate = note.round.opportunity.candidate
+    if candidate.user is None:
+        return
+    notifications_services.notify(
+        user=candidate.user,
+        kind=NotificationKind.THANK_YOU_CHECKED,
+        object_key=f"note:{note.pk}",
+        occasion=note.checked_at.isoformat(),
+        template="thank_you_checked",
+        context={"note": note, "coach": candidate.coach, "round": note.round},
+        url=reverse("me:round", args=[note.round.pk]) + f"#note-{note.pk}",
+    )
+
+
+def send_practice_invitation(invitation: PracticeInvitation, token: str) -> None:
+    """The link for a coach to join a practice (secret: blanked once sent)."""
+    lead = invitation.invited_by
+    _send(
+        to=invitation.email,
+        template="practice_invitation",
+        zone=_recipient_zone(None, lead) if lead else zoneinfo.ZoneInfo("UTC"),
+        context={
+            "practice": invitation.practice,
+            "lead": lead,
+            "link": absolute(reverse("practice_join", args=[token])),
+            "expires_at": invitation.expires_at,
+        },
+    )
+
+
+def send_candidate_reassigned(candidate: Candidate, *, previous: User, by: User) -> None:
+    """Tell the candidate who their coach is now, and the new coach what they
+    were given. The previous coach is told too, unless they made the change."""
+    coach = candidate.coach
+    context = {"candidate": candidate, "coach": coach, "previous": previous, "by": by}
+    if candidate.user is not None:
+        subject, body = notifications_services.render(
+            "candidate_reassigned", context, _recipient_zone(candidate.user, coach)
+        )
+        notifications_services.queue_email(to=candidate.user.email, subject=subject, body=body)
+    context["link"] = absolute(candidate.get_absolute_url())
+    for person in {coach, previous} - {by}:
+        subject, body = notifications_services.render(
+            "candidate_reassigned_coach", {**context, "to": person}, _recipient_zone(person, coach)
+        )
+        notifications_services.queue_email(to=person.email, subject=subject, body=body)

@@ -1,0 +1,183 @@
+"""Erasure: a coach erases a candidate, a user deletes their account."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import (
+    AnswerRevision,
+    AskedQuestion,
+    Assignment,
+    AssignmentItem,
+    Candidate,
+    Comment,
+    Interviewer,
+    InterviewRound,
+    Invitation,
+    Notification,
+    NotificationPreference,
+    Opportunity,
+    OutgoingEmail,
+    Review,
+    ThankYouNote,
+    ThrottleHit,
+    User,
+)
+from . import NotAllowed, WrongPassword, WrongState
+
+
+@transaction.atomic
+def candidate_erase(*, candidate: Candidate, by: User) -> Candidate:
+    """Erase a candidate's personal data, by their coach or by the candidate
+    themselves: the record stays as a "Former candidate" with dates, round
+    kinds and outcomes, checklist titles and statuses, and every free text is
+    blanked or deleted (README, "Privacy"). The login goes too when this was
+    the last record linked to it; a candidate with another coach keeps it."""
+    pass
+
+    # Locked so that a save in another tab cannot write an answer back mid-erasure.
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if by.pk not in (locked.coach_id, locked.user_id):
+        raise NotAllowed("Only the candidate or their coach can erase this record.")
+    if locked.erased_at is not None:
+        raise WrongState("This candidate's data was already erased.")
+    user = locked.user
+    erase_candidate_rows(locked)
+    if (
+        user is not None
+        and user.pk != by.pk
+        and user.is_candidate
+        and not user.candidate_records.exists()
+    ):
+        delete_user_rows(user)
+    return locked
+
+
+@transaction.atomic
+def user_delete_account(*, user: User, password: str) -> None:
+    """A candidate deletes their own account: every candidate record linked to
+    them is erased (``candidate_erase``), then the login itself. Coaches cannot
+    delete their account here: their candidates' records hang on it."""
+    pass
+
+    if not user.is_candidate:
+        raise NotAllowed("Coaches cannot delete their account here; please contact support.")
+    if not user.check_password(password):
+        raise WrongPassword("That is not your password. Nothing was deleted.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for record in Candidate.objects.filter(user=user):
+        candidate_erase(candidate=record, by=user)
+    delete_user_rows(user)
+
+
+ERASED_NAME = "Former candidate"
+ERASED_COMPANY = "—"
+
+
+# ---------------------------------------------------------------- erasure
+
+
+def _mentions(candidate: Candidate) -> Q:
+    """A notice or an email that names the candidate in its text (a coach's
+    digest, a "submitted a checklist" notice)."""
+    q = Q()
+    for text in {candidate.full_name, candidate.email} - {""}:
+        q |= Q(subject__icontains=text) | Q(body__icontains=text)
+    return q or Q(pk__in=[])  # an empty Q would match every row
+
+
+def erase_candidate_rows(candidate: Candidate) -> None:
+    """Blank or delete every piece of personal data of one candidate record,
+    keeping the record, its dates, round kinds and outcomes, checklist titles
+    and statuses (README, "Privacy"). The caller holds the candidate's row lock."""
+    rounds = InterviewRound.objects.filter(opportunity__candidate=candidate)
+    assignments = Assignment.objects.filter(candidate=candidate)
+    items = AssignmentItem.objects.filter(assignment__candidate=candidate)
+    notes = ThankYouNote.objects.filter(round__in=rounds)
+
+    # Notices and emails first, while the names and ids to find them are intact.
+    keys = (
+        [f"assignment:{pk}" for pk in assignments.values_list("pk", flat=True)]
+        + [f"round:{pk}" for pk in rounds.values_list("pk", flat=True)]
+        + [f"note:{pk}" for pk in notes.values_list("pk", flat=True)]
+    )
+    about = Notification.objects.filter(object_key__in=keys)
+    # Text naming them is looked for in the coach's mail only: a short name
+    # must not blank other coaches' notices.
+    OutgoingEmail.objects.filter(
+        Q(to__iexact=candidate.email)
+        | Q(notification__in=about)
+        | (Q(to__iexact=candidate.coach.email) & _mentions(candidate))
+    ).delete()
+    about.delete()
+    # A digest that also names other candidates stays, as the guard against a
+    # second digest that day, but without its text.
+    Notification.objects.filter(Q(user=candidate.coach_id) & _mentions(candidate)).update(
+        subject="A notice about a former candidate", body="", url=""
+    )
+    ThrottleHit.objects.filter(key__iexact=candidate.email).delete()
+
+    Invitation.objects.filter(candidate=candidate).delete()
+    Comment.objects.filter(item__in=items).delete()
+    AnswerRevision.objects.filter(item__in=items).delete()
+    items.update(
+        response_text="",
+        email_to="",
+        email_subject="",
+        email_body="",
+        updated_at=timezone.now(),
+    )
+    Review.objects.filter(assignment__in=assignments).update(note="")
+    assignments.update(instructions="", updated_at=timezone.now())
+    notes.update(to_name="", to="", subject="", body="", coach_comment="", interviewer=None)
+    Interviewer.objects.filter(round__in=rounds).delete()
+    AskedQuestion.objects.filter(round__in=rounds).delete()
+    rounds.update(
+        location="",
+        outcome_notes="",
+        debrief_notes="",
+        debrief_differently="",
+        updated_at=timezone.now(),
+    )
+    Opportunity.objects.filter(candidate=candidate).update(
+        company=ERASED_COMPANY, position="", link="", updated_at=timezone.now()
+    )
+
+    candidate.full_name = ERASED_NAME
+    candidate.email = f"erased-{candidate.pk}@erased.invalid"
+    candidate.headline = ""
+    candidate.notes = ""
+    candidate.user = None
+    candidate.archived = True
+    candidate.erased_at = timezone.now()
+    candidate.save()
+
+
+def delete_user_rows(user: User) -> None:
+    """Delete a login and what hangs on it: notices, preferences, emails to its
+    address, throttle counts, sessions and (when installed) axes' logs. The
+    caller has erased the candidate records first: comments and revisions
+    the user wrote (PROTECT) went with them."""
+    email = user.email
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    OutgoingEmail.objects.filter(to__iexact=email).delete()
+    ThrottleHit.objects.filter(key__iexact=email).delete()
+    _delete_sessions(user)
+    if apps.is_installed("axes"):
+        for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
+            model = apps.get_model("axes", name)
+            model.objects.filter(username__iexact=email).delete()
+    user.delete()
+
+
+def _delete_sessions(user: User) -> None:
+    """The user's stored sessions (the database session backend): a session
+    holds the user's id, so each is decoded to find it."""
+    pk = str(user.pk)
+    mine = [s.pk for s in Session.objects.iterator() if s.get_decoded().get("_auth_user_id") == pk]
+    Session.objects.filter(pk__in=mine).delete()

@@ -1,0 +1,414 @@
+"""The reminder sweep: what is due at a given moment, for whom.
+
+``due(now)`` lists the reminders the moment calls for; ``sweep(now)`` makes
+them (interviews/notifications.py ``notify``: kept in the app, emailed as the
+user chose). The worker runs the sweep every few minutes
+(interviews/tasks.py); ``manage.py send_reminders`` runs it by hand.
+
+| to        | when                                                   | kind               |
+| --------- | ------------------------------------------------------ | ------------------ |
+| candidate | checklist due in 1-2 days, not submitted               | due_soon           |
+| candidate | checklist due today, not submitted                     | due_today          |
+| candidate | checklist overdue by a day (up to 3: a missed sweep)   | overdue            |
+| candidate | interview tomorrow (their calendar day)                | interview_tomorrow |
+| candidate | thank-you notes not sent 20 h after the start          | thank_you_waiting  |
+| candidate | debrief or outcome not recorded 3 days after           | follow_up_waiting  |
+| coach     | a submission waiting for review for 48 h               | review_waiting     |
+| coach     | an interview tomorrow with prep below 100 %            | prep_not_ready     |
+| coach     | 08:00 daily, when a kind is left to the digest         | digest             |
+
+Rules that hold for every row:
+- Times and days are the recipient's (their time zone); nothing is made
+  between 21:00 and 08:00 there: the first sweep after 08:00 makes it.
+- Once per occasion: the occasion is the due date, the interview's start or
+  the submission time, and Notification's unique constraint enforces it, so a
+  moved due date or interview re-arms the reminder.
+- Withdrawn, approved or submitted checklists, archived candidates and
+  cancelled rounds (InterviewRound.is_cancelled) get none.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
+
+from .. import models
+from ..lib import links
+from ..models import (
+    Assignment,
+    AssignmentItem,
+    InterviewRound,
+    Notification,
+    NotificationKind,
+    RoundOutcome,
+    ThankYouNote,
+    User,
+)
+from ..selectors import notifications as notifications_selectors
+from ..selectors.rounds import rounds_with_readiness
+from . import notifications as notifications_services
+
+Kind = NotificationKind
+
+DUE_SOON_DAYS = 2
+OVERDUE_CATCH_UP_DAYS = 3
+THANK_YOU_AFTER = datetime.timedelta(hours=20)
+FOLLOW_UP_AFTER = datetime.timedelta(days=3)
+REVIEW_WAITING_AFTER = datetime.timedelta(hours=48)
+#: Reminders about a past interview stop this long after it.
+AFTER_INTERVIEW_WINDOW = datetime.timedelta(days=14)
+DIGEST_INTERVIEW_DAYS = 2
+#: The digest goes at the first sweep from 08:00, or by 11:00 after an outage;
+#: never later in the day.
+DIGEST_LATEST = datetime.time(11, 0)
+#: How many unfinished items a checklist reminder names.
+ITEMS_LISTED = 10
+
+
+@dataclass
+class Reminder:
+    user: User
+    kind: str
+    object_key: str
+    occasion: str
+    template: str
+    url: str
+    #: What it is about, for the command's output.
+    about: str
+    context: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[int, str, str, str]:
+        return (self.user.pk, self.kind, self.object_key, self.occasion)
+
+
+def _local_today(user: User, now: datetime.datetime) -> datetime.date:
+    return now.astimezone(notifications_services.zone_of(user)).date()
+
+
+def _local_date(user: User, moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(notifications_services.zone_of(user)).date()
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _checklist_reminders(now: datetime.datetime) -> Iterator[Reminder]:
+    # Dates are the candidate's own; a day either side of UTC's covers every zone.
+    utc_today = now.date()
+    unfinished = AssignmentItem.objects.filter(required=True).incomplete()
+    assignments = (
+        Assignment.objects.filter(
+            status__in=Assignment.EDITABLE,
+            due_date__gte=utc_today - datetime.timedelta(days=OVERDUE_CATCH_UP_DAYS + 1),
+            due_date__lte=utc_today + datetime.timedelta(days=DUE_SOON_DAYS + 1),
+            candidate__archived=False,
+            candidate__user__is_active=True,
+        )
+        # A checklist for a cancelled round is no longer pressing.
+        .exclude(InterviewRound.cancelled_q("round__"))
+        .select_related("candidate__user", "candidate__coach", "round__opportunity")
+        .prefetch_related(Prefetch("items", queryset=unfinished, to_attr="unfinished_items"))
+        .with_readiness()
+    )
+    for assignment in assignments:
+        user = assignment.candidate.user
+        days = (assignment.due_date - _local_today(user, now)).days
+        if 1 <= days <= DUE_SOON_DAYS:
+            kind = Kind.DUE_SOON
+        elif days == 0:
+            kind = Kind.DUE_TODAY
+        elif -OVERDUE_CATCH_UP_DAYS <= days <= -1:
+            kind = Kind.OVERDUE
+        else:
+            continue
+        left = assignment.unfinished_items
+        yield Reminder(
+            user=user,
+            kind=kind,
+            object_key=f"assignment:{assignment.pk}",
+            occasion=assignment.due_date.isoformat(),
+            template="reminder_checklist_due",
+            url=assignment.get_candidate_url(),
+            about=f'checklist #{assignment.pk} "{assignment.title}" due {assignment.due_date}',
+            context={
+                "assignment": assignment,
+                "kind": kind,
+                "days": days,
+                "overdue_days": -days,
+                "left": left[:ITEMS_LISTED],
+                "more_left": max(0, len(left) - ITEMS_LISTED),
+                "readiness": assignment.readiness,
+            },
+        )
+
+
+def _live_rounds(now: datetime.datetime):
+    """Rounds with a time near enough to ``now`` to be reminded of, not cancelled,
+    of candidates still coached (not archived), with readiness and interviewers."""
+    rounds = (
+        InterviewRound.objects.filter(
+            scheduled_at__gte=now - AFTER_INTERVIEW_WINDOW,
+            scheduled_at__lte=now + datetime.timedelta(days=DIGEST_INTERVIEW_DAYS + 1),
+            opportunity__candidate__archived=False,
+        )
+        .exclude(InterviewRound.cancelled_q())
+        .select_related("opportunity__candidate__user", "opportunity__candidate__coach")
+        .prefetch_related(
+            "interviewers",
+            Prefetch(
+                "thank_you_notes", queryset=ThankYouNote.objects.select_related("interviewer")
+            ),
+        )
+        .with_kind_count()
+        .order_by("scheduled_at", "pk")
+    )
+    return rounds_with_readiness(rounds)
+
+
+def waiting_for_thanks(round: InterviewRound) -> list[str]:
+    """Who still waits for a thank-you: a note not marked sent, or an
+    interviewer with an email address and no note yet (as the round page says)."""
+    notes = list(round.thank_you_notes.all())
+    waiting = [note.recipient for note in notes if note.sent_at is None]
+    noted = {note.interviewer_id for note in notes}
+    waiting += [i.name for i in round.interviewers.all() if i.email and i.pk not in noted]
+    return waiting
+
+
+def _round_reminders(now: datetime.datetime, rounds: list[InterviewRound]) -> Iterator[Reminder]:
+    for round in rounds:
+        candidate = round.opportunity.candidate
+        user = candidate.user
+        coach = candidate.coach
+        occasion = round.scheduled_at.isoformat()
+        key = f"round:{round.pk}"
+        interviewers = list(round.interviewers.all())
+        about = f"round #{round.pk} at {round.opportunity.company}, {occasion}"
+        pending = round.outcome == RoundOutcome.PENDING
+        upcoming = round.scheduled_at > now
+        if upcoming and pending and coach.is_active:
+            tomorrow = _local_today(coach, now) + datetime.timedelta(days=1)
+            if _local_date(coach, round.scheduled_at) == tomorrow and (
+                not round.readiness.is_complete or not round.live_assignments
+            ):
+                yield Reminder(
+                    user=coach,
+                    kind=Kind.PREP_NOT_READY,
+                    object_key=key,
+                    occasion=occasion,
+                    template="reminder_prep_not_ready",
+                    url=round.get_absolute_url(),
+                    about=f"{candidate.full_name}, {about}",
+                    context={"round": round, "candidate": candidate},
+                )
+        if user is None or not user.is_active:
+            continue
+        if upcoming and pending:
+            tomorrow = _local_today(user, now) + datetime.timedelta(days=1)
+            if _local_date(user, round.scheduled_at) == tomorrow:
+                yield Reminder(
+                    user=user,
+                    kind=Kind.INTERVIEW_TOMORROW,
+                    object_key=key,
+                    occasion=occasion,
+                    template="reminder_interview_tomorrow",
+                    url=reverse("me:round", args=[round.pk]),
+                    about=about,
+                    context={
+                        "round": round,
+                        "interviewers": interviewers,
+                        "brief_link": links.absolute(reverse("me:round_brief", args=[round.pk])),
+                    },
+                )
+            continue
+        since = now - round.scheduled_at
+        if since < datetime.timedelta(0) or since > AFTER_INTERVIEW_WINDOW:
+            continue
+        if since >= THANK_YOU_AFTER:
+            waiting = waiting_for_thanks(round)
+            if waiting:
+                yield Reminder(
+                    user=user,
+                    kind=Kind.THANK_YOU_WAITING,
+                    object_key=key,
+                    occasion=occasion,
+                    template="reminder_thank_you_waiting",
+                    url=reverse("me:round", args=[round.pk]) + "#notes",
+                    about=about,
+                    context={"round": round, "waiting": waiting},
+                )
+        if since >= FOLLOW_UP_AFTER and (round.debriefed_at is None or pending):
+            yield Reminder(
+                user=user,
+                kind=Kind.FOLLOW_UP_WAITING,
+                object_key=key,
+                occasion=occasion,
+                template="reminder_follow_up_waiting",
+                url=reverse("me:round", args=[round.pk]),
+                about=about,
+                context={
+                    "round": round,
+                    "needs_debrief": round.debriefed_at is None,
+                    "needs_outcome": pending,
+                },
+            )
+
+
+# ---------------------------------------------------------------- coaches
+
+
+def _review_reminders(now: datetime.datetime) -> Iterator[Reminder]:
+    waiting = Assignment.objects.filter(
+        status=Assignment.Status.SUBMITTED,
+        submitted_at__lte=now - REVIEW_WAITING_AFTER,
+        candidate__archived=False,
+        candidate__coach__is_active=True,
+    ).select_related("candidate__coach")
+    for assignment in waiting:
+        yield Reminder(
+            user=assignment.candidate.coach,
+            kind=Kind.REVIEW_WAITING,
+            object_key=f"assignment:{assignment.pk}",
+            occasion=assignment.submitted_at.isoformat(),
+            template="reminder_review_waiting",
+            url=assignment.get_absolute_url(),
+            about=(
+                f'{assignment.candidate.full_name}, checklist #{assignment.pk} "{assignment.title}"'
+            ),
+            context={"assignment": assignment, "candidate": assignment.candidate},
+        )
+
+
+@dataclass
+class Digest:
+    reviews_waiting: list[Assignment]
+    interviews: list[InterviewRound]
+    overdue: list[Assignment]
+    thanks_overdue: list[tuple[InterviewRound, list[str]]]
+
+    def __bool__(self) -> bool:
+        return bool(self.reviews_waiting or self.interviews or self.overdue or self.thanks_overdue)
+
+
+def digest_for(coach: User, now: datetime.datetime, rounds: list[InterviewRound]) -> Digest:
+    """What a coach's morning digest says, from the state of things at ``now``."""
+    today = _local_today(coach, now)
+    assignments = Assignment.objects.for_coach(coach).filter(candidate__archived=False)
+    reviews = list(
+        assignments.filter(status=Assignment.Status.SUBMITTED)
+        .select_related("candidate")
+        .order_by("submitted_at", "pk")
+    )
+    overdue = list(
+        assignments.filter(status__in=Assignment.EDITABLE, due_date__lt=today)
+        .select_related("candidate")
+        .order_by("due_date", "pk")
+    )
+    mine = [r for r in rounds if r.opportunity.candidate.coach_id == coach.pk]
+    horizon = today + datetime.timedelta(days=DIGEST_INTERVIEW_DAYS)
+    interviews = [
+        r
+        for r in mine
+        if r.scheduled_at > now
+        and r.outcome == RoundOutcome.PENDING
+        and _local_date(coach, r.scheduled_at) <= horizon
+    ]
+    thanks = []
+    for r in mine:
+        due_at = r.thank_you_due_at
+        if due_at is not None and due_at <= now:
+            waiting = waiting_for_thanks(r)
+            if waiting:
+                thanks.append((r, waiting))
+    return Digest(reviews, interviews, overdue, thanks)
+
+
+def _digest_reminders(now: datetime.datetime, rounds: list[InterviewRound]) -> Iterator[Reminder]:
+    coaches = User.objects.filter(role=User.Role.COACH, is_active=True).filter(
+        Exists(
+            models.NotificationPreference.objects.filter(
+                user=OuterRef("pk"),
+                kind__in=notifications_selectors.COACH_KINDS,
+                enabled=True,
+                delivery=models.NotificationDelivery.DIGEST,
+            )
+        )
+    )
+    for coach in coaches:
+        local = now.astimezone(notifications_services.zone_of(coach)).time()
+        if not notifications_selectors.QUIET_UNTIL <= local < DIGEST_LATEST:
+            continue
+        if not notifications_services.digest_wanted(coach):
+            continue
+        digest = digest_for(coach, now, rounds)
+        if not digest:
+            continue
+        day = _local_today(coach, now)
+        yield Reminder(
+            user=coach,
+            kind=Kind.DIGEST,
+            object_key="digest",
+            occasion=day.isoformat(),
+            template="digest",
+            url=reverse("coach:dashboard"),
+            about=f"digest for {day.isoformat()}",
+            context={"digest": digest, "day": day},
+        )
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+def due(now: datetime.datetime) -> list[Reminder]:
+    """Every reminder ``now`` calls for that has not been made yet, leaving out
+    recipients in their quiet hours (21:00-08:00 their time)."""
+    rounds = list(_live_rounds(now))
+    found = [
+        *_checklist_reminders(now),
+        *_round_reminders(now, rounds),
+        *_review_reminders(now),
+        *_digest_reminders(now, rounds),
+    ]
+    found = [r for r in found if not notifications_services.is_quiet(r.user, now)]
+    if not found:
+        return []
+    made = set(
+        Notification.objects.filter(
+            user__in={r.user.pk for r in found}, kind__in={r.kind for r in found}
+        )
+        .filter(object_key__in={r.object_key for r in found})
+        .values_list("user_id", "kind", "object_key", "occasion")
+    )
+    return [r for r in found if r.key not in made]
+
+
+def sweep(now: datetime.datetime) -> list[Notification]:
+    """Make every reminder due at ``now``; returns the notices made."""
+    return make(due(now))
+
+
+def make(due_reminders: list[Reminder]) -> list[Notification]:
+    """Make the reminders, each in its own transaction, so one failure does not
+    hold back the rest; one another sweep made meanwhile is skipped by the
+    unique constraint."""
+    made = []
+    for reminder in due_reminders:
+        with transaction.atomic():
+            notification = notifications_services.notify(
+                user=reminder.user,
+                kind=reminder.kind,
+                object_key=reminder.object_key,
+                occasion=reminder.occasion,
+                template=reminder.template,
+                context=reminder.context,
+                url=reminder.url,
+            )
+        if notification is not None:
+            made.append(notification)
+    return made

@@ -1,0 +1,58 @@
+"""Home pages: the coach's dashboard and the candidate's home."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..access import candidate_required, coach_required
+from ..lib.paging import paginate
+from ..selectors import checklists as checklists_selectors
+from ..selectors import home as home_selectors
+from ..selectors import rounds as rounds_selectors
+
+RECENT_APPROVED = 5
+UPCOMING_LIMIT = 25  # a list on the home page, not paged
+FOLLOW_UP_LIMIT = 10
+
+
+# ---------------------------------------------------------------- home
+
+
+@candidate_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Open checklists (due soonest first), upcoming rounds, recent approvals, follow-ups."""
+    user = request.user
+    now = timezone.now()
+    page = paginate(request, checklists_selectors.candidate_open_checklists(user))
+    upcoming, follow_up = rounds_selectors.candidate_home_rounds(
+        user, now=now, upcoming_limit=UPCOMING_LIMIT, follow_up_limit=FOLLOW_UP_LIMIT
+    )
+    return render(
+        request,
+        "interviews/candidate/home.html",
+        {
+            "page": page,
+            "checklists": checklists_selectors.candidate_checklist_rows(page.object_list),
+            "approved": checklists_selectors.candidate_recently_approved(
+                user, limit=RECENT_APPROVED
+            ),
+            "upcoming": upcoming,
+            "follow_up": follow_up,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@coach_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs the coach now: reviews, the coming week, overdue work, pending invitations."""
+    return render(
+        request,
+        "interviews/coach/dashboard.html",
+        {"board": home_selectors.dashboard(request.user)},
+    )

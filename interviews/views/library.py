@@ -1,0 +1,269 @@
+"""Coach pages for the question bank and checklist templates.
+
+Built-ins (owner is null) are shown to every coach, read-only: they can be
+viewed and copied. What a coach shares with their practice every member can
+read, copy and assign; its owner and the practice's lead edit it. Everything
+else is a 404 (the access helpers).
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .. import access, services
+from ..access import coach_required
+from ..forms.library import (
+    AddQuestionsForm,
+    QuestionFilterForm,
+    QuestionForm,
+    TemplateForm,
+    TemplateItemFormSet,
+)
+from ..lib.paging import paginate
+from ..models import ChecklistTemplate, Question
+from ..selectors import library as library_selectors
+from ..services import library as library_services
+
+# ---------------------------------------------------------------- question bank
+
+
+@coach_required
+def question_list(request: HttpRequest) -> HttpResponse:
+    """Built-ins, the coach's own and their practice's questions, filtered;
+    retired ones on request."""
+    filters = QuestionFilterForm(request.GET or None)
+    questions = filters.filter(library_selectors.question_bank(request.user), user=request.user)
+    page = paginate(request, questions)
+    return render(
+        request,
+        "interviews/coach/question_list.html",
+        {"filters": filters, "page": page, "showing_retired": filters.showing_retired},
+    )
+
+
+@coach_required
+def question_create(request: HttpRequest) -> HttpResponse:
+    form = QuestionForm(request.POST or None, submit_label="Add question")
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question.owner = request.user
+        question.save()
+        messages.success(request, "The question is in your bank.")
+        return redirect("coach:question_list")
+    return render(request, "interviews/coach/question_form.html", {"form": form})
+
+
+@coach_required
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.question_for_coach(request, pk)
+    form = QuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your changes to the question have been saved.")
+        return redirect("coach:question_list")
+    return render(
+        request, "interviews/coach/question_form.html", {"form": form, "question": question}
+    )
+
+
+@coach_required
+@require_POST
+def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide one of the coach's own questions from the bank; templates keep their items."""
+    question = access.question_for_coach(request, pk)
+    try:
+        library_services.question_retire(question=question, by=request.user)
+    except services.WrongState as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(
+            request, f"Retired “{question.prompt}”. You can restore it from the retired list."
+        )
+    return redirect("coach:question_list")
+
+
+@coach_required
+@require_POST
+def question_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.question_for_coach(request, pk)
+    try:
+        library_services.question_restore(question=question, by=request.user)
+    except services.WrongState as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, f"Restored “{question.prompt}” to your bank.")
+    return redirect("coach:question_list")
+
+
+@coach_required
+@require_POST
+def question_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.question_visible_to_coach(request, pk)
+    try:
+        copy = library_services.question_copy(question=question, by=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("coach:question_list")
+    messages.success(request, "Copied to your bank. Adapt it here if you like.")
+    return redirect("coach:question_edit", pk=copy.pk)
+
+
+# ---------------------------------------------------------------- templates
+
+
+@coach_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    """The coach's own templates, their practice's, then the built-ins."""
+    page = paginate(request, library_selectors.template_list(request.user))
+    return render(request, "interviews/coach/template_list.html", {"page": page})
+
+
+@coach_required
+def template_create(request: HttpRequest) -> HttpResponse:
+    form = TemplateForm(request.POST or None, submit_label="Create and add items")
+    if request.method == "POST" and form.is_valid():
+        template = form.save(commit=False)
+        template.owner = request.user
+        template.save()
+        messages.success(request, "Template created. Now add its items.")
+        return redirect("coach:template_edit", pk=template.pk)
+    return render(request, "interviews/coach/template_create.html", {"form": form})
+
+
+@coach_required
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    template = access.template_visible_to_coach(request, pk)
+    template = library_selectors.library_template(request.user, template)
+    return render(
+        request,
+        "interviews/coach/template_detail.html",
+        {"template": template, "items": list(template.items.all())},
+    )
+
+
+def _render_editor(request, template, form, formset, add_form) -> HttpResponse:
+    return render(
+        request,
+        "interviews/coach/template_edit.html",
+        {"template": template, "form": form, "formset": formset, "add_form": add_form},
+    )
+
+
+@coach_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Title and the ordered items in one form (a formset that needs no JavaScript)."""
+    template = access.template_for_coach(request, pk)
+    data = request.POST if request.method == "POST" else None
+    form = TemplateForm(data, instance=template)
+    formset = TemplateItemFormSet(data, instance=template, prefix="items")
+    if data is not None and form.is_valid() and formset.is_valid():
+        try:
+            library_services.template_save(
+                template=template,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                round_kind=form.cleaned_data["round_kind"],
+                items=formset.rows(),
+                removed=formset.removed_ids(),
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The template has been saved.")
+            return redirect("coach:template_edit", pk=template.pk)
+    add_form = AddQuestionsForm(questions=library_selectors.questions_to_add(request.user))
+    return _render_editor(request, template, form, formset, add_form)
+
+
+@coach_required
+@require_POST
+def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    template = access.template_visible_to_coach(request, pk)
+    try:
+        copy = library_services.template_copy(template=template, by=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("coach:template_list")
+    messages.success(request, f"“{copy.title}” is yours to edit.")
+    return redirect("coach:template_edit", pk=copy.pk)
+
+
+@coach_required
+@require_POST
+def template_add_questions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Append the ticked bank questions to the end of the template, in bank order."""
+    template = access.template_for_coach(request, pk)
+    add_form = AddQuestionsForm(
+        request.POST, questions=library_selectors.questions_to_add(request.user)
+    )
+    if add_form.is_valid():
+        try:
+            added = library_services.template_add_questions(
+                template=template, questions=add_form.cleaned_data["questions"], by=request.user
+            )
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Added {len(added)} item{'s' if len(added) != 1 else ''} at the end."
+            )
+            return redirect("coach:template_edit", pk=template.pk)
+    form = TemplateForm(instance=template)
+    formset = TemplateItemFormSet(instance=template, prefix="items")
+    return _render_editor(request, template, form, formset, add_form)
+
+
+# ---------------------------------------------------------------- sharing with the practice
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    """Where the share buttons were pressed: the ``next`` path they send, when
+    it is one of ours, else ``default``."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _share(request: HttpRequest, obj: Question | ChecklistTemplate, default: str) -> HttpResponse:
+    """Share (``shared=1``) or stop sharing (``shared=0``) one library item."""
+    shared = request.POST.get("shared")
+    if shared not in ("0", "1"):
+        messages.error(request, "Choose whether to share it or stop sharing it.")
+        return redirect(_back(request, default))
+    try:
+        obj = library_services.library_share(obj=obj, by=request.user, shared=shared == "1")
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        if obj.practice_id is not None:
+            messages.success(
+                request,
+                f"Shared with {obj.practice}. Its members can now read, copy and assign it.",
+            )
+        else:
+            messages.success(
+                request,
+                "No longer shared. Checklists already assigned from it stay as they are.",
+            )
+    return redirect(_back(request, default))
+
+
+@coach_required
+@require_POST
+def question_share(request: HttpRequest, pk: int) -> HttpResponse:
+    question = access.question_for_coach(request, pk)
+    return _share(request, question, reverse("coach:question_list"))
+
+
+@coach_required
+@require_POST
+def template_share(request: HttpRequest, pk: int) -> HttpResponse:
+    template = access.template_for_coach(request, pk)
+    return _share(request, template, reverse("coach:template_detail", args=[template.pk]))
