@@ -40,7 +40,7 @@ def test_the_fill_page_renders_a_few_templates_per_item(candidate, candidate_cli
     assert response.status_code == 200
     assert response.content.decode().count('class="card mb-3 checklist-item') == ITEMS
     # Per item: the item, its mark badge and its comment thread; no field templates.
-    assert rendered["interviews/_item_fill.html"] == ITEMS
+    assert rendered["interviews/checklists/_item_fill.html"] == ITEMS
     assert not [
         name for name in rendered if name and name.startswith(("bootstrap5/", "django/forms"))
     ]
@@ -51,7 +51,7 @@ def test_the_review_page_renders_a_few_templates_per_item(candidate, coach_clien
     assignment = submitted(big_checklist(candidate))
     response = coach_client.get(assignment.get_absolute_url())
     assert response.status_code == 200
-    assert rendered["interviews/_item_review.html"] == ITEMS
+    assert rendered["interviews/review/_item_review.html"] == ITEMS
     field_templates = [
         name for name in rendered if name and name.startswith(("bootstrap5/", "django/forms"))
     ]

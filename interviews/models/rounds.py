@@ -89,7 +89,7 @@ class InterviewRound(ReadinessAnnotated, models.Model):
 
     Outcome = RoundOutcome
 
-    #: The one place an outcome gets its colour; templates/interviews/_outcome_badge.html.
+    #: The one place an outcome gets its colour; templates/interviews/rounds/_outcome_badge.html.
     OUTCOME_COLOURS = {
         Outcome.PENDING: "text-bg-light border",
         Outcome.ADVANCED: "text-bg-success",

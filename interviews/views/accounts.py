@@ -44,7 +44,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     calendar_url = settings.SITE_URL + reverse("calendar_feed", args=[request.user.calendar_token])
     return render(
         request,
-        "interviews/profile.html",
+        "interviews/accounts/profile.html",
         {
             "form": form,
             "calendar_url": calendar_url,
@@ -188,7 +188,7 @@ def _page(request: HttpRequest, *, confirm_form=None, disable_form=None, status=
                 secret=twofactor.secret_for_typing(unconfirmed),
                 confirm_form=confirm_form or ConfirmAppForm(),
             )
-    return render(request, "interviews/two_factor/manage.html", context, status=status)
+    return render(request, "interviews/accounts/two_factor.html", context, status=status)
 
 
 @sensitive_post_parameters("code")

@@ -35,16 +35,16 @@ def _context(round: InterviewRound, side: str) -> dict:
 
 
 def _page(request: HttpRequest, round: InterviewRound, side: str) -> HttpResponse:
-    return render(request, "interviews/brief.html", _context(round, side))
+    return render(request, "interviews/brief/page.html", _context(round, side))
 
 
 def _pdf(request: HttpRequest, round: InterviewRound, side: str) -> HttpResponse:
     context = _context(round, side)
-    html = render_to_string("interviews/brief_pdf.html", context, request=request)
+    html = render_to_string("interviews/brief/pdf.html", context, request=request)
     try:
         data = pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     except pdf.PdfUnavailable:
-        return render(request, "interviews/brief_pdf_unavailable.html", context, status=503)
+        return render(request, "interviews/brief/pdf_unavailable.html", context, status=503)
     return HttpResponse(
         data,
         content_type="application/pdf",

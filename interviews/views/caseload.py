@@ -33,7 +33,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, candidates)
     return render(
         request,
-        "interviews/coach/candidate_list.html",
+        "interviews/caseload/candidate_list.html",
         {"page": page, "q": q, "archived": archived},
     )
 
@@ -61,7 +61,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
                 "log in and fill in checklists.",
             )
             return redirect(candidate)
-    return render(request, "interviews/coach/candidate_form.html", {"form": form})
+    return render(request, "interviews/caseload/candidate_form.html", {"form": form})
 
 
 @coach_required
@@ -70,7 +70,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunities = caseload_selectors.candidate_opportunities(candidate)
     return render(
         request,
-        "interviews/coach/candidate_detail.html",
+        "interviews/caseload/candidate_detail.html",
         {
             "candidate": candidate,
             "invitation": caseload_selectors.candidate_invitation(candidate),
@@ -89,7 +89,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{candidate}'s details have been saved.")
         return redirect(candidate)
     return render(
-        request, "interviews/coach/candidate_form.html", {"form": form, "candidate": candidate}
+        request, "interviews/caseload/candidate_form.html", {"form": form, "candidate": candidate}
     )
 
 
@@ -169,7 +169,7 @@ def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{opportunity} added. Next, add its interview rounds.")
         return redirect(opportunity)
     return render(
-        request, "interviews/coach/opportunity_form.html", {"form": form, "candidate": candidate}
+        request, "interviews/caseload/opportunity_form.html", {"form": form, "candidate": candidate}
     )
 
 
@@ -179,7 +179,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rounds = rounds_selectors.opportunity_rounds(opportunity)
     return render(
         request,
-        "interviews/coach/opportunity_detail.html",
+        "interviews/caseload/opportunity_detail.html",
         {"opportunity": opportunity, "candidate": opportunity.candidate, "rounds": rounds},
     )
 
@@ -194,6 +194,6 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(opportunity)
     return render(
         request,
-        "interviews/coach/opportunity_form.html",
+        "interviews/caseload/opportunity_form.html",
         {"form": form, "candidate": opportunity.candidate, "opportunity": opportunity},
     )

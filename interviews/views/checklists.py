@@ -124,7 +124,7 @@ def _render_checklist(
         else [],
         "readiness": Readiness.of_items(items),
     }
-    return render(request, "interviews/candidate/checklist.html", context)
+    return render(request, "interviews/checklists/fill.html", context)
 
 
 def _email_sent_closed(assignment: Assignment) -> str:
@@ -435,7 +435,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     else:
         initial, candidate = _assignment_initial(request)
         form = AssignmentForm(initial=initial, coach=request.user, candidate=candidate)
-    return render(request, "interviews/coach/assignment_form.html", {"form": form})
+    return render(request, "interviews/checklists/assign.html", {"form": form})
 
 
 @coach_required

@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "interviews/candidate/home.html",
+        "interviews/home/candidate.html",
         {
             "page": page,
             "checklists": checklists_selectors.candidate_checklist_rows(page.object_list),
@@ -53,6 +53,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """What needs the coach now: reviews, the coming week, overdue work, pending invitations."""
     return render(
         request,
-        "interviews/coach/dashboard.html",
+        "interviews/home/dashboard.html",
         {"board": home_selectors.dashboard(request.user)},
     )

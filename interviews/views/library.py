@@ -39,7 +39,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, questions)
     return render(
         request,
-        "interviews/coach/question_list.html",
+        "interviews/library/question_list.html",
         {"filters": filters, "page": page, "showing_retired": filters.showing_retired},
     )
 
@@ -53,7 +53,7 @@ def question_create(request: HttpRequest) -> HttpResponse:
         question.save()
         messages.success(request, "The question is in your bank.")
         return redirect("coach:question_list")
-    return render(request, "interviews/coach/question_form.html", {"form": form})
+    return render(request, "interviews/library/question_form.html", {"form": form})
 
 
 @coach_required
@@ -65,7 +65,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Your changes to the question have been saved.")
         return redirect("coach:question_list")
     return render(
-        request, "interviews/coach/question_form.html", {"form": form, "question": question}
+        request, "interviews/library/question_form.html", {"form": form, "question": question}
     )
 
 
@@ -118,7 +118,7 @@ def question_copy(request: HttpRequest, pk: int) -> HttpResponse:
 def template_list(request: HttpRequest) -> HttpResponse:
     """The coach's own templates, their practice's, then the built-ins."""
     page = paginate(request, library_selectors.template_list(request.user))
-    return render(request, "interviews/coach/template_list.html", {"page": page})
+    return render(request, "interviews/library/template_list.html", {"page": page})
 
 
 @coach_required
@@ -130,7 +130,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
         template.save()
         messages.success(request, "Template created. Now add its items.")
         return redirect("coach:template_edit", pk=template.pk)
-    return render(request, "interviews/coach/template_create.html", {"form": form})
+    return render(request, "interviews/library/template_create.html", {"form": form})
 
 
 @coach_required
@@ -139,7 +139,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = library_selectors.library_template(request.user, template)
     return render(
         request,
-        "interviews/coach/template_detail.html",
+        "interviews/library/template_detail.html",
         {"template": template, "items": list(template.items.all())},
     )
 
@@ -147,7 +147,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_editor(request, template, form, formset, add_form) -> HttpResponse:
     return render(
         request,
-        "interviews/coach/template_edit.html",
+        "interviews/library/template_edit.html",
         {"template": template, "form": form, "formset": formset, "add_form": add_form},
     )
 

@@ -63,7 +63,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
     """A coach working alone starts a practice and leads it."""
     form = _create_form(request.POST)
     if not form.is_valid():
-        return render(request, "interviews/practice/create.html", {"form": form})
+        return render(request, "interviews/practices/create.html", {"form": form})
     try:
         practice = practices_services.practice_create(
             by=request.user, name=form.cleaned_data["name"]
@@ -102,7 +102,7 @@ def _members_page(
     members = list(practices_selectors.practice_members(practice))
     return render(
         request,
-        "interviews/practice/members.html",
+        "interviews/practices/members.html",
         {
             "membership": membership,
             "practice": practice,
@@ -261,7 +261,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationInvalid as exc:
         throttle.hit(throttle.INVITE_LOOKUP_IP, ip)
         return render(
-            request, "interviews/practice/join_invalid.html", {"reason": str(exc)}, status=410
+            request, "interviews/practices/join_invalid.html", {"reason": str(exc)}, status=410
         )
 
     signed_in = request.user.is_authenticated
@@ -302,7 +302,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("practice:home")
     return render(
         request,
-        "interviews/practice/join.html",
+        "interviews/practices/join.html",
         {
             "invitation": invitation,
             "practice": invitation.practice,
@@ -323,7 +323,7 @@ def home(request: HttpRequest) -> HttpResponse:
     membership = membership_for_coach(request)
     if membership is None:
         form = PracticeForm(submit_label="Create practice", action=reverse("practice:create"))
-        return render(request, "interviews/practice/home.html", {"form": form})
+        return render(request, "interviews/practices/home.html", {"form": form})
     if not membership.is_lead:
         return _member_home(request, membership)
     return _lead_home(request, membership)
@@ -333,7 +333,7 @@ def _member_home(request: HttpRequest, membership: PracticeMembership) -> HttpRe
     practice = membership.practice
     return render(
         request,
-        "interviews/practice/home.html",
+        "interviews/practices/home.html",
         {
             "membership": membership,
             "practice": practice,
@@ -364,7 +364,7 @@ def _lead_home(request: HttpRequest, membership: PracticeMembership) -> HttpResp
     )
     return render(
         request,
-        "interviews/practice/home.html",
+        "interviews/practices/home.html",
         {
             "membership": membership,
             "practice": practice,
@@ -386,7 +386,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_for_lead(request, pk)
     return render(
         request,
-        "interviews/practice/candidate.html",
+        "interviews/practices/candidate.html",
         {
             "candidate": candidate,
             "join": caseload_selectors.candidate_join_status(candidate),
@@ -398,7 +398,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dataclass(frozen=True)
 class ReadOnlyItem:
-    """What templates/interviews/_item_review.html reads for one item, with no
+    """What templates/interviews/review/_item_review.html reads for one item, with no
     form parts: no mark, no review comment, no reply box, no diff."""
 
     item: AssignmentItem
@@ -421,7 +421,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "interviews/practice/assignment.html",
+        "interviews/practices/assignment.html",
         {
             "assignment": assignment,
             "candidate": assignment.candidate,
@@ -454,6 +454,6 @@ def candidate_reassign(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("practice:home")
     return render(
         request,
-        "interviews/practice/reassign.html",
+        "interviews/practices/reassign.html",
         {"candidate": candidate, "practice": practice, "form": form},
     )

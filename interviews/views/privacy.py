@@ -39,7 +39,7 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 def account_delete(request: HttpRequest) -> HttpResponse:
     """A candidate deletes their account after typing their password again."""
     if not request.user.is_candidate:
-        return render(request, "interviews/account_delete.html", {"form": None})
+        return render(request, "interviews/privacy/account_delete.html", {"form": None})
     form = PasswordConfirmForm(
         request.POST or None, user=request.user, submit_label="Delete my account"
     )
@@ -56,7 +56,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
                 request, "Your account and your personal data have been deleted. Goodbye."
             )
             return redirect("login")
-    return render(request, "interviews/account_delete.html", {"form": form})
+    return render(request, "interviews/privacy/account_delete.html", {"form": form})
 
 
 @coach_required
@@ -86,5 +86,5 @@ def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return redirect("coach:candidate_list")
     return render(
-        request, "interviews/coach/candidate_erase.html", {"candidate": candidate, "form": form}
+        request, "interviews/privacy/candidate_erase.html", {"candidate": candidate, "form": form}
     )

@@ -78,7 +78,7 @@ def _render_detail(
         )
     return render(
         request,
-        "interviews/coach/assignment_detail.html",
+        "interviews/review/assignment.html",
         {
             "assignment": assignment,
             "candidate": assignment.candidate,

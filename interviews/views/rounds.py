@@ -57,7 +57,7 @@ def _add(request: HttpRequest, round: InterviewRound) -> HttpResponse:
         return redirect(_round_url(request, round))
     return render(
         request,
-        "interviews/interviewer_form.html",
+        "interviews/rounds/interviewer_form.html",
         {"form": form, "round": round, "back": _round_url(request, round)},
     )
 
@@ -73,7 +73,7 @@ def _edit(request: HttpRequest, interviewer: Interviewer) -> HttpResponse:
         return redirect(_round_url(request, round))
     return render(
         request,
-        "interviews/interviewer_form.html",
+        "interviews/rounds/interviewer_form.html",
         {
             "form": form,
             "round": round,
@@ -176,7 +176,7 @@ def _render_candidate_round(
             )
             for note in notes
         ]
-    return render(request, "interviews/candidate/round.html", context)
+    return render(request, "interviews/rounds/candidate_round.html", context)
 
 
 @candidate_required
@@ -355,7 +355,7 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{round.get_absolute_url()}#interviewers")
     return render(
         request,
-        "interviews/coach/round_form.html",
+        "interviews/rounds/round_form.html",
         {"form": form, "opportunity": opportunity, "candidate": opportunity.candidate},
     )
 
@@ -387,7 +387,7 @@ def _render_coach_round(
         )
     return render(
         request,
-        "interviews/coach/round_detail.html",
+        "interviews/rounds/coach_round.html",
         {
             "round": round,
             "opportunity": round.opportunity,
@@ -423,7 +423,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(round)
     return render(
         request,
-        "interviews/coach/round_form.html",
+        "interviews/rounds/round_form.html",
         {
             "form": form,
             "round": round,
