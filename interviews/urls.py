@@ -1,6 +1,6 @@
 """The app's pages, by role: /coach/… for coaches, /me/… for candidates.
 
-Every pattern here must have its row in tests/test_permissions.py.
+Every pattern here must have its row in tests/matrix/test_permissions.py.
 """
 
 from django.urls import include, path

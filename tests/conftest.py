@@ -18,7 +18,7 @@ from .factories import (
     UserFactory,
 )
 
-# Hypothesis (tests/test_fuzz_forms.py): CI runs 200 examples per form, the same
+# Hypothesis (tests/matrix/test_fuzz_forms.py): CI runs 200 examples per form, the same
 # ones every time; a request is slower than the default deadline allows, and the
 # examples share the test's database (each rolls back its own writes).
 settings.register_profile(

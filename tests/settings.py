@@ -24,6 +24,6 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run as they are enqueued, unless a test is about the queue itself.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Many tests move the clock days ahead with a signed-in client; the session
-# limits are tested on their own (tests/test_sessions.py sets the defaults).
+# limits are tested on their own (tests/accounts/test_sessions.py sets the defaults).
 SESSION_IDLE_TIMEOUT = 60 * 24 * 365 * 10
 SESSION_ABSOLUTE_LIFETIME = 365 * 10

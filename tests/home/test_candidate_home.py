@@ -1,0 +1,195 @@
+"""The candidate's home: checklists across coaches, upcoming rounds, approvals, follow-ups."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews.models import Assignment, InterviewRound
+from interviews.services import checklists as checklists_services
+from interviews.services import rounds as rounds_services
+
+from ..checklist_helpers import item, submitted
+from ..factories import (
+    CandidateFactory,
+    CoachFactory,
+    InterviewerFactory,
+    InterviewRoundFactory,
+    OpportunityFactory,
+    make_assignment,
+)
+
+HOME = "/me/"
+S = Assignment.Status
+
+
+def test_empty_states_explain_what_will_appear(candidate_client):
+    response = candidate_client.get(HOME)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "When your coach assigns you a prep checklist" in html
+    assert "No interviews scheduled" in html
+    assert "Checklists your coach approves are listed here" in html
+
+
+def test_checklists_from_every_coach_are_listed_due_soonest_first(candidate, candidate_client):
+    second_coach = CoachFactory(full_name="Second Coach")
+    second_record = CandidateFactory(coach=second_coach, email=candidate.email, user=candidate.user)
+    make_assignment(candidate, title="Due later", due_date=datetime.date(2031, 3, 1))
+    make_assignment(second_record, title="Due first", due_date=datetime.date(2031, 1, 1))
+    make_assignment(candidate, title="No date")
+    html = candidate_client.get(HOME).content.decode()
+    assert html.index("Due first") < html.index("Due later") < html.index("No date")
+    assert "Second Coach" in html
+
+
+def test_status_is_shown_in_words_and_feedback_waiting_is_highlighted(
+    candidate, coach, candidate_client
+):
+    assignment = make_assignment(candidate, title="Needs another pass")
+    submitted(assignment)
+    checklists_services.assignment_review(
+        assignment=assignment, by=coach, verdict="changes_requested", note="Redo"
+    )
+    make_assignment(candidate, title="Fresh one")
+    html = candidate_client.get(HOME).content.decode()
+    assert "Feedback waiting" in html
+    assert "feedback-waiting" in html
+    assert "Changes requested" in html
+    assert "Not started" in html
+
+
+def test_overdue_checklists_say_so(candidate, candidate_client):
+    make_assignment(candidate, title="Late", due_date=timezone.localdate() - datetime.timedelta(1))
+    assert "Overdue" in candidate_client.get(HOME).content.decode()
+
+
+def test_approved_checklists_move_to_recently_approved(candidate, coach, candidate_client):
+    assignment = make_assignment(candidate, title="All good")
+    submitted(assignment)
+    checklists_services.assignment_review(assignment=assignment, by=coach, verdict="approved")
+    html = candidate_client.get(HOME).content.decode()
+    recent = html.index("Recently approved")
+    assert html.index("All good") > recent
+    assert "Nothing to do right now" in html
+
+
+def test_withdrawn_checklists_are_not_listed(candidate, coach, candidate_client):
+    assignment = make_assignment(candidate, title="Withdrawn one")
+    checklists_services.assignment_withdraw(assignment=assignment, by=coach)
+    assert "Withdrawn one" not in candidate_client.get(HOME).content.decode()
+
+
+def test_other_candidates_data_and_private_notes_never_show(
+    candidate, other_candidate, candidate_client
+):
+    candidate.notes = "PRIVATE-NOTE-ABOUT-CAM"
+    candidate.save()
+    make_assignment(other_candidate, title="Someone else's checklist")
+    InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=other_candidate, company="Secret Corp")
+    )
+    html = candidate_client.get(HOME).content.decode()
+    assert "PRIVATE-NOTE-ABOUT-CAM" not in html
+    assert "Someone else&#x27;s checklist" not in html
+    assert "Secret Corp" not in html
+
+
+def test_upcoming_rounds_show_readiness_and_link_to_the_round(candidate, candidate_client):
+    round = InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Northwind")
+    )
+    assignment = make_assignment(candidate, round=round)
+    first = item(assignment, 1)
+    checklists_services.assignment_save(
+        assignment=assignment,
+        by=candidate.user,
+        responses={first.pk: (1, {"response_text": "Done this one"})},
+    )
+    html = candidate_client.get(HOME).content.decode()
+    assert "Northwind" in html
+    assert reverse("me:round", args=[round.pk]) in html
+    assert "1 of 3 required done" in html
+
+
+def test_readiness_of_a_round_ignores_withdrawn_checklists(candidate, coach, candidate_client):
+    round = InterviewRoundFactory(opportunity=OpportunityFactory(candidate=candidate))
+    make_assignment(candidate, round=round)
+    withdrawn = make_assignment(candidate, round=round)
+    checklists_services.assignment_withdraw(assignment=withdrawn, by=coach)
+    html = candidate_client.get(HOME).content.decode()
+    assert "0 of 3 required done" in html
+
+
+def test_past_rounds_without_follow_up_are_listed(candidate, candidate_client):
+    past = InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Past Inc"),
+        scheduled_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    InterviewerFactory(round=past, email="pat@past.example")
+    html = candidate_client.get(HOME).content.decode()
+    assert "After the interview: follow up" in html
+    assert reverse("me:round", args=[past.pk]) in html
+    assert "Thank-you notes to send" in html
+    assert "Debrief not written" in html
+    assert "Outcome not recorded" in html
+
+
+def test_past_rounds_with_outcome_are_not_listed(candidate, candidate_client):
+    InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Closed Ltd"),
+        scheduled_at=timezone.now() - datetime.timedelta(days=2),
+        outcome=InterviewRound.Outcome.ADVANCED,
+    )
+    html = candidate_client.get(HOME).content.decode()
+    assert "Closed Ltd" not in html
+
+
+def test_thank_you_notes_are_waiting_until_every_one_is_sent(candidate, candidate_client):
+    round = InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Mailed Co"),
+        scheduled_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    InterviewerFactory(round=round, email="a@mailed.example")
+    InterviewerFactory(round=round, email="b@mailed.example")
+    InterviewerFactory(round=round, email="")  # no address: nothing to send
+    assert "Thank-you notes to send" in candidate_client.get(HOME).content.decode()
+    notes = rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
+    rounds_services.thank_you_note_mark_sent(note=notes[0], by=candidate.user)
+    assert "Thank-you notes to send" in candidate_client.get(HOME).content.decode()
+    rounds_services.thank_you_note_mark_sent(note=notes[1], by=candidate.user)
+    html = candidate_client.get(HOME).content.decode()
+    assert "After the interview: follow up" in html  # the outcome is still pending
+    assert "Thank-you notes to send" not in html
+
+
+def test_past_rounds_with_a_known_outcome_are_not_listed(candidate, candidate_client):
+    InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Decided Ltd"),
+        scheduled_at=timezone.now() - datetime.timedelta(days=2),
+        outcome=InterviewRound.Outcome.REJECTED,
+    )
+    assert "Decided Ltd" not in candidate_client.get(HOME).content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_home_runs_a_fixed_number_of_queries(
+    candidate, coach, candidate_client, django_assert_max_num_queries, size
+):
+    for n in range(size):
+        round = InterviewRoundFactory(opportunity=OpportunityFactory(candidate=candidate))
+        make_assignment(candidate, round=round, title=f"Checklist {n}")
+        InterviewRoundFactory(
+            opportunity=OpportunityFactory(candidate=candidate),
+            scheduled_at=timezone.now() - datetime.timedelta(days=1),
+        )
+        approved = make_assignment(candidate, title=f"Approved {n}")
+        submitted(approved)
+        checklists_services.assignment_review(assignment=approved, by=coach, verdict="approved")
+    # Session, user, unread notices in the navigation, open checklists (count
+    # and page), their readiness, recent approvals, and the rounds (one query).
+    with django_assert_max_num_queries(7):
+        response = candidate_client.get(HOME)
+    assert response.status_code == 200
+    assert response.content.decode().count("Checklist ") >= min(size, 25)

@@ -1,0 +1,542 @@
+"""The permission matrix: every URL pattern of the project, for every role.
+
+Rows are keyed by route ("coach/candidates/<int:pk>/"), not by name. A new URL
+pattern without a row here fails ``test_every_url_pattern_has_a_row``, and so
+does a row whose pattern is gone: no view can ship without its access rules
+being stated and checked.
+
+Rows say what each role gets. Object views are requested with objects owned by
+``coach`` / ``candidate``; the other coach and the other candidate must get 404,
+never 403, so ids reveal nothing. POST-only views are checked twice: GET gives
+405, and a POST by each role gives the listed status.
+
+Practices add three roles around ``coach``, a plain member of the practice
+"Northstar": its ``lead``, a ``colleague`` (another plain member) and ``rival``
+(the lead of another practice); ``other_coach`` works alone. The coach's
+question and template are shared with the practice, so the library rows check
+who reads, copies and edits a shared item. Only the lead reads another coach's
+candidates, and only through /practice/.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RoutePattern
+from django.utils import timezone
+
+from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind, Notification
+from interviews.services import notifications as notifications_services
+from interviews.services import practices as practices_services
+
+from ..factories import (
+    ChecklistTemplateFactory,
+    InterviewerFactory,
+    InterviewRoundFactory,
+    OpportunityFactory,
+    QuestionFactory,
+    TemplateItemFactory,
+    ThankYouNoteFactory,
+    make_assignment,
+)
+
+ROLES = [
+    "anonymous",
+    "coach",
+    "other_coach",
+    "candidate",
+    "other_candidate",
+    "lead",
+    "colleague",
+    "rival",
+]
+COACHES = ["coach", "other_coach", "lead", "colleague", "rival"]
+CANDIDATES = ["candidate", "other_candidate"]
+LOGIN = "login"  # expected value meaning: redirected to the login page
+
+
+@dataclass
+class Row:
+    kwargs: object = None  # callable(world) -> dict of URL kwargs
+    get: dict = field(default_factory=dict)  # role -> status for GET
+    post: dict = field(default_factory=dict)  # role -> status for POST (POST-only views)
+    data: object = None  # callable(world) -> POST data
+
+
+def coach_page(kwargs=None, *, shared=False):
+    """A coach page. ``shared``: a list or form every coach has (not one object)."""
+    return Row(
+        kwargs=kwargs,
+        get={
+            "anonymous": LOGIN,
+            **dict.fromkeys(COACHES, 200 if shared else 404),
+            **dict.fromkeys(CANDIDATES, 404),
+            "coach": 200,
+        },
+    )
+
+
+def coach_action(kwargs, data=None):
+    """A POST-only coach action on one object of ``coach``."""
+    return Row(
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, "coach": 405},
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "coach": 302},
+        data=data,
+    )
+
+
+def library_page(kwargs, *, edit: bool):
+    """A page of the coach's question or template, shared with the practice:
+    members read it; its owner and the practice's lead edit it."""
+    ok = ["coach", "lead"] if edit else ["coach", "lead", "colleague"]
+    return Row(
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), **dict.fromkeys(ok, 200)},
+    )
+
+
+def library_action(kwargs, *, edit: bool, data=None):
+    ok = ["coach", "lead"] if edit else ["coach", "lead", "colleague"]
+    return Row(
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, "coach": 405},
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), **dict.fromkeys(ok, 302)},
+        data=data,
+    )
+
+
+def lead_page(kwargs=None):
+    """A lead's page of their practice: every other role gets 404. Without an
+    id in the address (``kwargs`` None) the page is about the asking lead's own
+    practice, so ``rival`` gets theirs (tests/practices/test_practice_*.py check it shows
+    nothing of Northstar); with one, it is Northstar's object: 404 to rival."""
+    leads = ["lead"] if kwargs else ["lead", "rival"]
+    return Row(
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), **dict.fromkeys(leads, 200)},
+    )
+
+
+def lead_action(kwargs=None, data=None):
+    leads = ["lead"] if kwargs else ["lead", "rival"]
+    return Row(
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, "lead": 405},
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), **dict.fromkeys(leads, 302)},
+        data=data,
+    )
+
+
+def candidate_page(kwargs=None, *, shared=False):
+    return Row(
+        kwargs=kwargs,
+        get={
+            "anonymous": LOGIN,
+            **dict.fromkeys(COACHES, 404),
+            "candidate": 200,
+            "other_candidate": 200 if shared else 404,
+        },
+    )
+
+
+def candidate_action(kwargs, data=None):
+    return Row(
+        kwargs=kwargs,
+        get={"anonymous": LOGIN, "candidate": 405},
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "candidate": 302},
+        data=data,
+    )
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def logged_in(status):
+    return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], status)}
+
+
+candidate_pk = lambda w: {"pk": w["candidate"].pk}  # noqa: E731
+opportunity_pk = lambda w: {"pk": w["opportunity"].pk}  # noqa: E731
+round_pk = lambda w: {"pk": w["round"].pk}  # noqa: E731
+question_pk = lambda w: {"pk": w["question"].pk}  # noqa: E731
+template_pk = lambda w: {"pk": w["template"].pk}  # noqa: E731
+assignment_pk = lambda w: {"pk": w["assignment"].pk}  # noqa: E731
+item_pk = lambda w: {"pk": w["item"].pk}  # noqa: E731
+email_item_pk = lambda w: {"pk": w["email_item"].pk}  # noqa: E731
+interviewer_pk = lambda w: {"pk": w["interviewer"].pk}  # noqa: E731
+note_to_check_pk = lambda w: {"pk": w["note_to_check"].pk}  # noqa: E731
+asked_question_pk = lambda w: {"pk": w["asked_question"].pk}  # noqa: E731
+
+# Keyed by the full route, as the resolver matches it: names can repeat (two
+# patterns are called "login"), routes are what a request reaches. To add a
+# view, add its route here with the helper that states its access.
+MATRIX: dict[str, Row] = {
+    # Public and account pages
+    "": Row(get=logged_in(302)),
+    "healthz": Row(get=everyone(200)),
+    "favicon.ico": Row(get=everyone(301)),
+    "robots.txt": Row(get=everyone(200)),
+    "invite/<str:token>/": Row(kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)),
+    # Public: the token in the address is the credential (unknown ones: test_calendar).
+    "calendar/<str:token>.ics": Row(
+        kwargs=lambda w: {"token": w["candidate"].user.calendar_token}, get=everyone(200)
+    ),
+    "accounts/login/": Row(get={"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
+    # Public, but only a password step just passed leads anywhere (test_two_factor).
+    "accounts/login/code/": Row(get={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
+    # Two-factor login: coaches (and staff) only; these coaches have none set up.
+    "accounts/two-factor/": coach_page(shared=True),
+    "accounts/two-factor/start/": Row(
+        get={"anonymous": LOGIN, "coach": 405},
+        post={**coach_page(shared=True).get, **dict.fromkeys(COACHES, 302)},
+    ),
+    "accounts/two-factor/disable/": Row(
+        get={"anonymous": LOGIN, "coach": 405},
+        post={**coach_page(shared=True).get, **dict.fromkeys(COACHES, 302)},
+    ),
+    "accounts/two-factor/recovery-codes/": Row(
+        get={"anonymous": LOGIN, "coach": 405},
+        post={**coach_page(shared=True).get, **dict.fromkeys(COACHES, 302)},
+    ),
+    "accounts/logout/": Row(get=logged_in(405)),
+    "accounts/password_change/": Row(get=logged_in(200)),
+    "accounts/password_change/done/": Row(get=logged_in(200)),
+    "accounts/password_reset/": Row(get=everyone(200)),
+    "accounts/password_reset/done/": Row(get=everyone(200)),
+    "accounts/reset/<uidb64>/<token>/": Row(
+        kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}, get=everyone(200)
+    ),
+    "accounts/reset/done/": Row(get=everyone(200)),
+    "accounts/profile/": Row(get=logged_in(200)),
+    "accounts/data.json": Row(get=logged_in(200)),
+    # A wrong password erases nothing: the form (or, for coaches, the page) again.
+    "accounts/delete/": Row(
+        get=logged_in(200), post=logged_in(200), data=lambda w: {"password": "wrong"}
+    ),
+    "accounts/sessions/end-others/": Row(get=logged_in(405), post=logged_in(302)),
+    "accounts/calendar/replace/": Row(get=logged_in(405), post=logged_in(302)),
+    # Notices (both roles): each user's own list and settings
+    "accounts/notifications/": Row(get=logged_in(200)),
+    "notifications/": Row(get=logged_in(200)),
+    "notifications/read-all/": Row(get=logged_in(405), post=logged_in(302)),
+    "notifications/<int:pk>/open/": Row(
+        kwargs=lambda w: {"pk": w["notification"].pk},
+        get={"anonymous": LOGIN, "coach": 405},
+        post={"anonymous": LOGIN, "coach": 302, **dict.fromkeys(ROLES[2:], 404)},
+    ),
+    # Public: the signed token is the credential.
+    "notifications/unsubscribe/<str:token>/": Row(
+        kwargs=lambda w: {"token": w["unsubscribe_token"]}, get=everyone(200)
+    ),
+    # Coach: dashboard and candidates
+    "coach/": coach_page(shared=True),
+    "coach/candidates/": coach_page(shared=True),
+    "coach/candidates/new/": coach_page(shared=True),
+    "coach/candidates/<int:pk>/": coach_page(candidate_pk),
+    "coach/candidates/<int:pk>/edit/": coach_page(candidate_pk),
+    "coach/candidates/<int:pk>/archive/": coach_action(candidate_pk),
+    "coach/candidates/<int:pk>/restore/": coach_action(candidate_pk),
+    "coach/candidates/<int:pk>/invite/": coach_action(lambda w: {"pk": w["new_candidate"].pk}),
+    "coach/candidates/<int:pk>/data.json": coach_page(candidate_pk),
+    "coach/candidates/<int:pk>/erase/": Row(
+        kwargs=candidate_pk,
+        get=coach_page().get,
+        post={**coach_page().get, "coach": 200},  # wrong password: the form again
+        data=lambda w: {"password": "wrong"},
+    ),
+    # Coach: opportunities and rounds
+    "coach/candidates/<int:pk>/opportunities/new/": coach_page(candidate_pk),
+    "coach/opportunities/<int:pk>/": coach_page(opportunity_pk),
+    "coach/opportunities/<int:pk>/edit/": coach_page(opportunity_pk),
+    "coach/opportunities/<int:pk>/rounds/new/": coach_page(opportunity_pk),
+    "coach/rounds/<int:pk>/": coach_page(round_pk),
+    "coach/rounds/<int:pk>/edit/": coach_page(round_pk),
+    "coach/rounds/<int:pk>/interviewers/new/": coach_page(round_pk),
+    "coach/interviewers/<int:pk>/edit/": coach_page(interviewer_pk),
+    "coach/interviewers/<int:pk>/remove/": coach_action(interviewer_pk),
+    "coach/notes/<int:pk>/check/": coach_action(
+        note_to_check_pk, data=lambda w: {"comment": "Name the project.", "approve": "on"}
+    ),
+    "coach/asked/<int:pk>/add-to-bank/": coach_action(asked_question_pk),
+    "coach/rounds/<int:pk>/brief/": coach_page(round_pk),
+    "coach/rounds/<int:pk>/brief.pdf": coach_page(round_pk),
+    "coach/rounds/<int:pk>/round.ics": coach_page(round_pk),
+    # Coach: question bank
+    "coach/questions/": coach_page(shared=True),
+    "coach/questions/new/": coach_page(shared=True),
+    "coach/questions/<int:pk>/edit/": library_page(question_pk, edit=True),
+    "coach/questions/<int:pk>/retire/": library_action(question_pk, edit=True),
+    "coach/questions/<int:pk>/restore/": library_action(question_pk, edit=True),
+    "coach/questions/<int:pk>/copy/": library_action(question_pk, edit=False),
+    # Unsharing: the owner or the lead (coach: shared=1 again gives a message).
+    "coach/questions/<int:pk>/share/": library_action(
+        question_pk, edit=True, data=lambda w: {"shared": "0"}
+    ),
+    # Coach: templates
+    "coach/templates/": coach_page(shared=True),
+    "coach/templates/new/": coach_page(shared=True),
+    "coach/templates/<int:pk>/": library_page(template_pk, edit=False),
+    "coach/templates/<int:pk>/edit/": library_page(template_pk, edit=True),
+    "coach/templates/<int:pk>/copy/": library_action(template_pk, edit=False),
+    "coach/templates/<int:pk>/share/": library_action(
+        template_pk, edit=True, data=lambda w: {"shared": "0"}
+    ),
+    "coach/templates/<int:pk>/add-questions/": library_action(
+        template_pk, edit=True, data=lambda w: {"questions": [w["question"].pk]}
+    ),
+    # Coach: assignments and review
+    "coach/assignments/new/": coach_page(shared=True),
+    "coach/assignments/<int:pk>/": coach_page(assignment_pk),
+    "coach/assignments/<int:pk>/review/": coach_action(
+        assignment_pk, data=lambda w: {"action": "approve", "note": ""}
+    ),
+    "coach/assignments/<int:pk>/withdraw/": coach_action(assignment_pk),
+    "coach/items/<int:pk>/comment/": coach_action(item_pk, data=lambda w: {"body": "Looks good."}),
+    # Coach: outcomes and the spreadsheet of their own caseload
+    "coach/outcomes/": coach_page(shared=True),
+    "coach/export.csv": coach_page(shared=True),
+    # Practice: every coach has a practice page (lead: the overview; member:
+    # the team; alone: how to create one); the rest is the lead's.
+    "practice/": coach_page(shared=True),
+    # Creating: a coach alone gets a practice; a member is told they have one.
+    "practice/new/": Row(
+        get={"anonymous": LOGIN, "coach": 405},
+        post={"anonymous": LOGIN, **dict.fromkeys(COACHES, 302), **dict.fromkeys(CANDIDATES, 404)},
+        data=lambda w: {"name": "Southpoint"},
+    ),
+    "practice/rename/": lead_action(data=lambda w: {"name": "Northstar Careers"}),
+    "practice/members/": lead_page(),
+    "practice/members/invite/": lead_action(data=lambda w: {"email": "newcoach@example.com"}),
+    "practice/members/<int:pk>/role/": lead_action(
+        lambda w: {"pk": w["colleague_membership"].pk}, data=lambda w: {"role": "lead"}
+    ),
+    "practice/members/<int:pk>/remove/": lead_action(
+        lambda w: {"pk": w["colleague_membership"].pk}
+    ),
+    "practice/invitations/<int:pk>/cancel/": lead_action(
+        lambda w: {"pk": w["practice_invitation"].pk}
+    ),
+    # Public: the token is the credential (an unknown one says so).
+    "practice/join/<str:token>/": Row(
+        kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)
+    ),
+    "practice/candidates/<int:pk>/": lead_page(candidate_pk),
+    "practice/candidates/<int:pk>/reassign/": Row(
+        kwargs=candidate_pk,
+        get=lead_page(candidate_pk).get,
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "lead": 302},
+        data=lambda w: {"coach": w["colleague"].pk},
+    ),
+    "practice/assignments/<int:pk>/": lead_page(assignment_pk),
+    "practice/outcomes/": lead_page(),
+    "practice/export.csv": lead_page(),
+    # Candidate
+    "me/": candidate_page(shared=True),
+    "me/checklists/<int:pk>/": candidate_page(assignment_pk),
+    "me/items/<int:pk>/comment/": candidate_action(item_pk, data=lambda w: {"body": "Thanks!"}),
+    "me/items/<int:pk>/email-sent/": candidate_action(email_item_pk),
+    "me/rounds/<int:pk>/": candidate_page(round_pk),
+    "me/rounds/<int:pk>/brief/": candidate_page(round_pk),
+    "me/rounds/<int:pk>/brief.pdf": candidate_page(round_pk),
+    "me/rounds/<int:pk>/round.ics": candidate_page(round_pk),
+    "me/rounds/<int:pk>/debrief/": candidate_action(
+        round_pk,
+        data=lambda w: {"debrief_notes": "Fine.", "debrief_differently": "", "asked": "Why?"},
+    ),
+    "me/rounds/<int:pk>/outcome/": candidate_action(
+        round_pk, data=lambda w: {"outcome": "advanced"}
+    ),
+    "me/rounds/<int:pk>/notes/prepare/": candidate_action(round_pk),
+    "me/rounds/<int:pk>/notes/other/": candidate_action(round_pk),
+    "me/notes/<int:pk>/": candidate_action(
+        note_to_check_pk,
+        data=lambda w: {
+            f"note-{w['note_to_check'].pk}-{name}": value
+            for name, value in {
+                "to": "pat@example.com",
+                "subject": "Thanks",
+                "body": "Thank you.",
+            }.items()
+        },
+    ),
+    "me/rounds/<int:pk>/interviewers/new/": candidate_page(round_pk),
+    "me/interviewers/<int:pk>/edit/": candidate_page(interviewer_pk),
+    "me/interviewers/<int:pk>/remove/": candidate_action(interviewer_pk),
+}
+
+# Routes that an earlier pattern already answers, so the later one is never
+# reached: django.contrib.auth.urls brings its own views of these, which ours
+# shadow (the login form labelled for email, the password reset that queues
+# its email).
+SHADOWED = {"accounts/login/": "login", "accounts/password_reset/": "password_reset"}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str  # the full route, e.g. "coach/candidates/<int:pk>/"
+    name: str  # the full name, e.g. "coach:candidate_detail"
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern).startswith("admin/"):
+                continue  # the admin checks staff status itself
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            assert isinstance(pattern.pattern, RoutePattern), (
+                f"{prefix}{pattern.pattern}: the matrix walks path() routes only; "
+                "use path(), not re_path()"
+            )
+            yield Pattern(prefix + str(pattern.pattern), f"{namespace}{pattern.name or ''}")
+
+
+def project_patterns() -> list[Pattern]:
+    """Every URL pattern outside the admin, in resolving order."""
+    return list(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_pattern_has_a_row():
+    patterns = project_patterns()
+    unnamed = [p.route for p in patterns if not p.name or p.name.endswith(":")]
+    assert not unnamed, f"URL patterns without a name: {unnamed}"
+    routes = {p.route for p in patterns}
+    missing = [f"{p.route!r} ({p.name})" for p in patterns if p.route not in MATRIX]
+    assert not missing, f"URL patterns with no row in the permission matrix: {missing}"
+    stale = sorted(set(MATRIX) - routes)
+    assert not stale, f"Rows for URL patterns that no longer exist: {stale}"
+
+
+def test_every_row_states_every_role():
+    """A GET row answers for all eight roles, a POST row too, so the practice
+    roles cannot be forgotten on a new view. (POST-only rows state GET for a
+    role or two: the 405 does not depend on who asks.)"""
+    for route, row in MATRIX.items():
+        if row.post:
+            assert set(row.post) == set(ROLES), (route, sorted(set(ROLES) - set(row.post)))
+        else:
+            assert set(row.get) == set(ROLES), (route, sorted(set(ROLES) - set(row.get)))
+
+
+def test_no_pattern_is_shadowed_unless_stated():
+    """A second pattern on a route already taken is never reached: a new view
+    hidden behind an old one fails here rather than sharing the old one's row."""
+    seen, shadowed = set(), {}
+    for p in project_patterns():
+        if p.route in seen:
+            shadowed[p.route] = p.name
+        seen.add(p.route)
+    assert shadowed == SHADOWED
+
+
+def url_for(route: str, kwargs: dict | None) -> str:
+    """The path of ``route`` with its converters filled from ``kwargs``."""
+    kwargs = kwargs or {}
+    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
+    # The request must reach the pattern this row is about.
+    assert resolve(path).route == route, (path, resolve(path).route)
+    return path
+
+
+@pytest.fixture
+def world(coach, candidate, other_candidate, practice, lead, colleague, rival):
+    """One of everything, owned by ``coach`` and their ``candidate``; the coach's
+    question and template are shared with their practice."""
+    opportunity = OpportunityFactory(candidate=candidate)
+    # The interview took place: the after-the-interview actions are open.
+    round_ = InterviewRoundFactory(
+        opportunity=opportunity,
+        sequence=1,
+        scheduled_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    question = QuestionFactory(owner=coach, practice=practice)
+    template = ChecklistTemplateFactory(owner=coach, practice=practice)
+    TemplateItemFactory(template=template)
+    assignment = make_assignment(candidate, round=round_)
+    items = list(assignment.items.all())
+    return {
+        "candidate": candidate,
+        "new_candidate": type(candidate).objects.create(
+            coach=coach, full_name="Not Yet Invited", email="new@example.com"
+        ),
+        "opportunity": opportunity,
+        "round": round_,
+        "question": question,
+        "template": template,
+        "builtin_template": ChecklistTemplate.objects.get(builtin_key="second-round-prep"),
+        "assignment": assignment,
+        "item": items[0],
+        "email_item": next(i for i in items if i.kind == ItemKind.EMAIL),
+        "interviewer": InterviewerFactory(round=round_),
+        # Asked for the coach's look (the round's start is not checked here).
+        "note_to_check": ThankYouNoteFactory(round=round_, check_requested_at=timezone.now()),
+        "asked_question": AskedQuestion.objects.create(round=round_, text="Why this team?"),
+        "notification": Notification.objects.create(
+            user=coach, kind=Notification.Kind.REVIEW_WAITING, object_key="x", occasion="1"
+        ),
+        "unsubscribe_token": notifications_services.unsubscribe_token(
+            coach, Notification.Kind.DIGEST
+        ),
+        "colleague": colleague,
+        "colleague_membership": colleague.practice_membership,
+        "practice_invitation": practices_services.practice_invite(
+            practice=practice, by=lead, email="invited@example.com"
+        )[0],
+    }
+
+
+@pytest.fixture
+def clients(
+    client,
+    coach_client,
+    other_coach_client,
+    candidate_client,
+    other_candidate_client,
+    lead_client,
+    colleague_client,
+    rival_client,
+):
+    return {
+        "anonymous": client,
+        "coach": coach_client,
+        "other_coach": other_coach_client,
+        "candidate": candidate_client,
+        "other_candidate": other_candidate_client,
+        "lead": lead_client,
+        "colleague": colleague_client,
+        "rival": rival_client,
+    }
+
+
+def _cases(kind):
+    for route, row in MATRIX.items():
+        for role, expected in getattr(row, kind).items():
+            yield pytest.param(route, role, expected, id=f"{kind}-/{route}-{role}")
+
+
+def _check(response, expected):
+    if expected == LOGIN:
+        assert response.status_code == 302, response.status_code
+        assert response.url.startswith(reverse("login")), response.url
+    else:
+        assert response.status_code == expected, f"expected {expected}, got {response.status_code}"
+
+
+@pytest.mark.parametrize(("route", "role", "expected"), list(_cases("get")))
+def test_get(route, role, expected, world, clients):
+    row = MATRIX[route]
+    url = url_for(route, row.kwargs(world) if row.kwargs else None)
+    _check(clients[role].get(url), expected)
+
+
+@pytest.mark.parametrize(("route", "role", "expected"), list(_cases("post")))
+def test_post(route, role, expected, world, clients):
+    row = MATRIX[route]
+    url = url_for(route, row.kwargs(world) if row.kwargs else None)
+    data = row.data(world) if row.data else {}
+    _check(clients[role].post(url, data), expected)

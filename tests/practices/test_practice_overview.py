@@ -1,0 +1,464 @@
+"""The practice's home (the lead's overview, a member's page, a lone coach's
+page), the lead's read-only candidate and checklist pages, and reassigning a
+candidate to another coach of the practice."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from interviews.lib.readiness import Readiness
+from interviews.models import Candidate, Comment, PracticeRole, Review
+from interviews.services import checklists as checklists_services
+
+from ..checklist_helpers import changes_requested, messages_of, submitted
+from ..factories import (
+    CandidateFactory,
+    CoachFactory,
+    InterviewerFactory,
+    InterviewRoundFactory,
+    MembershipFactory,
+    OpportunityFactory,
+    PracticeFactory,
+    QuestionFactory,
+    ThankYouNoteFactory,
+    make_assignment,
+)
+
+HOME = reverse("practice:home")
+NOW = datetime.datetime(2030, 3, 11, 9, 0, tzinfo=datetime.UTC)
+DAY = datetime.timedelta(days=1)
+# Pinned at two data sizes each: session, user, notices badge and the page's own.
+QUERIES_HOME = 8
+QUERIES_CANDIDATE = 9
+QUERIES_CHECKLIST = 8
+
+
+def _round(candidate, **kwargs):
+    return InterviewRoundFactory(opportunity=OpportunityFactory(candidate=candidate), **kwargs)
+
+
+def _complete(assignment, count):
+    """The candidate completes the first ``count`` items (straight in the rows)."""
+    for item in assignment.items.order_by("position")[:count]:
+        item.response_text = "Done"
+        item.done = True
+        item.email_body = "Thanks"
+        item.save()
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _row(response, user):
+    return next(row for row in response.context["rows"] if row.coach == user)
+
+
+def _names(response):
+    return [row.coach.full_name for row in response.context["rows"]]
+
+
+def _post_forms(body: str) -> list[str]:
+    """The actions of the page's POST forms."""
+    forms = [tag for tag in re.findall(r"<form\b[^>]*>", body) if 'method="post"' in tag]
+    return [re.search(r'action="([^"]*)"', tag).group(1) for tag in forms]
+
+
+# ---------------------------------------------------------------- the lead's overview
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def lead_at_now(clock, lead):
+    """The lead's browser, signed in at NOW (a session from before would have expired)."""
+    return _client_for(lead)
+
+
+@pytest.fixture
+def figures(clock, coach, colleague, lead, candidate):
+    """At NOW: the coach has two checklists waiting (3 days and 1 day), an
+    interview in 3 days at 2 of 3 required done, one overdue checklist and two
+    thank-you notes overdue; the colleague has one waiting for a day."""
+    make_assignment(candidate, title="Old wait", status="submitted", submitted_at=NOW - 3 * DAY)
+    make_assignment(candidate, title="New wait", status="submitted", submitted_at=NOW - DAY)
+    upcoming = _round(candidate, scheduled_at=NOW + 3 * DAY)
+    _complete(make_assignment(candidate, round=upcoming, status="in_progress"), 2)
+    make_assignment(candidate, title="Late", status="in_progress", due_date=NOW.date() - 2 * DAY)
+    # Two days after an interview: one note not sent, one interviewer without a note.
+    past = _round(candidate, scheduled_at=NOW - 2 * DAY)
+    ThankYouNoteFactory(round=past, to_name="Ann Lee")
+    InterviewerFactory(round=past, name="Pat Example")
+    ThankYouNoteFactory(round=past, to_name="Sent already", sent_at=NOW - DAY)
+    # Not counted: not due yet, too long ago (the reminders stopped), cancelled.
+    ThankYouNoteFactory(round=_round(candidate, scheduled_at=NOW - datetime.timedelta(hours=10)))
+    ThankYouNoteFactory(round=_round(candidate, scheduled_at=NOW - 20 * DAY))
+    ThankYouNoteFactory(round=_round(candidate, scheduled_at=NOW - 2 * DAY, outcome="withdrawn"))
+    # Archived candidates are not active and their interviews are not counted.
+    archived = CandidateFactory(coach=coach, archived=True)
+    _round(archived, scheduled_at=NOW + DAY)
+    colleague_candidate = CandidateFactory(coach=colleague, full_name="Dana Doe")
+    make_assignment(colleague_candidate, status="submitted", submitted_at=NOW - DAY)
+    return upcoming
+
+
+def test_the_lead_sees_each_coachs_figures(lead_at_now, lead, coach, colleague, figures):
+    response = lead_at_now.get(HOME)
+    assert response.status_code == 200
+    assert _names(response) == ["Casey Coach", "Cole Colleague", "Lee Lead"]
+
+    mine = _row(response, coach)
+    assert mine.active_candidates == 1
+    assert mine.waiting_review == 2
+    assert mine.oldest_wait.replace("\xa0", " ") == "3 days"
+    assert [row.round for row in mine.upcoming] == [figures]
+    assert mine.upcoming[0].round.readiness == Readiness(done=2, total=3)
+    assert mine.overdue == 1
+    assert mine.thanks_overdue == 2
+
+    theirs = _row(response, colleague)
+    assert (theirs.active_candidates, theirs.waiting_review) == (1, 1)
+    assert theirs.oldest_wait.replace("\xa0", " ") == "1 day"
+    assert (len(theirs.upcoming), theirs.overdue, theirs.thanks_overdue) == (0, 0, 0)
+    own = _row(response, lead)
+    assert (own.active_candidates, own.waiting_review, own.overdue) == (0, 0, 0)
+
+    body = response.content.decode().replace("\xa0", " ")
+    assert "3 days" in body
+    assert "2 of 3 required done" in body
+    assert reverse("practice:candidate", args=[figures.opportunity.candidate_id]) in body
+    for name in ("practice:members", "practice:outcomes", "practice:export"):
+        assert reverse(name) in body
+
+
+def test_every_candidate_of_the_practice_is_listed_with_their_coach(
+    lead_client, coach, colleague, candidate
+):
+    theirs = CandidateFactory(coach=colleague, full_name="Dana Doe")
+    outsider = CandidateFactory(full_name="Someone Else")
+    response = lead_client.get(HOME)
+    body = response.content.decode()
+    assert list(response.context["page"].object_list) == [candidate, theirs]
+    assert reverse("practice:candidate", args=[candidate.pk]) in body
+    assert reverse("practice:candidate", args=[theirs.pk]) in body
+    assert "Someone Else" not in body
+    assert reverse("practice:candidate", args=[outsider.pk]) not in body
+
+
+def test_the_candidate_list_can_show_one_coachs_candidates(
+    lead_client, colleague, other_coach, candidate
+):
+    theirs = CandidateFactory(coach=colleague, full_name="Dana Doe")
+    response = lead_client.get(HOME, {"coach": colleague.pk})
+    assert list(response.context["page"].object_list) == [theirs]
+    assert "Cole Colleague's candidates" in response.content.decode()
+    # A coach outside the practice (or nonsense) is ignored: everyone is listed.
+    for value in (other_coach.pk, "x"):
+        response = lead_client.get(HOME, {"coach": value})
+        assert list(response.context["page"].object_list) == [candidate, theirs]
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [
+        ("", ["Casey Coach", "Cole Colleague", "Lee Lead"]),
+        ("-coach", ["Lee Lead", "Cole Colleague", "Casey Coach"]),
+        ("-waiting", ["Casey Coach", "Cole Colleague", "Lee Lead"]),
+        ("waiting", ["Lee Lead", "Cole Colleague", "Casey Coach"]),
+        # Longest wait first; a coach with nothing waiting is last either way.
+        ("-oldest", ["Casey Coach", "Cole Colleague", "Lee Lead"]),
+        ("oldest", ["Cole Colleague", "Casey Coach", "Lee Lead"]),
+        ("-interviews", ["Casey Coach", "Cole Colleague", "Lee Lead"]),
+        ("-thanks", ["Casey Coach", "Cole Colleague", "Lee Lead"]),
+        ("active", ["Lee Lead", "Casey Coach", "Cole Colleague"]),
+        ("nonsense", ["Casey Coach", "Cole Colleague", "Lee Lead"]),
+    ],
+)
+def test_the_overview_sorts_by_each_column(lead_at_now, figures, sort, order):
+    response = lead_at_now.get(HOME, {"sort": sort} if sort else {})
+    assert _names(response) == order
+
+
+def test_sort_headers_say_their_state_and_link_to_the_other_direction(lead_at_now, figures):
+    body = lead_at_now.get(HOME, {"sort": "-waiting"}).content.decode()
+    headers = re.findall(r"<th scope=\"col\"([^>]*)>\s*<a href=\"([^\"]+)\"", body)
+    assert len(headers) == 7
+    sorted_ = [(attrs, href) for attrs, href in headers if "aria-sort" in attrs]
+    assert len(sorted_) == 1
+    attrs, href = sorted_[0]
+    assert 'aria-sort="descending"' in attrs
+    assert href == "?sort=waiting#overview"
+    # Another column first sorts its largest figures to the top; names go A to Z.
+    assert "?sort=-overdue#overview" in [h for _, h in headers]
+    assert "?sort=coach#overview" in [h for _, h in headers]
+    ascending = lead_at_now.get(HOME, {"sort": "waiting"}).content.decode()
+    assert 'aria-sort="ascending"' in ascending
+
+
+@pytest.mark.parametrize(("coaches", "candidates"), [(2, 2), (5, 6)])
+def test_the_overview_costs_the_same_queries_whatever_the_size(
+    lead_at_now, practice, coaches, candidates, django_assert_max_num_queries
+):
+    for _ in range(coaches):
+        member = MembershipFactory(practice=practice).user
+        for _ in range(candidates):
+            record = CandidateFactory(coach=member)
+            make_assignment(record, status="submitted", submitted_at=NOW - DAY)
+            make_assignment(record, round=_round(record, scheduled_at=NOW + 2 * DAY))
+            make_assignment(record, status="in_progress", due_date=NOW.date() - DAY)
+            InterviewerFactory(round=_round(record, scheduled_at=NOW - 2 * DAY))
+    with django_assert_max_num_queries(QUERIES_HOME):
+        response = lead_at_now.get(HOME)
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert len(rows) == coaches + 2  # the lead and the coach too
+    assert sorted(len(row.upcoming) for row in rows) == [0, 0] + [candidates] * coaches
+    assert all(row.overdue == candidates for row in rows if row.upcoming)
+
+
+# ---------------------------------------------------------------- members and lone coaches
+
+
+def test_a_member_sees_the_practice_and_who_leads_it(coach_client, lead, colleague, practice):
+    QuestionFactory(owner=colleague, practice=practice)
+    response = coach_client.get(HOME)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Northstar" in body
+    assert "Lee Lead" in body and "Cole Colleague" in body
+    assert ">Lead</span>" in body
+    assert "The lead sees each coach's caseload" in body
+    assert "1 question shared with the practice" in body
+    assert "0 templates shared with the practice" in body
+    assert reverse("coach:question_list") in body and reverse("coach:template_list") in body
+    assert "rows" not in response.context
+    assert "caseload-table" not in body
+    assert reverse("practice:export") not in body
+
+
+def test_a_coach_working_alone_can_create_a_practice(other_coach_client):
+    response = other_coach_client.get(HOME)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "A practice is a team of coaches" in body
+    assert "Create a practice" in body
+    assert reverse("practice:create") in _post_forms(body)
+    assert 'name="name"' in body
+
+
+def test_a_lead_of_another_practice_sees_only_their_own(rival_client, rival, coach, candidate):
+    response = rival_client.get(HOME)
+    assert _names(response) == ["Rory Rival"]
+    body = response.content.decode()
+    assert "Elsewhere" in body
+    assert "Cam Candidate" not in body and "Casey Coach" not in body
+
+
+def test_candidates_and_anonymous_visitors_get_no_practice_pages(
+    client, candidate_client, candidate, lead
+):
+    assignment = make_assignment(candidate)
+    urls = [
+        HOME,
+        reverse("practice:candidate", args=[candidate.pk]),
+        reverse("practice:assignment", args=[assignment.pk]),
+        reverse("practice:candidate_reassign", args=[candidate.pk]),
+    ]
+    for url in urls:
+        assert candidate_client.get(url).status_code == 404
+        assert client.get(url).status_code == 302
+    assert candidate_client.post(urls[3], {"coach": lead.pk}).status_code == 404
+
+
+# ---------------------------------------------------------------- read-only pages
+
+
+def test_the_lead_reads_a_members_candidate_without_any_way_to_change_it(lead_client, candidate):
+    round_ = _round(candidate, scheduled_at=NOW)
+    round_.opportunity.company = "Fabrikam"
+    round_.opportunity.save()
+    InterviewerFactory(round=round_, name="Tom Becker")
+    assignment = make_assignment(candidate, round=round_, title="Fabrikam prep")
+    response = lead_client.get(reverse("practice:candidate", args=[candidate.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Read-only: Casey Coach coaches this candidate" in body
+    assert reverse("practice:candidate_reassign", args=[candidate.pk]) in body
+    assert reverse("practice:assignment", args=[assignment.pk]) in body
+    assert "Fabrikam prep" in body and "Fabrikam" in body and "Tom Becker" in body
+    assert "Not started" in body and "0 of 3 required done" in body
+    # Only the navigation's log-out form posts; nothing of the coach's workspace.
+    assert _post_forms(body) == [reverse("logout")]
+    for name in ("candidate_edit", "candidate_invite", "candidate_archive"):
+        assert reverse(f"coach:{name}", args=[candidate.pk]) not in body
+    assert candidate.get_absolute_url() not in body
+    assert assignment.get_absolute_url() not in body
+    # The coach's private notes stay theirs.
+    assert candidate.notes not in body
+
+
+def test_the_lead_reads_answers_comments_and_reviews_with_their_authors(
+    lead_client, coach, candidate
+):
+    assignment = changes_requested(
+        make_assignment(candidate, title="Prep"),
+        coach,
+        comments={1: "Say more about the team."},
+        note="Nearly there.",
+    )
+    first = assignment.items.get(position=1)
+    checklists_services.comment_add(item=first, by=candidate.user, body="Will do, thanks.")
+    response = lead_client.get(reverse("practice:assignment", args=[assignment.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"Answer to {first.prompt}" in body
+    assert "Say more about the team." in body and "Will do, thanks." in body
+    assert "Casey Coach</strong> (coach)" in body and "Cam Candidate</strong>" in body
+    assert "Coach: needs work" in body
+    assert "Nearly there." in body and "by Casey Coach" in body
+    assert "Read-only: Casey Coach coaches this candidate" in body
+    assert _post_forms(body) == [reverse("logout")]
+    assert reverse("coach:assignment_review", args=[assignment.pk]) not in body
+    assert reverse("coach:item_comment", args=[first.pk]) not in body
+    assert "<textarea" not in body and "<select" not in body
+
+
+def test_the_read_only_checklist_costs_the_same_queries_whatever_its_length(
+    lead_client, candidate, django_assert_max_num_queries
+):
+    short = submitted(make_assignment(candidate, kinds=("text",)))
+    long = submitted(make_assignment(candidate, kinds=("text", "check", "email") * 6))
+    for assignment in (short, long):
+        with django_assert_max_num_queries(QUERIES_CHECKLIST):
+            response = lead_client.get(reverse("practice:assignment", args=[assignment.pk]))
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_the_read_only_candidate_costs_the_same_queries_whatever_the_size(
+    lead_client, candidate, size, django_assert_max_num_queries
+):
+    for _ in range(size):
+        round_ = _round(candidate)
+        InterviewerFactory(round=round_)
+        make_assignment(candidate, round=round_)
+    with django_assert_max_num_queries(QUERIES_CANDIDATE):
+        response = lead_client.get(reverse("practice:candidate", args=[candidate.pk]))
+    assert response.status_code == 200
+    assert len(response.context["assignments"]) == size
+
+
+@pytest.mark.parametrize("who", ["colleague", "rival", "other_coach", "coach"])
+def test_no_one_but_the_lead_reads_a_members_caseload(request, who, lead, candidate, colleague):
+    """The coach may not read a colleague's candidate either, here or in /coach/."""
+    theirs = CandidateFactory(coach=colleague)
+    target = theirs if who == "coach" else candidate
+    assignment = make_assignment(target)
+    client = _client_for(request.getfixturevalue(who))
+    urls = [
+        reverse("practice:candidate", args=[target.pk]),
+        reverse("practice:assignment", args=[assignment.pk]),
+        reverse("practice:candidate_reassign", args=[target.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404
+    assert client.post(urls[2], {"coach": lead.pk}).status_code == 404
+    if who == "coach":
+        assert client.get(theirs.get_absolute_url()).status_code == 404
+        assert client.get(assignment.get_absolute_url()).status_code == 404
+    target.refresh_from_db()
+    assert target.coach_id != lead.pk
+
+
+# ---------------------------------------------------------------- reassigning
+
+
+def test_the_reassign_form_offers_the_other_coaches_of_the_practice(
+    lead_client, lead, coach, colleague, other_coach, candidate
+):
+    response = lead_client.get(reverse("practice:candidate_reassign", args=[candidate.pk]))
+    assert response.status_code == 200
+    choices = list(response.context["form"].fields["coach"].queryset)
+    assert choices == [colleague, lead]
+    body = response.content.decode()
+    assert "Casey Coach coaches Cam Candidate now" in body
+    assert "Cole Colleague (colleague@example.com)" in body
+    assert "othercoach@example.com" not in body
+
+
+def test_reassigning_moves_the_candidate_and_tells_them(
+    lead_client, coach, colleague, candidate, django_capture_on_commit_callbacks
+):
+    assignment = changes_requested(make_assignment(candidate), coach, comments={1: "Tighten this."})
+    url = reverse("practice:candidate_reassign", args=[candidate.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead_client.post(url, {"coach": colleague.pk})
+    assert response.status_code == 302
+    assert response.url == HOME
+    assert ("success", "Cam Candidate is now coached by Cole Colleague.") in messages_of(response)
+    candidate.refresh_from_db()
+    assert candidate.coach == colleague
+
+    assert _client_for(colleague).get(candidate.get_absolute_url()).status_code == 200
+    assert _client_for(coach).get(candidate.get_absolute_url()).status_code == 404
+
+    to_candidate = [m for m in mail.outbox if m.to == [candidate.user.email]]
+    assert len(to_candidate) == 1
+    assert "Cole Colleague" in to_candidate[0].subject
+    assert "Cole Colleague is your coach" in to_candidate[0].body
+
+    review = Review.objects.get(assignment=assignment)
+    assert review.reviewer == coach
+    assert Comment.objects.get(body="Tighten this.").author == coach
+
+
+def test_reassigning_to_a_coach_with_the_same_candidate_is_refused(
+    lead_client, coach, colleague, candidate
+):
+    CandidateFactory(coach=colleague, email=candidate.email, full_name="Cam (old record)")
+    url = reverse("practice:candidate_reassign", args=[candidate.pk])
+    response = lead_client.post(url, {"coach": colleague.pk})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Cole Colleague already has a candidate record for cand@example.com" in body
+    # The choice is still made on the form.
+    assert re.search(rf'<option value="{colleague.pk}" selected>', body)
+    candidate.refresh_from_db()
+    assert candidate.coach == coach
+
+
+@pytest.mark.parametrize("choice", ["coach", "other_coach", "nobody"])
+def test_only_another_coach_of_the_practice_can_take_over(
+    request, lead_client, coach, candidate, other_coach, choice
+):
+    value = "" if choice == "nobody" else request.getfixturevalue(choice).pk
+    response = lead_client.post(
+        reverse("practice:candidate_reassign", args=[candidate.pk]), {"coach": value}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["coach"]
+    candidate.refresh_from_db()
+    assert candidate.coach == coach
+
+
+def test_a_practice_with_no_other_coach_says_so(db):
+    """The lead's own candidate, with no other member but the lead's."""
+    solo = MembershipFactory(
+        practice=PracticeFactory(name="Solo"), user=CoachFactory(), role=PracticeRole.LEAD
+    ).user
+    record = CandidateFactory(coach=solo)
+    response = _client_for(solo).get(reverse("practice:candidate_reassign", args=[record.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is no other coach to hand" in body
+    assert reverse("practice:members") in body
+    assert Candidate.objects.get(pk=record.pk).coach == solo
