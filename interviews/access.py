@@ -112,9 +112,7 @@ def assignment_for_coach(request: HttpRequest, pk: int) -> Assignment:
 
 def item_for_coach(request: HttpRequest, pk: int) -> AssignmentItem:
     return get_object_or_404(
-        AssignmentItem.objects.filter(assignment__candidate__coach=request.user).select_related(
-            "assignment__candidate"
-        ),
+        AssignmentItem.objects.for_coach(request.user).select_related("assignment__candidate"),
         pk=pk,
     )
 
@@ -134,9 +132,9 @@ def assignment_for_candidate(request: HttpRequest, pk: int) -> Assignment:
 
 def item_for_candidate(request: HttpRequest, pk: int) -> AssignmentItem:
     return get_object_or_404(
-        AssignmentItem.objects.filter(
-            assignment__in=Assignment.objects.for_candidate_user(request.user)
-        ).select_related("assignment__candidate"),
+        AssignmentItem.objects.for_candidate_user(request.user).select_related(
+            "assignment__candidate"
+        ),
         pk=pk,
     )
 
@@ -155,16 +153,14 @@ def round_for_candidate(request: HttpRequest, pk: int) -> InterviewRound:
 
 def interviewer_for_coach(request: HttpRequest, pk: int) -> Interviewer:
     return get_object_or_404(
-        Interviewer.objects.filter(
-            round__opportunity__candidate__coach=request.user
-        ).select_related("round__opportunity__candidate"),
+        Interviewer.objects.for_coach(request.user).select_related("round__opportunity__candidate"),
         pk=pk,
     )
 
 
 def interviewer_for_candidate(request: HttpRequest, pk: int) -> Interviewer:
     return get_object_or_404(
-        Interviewer.objects.filter(round__opportunity__candidate__user=request.user).select_related(
+        Interviewer.objects.for_candidate_user(request.user).select_related(
             "round__opportunity__candidate"
         ),
         pk=pk,
@@ -173,27 +169,27 @@ def interviewer_for_candidate(request: HttpRequest, pk: int) -> Interviewer:
 
 def note_for_coach(request: HttpRequest, pk: int) -> ThankYouNote:
     return get_object_or_404(
-        ThankYouNote.objects.filter(
-            round__opportunity__candidate__coach=request.user
-        ).select_related("round__opportunity__candidate", "interviewer"),
+        ThankYouNote.objects.for_coach(request.user).select_related(
+            "round__opportunity__candidate", "interviewer"
+        ),
         pk=pk,
     )
 
 
 def note_for_candidate(request: HttpRequest, pk: int) -> ThankYouNote:
     return get_object_or_404(
-        ThankYouNote.objects.filter(
-            round__opportunity__candidate__user=request.user
-        ).select_related("round__opportunity__candidate", "interviewer"),
+        ThankYouNote.objects.for_candidate_user(request.user).select_related(
+            "round__opportunity__candidate", "interviewer"
+        ),
         pk=pk,
     )
 
 
 def asked_question_for_coach(request: HttpRequest, pk: int) -> AskedQuestion:
     return get_object_or_404(
-        AskedQuestion.objects.filter(
-            round__opportunity__candidate__coach=request.user
-        ).select_related("round__opportunity__candidate"),
+        AskedQuestion.objects.for_coach(request.user).select_related(
+            "round__opportunity__candidate"
+        ),
         pk=pk,
     )
 
@@ -251,7 +247,7 @@ def candidate_for_lead(request: HttpRequest, pk: int) -> Candidate:
     """A candidate of any coach of the practice the user leads (read-only
     pages and reassigning) — or 404."""
     return get_object_or_404(
-        Candidate.objects.filter(coach__in=_led_coach_ids(request)).select_related("coach"),
+        Candidate.objects.for_coaches(_led_coach_ids(request)).select_related("coach"),
         pk=pk,
     )
 
@@ -259,7 +255,7 @@ def candidate_for_lead(request: HttpRequest, pk: int) -> Candidate:
 def assignment_for_lead(request: HttpRequest, pk: int) -> Assignment:
     """A checklist of a candidate of the lead's practice, read-only — or 404."""
     return get_object_or_404(
-        Assignment.objects.filter(candidate__coach__in=_led_coach_ids(request)).select_related(
+        Assignment.objects.for_coaches(_led_coach_ids(request)).select_related(
             "candidate__coach", "round__opportunity", "template"
         ),
         pk=pk,

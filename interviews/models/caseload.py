@@ -12,16 +12,42 @@ from ..lib.links import SingleUseLink
 from ..validators import validate_single_line
 from .accounts import User
 
+# ---------------------------------------------------------------- ownership
+
+
+class OwnedByCandidateQuerySet(models.QuerySet):
+    """Rows that belong to one candidate record: everything of a candidate's is
+    the record's coach's to manage and, once the invitation is accepted, the
+    candidate's own to see. The one spelling of that rule; access helpers and
+    selectors call these instead of typing the joins.
+
+    ``candidate_path`` is the lookup from a row to its Candidate ("" for the
+    Candidate itself)."""
+
+    candidate_path = ""
+
+    def _by_candidate(self, lookup: str, value):
+        path = f"{self.candidate_path}__{lookup}" if self.candidate_path else lookup
+        return self.filter(**{path: value})
+
+    def for_coach(self, user):
+        """The rows of the coach's own candidates."""
+        return self._by_candidate("coach", user) if user.is_authenticated else self.none()
+
+    def for_coaches(self, coaches):
+        """The rows of any of these coaches' candidates (``coaches``: users or a
+        subquery of user ids), for a practice lead's read-only pages."""
+        return self._by_candidate("coach__in", coaches)
+
+    def for_candidate_user(self, user):
+        """The rows of the candidate records this login joined (one per coach)."""
+        return self._by_candidate("user", user) if user.is_authenticated else self.none()
+
+
 # ---------------------------------------------------------------- candidates
 
 
-class CandidateQuerySet(models.QuerySet):
-    def for_coach(self, user) -> CandidateQuerySet:
-        return self.filter(coach=user) if user.is_authenticated else self.none()
-
-    def for_candidate_user(self, user) -> CandidateQuerySet:
-        return self.filter(user=user) if user.is_authenticated else self.none()
-
+class CandidateQuerySet(OwnedByCandidateQuerySet):
     def active(self) -> CandidateQuerySet:
         return self.filter(archived=False)
 
@@ -116,12 +142,8 @@ class Invitation(SingleUseLink, models.Model):
 # ---------------------------------------------------------------- opportunities
 
 
-class OpportunityQuerySet(models.QuerySet):
-    def for_coach(self, user) -> OpportunityQuerySet:
-        return self.filter(candidate__coach=user) if user.is_authenticated else self.none()
-
-    def for_candidate_user(self, user) -> OpportunityQuerySet:
-        return self.filter(candidate__user=user) if user.is_authenticated else self.none()
+class OpportunityQuerySet(OwnedByCandidateQuerySet):
+    candidate_path = "candidate"
 
 
 class OpportunityStatus(models.TextChoices):

@@ -12,22 +12,19 @@ from django.utils import timezone
 from ..lib.readiness import ReadinessAnnotated
 from ..validators import validate_single_line
 from .accounts import User
-from .caseload import Candidate
+from .caseload import Candidate, OwnedByCandidateQuerySet
 from .library import ChecklistTemplate, ItemKind, Question
 from .rounds import InterviewRound
 
 # ---------------------------------------------------------------- assignments
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def for_coach(self, user) -> AssignmentQuerySet:
-        return self.filter(candidate__coach=user) if user.is_authenticated else self.none()
+class AssignmentQuerySet(OwnedByCandidateQuerySet):
+    candidate_path = "candidate"
 
     def for_candidate_user(self, user) -> AssignmentQuerySet:
         """What a candidate may see: their own, never withdrawn ones."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(candidate__user=user).exclude(status=Assignment.Status.WITHDRAWN)
+        return super().for_candidate_user(user).exclude(status=Assignment.Status.WITHDRAWN)
 
     def awaiting_review(self) -> AssignmentQuerySet:
         return self.filter(status=Assignment.Status.SUBMITTED)
@@ -159,7 +156,15 @@ def _item_complete_q(prefix: str = "") -> Q:
     )
 
 
-class AssignmentItemQuerySet(models.QuerySet):
+class AssignmentItemQuerySet(OwnedByCandidateQuerySet):
+    candidate_path = "assignment__candidate"
+
+    def for_candidate_user(self, user) -> AssignmentItemQuerySet:
+        """Items of the candidate's own, never withdrawn, checklists."""
+        return (
+            super().for_candidate_user(user).exclude(assignment__status=Assignment.Status.WITHDRAWN)
+        )
+
     def complete(self) -> AssignmentItemQuerySet:
         """Items answered as is_complete says, in SQL (for readiness counts)."""
         return self.filter(_item_complete_q())

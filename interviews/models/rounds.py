@@ -15,21 +15,11 @@ from django.utils import dateformat, timezone
 
 from ..lib.readiness import ReadinessAnnotated
 from ..validators import validate_single_line
-from .caseload import Opportunity, OpportunityStatus
+from .caseload import Opportunity, OpportunityStatus, OwnedByCandidateQuerySet
 
 
-class InterviewRoundQuerySet(models.QuerySet):
-    def for_coach(self, user) -> InterviewRoundQuerySet:
-        return (
-            self.filter(opportunity__candidate__coach=user)
-            if user.is_authenticated
-            else self.none()
-        )
-
-    def for_candidate_user(self, user) -> InterviewRoundQuerySet:
-        return (
-            self.filter(opportunity__candidate__user=user) if user.is_authenticated else self.none()
-        )
+class InterviewRoundQuerySet(OwnedByCandidateQuerySet):
+    candidate_path = "opportunity__candidate"
 
     def same_kind_as(self, *, candidate, kind, company) -> InterviewRoundQuerySet:
         """Rounds of one candidate, of one kind, at one company over all that
@@ -252,6 +242,12 @@ class InterviewRound(ReadinessAnnotated, models.Model):
         return self.debriefed_at is not None
 
 
+class RoundPartQuerySet(OwnedByCandidateQuerySet):
+    """Interviewers, asked questions and thank-you notes: owned through their round."""
+
+    candidate_path = "round__opportunity__candidate"
+
+
 class InterviewerRole(models.TextChoices):
     RECRUITER = "recruiter", "Recruiter"
     HIRING_MANAGER = "hiring_manager", "Hiring manager"
@@ -273,6 +269,8 @@ class Interviewer(models.Model):
     )
     email = models.EmailField(blank=True, help_text="Optional: for the thank-you note.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoundPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["round_id", "created_at", "id"]
@@ -304,6 +302,8 @@ class AskedQuestion(models.Model):
     bank_question = models.ForeignKey(
         "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = RoundPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["round_id", "position", "id"]
@@ -340,6 +340,8 @@ class ThankYouNote(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RoundPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["round_id", "created_at", "id"]

@@ -109,8 +109,8 @@ def notes_to_check(coach: User) -> QuerySet[ThankYouNote]:
     """Thank-you notes of the coach's active candidates that wait for the coach's
     look (``ThankYouNote.awaiting_check`` in SQL), the longest waiting first."""
     return (
-        ThankYouNote.objects.filter(
-            round__opportunity__candidate__coach=coach,
+        ThankYouNote.objects.for_coach(coach)
+        .filter(
             round__opportunity__candidate__archived=False,
             check_requested_at__isnull=False,
         )

@@ -498,7 +498,7 @@ def practice_figures(practice: Practice, period: Period) -> PracticeFigures:
     """The figures over the rounds of every member's candidates in the period,
     and a line per member (four queries)."""
     coaches = [member.user for member in practices_selectors.practice_members(practice)]
-    rounds = InterviewRound.objects.filter(opportunity__candidate__coach__in=coaches)
+    rounds = InterviewRound.objects.for_coaches(coaches)
     facts = round_facts(_in_period(rounds, period))
     return PracticeFigures(figures=figures(facts), coaches=coach_rows(facts, coaches))
 
@@ -554,9 +554,7 @@ def caseload_rows(coaches: Iterable[User], *, now: datetime.datetime) -> Iterato
             Prefetch("opportunities__rounds", queryset=rounds),
         )
     )
-    started = InterviewRound.objects.filter(
-        opportunity__candidate__coach__in=coaches, scheduled_at__lte=now
-    )
+    started = InterviewRound.objects.for_coaches(coaches).filter(scheduled_at__lte=now)
     facts = {fact.pk: fact for fact in round_facts(started).rounds}
 
     for candidate in candidates:

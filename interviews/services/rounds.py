@@ -13,7 +13,6 @@ from django.utils import dateformat, timezone
 from ..lib import drafts
 from ..models import (
     AskedQuestion,
-    Assignment,
     AssignmentItem,
     Interviewer,
     InterviewRound,
@@ -264,11 +263,9 @@ def round_record_debrief(
         question.save()
 
     if came_up:
-        items = AssignmentItem.objects.filter(
-            pk__in=came_up,
-            assignment__round=round,
-            assignment__candidate__user=by,
-        ).exclude(assignment__status=Assignment.Status.WITHDRAWN)
+        items = AssignmentItem.objects.for_candidate_user(by).filter(
+            pk__in=came_up, assignment__round=round
+        )
         for item in items:
             if item.came_up != came_up[item.pk]:
                 item.came_up = came_up[item.pk]
