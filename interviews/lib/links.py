@@ -1,5 +1,5 @@
-"""Links: single-use links (invitations of both kinds) and absolute URLs for
-emails and feeds.
+"""Links: single-use links (invitations of both kinds), absolute URLs for
+emails and feeds, and the one rule for "go back where you were" redirects.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # ---------------------------------------------------------------- single-use links
 
@@ -47,3 +48,26 @@ def token_hash(token: str) -> str:
 def absolute(path: str) -> str:
     """A site path as a full address, for emails and calendar feeds."""
     return f"{settings.SITE_URL}{path}"
+
+
+# ---------------------------------------------------------------- going back
+
+
+def safe_next(target: str | None, *, default: str) -> str:
+    """``target`` when it is a path on this site ("/coach/candidates/?q=x"),
+    else ``default``: the one policy for every "next" a request or a stored row
+    carries (log-in, the code step, the share buttons, a notice's link).
+
+    Only a local path passes. Not an absolute URL, not even to this host: it
+    could name another scheme or port, and nothing of ours needs one. Not
+    "//host" or "/\\host", which browsers read as another site; not a path
+    with control characters or spaces, which no link of ours contains."""
+    if (
+        target
+        and target.startswith("/")
+        and target.isprintable()
+        and " " not in target
+        and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    ):
+        return target
+    return default

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import access, services
@@ -22,6 +21,7 @@ from ..forms.library import (
     TemplateForm,
     TemplateItemFormSet,
 )
+from ..lib.links import safe_next
 from ..lib.paging import paginate
 from ..models import ChecklistTemplate, Question
 from ..selectors import library as library_selectors
@@ -221,14 +221,8 @@ def template_add_questions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, default: str) -> str:
-    """Where the share buttons were pressed: the ``next`` path they send, when
-    it is one of ours, else ``default``."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    """Where the share buttons were pressed: the ``next`` path they send."""
+    return safe_next(request.POST.get("next"), default=default)
 
 
 def _share(request: HttpRequest, obj: Question | ChecklistTemplate, default: str) -> HttpResponse:

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import notification_for_user
 from ..forms.notifications import NotificationSettingsForm
+from ..lib.links import safe_next
 from ..lib.paging import paginate
 from ..models import NotificationKind
 from ..selectors import notifications as notifications_selectors
@@ -45,12 +46,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     so a stored URL can never send the user elsewhere."""
     notification = notification_for_user(request, pk)
     notifications_services.notification_mark_read(notification=notification)
-    url = notification.url
-    if url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts=None, require_https=request.is_secure()
-    ):
-        return redirect(url)
-    return redirect("notifications")
+    return redirect(safe_next(notification.url, default=reverse("notifications")))
 
 
 @require_POST
