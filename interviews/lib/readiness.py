@@ -1,6 +1,7 @@
 """Readiness: the share of a checklist's (or a round's) required items complete.
 
-One value type for every page; ``templates/interviews/_readiness.html`` draws it.
+One value type for every page; the ``readiness_meter`` filter
+(interviews/templatetags/meters.py) draws it.
 """
 
 from __future__ import annotations

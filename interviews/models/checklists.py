@@ -59,17 +59,6 @@ class Assignment(ReadinessAnnotated, models.Model):
     # The candidate may edit in these states; read-only otherwise.
     EDITABLE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.CHANGES_REQUESTED)
 
-    #: The one place a status gets its colour (Bootstrap badge classes); the
-    #: label is the choice's. Drawn by templates/interviews/_status_badge.html.
-    STATUS_COLOURS = {
-        Status.ASSIGNED: "text-bg-secondary",
-        Status.IN_PROGRESS: "text-bg-info",
-        Status.SUBMITTED: "text-bg-primary",
-        Status.CHANGES_REQUESTED: "text-bg-warning",
-        Status.APPROVED: "text-bg-success",
-        Status.WITHDRAWN: "text-bg-dark",
-    }
-
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="assignments")
     round = models.ForeignKey(
         InterviewRound,
@@ -131,10 +120,6 @@ class Assignment(ReadinessAnnotated, models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
-
-    @property
-    def status_colour(self) -> str:
-        return self.STATUS_COLOURS[self.status]
 
     def get_candidate_url(self) -> str:
         return reverse("me:checklist", args=[self.pk])

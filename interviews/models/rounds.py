@@ -79,15 +79,6 @@ class InterviewRound(ReadinessAnnotated, models.Model):
 
     Outcome = RoundOutcome
 
-    #: The one place an outcome gets its colour; templates/interviews/rounds/_outcome_badge.html.
-    OUTCOME_COLOURS = {
-        Outcome.PENDING: "text-bg-light border",
-        Outcome.ADVANCED: "text-bg-success",
-        Outcome.OFFER: "text-bg-success",
-        Outcome.REJECTED: "text-bg-danger",
-        Outcome.WITHDRAWN: "text-bg-secondary",
-    }
-
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="rounds")
     sequence = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SECOND)
@@ -185,10 +176,6 @@ class InterviewRound(ReadinessAnnotated, models.Model):
         14:30". The sequence number only tells apart several rounds of one kind
         at one company: "Second-round interview (round 3) at Fabrikam, …"."""
         return f"{self.kind_name} at {self.opportunity.company}, {self.when_display}"
-
-    @property
-    def outcome_colour(self) -> str:
-        return self.OUTCOME_COLOURS[self.outcome]
 
     #: An opportunity closed this way cancels its rounds that have no outcome yet.
     CLOSED_OPPORTUNITY = (OpportunityStatus.WITHDRAWN, OpportunityStatus.REJECTED)

@@ -395,10 +395,6 @@ class OutcomeCount:
     def label(self) -> str:
         return self.outcome.label
 
-    @property
-    def colour(self) -> str:
-        return InterviewRound.OUTCOME_COLOURS[self.outcome]
-
 
 @dataclass(frozen=True)
 class Figures:

@@ -170,31 +170,21 @@ def opportunity_rounds(opportunity: Opportunity) -> QuerySet[InterviewRound]:
 
 
 class NoteStatus(enum.Enum):
-    """Where a thank-you note stands, as its candidate's coach reads it."""
+    """Where a thank-you note stands: the coach's words and the candidate's."""
 
-    DRAFT = "Draft"
-    AWAITING_CHECK = "Waiting for your look"
-    COMMENTED = "You commented"
-    APPROVED = "Approved"
-    SENT = "Sent"
+    DRAFT = ("Draft", "Draft")
+    AWAITING_CHECK = ("Waiting for your look", "Your coach has been asked to look")
+    COMMENTED = ("You commented", "Coach commented")
+    APPROVED = ("Approved", "Coach: looks good")
+    SENT = ("Sent", "Sent")
 
     @property
     def label(self) -> str:
-        return self.value
+        return self.value[0]
 
     @property
-    def colour(self) -> str:
-        return NOTE_STATUS_COLOURS[self]
-
-
-#: The one place a note's status gets its colour (Bootstrap badge classes).
-NOTE_STATUS_COLOURS = {
-    NoteStatus.DRAFT: "text-bg-light border",
-    NoteStatus.AWAITING_CHECK: "text-bg-info",
-    NoteStatus.COMMENTED: "text-bg-warning",
-    NoteStatus.APPROVED: "text-bg-success",
-    NoteStatus.SENT: "text-bg-success",
-}
+    def candidate_label(self) -> str:
+        return self.value[1]
 
 
 def note_status(note: ThankYouNote) -> NoteStatus:
