@@ -62,7 +62,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 # Required when debug is off. It is not demanded at import, so management
 # commands that never sign anything (makemigrations, collectstatic) run with a
 # bare environment; serving does demand it: coachsite/wsgi.py and asgi.py stop
-# start-up without it, and `check --deploy` reports it (interviews/checks.py).
+# start-up without it, and `check --deploy` reports it (interviews/lib/checks.py).
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-only-for-debug-mode"  # noqa: S105

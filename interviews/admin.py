@@ -30,7 +30,7 @@ from .models import (
 )
 
 # The admin is for looking things up and fixing plain data. State changes go
-# through services.py, which checks the rules, bumps versions and sends the
+# through services/, which checks the rules, bumps versions and sends the
 # emails, so the fields those services own are read-only here; and the audit
 # trail (answer revisions, reviews, comments) can be read but never written.
 
@@ -82,7 +82,7 @@ class InvitationInline(admin.TabularInline):
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
-        # services.invitation_create makes the token and sends the email.
+        # services.caseload.invitation_create makes the token and sends the email.
         return False
 
 
@@ -93,7 +93,7 @@ class CandidateAdmin(admin.ModelAdmin):
     search_fields = ["full_name", "email", "coach__email"]
     list_select_related = ["coach", "user"]
     raw_id_fields = ["coach"]
-    # Linked by services.invitation_accept; linking here would hand a login the
+    # Linked by services.caseload.invitation_accept; linking here would hand a login the
     # candidate's checklists without an invitation.
     readonly_fields = ["user", "created_at", "updated_at"]
     inlines = [InvitationInline]
@@ -108,7 +108,7 @@ class InvitationAdmin(admin.ModelAdmin):
     raw_id_fields = ["candidate"]
 
     def has_add_permission(self, request):
-        # services.invitation_create makes the token and sends the email; a row
+        # services.caseload.invitation_create makes the token and sends the email; a row
         # added here would have no token anyone could accept.
         return False
 
@@ -145,7 +145,7 @@ class PracticeInvitationAdmin(admin.ModelAdmin):
     raw_id_fields = ["practice"]
 
     def has_add_permission(self, request):
-        # services.practice_invite makes the token and sends the email.
+        # services.practices.practice_invite makes the token and sends the email.
         return False
 
 
@@ -217,7 +217,7 @@ class InterviewRoundAdmin(admin.ModelAdmin):
     list_select_related = ["opportunity"]
     raw_id_fields = ["opportunity"]
     date_hierarchy = "scheduled_at"
-    # Set by services.round_record_debrief.
+    # Set by services.rounds.round_record_debrief.
     readonly_fields = ["debriefed_at", "created_at", "updated_at"]
     inlines = [InterviewerInline, AskedQuestionInline, ThankYouNoteInline]
 
@@ -267,7 +267,7 @@ class AssignmentItemInline(admin.TabularInline):
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
-        # Items are a snapshot of the template, taken by services.assignment_create.
+        # Items are a snapshot of the template, taken by services.checklists.assignment_create.
         return False
 
 

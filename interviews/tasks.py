@@ -7,7 +7,7 @@ The worker (``manage.py db_worker``) runs these. Two kinds of work:
   server fails; after the last attempt it is marked failed (the admin lists
   those) and the task fails with the error.
 - ``sweep_reminders``: finds the reminders that are due and makes them
-  (interviews/reminders.py), then schedules itself again a few minutes later,
+  (services/reminders.py), then schedules itself again a few minutes later,
   so no cron job is needed.
 """
 

@@ -2,8 +2,8 @@
 codes, on django-otp's models. Offered to coaches and staff; candidates log in
 with their password alone.
 
-The views are in views/twofactor.py, the writes (setting up, confirming,
-replacing the recovery codes, switching off) in services.py;
+The views are in views/accounts.py, the writes (setting up, confirming,
+replacing the recovery codes, switching off) in services/accounts.py;
 TwoFactorRequiredMiddleware enforces COACHSITE_REQUIRE_2FA.
 """
 

@@ -166,7 +166,7 @@ class ChecklistItemForms:
         return rows
 
     def responses(self) -> dict[int, tuple[int, dict]]:
-        """The input for services.assignment_save (call after is_valid)."""
+        """The input for services.checklists.assignment_save (call after is_valid)."""
         return {
             form.item.pk: (form.cleaned_data["version"], form.values()) for form in self.bound_forms
         }

@@ -4,7 +4,7 @@ The template editor is one page with one <form>: ``TemplateForm`` for the
 title and ``TemplateItemFormSet`` for the ordered items. The formset works
 without JavaScript: a position number per item, a "Remove" tick box, and a few
 blank rows at the end for new items. The forms only parse and order what was
-posted; ``services.template_save`` writes it.
+posted; ``services.library.template_save`` writes it.
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
             form.fields[DELETION_FIELD_NAME].label = "Remove this item"
 
     def rows(self) -> list[TemplateItemData]:
-        """The kept items in the order the coach chose, for ``services.template_save``.
+        """The kept items in the order the coach chose, for ``services.library.template_save``.
 
         Unchanged blank rows and removed items are left out.
         """
@@ -218,7 +218,7 @@ class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
         return [form.instance.pk for form in self.deleted_forms if form.instance.pk]
 
     def save(self, commit: bool = True):
-        raise NotImplementedError("The template editor saves through services.template_save.")
+        raise NotImplementedError("The template editor saves through library.template_save.")
 
     def forms_in_chosen_order(self) -> list[forms.Form]:
         """The kept forms, sorted by their position numbers.

@@ -26,7 +26,7 @@ class SettingsRow:
 class NotificationSettingsForm(forms.Form):
     """A checkbox ``enabled-<kind>`` per kind of the user, and for coaches a
     choice ``delivery-<kind>``; ``choices()`` is what
-    ``services.notification_preferences_save`` takes."""
+    ``services.notifications.notification_preferences_save`` takes."""
 
     def __init__(self, user: User, data=None):
         super().__init__(data)

@@ -1,5 +1,5 @@
 """Sample answers for a checklist: the demo data, the tests and the browser
-journeys fill checklists the same way, through ``services.assignment_save``.
+journeys fill checklists the same way, through ``services.checklists.assignment_save``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def sample_responses(
     answers: Mapping[int, dict] | None = None,
     required_only: bool = False,
 ) -> dict[int, tuple[int, dict]]:
-    """The ``responses`` of ``services.assignment_save`` that complete every item
+    """The ``responses`` of ``services.checklists.assignment_save`` that complete every item
     (every required one with ``required_only``), each at its current version.
 
     An item gets ``answers[position]`` when given; otherwise a written answer

@@ -68,5 +68,5 @@ class ReadinessAnnotated:
         except AttributeError:
             raise AttributeError(
                 f"{type(self).__name__}.readiness needs the queryset's readiness "
-                "annotations (with_readiness() / selectors.rounds_with_readiness())."
+                "annotations (with_readiness() / selectors.rounds.rounds_with_readiness())."
             ) from None

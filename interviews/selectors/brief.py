@@ -1,5 +1,14 @@
-"""Reads that pages share: querysets with their select_related / prefetch_related
-already set, so each page runs a fixed number of queries whatever the row count.
+"""The interview brief: one page to take along to the interview, built from the
+candidate's live (not withdrawn) checklists for one round.
+
+Which section an answer lands in follows the bank question its checklist item
+was copied from: its category first, so coaches' own questions and questions
+the library gains later find their place without a change here; two built-in
+keys refine that (questions about the role, and the closing question). Items
+nobody answered are left out, and so is a section left empty.
+
+``round_brief`` runs the queries; ``build`` only sorts what they loaded, so it
+never queries.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from ..models import Assignment, AssignmentItem, Interviewer, InterviewRound, It
 def round_brief(round: InterviewRound) -> RoundBrief:
     """The interview brief of a round: its interviewers and the answers of the
     candidate's live (not withdrawn) checklists for it, sorted into sections
-    (see interviews/brief.py). Three queries, whatever the number of items."""
+    (see above). Three queries, whatever the number of items."""
     items = AssignmentItem.objects.select_related("question").order_by("position", "id")
     checklists = (
         Assignment.objects.filter(round=round, candidate_id=round.opportunity.candidate_id)

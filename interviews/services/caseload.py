@@ -59,12 +59,12 @@ def invitation_create(*, candidate: Candidate, by: User) -> tuple[Invitation, st
         raise WrongState(f"{candidate} is archived. Restore them before sending an invitation.")
     if candidate.user_id is not None:
         raise WrongState(f"{candidate} has already joined; no invitation is needed.")
-    invitation, token = _invitation_issue(candidate)
+    invitation, token = invitation_issue(candidate)
     emails.send_invitation(invitation, token)
     return invitation, token
 
 
-def _invitation_issue(candidate: Candidate) -> tuple[Invitation, str]:
+def invitation_issue(candidate: Candidate) -> tuple[Invitation, str]:
     """A new link for a locked, not yet joined candidate; earlier open links stop
     working. The caller emails it."""
     now = timezone.now()

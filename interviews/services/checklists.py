@@ -24,9 +24,9 @@ from ..models import (
     User,
 )
 from . import Conflict, EditConflict, IncompleteItems, NotAllowed, WrongState, emails
-from .caseload import _invitation_issue
-from .library import _check_visible
-from .rounds import _require_started
+from .caseload import invitation_issue
+from .library import check_visible
+from .rounds import require_started
 
 # ---------------------------------------------------------------- assignments
 
@@ -62,7 +62,7 @@ def assignment_create(
         raise WrongState(f"{candidate} is archived. Restore them before assigning a checklist.")
     if round is not None and round.opportunity.candidate_id != candidate.pk:
         raise NotAllowed("That interview round belongs to another candidate.")
-    _check_visible(template, coach)
+    check_visible(template, coach)
     items = list(template.items.all())
     if not items:
         raise WrongState(f"The template “{template}” has no items yet. Add some first.")
@@ -92,7 +92,7 @@ def assignment_create(
     )
     token = None
     if candidate.user_id is None and send_invitation:
-        _invitation, token = _invitation_issue(candidate)
+        _invitation, token = invitation_issue(candidate)
     emails.send_assignment_created(assignment, invitation_token=token)
     return assignment
 
@@ -370,7 +370,7 @@ def item_mark_email_sent(*, item: AssignmentItem, by: User) -> AssignmentItem:
     if assignment.status == Assignment.Status.WITHDRAWN:
         raise WrongState("This checklist has been withdrawn.")
     if assignment.round_id is not None:
-        _require_started(
+        require_started(
             InterviewRound.objects.get(pk=assignment.round_id), "Marking this email as sent"
         )
     if not item.email_body.strip():

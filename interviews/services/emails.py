@@ -1,7 +1,7 @@
 """Event emails: what the services send when something happens.
 
 Each is called inside the service's transaction. It stores the email (and,
-for a user, the in-app notice, interviews/notifications.py) and hands it to
+for a user, the in-app notice, services/notifications.py) and hands it to
 the worker when the transaction commits: nothing goes out for a change that
 rolled back, and no request waits for the mail server.
 """

@@ -25,7 +25,8 @@ from .practices import membership_of
 # ---------------------------------------------------------------- question bank and templates
 
 
-def _check_visible(obj: Question | ChecklistTemplate, by: User) -> None:
+def check_visible(obj: Question | ChecklistTemplate, by: User) -> None:
+    """A built-in, the coach's own or one their practice shares; else NotAllowed."""
     if obj.owner_id in (None, by.pk):
         return
     if not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():
@@ -79,7 +80,7 @@ def question_restore(*, question: Question, by: User) -> Question:
 @transaction.atomic
 def question_copy(*, question: Question, by: User) -> Question:
     """A coach-owned, editable copy of a built-in or own question."""
-    _check_visible(question, by)
+    check_visible(question, by)
     return Question.objects.create(
         owner=by,
         prompt=question.prompt,
@@ -92,7 +93,7 @@ def question_copy(*, question: Question, by: User) -> Question:
 @transaction.atomic
 def template_copy(*, template: ChecklistTemplate, by: User) -> ChecklistTemplate:
     """A coach-owned, editable copy of a template and its items."""
-    _check_visible(template, by)
+    check_visible(template, by)
     copy = ChecklistTemplate.objects.create(
         owner=by,
         title=f"{template.title} (copy)"[:200],
@@ -132,7 +133,7 @@ def template_add_questions(
     template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
     _check_editable(template, by, "template")
     for question in questions:
-        _check_visible(question, by)
+        check_visible(question, by)
     count = template.items.count()
     room = ChecklistTemplate.MAX_ITEMS - count
     if len(questions) > room:

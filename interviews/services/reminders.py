@@ -1,7 +1,7 @@
 """The reminder sweep: what is due at a given moment, for whom.
 
 ``due(now)`` lists the reminders the moment calls for; ``sweep(now)`` makes
-them (interviews/notifications.py ``notify``: kept in the app, emailed as the
+them (services/notifications.py ``notify``: kept in the app, emailed as the
 user chose). The worker runs the sweep every few minutes
 (interviews/tasks.py); ``manage.py send_reminders`` runs it by hand.
 

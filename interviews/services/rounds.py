@@ -106,7 +106,7 @@ def _lock_round_for(round: InterviewRound, by: User, *, what: str) -> InterviewR
     return round
 
 
-def _require_started(round: InterviewRound, what: str) -> None:
+def require_started(round: InterviewRound, what: str) -> None:
     """After-the-interview records wait for the interview's scheduled start."""
     if round.has_started:
         return
@@ -159,7 +159,7 @@ def round_record_outcome(*, round: InterviewRound, by: User, outcome: str) -> In
     if outcome not in InterviewRound.Outcome.values:
         raise ValueError(f"Unknown outcome {outcome!r}")
     if outcome != InterviewRound.Outcome.WITHDRAWN:
-        _require_started(round, "Recording the outcome")
+        require_started(round, "Recording the outcome")
     round.outcome = outcome
     round.save(update_fields=["outcome", "updated_at"])
     _opportunity_follows(round)
@@ -239,7 +239,7 @@ def round_record_debrief(
     prepared answer came up (``came_up``: checklist item id -> bool)."""
     round = _lock_round(round)
     _require_candidate(round, by, "write the debrief")
-    _require_started(round, "The debrief")
+    require_started(round, "The debrief")
     round.debrief_notes = debrief_notes.replace("\r\n", "\n")
     round.debrief_differently = debrief_differently.replace("\r\n", "\n")
     round.debriefed_at = timezone.now()
@@ -317,7 +317,7 @@ def thank_you_notes_prepare(*, round: InterviewRound, by: User) -> list[ThankYou
     who has none yet, pre-filled from the thank-you template."""
     round = _lock_round(round)
     _require_candidate(round, by, "write thank-you notes")
-    _require_started(round, "Writing thank-you notes")
+    require_started(round, "Writing thank-you notes")
     have = set(
         round.thank_you_notes.exclude(interviewer=None).values_list("interviewer", flat=True)
     )
@@ -335,7 +335,7 @@ def thank_you_note_add_other(*, round: InterviewRound, by: User) -> ThankYouNote
     """A draft to someone else (not a listed interviewer)."""
     round = _lock_round(round)
     _require_candidate(round, by, "write thank-you notes")
-    _require_started(round, "Writing thank-you notes")
+    require_started(round, "Writing thank-you notes")
     draft = drafts.thank_you_draft(round, interviewer=None, sender_name=by.get_full_name())
     return ThankYouNote.objects.create(round=round, **draft)
 
@@ -401,7 +401,7 @@ def thank_you_note_mark_sent(*, note: ThankYouNote, by: User) -> ThankYouNote:
     """The candidate sent it from their own mail program."""
     note = _lock_note(note)
     _require_candidate(note.round, by, "mark their thank-you notes as sent")
-    _require_started(note.round, "Marking a thank-you note as sent")
+    require_started(note.round, "Marking a thank-you note as sent")
     if note.is_sent:
         raise WrongState("This note is already marked as sent.")
     if not note.body.strip() or not note.to:

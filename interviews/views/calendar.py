@@ -1,5 +1,5 @@
 """Calendar: the private feed /calendar/<token>.ics, replacing its address, and
-each round's .ics download (built in interviews/calendar.py)."""
+each round's .ics download (built in selectors/calendar.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Outcomes over a period and the caseload as CSV: a coach's own candidates
 (/coach/outcomes/, /coach/export.csv), and for a practice's lead every
 member's (/practice/outcomes/, /practice/export.csv). The rules behind the
-figures are in interviews/outcomes.py."""
+figures are in selectors/outcomes.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Two saves of the same item at the same moment: one wins, the other gets the
-conflict. The row lock in services.assignment_save is what makes the version
+conflict. The row lock in services.checklists.assignment_save is what makes the version
 check hold under real concurrency, so this runs two threads on PostgreSQL."""
 
 import threading
