@@ -1,6 +1,6 @@
 """Forms of the checklist loop: the candidate's answers (one small form per item,
 prefixed with the item's id, grouped by ChecklistItemForms), comments and the
-coach's review.
+coach's assigning. The coach's review is in forms/review.py.
 
 Validation lives here; the services decide what a state allows.
 """
@@ -21,7 +21,6 @@ from ..models import (
     InterviewRound,
     Invitation,
     ItemKind,
-    Review,
     User,
 )
 from ..selectors import caseload as caseload_selectors
@@ -198,7 +197,7 @@ class ChecklistItemForms:
         return ChecklistItemForms(items, data)
 
 
-# ---------------------------------------------------------------- comments and review
+# ---------------------------------------------------------------- comments
 
 
 class CommentForm(forms.Form):
@@ -232,61 +231,6 @@ class CommentForm(forms.Form):
         if not body:
             raise forms.ValidationError("Write something before posting.")
         return body
-
-
-class ReviewForm(forms.Form):
-    """The coach's verdict with a mark and an optional comment per item."""
-
-    ACTIONS = {
-        "approve": Review.Verdict.APPROVED,
-        "request_changes": Review.Verdict.CHANGES_REQUESTED,
-    }
-
-    action = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("request_changes", "Request changes")],
-        widget=forms.HiddenInput,
-    )
-    note = forms.CharField(
-        label="Overall note to the candidate",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when you request changes without marking an item as needing work.",
-    )
-
-    def __init__(self, items: Iterable[AssignmentItem], data=None):
-        super().__init__(data)
-        self.items = list(items)
-        for item in self.items:
-            self.fields[f"mark-{item.pk}"] = forms.ChoiceField(
-                label=f"Mark for item {item.position}",
-                choices=AssignmentItem.Mark.choices,
-                required=False,
-                # A "needs work" the candidate has answered with a revision is
-                # not carried forward by default: the coach looks again.
-                initial="" if item.revised_since_mark else item.review_mark,
-            )
-            self.fields[f"comment-{item.pk}"] = forms.CharField(
-                label=f"Comment on item {item.position}",
-                required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-        self.helper = fields_only_helper()
-
-    def verdict(self) -> str:
-        return self.ACTIONS[self.cleaned_data["action"]]
-
-    def marks(self) -> dict[int, str]:
-        # Only the marks that were sent: a post without them keeps the stored marks.
-        return {
-            item.pk: self.cleaned_data[f"mark-{item.pk}"]
-            for item in self.items
-            if f"mark-{item.pk}" in self.data
-        }
-
-    def comments(self) -> dict[int, str]:
-        return {item.pk: self.cleaned_data[f"comment-{item.pk}"] for item in self.items}
 
 
 # ---------------------------------------------------------------- coach: assigning
