@@ -1,6 +1,7 @@
 """Forms of the checklist loop: the candidate's answers (one small form per item,
-prefixed with the item's id, grouped by ChecklistItemForms), comments and the
-coach's review.
+prefixed with the item's id, grouped by ChecklistItemForms), comments, the
+candidate's checklist page as a whole (ChecklistPageForms) and the coach's
+assigning. The coach's review is in forms/review.py.
 
 Validation lives here; the services decide what a state allows.
 """
@@ -8,7 +9,9 @@ Validation lives here; the services decide what a state allows.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -21,7 +24,6 @@ from ..models import (
     InterviewRound,
     Invitation,
     ItemKind,
-    Review,
     User,
 )
 from ..selectors import caseload as caseload_selectors
@@ -29,6 +31,9 @@ from ..selectors import library as library_selectors
 from ..validators import validate_single_line
 from .fields import check_year
 from .layout import fields_only_helper, form_helper
+
+if TYPE_CHECKING:
+    from ..services import Conflict
 
 # Larger numbers overflow the database's integer on lookup.
 MAX_VERSION = 2**31 - 1
@@ -198,7 +203,7 @@ class ChecklistItemForms:
         return ChecklistItemForms(items, data)
 
 
-# ---------------------------------------------------------------- comments and review
+# ---------------------------------------------------------------- comments
 
 
 class CommentForm(forms.Form):
@@ -234,59 +239,153 @@ class CommentForm(forms.Form):
         return body
 
 
-class ReviewForm(forms.Form):
-    """The coach's verdict with a mark and an optional comment per item."""
+# ---------------------------------------------------------------- the candidate's checklist page
 
-    ACTIONS = {
-        "approve": Review.Verdict.APPROVED,
-        "request_changes": Review.Verdict.CHANGES_REQUESTED,
-    }
 
-    action = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("request_changes", "Request changes")],
-        widget=forms.HiddenInput,
-    )
-    note = forms.CharField(
-        label="Overall note to the candidate",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when you request changes without marking an item as needing work.",
-    )
+@dataclass(frozen=True)
+class ItemInput:
+    """The request's part of one item on the candidate's checklist page (what is
+    stored comes from ``selectors.checklists.CandidateItemRow``)."""
 
-    def __init__(self, items: Iterable[AssignmentItem], data=None):
-        super().__init__(data)
-        self.items = list(items)
-        for item in self.items:
-            self.fields[f"mark-{item.pk}"] = forms.ChoiceField(
-                label=f"Mark for item {item.position}",
-                choices=AssignmentItem.Mark.choices,
-                required=False,
-                # A "needs work" the candidate has answered with a revision is
-                # not carried forward by default: the coach looks again.
-                initial="" if item.revised_since_mark else item.review_mark,
-            )
-            self.fields[f"comment-{item.pk}"] = forms.CharField(
-                label=f"Comment on item {item.position}",
-                required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-        self.helper = fields_only_helper()
+    #: Its answer fields; None when the checklist is read-only.
+    form: ItemForm | None
+    #: Its reply box: part of the checklist form when that is editable, its own
+    #: little form otherwise.
+    comment_form: CommentForm
+    #: What was stored meanwhile, when the save met a newer version of this item.
+    conflict: Conflict | None
+    #: A required item left empty by a refused submit.
+    missing: bool
+    #: What was typed into an item that can no longer be edited (another tab
+    #: submitted meanwhile), when it differs from what is stored: shown for copying.
+    unsaved: dict | None
 
-    def verdict(self) -> str:
-        return self.ACTIONS[self.cleaned_data["action"]]
 
-    def marks(self) -> dict[int, str]:
-        # Only the marks that were sent: a post without them keeps the stored marks.
-        return {
-            item.pk: self.cleaned_data[f"mark-{item.pk}"]
-            for item in self.items
-            if f"mark-{item.pk}" in self.data
-        }
+@dataclass
+class ChecklistSent:
+    """What a POST of the checklist page carried, and what the services said of
+    it: shown again after a refused POST so that nothing typed is lost."""
 
-    def comments(self) -> dict[int, str]:
-        return {item.pk: self.cleaned_data[f"comment-{item.pk}"] for item in self.items}
+    #: None: nothing was typed into the answers (a reply posted on its own).
+    answers: ChecklistItemForms | None = None
+    replies: dict[int, CommentForm] = field(default_factory=dict)
+    conflicts: dict[int, Conflict] = field(default_factory=dict)
+    missing: list[AssignmentItem] = field(default_factory=list)
+
+    @classmethod
+    def from_post(
+        cls, items: list[AssignmentItem], data: Mapping, *, reply_to: AssignmentItem | None
+    ) -> ChecklistSent:
+        """The answers, and the reply boxes typed into: each button also posts
+        them. The box whose "post reply" button was pressed (``reply_to``) is
+        kept even when empty, so that it says what is missing."""
+        replies = {}
+        for item in items:
+            text = data.get(f"comment-{item.pk}-body", "")
+            if text.strip() or (reply_to is not None and item.pk == reply_to.pk):
+                replies[item.pk] = CommentForm(item, data, inline=True)
+        return cls(answers=ChecklistItemForms(items, data), replies=replies)
+
+    def is_valid(self) -> bool:
+        # Validate every form (no short-circuit) so that every error is shown.
+        results = [self.answers is None or self.answers.is_valid()]
+        results += [reply.is_valid() for reply in self.replies.values()]
+        return all(results)
+
+    def rebound(
+        self,
+        items: list[AssignmentItem],
+        *,
+        conflicts: Iterable[Conflict] = (),
+        missing: Iterable[AssignmentItem] = (),
+    ) -> ChecklistSent:
+        """After the save met newer stored answers (``conflicts``: nothing was
+        saved, the replies stay in their boxes) or after a refused submit
+        (``missing``: the save went through and the replies were posted): the
+        answers rebound to ``items`` as stored now."""
+        by_item = {conflict.item.pk: conflict for conflict in conflicts}
+        return ChecklistSent(
+            answers=None
+            if self.answers is None
+            else self.answers.rebound(items, conflicts=by_item),
+            replies=self.replies if by_item else {},
+            conflicts=by_item,
+            missing=list(missing),
+        )
+
+
+class ChecklistPageForms:
+    """The forms of the candidate's checklist page: the answers while the
+    checklist is editable, and a reply box per item. Fresh ones, or what a
+    refused POST sent (``sent``)."""
+
+    def __init__(
+        self,
+        items: Iterable[AssignmentItem],
+        *,
+        editable: bool,
+        sent: ChecklistSent | None = None,
+    ):
+        if sent is None:
+            sent = ChecklistSent()
+        self.editable = editable
+        #: The page's one form; None when the checklist is read-only.
+        self.form: ChecklistItemForms | None = None
+        if editable:
+            self.form = sent.answers if sent.answers is not None else ChecklistItemForms(items)
+        #: (form, field id, label, message) for the error summary.
+        self.errors = self.form.error_list() if self.form is not None else []
+        self.missing = sent.missing
+        self._replies = sent.replies
+        self._conflicts = sent.conflicts
+        self._missing = {item.pk for item in sent.missing}
+        self._answers = {f.item.pk: f for f in self.form.forms} if self.form is not None else {}
+        # Typed into a checklist that became read-only meanwhile (another tab submitted).
+        self._typed = (
+            {f.item.pk: f for f in sent.answers.bound_forms}
+            if sent.answers is not None and not editable
+            else {}
+        )
+
+    def for_item(self, item: AssignmentItem) -> ItemInput:
+        return ItemInput(
+            form=self._answers.get(item.pk),
+            comment_form=self._reply_box(item, self._replies.get(item.pk)),
+            conflict=self._conflicts.get(item.pk),
+            missing=item.pk in self._missing,
+            unsaved=_unsaved_values(self._typed.get(item.pk), item),
+        )
+
+    def _reply_box(self, item: AssignmentItem, typed: CommentForm | None) -> CommentForm:
+        """Text typed into a box that was not posted is kept, moved into the box
+        the page has now (inside the checklist form or on its own)."""
+        inline = self.editable
+        if typed is not None and typed.inline == inline:
+            return typed
+        if typed is None or not typed.is_bound:
+            return CommentForm(item, inline=inline)
+        text = typed["body"].value() or ""
+        key = f"comment-{item.pk}-body" if inline else "body"
+        box = CommentForm(item, {key: text}, inline=inline)
+        box.is_valid()
+        return box
+
+
+def _differs(typed, stored) -> bool:
+    if isinstance(stored, bool):
+        return bool(typed) != stored
+    return (typed or "").replace("\r\n", "\n").strip() != stored.strip()
+
+
+def _unsaved_values(form: ItemForm | None, item: AssignmentItem) -> dict | None:
+    """What the user typed into an item they can no longer edit, when it differs
+    from what is stored."""
+    if form is None:
+        return None
+    values = form.typed_values()
+    if any(_differs(values[name], getattr(item, name)) for name in values):
+        return values
+    return None
 
 
 # ---------------------------------------------------------------- coach: assigning

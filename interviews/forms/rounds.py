@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from ..models import AskedQuestion, AssignmentItem, Interviewer, InterviewRound, ThankYouNote
+from ..selectors import rounds as rounds_selectors
 from ..services import rounds as rounds_services
 from ..validators import validate_single_line
 from .fields import check_year
@@ -82,6 +83,17 @@ class DebriefForm(forms.ModelForm):
                 label=item.prompt, required=False, initial=bool(item.came_up)
             )
         self.helper = fields_only_helper()
+
+    @classmethod
+    def for_round(cls, round: InterviewRound, data=None) -> DebriefForm:
+        """The debrief of ``round``, with the questions recorded as asked and
+        the answers prepared for it (two queries)."""
+        return cls(
+            data,
+            instance=round,
+            asked=rounds_selectors.round_asked_questions(round),
+            prepared=rounds_selectors.round_prepared_answers(round),
+        )
 
     def clean_asked(self) -> list[str]:
         lines = [" ".join(line.split()) for line in self.cleaned_data["asked"].splitlines()]

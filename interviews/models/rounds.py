@@ -207,7 +207,12 @@ class InterviewRound(ReadinessAnnotated, models.Model):
     @property
     def has_started(self) -> bool:
         """From the scheduled start on, the debrief, outcome and thank-you open."""
-        return self.scheduled_at is not None and self.scheduled_at <= timezone.now()
+        return self.started_by(timezone.now())
+
+    def started_by(self, now: datetime.datetime) -> bool:
+        """``has_started`` read at a given moment: a page read model reads every
+        date against the one ``now`` it was given."""
+        return self.scheduled_at is not None and self.scheduled_at <= now
 
     #: Thank-you notes are due this long after the interview's start.
     THANK_YOU_WITHIN = datetime.timedelta(hours=24)

@@ -1,15 +1,20 @@
 """Reads of checklists: items with their comments and history, reviews, a
-candidate's open and approved checklists, feedback summaries.
+candidate's open and approved checklists, feedback summaries, and the
+candidate's checklist page.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, QuerySet
+from django.utils import dateformat, timezone
 from django.utils.text import Truncator
 
+from ..lib.drafts import mailto_url
+from ..lib.readiness import Readiness
 from ..models import (
     AnswerRevision,
     Assignment,
@@ -17,6 +22,7 @@ from ..models import (
     Candidate,
     Comment,
     InterviewRound,
+    ItemKind,
     Review,
     User,
 )
@@ -167,3 +173,82 @@ def round_assignments(round: InterviewRound) -> QuerySet[Assignment]:
         .with_readiness()
         .order_by("withdrawn_at", "due_date", "pk")
     )
+
+
+# ---------------------------------------------------------------- candidate: the checklist page
+
+
+@dataclass(frozen=True)
+class CandidateItemRow:
+    """One item of the candidate's checklist page, as stored. What the request
+    brings (the item's fields, its reply box, a conflict) is the forms' part:
+    ``forms.checklists.ChecklistPageForms``."""
+
+    item: AssignmentItem
+    #: Opens the last saved email draft in the candidate's own mail program;
+    #: "" for other kinds and until the draft has a body.
+    mailto: str
+    #: Why the email cannot be marked as sent yet; "" when it can, and for other kinds.
+    email_sent_closed: str
+
+
+@dataclass(frozen=True)
+class CandidateChecklist:
+    """What the candidate's checklist page reads besides the checklist itself:
+    three queries whatever the number of items and comments."""
+
+    #: In order, each with its comments and their authors (the page's forms bind to them).
+    items: list[AssignmentItem]
+    rows: list[CandidateItemRow]
+    #: Checked once, so the rows and the forms agree on it for the whole page.
+    editable: bool
+    latest_review: Review | None
+    #: What the coach asked to change; only while changes are requested.
+    needs_work: list[NeedsWork]
+    readiness: Readiness
+
+
+def candidate_checklist(
+    assignment: Assignment,
+    *,
+    now: datetime.datetime,
+    items: list[AssignmentItem] | None = None,
+) -> CandidateChecklist:
+    """The candidate's checklist page. ``items``: the items already read with
+    ``checklist_items_with_comments`` (a POST binds its forms to them first), so
+    a refused POST shows the page without reading them again."""
+    if items is None:
+        items = checklist_items_with_comments(assignment)
+    closed = email_sent_closed(assignment.round, now=now)
+    rows = [
+        CandidateItemRow(
+            item=item,
+            mailto=mailto_url(item.email_to, item.email_subject, item.email_body)
+            if item.kind == ItemKind.EMAIL and item.email_body
+            else "",
+            email_sent_closed=closed if item.kind == ItemKind.EMAIL else "",
+        )
+        for item in items
+    ]
+    return CandidateChecklist(
+        items=items,
+        rows=rows,
+        editable=assignment.is_editable,
+        latest_review=latest_review(assignment),
+        needs_work=needs_work_summary(items, assignment.candidate.coach_id)
+        if assignment.status == Assignment.Status.CHANGES_REQUESTED
+        else [],
+        readiness=Readiness.of_items(items),
+    )
+
+
+def email_sent_closed(round: InterviewRound | None, *, now: datetime.datetime) -> str:
+    """Why an email item of a checklist for ``round`` cannot be marked as sent
+    yet ("" when it can): a thank-you goes out after the interview has started
+    (the rule ``services.checklists.item_mark_email_sent`` enforces)."""
+    if round is None or round.started_by(now):
+        return ""
+    if round.scheduled_at is None:
+        return "You can mark it as sent once the interview has taken place."
+    when = dateformat.format(timezone.localtime(round.scheduled_at), r"D j M \a\t H:i")
+    return f"You can mark it as sent once the interview has started ({when})."

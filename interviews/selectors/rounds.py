@@ -1,5 +1,6 @@
 """Reads of interview rounds: readiness per round, a candidate's rounds, one
-round's interviewers, notes and questions, the coach's round page.
+round's interviewers, notes and questions, the coach's and the candidate's
+round pages.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from ..lib.drafts import mailto_url
 from ..lib.timeline import Phase, Timeline, round_timeline
 from ..models import (
     AskedQuestion,
@@ -265,6 +267,55 @@ def _coach_next_step(
     if round.outcome == InterviewRound.Outcome.PENDING:
         return "Waiting for the outcome; record it when the company decides"
     return f"Outcome: {round.get_outcome_display()}"
+
+
+# ---------------------------------------------------------------- candidate: one round
+
+
+@dataclass(frozen=True)
+class CandidateNoteRow:
+    """A thank-you note on the candidate's round page, as stored (its form is the
+    request's: a refused save shows what was typed)."""
+
+    note: ThankYouNote
+    #: Opens the last saved version in the candidate's own mail program; "" until
+    #: the note has a body.
+    mailto: str
+
+
+@dataclass(frozen=True)
+class CandidateRound:
+    """What the candidate's round page reads besides the round itself: three
+    queries whatever the number of interviewers, notes and checklists. (From the
+    interview's start the debrief form reads the questions it ticks off:
+    ``forms.rounds.DebriefForm.for_round``.)"""
+
+    #: The phase and what is next, said to the candidate.
+    timeline: Timeline
+    interviewers: list[Interviewer]
+    #: Interviewers with an email and no thank-you note yet.
+    to_thank: list[Interviewer]
+    notes: list[CandidateNoteRow]
+    #: The candidate's own (not withdrawn) checklists for the round, with readiness.
+    checklists: list[Assignment]
+
+
+def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime) -> CandidateRound:
+    interviewers = round_interviewers(round)
+    notes = round_notes(round)
+    to_thank = interviewers_to_thank(interviewers, notes)
+    return CandidateRound(
+        timeline=round_timeline(round, notes=notes, interviewers_to_thank=len(to_thank), now=now),
+        interviewers=interviewers,
+        to_thank=to_thank,
+        notes=[
+            CandidateNoteRow(
+                note=note, mailto=mailto_url(note.to, note.subject, note.body) if note.body else ""
+            )
+            for note in notes
+        ],
+        checklists=list(round_checklists_for_candidate(round, user)),
+    )
 
 
 def coach_candidate_round(coach: User, candidate: Candidate, pk: int) -> InterviewRound | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import services
@@ -19,10 +19,8 @@ from ..access import (
     coach_required,
     item_for_candidate,
 )
-from ..forms.checklists import AssignmentForm, ChecklistItemForms, CommentForm
-from ..lib.drafts import mailto_url
-from ..lib.readiness import Readiness
-from ..models import Assignment, AssignmentItem, Candidate, InterviewRound, ItemKind
+from ..forms.checklists import AssignmentForm, ChecklistPageForms, ChecklistSent, CommentForm
+from ..models import Assignment, AssignmentItem, Candidate, InterviewRound
 from ..selectors import caseload as caseload_selectors
 from ..selectors import checklists as checklists_selectors
 from ..selectors import library as library_selectors
@@ -48,122 +46,24 @@ def _item_url(item: AssignmentItem) -> str:
 # ---------------------------------------------------------------- the checklist
 
 
-@dataclass
-class Sent:
-    """What a refused (or half done) POST of the checklist page carried, shown
-    again so that nothing typed is lost."""
-
-    answers: ChecklistItemForms
-    replies: dict[int, CommentForm] = field(default_factory=dict)
-    conflicts: dict[int, services.Conflict] = field(default_factory=dict)
-    missing: list[AssignmentItem] = field(default_factory=list)
-
-
-def _differs(typed, stored) -> bool:
-    if isinstance(stored, bool):
-        return bool(typed) != stored
-    return (typed or "").replace("\r\n", "\n").strip() != stored.strip()
-
-
-def _unsaved_values(form, item: AssignmentItem) -> dict | None:
-    """What the user typed into an item they can no longer edit, when it differs
-    from what is stored (shown for copying)."""
-    if form is None:
-        return None
-    values = form.typed_values()
-    if any(_differs(values[name], getattr(item, name)) for name in values):
-        return values
-    return None
-
-
 def _render_checklist(
     request: HttpRequest,
     assignment: Assignment,
+    *,
     items: list[AssignmentItem] | None = None,
-    sent: Sent | None = None,
+    sent: ChecklistSent | None = None,
 ) -> HttpResponse:
-    """The checklist page; after a refused POST, with what was sent and why."""
-    if items is None:
-        items = checklists_selectors.checklist_items_with_comments(assignment)
-    editable = assignment.is_editable
-    answers = sent.answers if sent else None
-    form = (answers or ChecklistItemForms(items)) if editable else None
-    item_forms = {f.item.pk: f for f in form.forms} if form else {}
-    # Typed into a checklist that became read-only meanwhile (another tab submitted).
-    typed = {f.item.pk: f for f in answers.bound_forms} if answers and not editable else {}
-    sent = sent or Sent(answers=form)
-    email_sent_closed = _email_sent_closed(assignment)
-    missing = {item.pk for item in sent.missing}
-    rows = []
-    for item in items:
-        rows.append(
-            {
-                "item": item,
-                "form": item_forms.get(item.pk),
-                "conflict": sent.conflicts.get(item.pk),
-                "missing": item.pk in missing,
-                "comment_form": _reply_box(item, editable, sent.replies.get(item.pk)),
-                "unsaved": _unsaved_values(typed.get(item.pk), item),
-                "mailto": mailto_url(item.email_to, item.email_subject, item.email_body)
-                if item.kind == ItemKind.EMAIL and item.email_body
-                else "",
-                "email_sent_closed": email_sent_closed,
-            }
-        )
+    """The checklist page; after a refused POST, with what was sent and why
+    (``items``: those its forms were bound to)."""
+    page = checklists_selectors.candidate_checklist(assignment, now=timezone.now(), items=items)
+    forms = ChecklistPageForms(page.items, editable=page.editable, sent=sent)
     context = {
         "assignment": assignment,
-        "rows": rows,
-        "editable": editable,
-        "form": form,
-        "errors": form.error_list() if form is not None else [],
-        "missing": sent.missing,
-        "has_conflicts": bool(sent.conflicts),
-        "latest_review": checklists_selectors.latest_review(assignment),
-        "needs_work": checklists_selectors.needs_work_summary(items, assignment.candidate.coach_id)
-        if assignment.status == Assignment.Status.CHANGES_REQUESTED
-        else [],
-        "readiness": Readiness.of_items(items),
+        "page": page,
+        "forms": forms,
+        "rows": [(row, forms.for_item(row.item)) for row in page.rows],
     }
     return render(request, "interviews/checklists/fill.html", context)
-
-
-def _email_sent_closed(assignment: Assignment) -> str:
-    """Why an email item of this checklist cannot be marked as sent yet ("" when it can):
-    a thank-you goes out after the interview has started."""
-    round = assignment.round
-    if round is None or round.has_started:
-        return ""
-    if round.scheduled_at is None:
-        return "You can mark it as sent once the interview has taken place."
-    when = dateformat.format(timezone.localtime(round.scheduled_at), r"D j M \a\t H:i")
-    return f"You can mark it as sent once the interview has started ({when})."
-
-
-def _reply_box(item: AssignmentItem, inline: bool, typed: CommentForm | None) -> CommentForm:
-    """An item's reply box: part of the checklist form when it is editable, its own
-    little form otherwise; text typed into a box that was not posted is kept."""
-    if typed is not None and typed.inline == inline:
-        return typed
-    if typed is None or not typed.is_bound:
-        return CommentForm(item, inline=inline)
-    text = typed["body"].value() or ""
-    key = f"comment-{item.pk}-body" if inline else "body"
-    box = CommentForm(item, {key: text}, inline=inline)
-    box.is_valid()
-    return box
-
-
-def _posted_replies(
-    items: list[AssignmentItem], data, target: AssignmentItem | None
-) -> dict[int, CommentForm]:
-    """The reply boxes the candidate typed into (and the one whose "post reply"
-    button was pressed, even when empty, so that it says what is missing)."""
-    replies = {}
-    for item in items:
-        text = data.get(f"comment-{item.pk}-body", "")
-        if text.strip() or (target is not None and item.pk == target.pk):
-            replies[item.pk] = CommentForm(item, data, inline=True)
-    return replies
 
 
 def _replies_note(result: checklists_services.SaveResult) -> str:
@@ -179,24 +79,17 @@ def _replies_note(result: checklists_services.SaveResult) -> str:
 def _render_rebound(
     request: HttpRequest,
     pk: int,
-    sent: Sent,
+    sent: ChecklistSent,
     *,
-    conflicts: list[services.Conflict] = (),
-    missing: list[AssignmentItem] = (),
+    conflicts: Sequence[services.Conflict] = (),
+    missing: Sequence[AssignmentItem] = (),
 ) -> HttpResponse:
-    """The page again after the save met newer stored answers (a conflict: nothing
-    was saved, replies stay in their boxes) or after a refused submit (the save
-    went through, replies were posted): the input rebound at the stored versions."""
+    """The page again after the save met newer stored answers or after a refused
+    submit: the input rebound at the stored versions (see ChecklistSent.rebound)."""
     assignment = assignment_for_candidate(request, pk)
     items = checklists_selectors.checklist_items_with_comments(assignment)
-    by_item = {conflict.item.pk: conflict for conflict in conflicts}
-    rebound = Sent(
-        answers=sent.answers.rebound(items, conflicts=by_item),
-        replies=sent.replies if conflicts else {},
-        conflicts=by_item,
-        missing=list(missing),
-    )
-    return _render_checklist(request, assignment, items, rebound)
+    rebound = sent.rebound(items, conflicts=conflicts, missing=missing)
+    return _render_checklist(request, assignment, items=items, sent=rebound)
 
 
 @candidate_required
@@ -210,19 +103,16 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
     items = checklists_selectors.checklist_items_with_comments(assignment)
     action, target = _parse_action(request.POST.get("action", ""), items)
-    sent = Sent(
-        answers=ChecklistItemForms(items, request.POST),
-        replies=_posted_replies(items, request.POST, target if action == "comment" else None),
+    sent = ChecklistSent.from_post(
+        items, request.POST, reply_to=target if action == "comment" else None
     )
-    if assignment.is_editable and not all(
-        [sent.answers.is_valid(), *(reply.is_valid() for reply in sent.replies.values())]
-    ):
+    if assignment.is_editable and not sent.is_valid():
         messages.error(
             request,
             "Nothing was saved: some fields are too long or not valid (see below). "
             "Everything you typed is still in the form.",
         )
-        return _render_checklist(request, assignment, items, sent)
+        return _render_checklist(request, assignment, items=items, sent=sent)
     try:
         result = checklists_services.assignment_save(
             assignment=assignment,
@@ -241,7 +131,9 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     except services.ServiceError as error:
         kept = " Your reply is still in its box, not posted." if sent.replies else ""
         messages.error(request, f"{error}{kept}")
-        return _render_checklist(request, assignment_for_candidate(request, pk), items, sent)
+        return _render_checklist(
+            request, assignment_for_candidate(request, pk), items=items, sent=sent
+        )
     replied = _replies_note(result)
 
     if action == "submit":
@@ -313,16 +205,12 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(item, request.POST)
     if not form.is_valid():
         messages.error(request, "Your reply was not posted: see the message under the reply box.")
-        assignment = assignment_for_candidate(request, item.assignment_id)
-        if assignment.is_editable:
-            # The page now shows the box inside the checklist form; keep the text there.
-            form = CommentForm(
-                item, {f"comment-{item.pk}-body": request.POST.get("body", "")}, inline=True
-            )
-            form.is_valid()
-        answers = ChecklistItemForms(checklists_selectors.checklist_items_with_comments(assignment))
+        # When the checklist is editable, the page shows the box inside the
+        # checklist form: ChecklistPageForms moves the text there.
         return _render_checklist(
-            request, assignment, sent=Sent(answers=answers, replies={item.pk: form})
+            request,
+            assignment_for_candidate(request, item.assignment_id),
+            sent=ChecklistSent(replies={item.pk: form}),
         )
     post_comment(request, item, form, posted=f"Your reply on item {item.position} was posted.")
     return redirect(_item_url(item))

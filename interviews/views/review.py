@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..access import assignment_for_coach, coach_required, item_for_coach
-from ..forms.checklists import CommentForm, ReviewForm
+from ..forms.checklists import CommentForm
+from ..forms.review import ReviewForm
 from ..lib.diffing import response_changes
 from ..lib.readiness import Readiness
 from ..models import Assignment, AssignmentItem, Review

@@ -34,8 +34,6 @@ from ..forms.rounds import (
     RoundForm,
     ThankYouNoteForm,
 )
-from ..lib.drafts import mailto_url
-from ..lib.timeline import round_timeline
 from ..models import Interviewer, InterviewRound, ThankYouNote
 from ..selectors import rounds as rounds_selectors
 from ..services import rounds as rounds_services
@@ -128,13 +126,6 @@ def candidate_interviewer_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- rounds
 
 
-@dataclass
-class CandidateNoteRow:
-    note: ThankYouNote
-    form: ThankYouNoteForm
-    mailto: str
-
-
 def _render_candidate_round(
     request: HttpRequest,
     round: InterviewRound,
@@ -146,35 +137,26 @@ def _render_candidate_round(
     """The round page: logistics, interviewers and prep before the interview; the
     debrief, thank-you notes and outcome from its start on. After a refused POST,
     with what the candidate typed."""
-    now = timezone.now()
-    interviewers = rounds_selectors.round_interviewers(round)
-    notes = rounds_selectors.round_notes(round)
-    to_thank = rounds_selectors.interviewers_to_thank(interviewers, notes)
-    timeline = round_timeline(round, notes=notes, interviewers_to_thank=len(to_thank), now=now)
+    page = rounds_selectors.candidate_round(round, user=request.user, now=timezone.now())
     context = {
         "round": round,
         "opportunity": round.opportunity,
         "coach": round.opportunity.candidate.coach,
-        "timeline": timeline,
-        "interviewers": interviewers,
-        "checklists": rounds_selectors.round_checklists_for_candidate(round, request.user),
-        "to_thank": to_thank,
+        "page": page,
+        "timeline": page.timeline,
     }
-    if timeline.has_started:
-        asked = rounds_selectors.round_asked_questions(round)
-        context["debrief_form"] = debrief_form or DebriefForm(
-            instance=round, asked=asked, prepared=rounds_selectors.round_prepared_answers(round)
-        )
+    if page.timeline.has_started:
+        context["debrief_form"] = debrief_form or DebriefForm.for_round(round)
         context["outcome_form"] = outcome_form or OutcomeForm(initial={"outcome": round.outcome})
+        # Each note with its form: the refused one as it was typed.
         context["notes"] = [
-            CandidateNoteRow(
-                note=note,
-                form=note_form
-                if note_form is not None and note_form.instance.pk == note.pk
-                else ThankYouNoteForm(instance=note),
-                mailto=mailto_url(note.to, note.subject, note.body) if note.body else "",
+            (
+                row,
+                note_form
+                if note_form is not None and note_form.instance.pk == row.note.pk
+                else ThankYouNoteForm(instance=row.note),
             )
-            for note in notes
+            for row in page.notes
         ]
     return render(request, "interviews/rounds/candidate_round.html", context)
 
@@ -194,12 +176,7 @@ def _back_to_round(round: InterviewRound, anchor: str) -> HttpResponse:
 def round_debrief(request: HttpRequest, pk: int) -> HttpResponse:
     """How it went, what was asked, what to do differently."""
     round = round_for_candidate(request, pk)
-    form = DebriefForm(
-        request.POST,
-        instance=round,
-        asked=rounds_selectors.round_asked_questions(round),
-        prepared=rounds_selectors.round_prepared_answers(round),
-    )
+    form = DebriefForm.for_round(round, request.POST)
     if not form.is_valid():
         messages.error(request, "Your debrief was not saved: see the fields marked below.")
         return _render_candidate_round(request, round_for_candidate(request, pk), debrief_form=form)
