@@ -1,2 +1,3 @@
-"""Forms, one module per module of views/ (public, account, coach, bank, checklist,
-candidate), sharing layout.py. Validation lives in the forms; services write."""
+"""Forms, one module per domain (the same names as views/), sharing the form
+machinery in fields.py and layout.py. Validation lives in the forms; services
+write."""
