@@ -40,10 +40,10 @@ from ..lib.paging import paginate
 from ..lib.readiness import Readiness
 from ..models import Assignment, AssignmentItem, PracticeMembership, PracticeRole
 from ..selectors import accounts as accounts_selectors
-from ..selectors import caseload as caseload_selectors
 from ..selectors import checklists as checklists_selectors
 from ..selectors import practices as practices_selectors
 from ..services import practices as practices_services
+from .caseload import render_candidate
 
 # django-axes's backend comes first but never returns a user; the password was
 # checked (or the account just created) by this one.
@@ -381,19 +381,9 @@ def _lead_home(request: HttpRequest, membership: PracticeMembership) -> HttpResp
 
 @coach_required
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A member's candidate as their coach sees them, without anything that
-    changes data (private notes stay the coach's)."""
-    candidate = candidate_for_lead(request, pk)
-    return render(
-        request,
-        "interviews/practices/candidate.html",
-        {
-            "candidate": candidate,
-            "join": caseload_selectors.candidate_join_status(candidate),
-            "opportunities": caseload_selectors.candidate_opportunities(candidate),
-            "assignments": checklists_selectors.candidate_assignments(candidate),
-        },
-    )
+    """A member's candidate on their coach's page, read-only: nothing that
+    changes data, and the coach's private notes stay theirs."""
+    return render_candidate(request, candidate_for_lead(request, pk), read_only=True)
 
 
 @dataclass(frozen=True)
