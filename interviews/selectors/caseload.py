@@ -1,5 +1,5 @@
 """Reads of a coach's caseload: the candidate list, invitation state,
-opportunities.
+opportunities, and what a candidate's page shows.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import Assignment, Candidate, InterviewRound, Invitation, Opportunity, User
+from . import checklists as checklists_selectors
 
 # ---------------------------------------------------------------- coach: candidates
 
@@ -91,6 +92,32 @@ def candidate_opportunities(candidate: Candidate) -> QuerySet[Opportunity]:
             "rounds",
             queryset=InterviewRound.objects.with_kind_count().prefetch_related("interviewers"),
         )
+    )
+
+
+# ---------------------------------------------------------------- a candidate's page
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    """What a candidate's page reads besides the candidate: the coach's page
+    and the practice lead's read-only one draw the same things from it. Five
+    queries whatever the number of opportunities, rounds and checklists; one
+    more for a candidate without a login (their last invitation)."""
+
+    #: The last invitation while the candidate has no login (the page shows its
+    #: state then); None once they joined or were erased, or when never invited.
+    invitation: Invitation | None
+    opportunities: QuerySet[Opportunity]
+    assignments: QuerySet[Assignment]
+
+
+def candidate_page(candidate: Candidate) -> CandidatePage:
+    awaiting_login = candidate.user_id is None and candidate.erased_at is None
+    return CandidatePage(
+        invitation=candidate_invitation(candidate) if awaiting_login else None,
+        opportunities=candidate_opportunities(candidate),
+        assignments=checklists_selectors.candidate_assignments(candidate),
     )
 
 

@@ -1,6 +1,6 @@
-"""Reads of checklists: items with their comments and history, reviews, a
-candidate's open and approved checklists, feedback summaries, and the
-candidate's checklist page.
+"""Reads of checklists: items with their comments and history, reviews, the
+review page, a candidate's open and approved checklists, feedback summaries,
+and the candidate's checklist page.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.text import Truncator
 
+from ..lib.diffing import FieldChange, response_changes
 from ..lib.drafts import mailto_url
 from ..lib.readiness import Readiness
 from ..models import (
@@ -55,6 +56,73 @@ def checklist_reviews(assignment: Assignment) -> list[Review]:
 
 def latest_review(assignment: Assignment) -> Review | None:
     return assignment.reviews.select_related("reviewer").first()
+
+
+@dataclass(frozen=True)
+class ItemForReview:
+    """One item as the review page reads it."""
+
+    #: With its comments and revisions prefetched.
+    item: AssignmentItem
+    #: What changed since the latest review, field by field (empty when nothing
+    #: did); None before the first review.
+    changes: list[FieldChange] | None
+    #: Required and still incomplete; never flagged before the candidate started.
+    incomplete: bool
+
+
+@dataclass(frozen=True)
+class ChecklistReview:
+    """What the review page reads besides the checklist: the coach's page and
+    the practice lead's read-only one draw the same things from it. Three
+    queries whatever the number of items, comments, revisions and reviews."""
+
+    rows: list[ItemForReview]
+    #: Newest first.
+    reviews: list[Review]
+    readiness: Readiness
+
+    @property
+    def items(self) -> list[AssignmentItem]:
+        return [row.item for row in self.rows]
+
+    @property
+    def latest_review(self) -> Review | None:
+        return self.reviews[0] if self.reviews else None
+
+    @property
+    def changed(self) -> list[ItemForReview]:
+        return [row for row in self.rows if row.changes]
+
+
+def _response_at(item: AssignmentItem, review: Review) -> dict:
+    """The item's response as it stood when the review was written."""
+    seen = AssignmentItem.EMPTY_RESPONSE
+    for revision in item.revisions.all():  # prefetched, oldest first
+        if revision.created_at > review.created_at:
+            break
+        seen = revision.response()
+    return seen
+
+
+def checklist_review(assignment: Assignment) -> ChecklistReview:
+    items = checklist_items_with_history(assignment)
+    reviews = checklist_reviews(assignment)
+    latest = reviews[0] if reviews else None
+    started = assignment.status != Assignment.Status.ASSIGNED
+    rows = [
+        ItemForReview(
+            item=item,
+            changes=(
+                None
+                if latest is None
+                else response_changes(item.kind, _response_at(item, latest), item.response())
+            ),
+            incomplete=item.required and not item.is_complete and started,
+        )
+        for item in items
+    ]
+    return ChecklistReview(rows=rows, reviews=reviews, readiness=Readiness.of_items(items))
 
 
 # ---------------------------------------------------------------- candidate: home and rounds

@@ -1,5 +1,6 @@
 """The coach's caseload: candidates (list, create, edit, archive, invite) and
-their opportunities.
+their opportunities; the candidate's page, read-only, is also the practice
+lead's (views/practices.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from ..forms.caseload import CandidateForm, OpportunityForm
 from ..lib.paging import paginate
 from ..models import Candidate
 from ..selectors import caseload as caseload_selectors
-from ..selectors import checklists as checklists_selectors
 from ..selectors import rounds as rounds_selectors
 from ..services import caseload as caseload_services
 from .checklists import assign_url
@@ -64,21 +64,30 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
     return render(request, "interviews/caseload/candidate_form.html", {"form": form})
 
 
-@coach_required
-def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = candidate_for_coach(request, pk)
-    opportunities = caseload_selectors.candidate_opportunities(candidate)
+def render_candidate(
+    request: HttpRequest, candidate: Candidate, *, read_only: bool = False
+) -> HttpResponse:
+    """The candidate's page, for a candidate the caller's access helper returned.
+    ``read_only`` is the practice lead's copy (/practice/candidates/<pk>/): what
+    the coach reads, but for their private notes, with no action at all."""
+    page = caseload_selectors.candidate_page(candidate)
     return render(
         request,
         "interviews/caseload/candidate_detail.html",
         {
             "candidate": candidate,
-            "invitation": caseload_selectors.candidate_invitation(candidate),
-            "opportunities": opportunities,
-            "assignments": checklists_selectors.candidate_assignments(candidate),
-            "assign_url": assign_url(candidate),
+            "read_only": read_only,
+            "invitation": page.invitation,
+            "opportunities": page.opportunities,
+            "assignments": page.assignments,
+            "assign_url": None if read_only else assign_url(candidate),
         },
     )
+
+
+@coach_required
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_candidate(request, candidate_for_coach(request, pk))
 
 
 @coach_required

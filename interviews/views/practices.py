@@ -4,8 +4,6 @@ overview, read-only candidate pages and reassigning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import django_otp
 from django.contrib import messages
 from django.contrib.auth import login
@@ -37,13 +35,12 @@ from ..forms.practices import (
     ReassignForm,
 )
 from ..lib.paging import paginate
-from ..lib.readiness import Readiness
-from ..models import Assignment, AssignmentItem, PracticeMembership, PracticeRole
+from ..models import PracticeMembership, PracticeRole
 from ..selectors import accounts as accounts_selectors
-from ..selectors import caseload as caseload_selectors
-from ..selectors import checklists as checklists_selectors
 from ..selectors import practices as practices_selectors
 from ..services import practices as practices_services
+from .caseload import render_candidate
+from .review import render_checklist
 
 # django-axes's backend comes first but never returns a user; the password was
 # checked (or the account just created) by this one.
@@ -381,55 +378,16 @@ def _lead_home(request: HttpRequest, membership: PracticeMembership) -> HttpResp
 
 @coach_required
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A member's candidate as their coach sees them, without anything that
-    changes data (private notes stay the coach's)."""
-    candidate = candidate_for_lead(request, pk)
-    return render(
-        request,
-        "interviews/practices/candidate.html",
-        {
-            "candidate": candidate,
-            "join": caseload_selectors.candidate_join_status(candidate),
-            "opportunities": caseload_selectors.candidate_opportunities(candidate),
-            "assignments": checklists_selectors.candidate_assignments(candidate),
-        },
-    )
-
-
-@dataclass(frozen=True)
-class ReadOnlyItem:
-    """What templates/interviews/review/_item_review.html reads for one item, with no
-    form parts: no mark, no review comment, no reply box, no diff."""
-
-    item: AssignmentItem
-    incomplete: bool
-    changes: None = None
-    mark_field: None = None
-    comment_field: None = None
-    comment_form: None = None
+    """A member's candidate on their coach's page, read-only: nothing that
+    changes data, and the coach's private notes stay theirs."""
+    return render_candidate(request, candidate_for_lead(request, pk), read_only=True)
 
 
 @coach_required
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A member's checklist: answers, marks, comments and reviews, read-only."""
-    assignment = assignment_for_lead(request, pk)
-    items = checklists_selectors.checklist_items_with_history(assignment)
-    started = assignment.status != Assignment.Status.ASSIGNED
-    rows = [
-        ReadOnlyItem(item=item, incomplete=item.required and not item.is_complete and started)
-        for item in items
-    ]
-    return render(
-        request,
-        "interviews/practices/assignment.html",
-        {
-            "assignment": assignment,
-            "candidate": assignment.candidate,
-            "rows": rows,
-            "reviews": checklists_selectors.checklist_reviews(assignment),
-            "readiness": Readiness.of_items(items),
-        },
-    )
+    """A member's checklist on their coach's review page, read-only: answers,
+    changes, marks, comments and reviews, with no form."""
+    return render_checklist(request, assignment_for_lead(request, pk), read_only=True)
 
 
 # ---------------------------------------------------------------- reassigning

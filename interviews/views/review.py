@@ -1,8 +1,12 @@
-"""The coach's review of a submitted checklist: answers, diffs, marks, comments, verdict."""
+"""The coach's review of a submitted checklist: answers, diffs, marks, comments,
+verdict; the same page, read-only, is the practice lead's (views/practices.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
+from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -11,13 +15,14 @@ from .. import services
 from ..access import assignment_for_coach, coach_required, item_for_coach
 from ..forms.checklists import CommentForm
 from ..forms.review import ReviewForm
-from ..lib.diffing import response_changes
-from ..lib.readiness import Readiness
+from ..lib.diffing import FieldChange
 from ..models import Assignment, AssignmentItem, Review
 from ..selectors import checklists as checklists_selectors
 from ..services import checklists as checklists_services
 from .checklists import post_comment
 
+# Under the status badge, what the checklist waits for; with read_only, said
+# to the practice lead, who never reviews or comments on it.
 WAITING_NOTES = {
     Assignment.Status.ASSIGNED: "Waiting for the candidate to start and submit. You can "
     "still comment on items.",
@@ -28,69 +33,85 @@ WAITING_NOTES = {
     Assignment.Status.APPROVED: "You approved this checklist. You can still comment on items.",
     Assignment.Status.WITHDRAWN: "This checklist is withdrawn: the candidate no longer sees it.",
 }
+READ_ONLY_NOTES = {
+    Assignment.Status.ASSIGNED: "Waiting for the candidate to start and submit.",
+    Assignment.Status.IN_PROGRESS: "Waiting for the candidate to submit.",
+    Assignment.Status.SUBMITTED: "Submitted: waiting for the coach's review.",
+    Assignment.Status.CHANGES_REQUESTED: "The coach asked for changes; waiting for the "
+    "candidate to revise and submit again.",
+    Assignment.Status.APPROVED: "The coach approved this checklist.",
+    Assignment.Status.WITHDRAWN: "This checklist is withdrawn: the candidate no longer sees it.",
+}
 
 
-def _response_before(item: AssignmentItem, review: Review) -> dict:
-    """The item's response as the coach saw it at that review."""
-    seen = AssignmentItem.EMPTY_RESPONSE
-    for revision in item.revisions.all():  # prefetched, oldest first
-        if revision.created_at > review.created_at:
-            break
-        seen = revision.response()
-    return seen
+@dataclass(frozen=True)
+class ReviewRow:
+    """One item on the review page (templates/interviews/review/_item_review.html):
+    what the selector read, and the coach's form parts (none when read-only)."""
+
+    item: AssignmentItem
+    changes: list[FieldChange] | None
+    incomplete: bool
+    mark_field: BoundField | None = None
+    comment_field: BoundField | None = None
+    comment_form: CommentForm | None = None
 
 
-def _render_detail(
+def render_checklist(
     request: HttpRequest,
     assignment: Assignment,
     *,
+    read_only: bool = False,
     review_form: ReviewForm | None = None,
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    items = checklists_selectors.checklist_items_with_history(assignment)
-    reviews = checklists_selectors.checklist_reviews(assignment)
-    latest = reviews[0] if reviews else None
-    reviewable = assignment.status == Assignment.Status.SUBMITTED
+    """The review page, for a checklist the caller's access helper returned.
+    ``read_only`` is the practice lead's copy (/practice/assignments/<pk>/):
+    every answer, change, mark, comment and review, and no form at all."""
+    page = checklists_selectors.checklist_review(assignment)
+    reviewable = not read_only and assignment.status == Assignment.Status.SUBMITTED
     if reviewable and review_form is None:
-        review_form = ReviewForm(items)
-    started = assignment.status != Assignment.Status.ASSIGNED
+        review_form = ReviewForm(page.items)
+    commentable = not read_only and assignment.status not in (
+        Assignment.Status.SUBMITTED,  # the review form has a comment box per item
+        Assignment.Status.WITHDRAWN,
+    )
     rows = []
-    for item in items:
-        changes = None
-        if latest is not None:
-            changes = response_changes(item.kind, _response_before(item, latest), item.response())
+    for read in page.rows:
+        item = read.item
         if comment_form is not None and comment_form.item.pk == item.pk:
             reply = comment_form
-        elif not reviewable and assignment.status != Assignment.Status.WITHDRAWN:
+        elif commentable:
             reply = CommentForm(item, label="Add a comment")
         else:
             reply = None
         rows.append(
-            {
-                "item": item,
-                "changes": changes,
-                "mark_field": review_form[f"mark-{item.pk}"] if reviewable else None,
-                "comment_field": review_form[f"comment-{item.pk}"] if reviewable else None,
-                "comment_form": reply,
-                # No alarm before the candidate has saved anything.
-                "incomplete": item.required and not item.is_complete and started,
-            }
+            ReviewRow(
+                item=item,
+                changes=read.changes,
+                incomplete=read.incomplete,
+                mark_field=review_form[f"mark-{item.pk}"] if reviewable else None,
+                comment_field=review_form[f"comment-{item.pk}"] if reviewable else None,
+                comment_form=reply,
+            )
         )
+    notes = READ_ONLY_NOTES if read_only else WAITING_NOTES
     return render(
         request,
         "interviews/review/assignment.html",
         {
             "assignment": assignment,
             "candidate": assignment.candidate,
+            "read_only": read_only,
             "rows": rows,
-            "changed_items": [row for row in rows if row["changes"]],
-            "reviews": reviews,
-            "latest_review": latest,
+            "changed_items": page.changed,
+            "reviews": page.reviews,
+            "latest_review": page.latest_review,
             "reviewable": reviewable,
             "review_form": review_form,
-            "waiting_note": WAITING_NOTES.get(assignment.status, ""),
-            "readiness": Readiness.of_items(items),
+            "waiting_note": notes.get(assignment.status, ""),
+            "readiness": page.readiness,
         },
         status=status,
     )
@@ -99,7 +120,7 @@ def _render_detail(
 @coach_required
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every answer read-only, with its history and the changes since the last review."""
-    return _render_detail(request, assignment_for_coach(request, pk))
+    return render_checklist(request, assignment_for_coach(request, pk))
 
 
 @coach_required
@@ -117,7 +138,7 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(list(assignment.items.all()), request.POST)
     if not form.is_valid():
         messages.error(request, "The review was not saved: please correct the fields marked below.")
-        return _render_detail(request, assignment, review_form=form)
+        return render_checklist(request, assignment, review_form=form)
     try:
         review = checklists_services.assignment_review(
             assignment=assignment,
@@ -133,7 +154,7 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
         if assignment.status != Assignment.Status.SUBMITTED:
             return redirect(assignment.get_absolute_url())
         # Still reviewable: keep the marks and comments the coach wrote.
-        return _render_detail(request, assignment, review_form=form)
+        return render_checklist(request, assignment, review_form=form)
     if review.verdict == Review.Verdict.APPROVED:
         messages.success(request, f"Approved. {assignment.candidate} has been emailed.")
     else:
@@ -150,6 +171,6 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Your comment was not posted: see the message under the box.")
         assignment = assignment_for_coach(request, item.assignment_id)
-        return _render_detail(request, assignment, comment_form=form)
+        return render_checklist(request, assignment, comment_form=form)
     post_comment(request, item, form, posted=f"Comment on item {item.position} posted.")
     return redirect(f"{item.assignment.get_absolute_url()}#item-{item.pk}")

@@ -323,8 +323,11 @@ def test_the_detail_page_shows_profile_opportunities_rounds_and_assignments(
     opportunity = OpportunityFactory(candidate=candidate, company="Globex", position="Analyst")
     round = InterviewRoundFactory(opportunity=opportunity, outcome="advanced")
     make_assignment(candidate, round=round, title="Globex prep", due_date="2030-05-01")
-    body = coach_client.get(detail(candidate)).content.decode()
+    response = coach_client.get(detail(candidate))
+    assert response.context["read_only"] is False
+    body = response.content.decode()
     assert candidate.notes in body
+    assert "<dt>Added</dt>" in body  # from the practice lead's copy of this page
     assert "Analyst at Globex" in body
     assert "Advanced" in body
     assert "Globex prep" in body
@@ -354,9 +357,9 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
         round = InterviewRoundFactory(opportunity=opportunity)
         InterviewerFactory.create_batch(2, round=round)
         make_assignment(candidate, round=round)
-    # session, user, candidate, invitation; opportunities, their rounds, the
-    # rounds' interviewers; checklists, their rounds
-    # +1: unread notices in the navigation
-    with django_assert_max_num_queries(10):
+    # session, user, candidate; opportunities, their rounds, the rounds'
+    # interviewers; checklists, their rounds; unread notices in the navigation.
+    # The last invitation is read only while the candidate has no login.
+    with django_assert_max_num_queries(9):
         body = coach_client.get(detail(candidate)).content.decode()
     assert body.count("(hiring manager)") == 2 * n

@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 from django.test.signals import template_rendered
+from django.urls import reverse
 
 from ..checklist_helpers import submitted
 from ..factories import make_assignment
@@ -58,6 +59,23 @@ def test_the_review_page_renders_a_few_templates_per_item(candidate, coach_clien
     # The overall note is an ordinary crispy field: one field's templates, not 41.
     assert sum(rendered[name] for name in field_templates) <= 6
     assert sum(rendered.values()) <= 6 * ITEMS + 20
+
+
+def test_the_leads_read_only_review_page_renders_no_field_templates(
+    candidate, lead_client, rendered
+):
+    """The practice lead reads the coach's review page with no form: per item
+    the item, its mark badge, its comment thread and its answer (here once
+    more, in its one revision); nothing of crispy-forms or Django's widgets."""
+    assignment = submitted(big_checklist(candidate))
+    rendered.clear()  # the emails of the submission
+    response = lead_client.get(reverse("practice:assignment", args=[assignment.pk]))
+    assert response.status_code == 200
+    assert rendered["interviews/review/_item_review.html"] == ITEMS
+    assert not [
+        name for name in rendered if name and name.startswith(("bootstrap5/", "django/forms"))
+    ]
+    assert sum(rendered.values()) <= 5 * ITEMS + 5
 
 
 def test_html_is_compressed_for_browsers_that_accept_gzip(candidate, coach_client):

@@ -3,18 +3,24 @@ page), the lead's read-only candidate and checklist pages, and reassigning a
 candidate to another coach of the practice."""
 
 import datetime
+import html
 import re
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from interviews.lib.readiness import Readiness
-from interviews.models import Candidate, Comment, PracticeRole, Review
+from interviews.models import Assignment, Candidate, Comment, PracticeRole, Review
+from interviews.services import caseload as caseload_services
 from interviews.services import checklists as checklists_services
+from interviews.services import privacy as privacy_services
+from interviews.views.review import READ_ONLY_NOTES
 
 from ..checklist_helpers import changes_requested, messages_of, submitted
+from ..checklist_helpers import item as item_at
 from ..factories import (
     CandidateFactory,
     CoachFactory,
@@ -330,6 +336,176 @@ def test_the_lead_reads_answers_comments_and_reviews_with_their_authors(
     assert reverse("coach:assignment_review", args=[assignment.pk]) not in body
     assert reverse("coach:item_comment", args=[first.pk]) not in body
     assert "<textarea" not in body and "<select" not in body
+
+
+def _read_only_page(client, url, template):
+    """The page's HTML, after checking it is the coach's own template and that
+    nothing on it posts but the navigation's log-out."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.templates[0].name == template
+    assert response.context["read_only"] is True
+    body = response.content.decode()
+    assert _post_forms(body) == [reverse("logout")]
+    return body
+
+
+def _lead_candidate_page(client, candidate):
+    return _read_only_page(
+        client,
+        reverse("practice:candidate", args=[candidate.pk]),
+        "interviews/caseload/candidate_detail.html",
+    )
+
+
+def _lead_checklist_page(client, assignment):
+    return _read_only_page(
+        client,
+        reverse("practice:assignment", args=[assignment.pk]),
+        "interviews/review/assignment.html",
+    )
+
+
+def test_the_lead_reads_the_coachs_candidate_page_with_every_action_left_out(
+    lead_client, candidate
+):
+    round_ = _round(candidate)
+    make_assignment(candidate, round=round_)
+    body = _lead_candidate_page(lead_client, candidate)
+    # The coach's sections, with what only the lead needs.
+    for heading in ("Profile", "Invitation", "Checklists", "Opportunities and interviews"):
+        assert f">{heading}</h2>" in body
+    assert "<dt>Coach</dt><dd>Casey Coach</dd>" in body
+    assert "<dt>Added</dt>" in body
+    assert "Cam Candidate has a login and sees the checklists their coach assigns." in body
+    assert "The coach's private notes are not shown here." in body
+    assert '<a href="/practice/">Practice</a>' in body
+    # Nothing of the coach's to act on, not even a link: no edit, archive,
+    # invitation, export or erasure, no new opportunity, round or checklist.
+    assert "Data and erasure" not in body and "Download data" not in body
+    assert f"/coach/candidates/{candidate.pk}/" not in body
+    assert "/coach/opportunities/" not in body and "/coach/rounds/" not in body
+    assert f"?candidate={candidate.pk}" not in body
+    assert "Withdraw" not in body
+
+
+def test_the_lead_and_the_coach_read_the_same_invitation_state_only_the_coach_sends_it(
+    time_machine, lead_client, coach_client, coach
+):
+    never, pending, expired = (
+        CandidateFactory(coach=coach, full_name=name) for name in ("Nia", "Pip", "Rex")
+    )
+    caseload_services.invitation_create(candidate=expired, by=coach)
+    time_machine.move_to(timezone.now() + 8 * DAY)
+    caseload_services.invitation_create(candidate=pending, by=coach)
+    for record, state in (
+        (never, "Not invited"),
+        (pending, "Invited"),
+        (expired, "Invitation expired"),  # the lead's copy said "Not invited"
+    ):
+        badge = f">{state}</span>"
+        coachs = coach_client.get(record.get_absolute_url()).content.decode()
+        assert badge in coachs and "send invitation</button>" in coachs.lower()
+        leads = _lead_candidate_page(lead_client, record)
+        assert badge in leads
+        assert "send invitation" not in leads.lower()
+        assert reverse("coach:candidate_invite", args=[record.pk]) not in leads
+
+
+def test_the_lead_reads_that_a_candidate_is_archived_without_a_way_to_restore(lead_client, coach):
+    archived = CandidateFactory(coach=coach, full_name="Ari Archived", archived=True)
+    body = _lead_candidate_page(lead_client, archived)
+    assert "Ari Archived is archived: hidden from their coach's active list" in body
+    assert "Restore" not in body
+
+
+def test_the_lead_reads_what_is_left_of_an_erased_candidate(lead_client, coach, candidate):
+    make_assignment(candidate, title="Kept title")
+    privacy_services.candidate_erase(candidate=candidate, by=coach)
+    candidate.refresh_from_db()
+    body = _lead_candidate_page(lead_client, candidate)
+    assert "Former candidate, erased on" in body and "statuses stay." in body
+    assert "Kept title" in body
+    assert "No login: this candidate's data was erased." in body
+    assert "Data and erasure" not in body and "for your history" not in body
+
+
+def test_the_lead_reads_their_own_candidate_read_only_with_a_way_to_their_workspace(
+    lead_client, lead
+):
+    mine = CandidateFactory(coach=lead, full_name="Mo Mine")
+    assignment = make_assignment(mine)
+    body = _lead_candidate_page(lead_client, mine)
+    assert "Read-only: you coach this candidate." in body
+    assert f'href="{mine.get_absolute_url()}"' in body
+    body = _lead_checklist_page(lead_client, assignment)
+    assert f'href="{assignment.get_absolute_url()}"' in body
+
+
+def _in_state(status, candidate, coach) -> Assignment:
+    assignment = make_assignment(candidate, title="Prep", instructions="Start with the role.")
+    if status == Assignment.Status.IN_PROGRESS:
+        first = item_at(assignment, 1)
+        checklists_services.assignment_save(
+            assignment=assignment,
+            by=candidate.user,
+            responses={first.pk: (first.version, {"response_text": "Started"})},
+        )
+    elif status == Assignment.Status.SUBMITTED:
+        submitted(assignment)
+    elif status == Assignment.Status.CHANGES_REQUESTED:
+        changes_requested(assignment, coach, comments={1: "More, please."})
+    elif status == Assignment.Status.APPROVED:
+        submitted(assignment)
+        checklists_services.assignment_review(
+            assignment=assignment, by=coach, verdict=Review.Verdict.APPROVED
+        )
+    elif status == Assignment.Status.WITHDRAWN:
+        checklists_services.assignment_withdraw(assignment=assignment, by=coach)
+    assignment.refresh_from_db()
+    assert assignment.status == status
+    return assignment
+
+
+@pytest.mark.parametrize("status", Assignment.Status.values)
+def test_the_lead_reads_each_state_of_a_checklist_on_the_review_page_with_no_form(
+    lead_client, coach, candidate, status
+):
+    assignment = _in_state(status, candidate, coach)
+    body = _lead_checklist_page(lead_client, assignment)
+    # The coach's page, said to the lead.
+    assert html.escape(READ_ONLY_NOTES[status]) in body
+    assert "The coach's instructions" in body and "Start with the role." in body
+    assert '<dt class="col-sm-3">Coach</dt><dd class="col-sm-9">Casey Coach</dd>' in body
+    assert "Review history" in body and item_at(assignment, 1).prompt in body
+    # No review marks, comment boxes, verdict or withdrawal.
+    assert "<textarea" not in body and "<select" not in body and 'type="radio"' not in body
+    assert not re.search(r'name="(mark|comment)-\d+"', body)
+    assert "Your verdict" not in body and "Add a comment" not in body
+    assert "Withdraw checklist" not in body and "You can still comment" not in body
+    for name in ("assignment_review", "assignment_withdraw"):
+        assert reverse(f"coach:{name}", args=[assignment.pk]) not in body
+
+
+def test_the_lead_reads_what_changed_since_the_coachs_last_review(lead_client, coach, candidate):
+    """The coach's page has shown the changes since the last review from the
+    start; the lead's copy left them out."""
+    assignment = changes_requested(make_assignment(candidate), coach, comments={1: "Sharper."})
+    first = item_at(assignment, 1)
+    checklists_services.assignment_save(
+        assignment=assignment,
+        by=candidate.user,
+        responses={first.pk: (first.version, {"response_text": "A sharper answer"})},
+    )
+    checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
+    body = _lead_checklist_page(lead_client, assignment)
+    assert "Submitted: waiting for the coach&#x27;s review." in body
+    assert "Since the review of" in body
+    assert f'the candidate changed 1 item: <a href="#item-{first.pk}">1</a>.' in body
+    assert body.count("Changed since the last review") == 1
+    assert body.count("Unchanged since the last review.") == 2
+    assert "<ins>" in body
+    assert "your last review" not in body and "Mark each item" not in body
 
 
 def test_the_read_only_checklist_costs_the_same_queries_whatever_its_length(
