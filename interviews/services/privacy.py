@@ -37,8 +37,6 @@ def candidate_erase(*, candidate: Candidate, by: User) -> Candidate:
     kinds and outcomes, checklist titles and statuses, and every free text is
     blanked or deleted (README, "Privacy"). The login goes too when this was
     the last record linked to it; a candidate with another coach keeps it."""
-    pass
-
     # Locked so that a save in another tab cannot write an answer back mid-erasure.
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if by.pk not in (locked.coach_id, locked.user_id):
@@ -62,8 +60,6 @@ def user_delete_account(*, user: User, password: str) -> None:
     """A candidate deletes their own account: every candidate record linked to
     them is erased (``candidate_erase``), then the login itself. Coaches cannot
     delete their account here: their candidates' records hang on it."""
-    pass
-
     if not user.is_candidate:
         raise NotAllowed("Coaches cannot delete their account here; please contact support.")
     if not user.check_password(password):
