@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django import forms
 
 from ..models import NotificationDelivery, User
-from ..services import notifications as notifications_services
+from ..selectors import notifications as notifications_selectors
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class NotificationSettingsForm(forms.Form):
     def __init__(self, user: User, data=None):
         super().__init__(data)
         self.user = user
-        self.preferences = notifications_services.preferences(user)
+        self.preferences = notifications_selectors.preferences(user)
         for pref in self.preferences:
             self.fields[f"enabled-{pref.kind}"] = forms.BooleanField(
                 label="Email me", required=False, initial=pref.enabled

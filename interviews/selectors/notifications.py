@@ -5,17 +5,18 @@ unread counts, a user's notices.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from ..models import Notification, NotificationKind, User
-
-
-def user_notifications(user: User) -> QuerySet[Notification]:
-    """The user's notices, newest first, without their bodies (the list shows
-    subjects only)."""
-    return Notification.objects.filter(user=user).defer("body")
-
+from ..models import (
+    Notification,
+    NotificationDelivery,
+    NotificationKind,
+    NotificationPreference,
+    User,
+)
 
 Kind = NotificationKind
 
@@ -44,7 +45,83 @@ QUIET_FROM = datetime.time(21, 0)
 QUIET_UNTIL = datetime.time(8, 0)
 
 
+def kinds_for(user: User) -> tuple[str, ...]:
+    return COACH_KINDS if user.is_coach else CANDIDATE_KINDS
+
+
+def zone_of(user: User) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def is_quiet(user: User, now: datetime.datetime) -> bool:
+    """Between 21:00 and 08:00 where the user is."""
+    local = now.astimezone(zone_of(user)).time()
+    return local >= QUIET_FROM or local < QUIET_UNTIL
+
+
+# ---------------------------------------------------------------- preferences
+
+
+@dataclass(frozen=True)
+class Preference:
+    kind: str
+    enabled: bool
+    delivery: str
+
+    @property
+    def label(self) -> str:
+        return Kind(self.kind).label
+
+    @property
+    def instant(self) -> bool:
+        return self.enabled and self.delivery == NotificationDelivery.INSTANT
+
+
+def preferences(user: User) -> list[Preference]:
+    """Every kind the user can choose for, with their choice (default: on, instant)."""
+    stored = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+    result = []
+    for kind in kinds_for(user):
+        row = stored.get(kind)
+        result.append(
+            Preference(
+                kind=kind,
+                enabled=row.enabled if row else True,
+                delivery=row.delivery if row and user.is_coach else NotificationDelivery.INSTANT,
+            )
+        )
+    return result
+
+
+def preference(user: User, kind: str) -> Preference:
+    row = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    if row is None:
+        return Preference(kind=kind, enabled=True, delivery=NotificationDelivery.INSTANT)
+    delivery = row.delivery if user.is_coach else NotificationDelivery.INSTANT
+    return Preference(kind=kind, enabled=row.enabled, delivery=delivery)
+
+
+def digest_wanted(user: User) -> bool:
+    """A coach gets the daily digest when at least one kind is left to it and
+    the digest itself was not unsubscribed."""
+    rows = NotificationPreference.objects.filter(user=user)
+    if rows.filter(kind=Kind.DIGEST, enabled=False).exists():
+        return False
+    return rows.filter(
+        kind__in=COACH_KINDS, enabled=True, delivery=NotificationDelivery.DIGEST
+    ).exists()
+
+
 # ---------------------------------------------------------------- the in-app list
+
+
+def user_notifications(user: User) -> QuerySet[Notification]:
+    """The user's notices, newest first, without their bodies (the list shows
+    subjects only)."""
+    return Notification.objects.filter(user=user).defer("body")
 
 
 def unread_count(user: User) -> int:

@@ -88,11 +88,11 @@ class Reminder:
 
 
 def _local_today(user: User, now: datetime.datetime) -> datetime.date:
-    return now.astimezone(notifications_services.zone_of(user)).date()
+    return now.astimezone(notifications_selectors.zone_of(user)).date()
 
 
 def _local_date(user: User, moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(notifications_services.zone_of(user)).date()
+    return moment.astimezone(notifications_selectors.zone_of(user)).date()
 
 
 # ---------------------------------------------------------------- candidates
@@ -341,10 +341,10 @@ def _digest_reminders(now: datetime.datetime, rounds: list[InterviewRound]) -> I
         )
     )
     for coach in coaches:
-        local = now.astimezone(notifications_services.zone_of(coach)).time()
+        local = now.astimezone(notifications_selectors.zone_of(coach)).time()
         if not notifications_selectors.QUIET_UNTIL <= local < DIGEST_LATEST:
             continue
-        if not notifications_services.digest_wanted(coach):
+        if not notifications_selectors.digest_wanted(coach):
             continue
         digest = digest_for(coach, now, rounds)
         if not digest:
@@ -375,7 +375,7 @@ def due(now: datetime.datetime) -> list[Reminder]:
         *_review_reminders(now),
         *_digest_reminders(now, rounds),
     ]
-    found = [r for r in found if not notifications_services.is_quiet(r.user, now)]
+    found = [r for r in found if not notifications_selectors.is_quiet(r.user, now)]
     if not found:
         return []
     made = set(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from interviews.models import NotificationKind
+from interviews.selectors import notifications as notifications_selectors
 from interviews.services import notifications as notifications_services
 from interviews.services import reminders
 
@@ -171,8 +172,8 @@ def test_candidate_opens_a_reminder_and_chooses_emails_coach_finds_calendar(
         f"You will no longer get emails about: {kind.label} (sent to c***@example.com)."
     )
     journey.check(stranger, "unsubscribed")
-    assert notifications_services.preference(coach, kind).enabled is False
-    assert notifications_services.preference(candidate.user, kind).enabled is True
+    assert notifications_selectors.preference(coach, kind).enabled is False
+    assert notifications_selectors.preference(candidate.user, kind).enabled is True
 
 
 def _choose_emails(page, journey):

@@ -425,7 +425,7 @@ def test_the_emails_list_unsubscribe_header_unsubscribes_that_kind(
     response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 200
-    assert not notifications_services.preference(coach, Kind.ASSIGNMENT_SUBMITTED).enabled
+    assert not notifications_selectors.preference(coach, Kind.ASSIGNMENT_SUBMITTED).enabled
 
     # The same notice again is neither kept twice nor sent twice.
     mailoutbox.clear()
