@@ -216,6 +216,8 @@ class InterviewRound(ReadinessAnnotated, models.Model):
 
     #: Thank-you notes are due this long after the interview's start.
     THANK_YOU_WITHIN = datetime.timedelta(hours=24)
+    #: The reminders, and the lead's overview, follow a past interview this long.
+    AFTER_INTERVIEW_WINDOW = datetime.timedelta(days=14)
 
     @property
     def ends_at(self) -> datetime.datetime | None:

@@ -45,7 +45,6 @@ from ..models import (
     ThankYouNote,
     User,
 )
-from ..services import reminders
 from . import home as home_selectors
 from . import rounds as rounds_selectors
 
@@ -97,7 +96,7 @@ class CoachCaseload:
     #: How long that is, as "3 days" ("" when nothing waits).
     oldest_wait: str
     overdue: int
-    #: Thank-you notes not sent a day after the interview (reminders.waiting_for_thanks).
+    #: Thank-you notes not sent a day after the interview (reminders: waiting_for_thanks).
     thanks_overdue: int
     upcoming: list[home_selectors.UpcomingInterview] = field(default_factory=list)
 
@@ -119,10 +118,10 @@ def _count(queryset: QuerySet, group: str) -> Coalesce:
 def _thanks_due_q(now: datetime.datetime, prefix: str = "round__") -> Q:
     """Rounds whose thank-you notes were due by ``now`` and that the reminders
     still follow: within the after-interview window, not cancelled, of a
-    candidate who is not archived (reminders._live_rounds and digest_for)."""
+    candidate who is not archived (services/reminders.py: _live_rounds, digest_for)."""
     return Q(
         **{
-            f"{prefix}scheduled_at__gte": now - reminders.AFTER_INTERVIEW_WINDOW,
+            f"{prefix}scheduled_at__gte": now - InterviewRound.AFTER_INTERVIEW_WINDOW,
             f"{prefix}scheduled_at__lte": now - InterviewRound.THANK_YOU_WITHIN,
             f"{prefix}opportunity__candidate__archived": False,
         }
@@ -139,7 +138,7 @@ def _coach_rows(practice: Practice, *, now: datetime.datetime, today: datetime.d
         waiting.order_by().values("candidate__coach").annotate(at=Min("submitted_at")).values("at")
     )
     overdue = assignments.overdue(today).filter(candidate__archived=False)
-    # As reminders.waiting_for_thanks: a note not marked sent, or an interviewer
+    # As services/reminders.py's waiting_for_thanks: a note not marked sent, or an interviewer
     # with an email address and no note yet.
     unsent = ThankYouNote.objects.filter(
         _thanks_due_q(now), round__opportunity__candidate__coach=coach, sent_at__isnull=True

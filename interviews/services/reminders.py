@@ -61,7 +61,7 @@ THANK_YOU_AFTER = datetime.timedelta(hours=20)
 FOLLOW_UP_AFTER = datetime.timedelta(days=3)
 REVIEW_WAITING_AFTER = datetime.timedelta(hours=48)
 #: Reminders about a past interview stop this long after it.
-AFTER_INTERVIEW_WINDOW = datetime.timedelta(days=14)
+AFTER_INTERVIEW_WINDOW = InterviewRound.AFTER_INTERVIEW_WINDOW
 DIGEST_INTERVIEW_DAYS = 2
 #: The digest goes at the first sweep from 08:00, or by 11:00 after an outage;
 #: never later in the day.
