@@ -6,8 +6,6 @@ import csv
 from collections.abc import Iterable
 from typing import Any
 
-from ..selectors.outcomes import CSV_HEADER
-
 #: A cell starting with one of these is read as a formula by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,9 +19,9 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def write_csv(out, rows: Iterable[list[Any]]) -> None:
-    """The header and ``rows`` as CSV to the file-like ``out``, every cell
+def write_csv(out, header: list[str], rows: Iterable[list[Any]]) -> None:
+    """``header`` and ``rows`` as CSV to the file-like ``out``, every cell
     spreadsheet-safe."""
     writer = csv.writer(out)
-    for row in [CSV_HEADER, *rows]:
+    for row in [header, *rows]:
         writer.writerow([spreadsheet_safe(cell) for cell in row])

@@ -72,7 +72,7 @@ def _csv_download(rows, name: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.
     response.write("\ufeff")
-    spreadsheets.write_csv(response, rows)
+    spreadsheets.write_csv(response, outcomes_selectors.CSV_HEADER, rows)
     return response
 
 
