@@ -20,6 +20,7 @@ from ..models import Candidate
 from ..selectors import caseload as caseload_selectors
 from ..selectors import rounds as rounds_selectors
 from ..services import caseload as caseload_services
+from . import refusal_as_message
 from .checklists import assign_url
 
 # ---------------------------------------------------------------- candidates
@@ -106,11 +107,8 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_archive(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_for_coach(request, pk)
-    try:
+    with refusal_as_message(request, level=messages.INFO):
         caseload_services.candidate_archive(candidate=candidate, by=request.user)
-    except services.WrongState as exc:
-        messages.info(request, str(exc))
-    else:
         messages.success(
             request,
             f"{candidate} is archived: hidden from your active list, nothing deleted. "
@@ -123,11 +121,8 @@ def candidate_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_restore(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_for_coach(request, pk)
-    try:
+    with refusal_as_message(request, level=messages.INFO):
         caseload_services.candidate_restore(candidate=candidate, by=request.user)
-    except services.WrongState as exc:
-        messages.info(request, str(exc))
-    else:
         messages.success(request, f"{candidate} is restored to your active candidates.")
     return redirect(candidate)
 

@@ -26,16 +26,14 @@ from ..selectors import checklists as checklists_selectors
 from ..selectors import library as library_selectors
 from ..selectors import rounds as rounds_selectors
 from ..services import checklists as checklists_services
+from . import refusal_as_message
 
 
 def post_comment(request: HttpRequest, item: AssignmentItem, form: CommentForm, *, posted: str):
     """Post a valid comment form's text on ``item`` and say what happened: the
     ``posted`` message, or why the service refused (a withdrawn checklist)."""
-    try:
+    with refusal_as_message(request):
         checklists_services.comment_add(item=item, by=request.user, body=form.cleaned_data["body"])
-    except services.ServiceError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, posted)
 
 
@@ -221,11 +219,8 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
 def item_email_sent(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate sent the email from their own mail program."""
     item = item_for_candidate(request, pk)
-    try:
+    with refusal_as_message(request):
         checklists_services.item_mark_email_sent(item=item, by=request.user)
-    except services.ServiceError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, "Marked as sent.")
     return redirect(_item_url(item))
 
@@ -331,11 +326,8 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Hide a checklist from the candidate; it is kept, not deleted."""
     assignment = assignment_for_coach(request, pk)
-    try:
+    with refusal_as_message(request):
         checklists_services.assignment_withdraw(assignment=assignment, by=request.user)
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(
             request,
             f"“{assignment.title}” is withdrawn. {assignment.candidate} no longer sees it; "

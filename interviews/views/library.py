@@ -26,6 +26,7 @@ from ..lib.paging import paginate
 from ..models import ChecklistTemplate, Question
 from ..selectors import library as library_selectors
 from ..services import library as library_services
+from . import refusal_as_message
 
 # ---------------------------------------------------------------- question bank
 
@@ -74,11 +75,8 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
     """Hide one of the coach's own questions from the bank; templates keep their items."""
     question = access.question_for_coach(request, pk)
-    try:
+    with refusal_as_message(request, level=messages.INFO):
         library_services.question_retire(question=question, by=request.user)
-    except services.WrongState as exc:
-        messages.info(request, str(exc))
-    else:
         messages.success(
             request, f"Retired “{question.prompt}”. You can restore it from the retired list."
         )
@@ -89,11 +87,8 @@ def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_restore(request: HttpRequest, pk: int) -> HttpResponse:
     question = access.question_for_coach(request, pk)
-    try:
+    with refusal_as_message(request, level=messages.INFO):
         library_services.question_restore(question=question, by=request.user)
-    except services.WrongState as exc:
-        messages.info(request, str(exc))
-    else:
         messages.success(request, f"Restored “{question.prompt}” to your bank.")
     return redirect("coach:question_list")
 
@@ -231,11 +226,8 @@ def _share(request: HttpRequest, obj: Question | ChecklistTemplate, default: str
     if shared not in ("0", "1"):
         messages.error(request, "Choose whether to share it or stop sharing it.")
         return redirect(_back(request, default))
-    try:
+    with refusal_as_message(request):
         obj = library_services.library_share(obj=obj, by=request.user, shared=shared == "1")
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         if obj.practice_id is not None:
             messages.success(
                 request,

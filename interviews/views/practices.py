@@ -39,6 +39,7 @@ from ..models import PracticeMembership, PracticeRole
 from ..selectors import accounts as accounts_selectors
 from ..selectors import practices as practices_selectors
 from ..services import practices as practices_services
+from . import refusal_as_message
 from .caseload import render_candidate
 from .review import render_checklist
 
@@ -128,13 +129,10 @@ def practice_rename(request: HttpRequest) -> HttpResponse:
     form = _rename_form(membership, request.POST)
     if not form.is_valid():
         return _members_page(request, membership, rename_form=form)
-    try:
+    with refusal_as_message(request):
         practice = practices_services.practice_rename(
             practice=membership.practice, by=request.user, name=form.cleaned_data["name"]
         )
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, f"The practice is now called {practice}.")
     return redirect("practice:members")
 
@@ -226,11 +224,8 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = practice_invitation_for_lead(request, pk)
-    try:
+    with refusal_as_message(request):
         practices_services.practice_invitation_revoke(invitation=invitation, by=request.user)
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(
             request, f"The invitation to {invitation.email} is cancelled: its link no longer works."
         )

@@ -18,6 +18,7 @@ from ..forms.privacy import PasswordConfirmForm
 from ..models import Candidate, User
 from ..selectors import privacy as privacy_selectors
 from ..services import privacy as privacy_services
+from . import refusal_as_message
 
 
 def _download(candidate_or_user: Candidate | User) -> HttpResponse:
@@ -73,12 +74,8 @@ def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, user=request.user, submit_label="Erase this candidate"
     )
     if candidate.erased_at is None and request.method == "POST" and form.is_valid():
-        try:
+        with refusal_as_message(request):
             privacy_services.candidate_erase(candidate=candidate, by=request.user)
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
-            # The name stays out of the message: it is stored until shown.
             messages.success(
                 request,
                 "The candidate's personal data has been erased; "

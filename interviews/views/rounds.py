@@ -37,6 +37,7 @@ from ..forms.rounds import (
 from ..models import Interviewer, InterviewRound, ThankYouNote
 from ..selectors import rounds as rounds_selectors
 from ..services import rounds as rounds_services
+from . import refusal_as_message
 from .checklists import assign_url
 
 
@@ -223,11 +224,8 @@ def round_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 def notes_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft a thank-you note for each interviewer with an email who has none."""
     round = round_for_candidate(request, pk)
-    try:
+    with refusal_as_message(request):
         created = rounds_services.thank_you_notes_prepare(round=round, by=request.user)
-    except services.ServiceError as error:
-        messages.error(request, str(error))
-    else:
         if created:
             names = ", ".join(note.recipient for note in created)
             messages.success(request, f"Drafted a thank-you note to {names}. Make each your own.")
@@ -451,10 +449,7 @@ def asked_question_add_to_bank(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy a question really asked in the interview into the coach's own bank,
     marked with the company and kind of round (never the candidate)."""
     asked = asked_question_for_coach(request, pk)
-    try:
+    with refusal_as_message(request, level=messages.INFO):
         question = rounds_services.asked_question_add_to_bank(asked=asked, by=request.user)
-    except services.ServiceError as exc:
-        messages.info(request, str(exc))
-    else:
         messages.success(request, f"Added to your question bank: “{question.prompt}”")
     return redirect(f"{asked.round.get_absolute_url()}#asked-{asked.pk}")
