@@ -18,21 +18,38 @@ from .factories import (
     UserFactory,
 )
 
-# Hypothesis (tests/test_fuzz_forms.py): CI runs 200 examples per form, the same
-# ones every time; a request is slower than the default deadline allows, and the
-# examples share the test's database (each rolls back its own writes).
-settings.register_profile(
-    "ci",
-    max_examples=200,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[
+# Hypothesis (tests/test_fuzz_forms.py). A request is slower than the default
+# deadline allows, and the examples share the test's database (each rolls back
+# its own writes).
+_FUZZING = {
+    "deadline": None,
+    "suppress_health_check": [
         HealthCheck.too_slow,
         HealthCheck.function_scoped_fixture,
         HealthCheck.differing_executors,
     ],
-    database=None,
-)
+}
+
+
+def _fuzz_examples() -> int:
+    raw = os.environ.get("FUZZ_EXAMPLES", "1000")
+    try:
+        examples = int(raw, 10)
+    except ValueError:
+        examples = 0
+    if examples < 1 or not raw.strip().isascii():
+        raise pytest.UsageError(f"FUZZ_EXAMPLES must be a whole number above 0, not {raw!r}")
+    return examples
+
+
+# Every push (.ci/run): 50 examples per form, the same ones every time, so a
+# red build is the code's doing and replays as it failed.
+settings.register_profile("ci", max_examples=50, derandomize=True, database=None, **_FUZZING)
+# make fuzz: a long run with new random examples each time (FUZZ_EXAMPLES per
+# form, 1000 unless set). A failing example is printed with the
+# @reproduce_failure line that replays it, and kept in .hypothesis/ to be
+# tried again first by the next run.
+settings.register_profile("fuzz", max_examples=_fuzz_examples(), print_blob=True, **_FUZZING)
 settings.register_profile("dev", max_examples=25, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
