@@ -13,12 +13,13 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEV_ENV := DJANGO_DEBUG=1 SITE_URL=$(SITE_URL)
 
-.PHONY: help run worker test setup check-prereqs venv deps assets migrate demo lint format clean benchmark benchmark-inprocess
+.PHONY: help run worker test fuzz setup check-prereqs venv deps assets migrate demo lint format clean benchmark benchmark-inprocess
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT), with the worker"
 	@echo "make worker set up, migrate and run just the worker (emails, reminder sweep)"
 	@echo "make test   set up and run the whole test suite (DATABASE_URL selects the database)"
+	@echo "make fuzz   a long fuzzing run of every form: new random inputs, FUZZ_EXAMPLES (1000) per form"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 
 check-prereqs:
@@ -82,6 +83,12 @@ test: setup
 	@rm -rf test-artifacts && mkdir -p test-artifacts
 	@$(PY) -m pytest $(PYTEST_ARGS)
 	@echo "==> Browser screenshots: $(CURDIR)/test-artifacts/"
+
+# Every push fuzzes each form with the same 50 inputs (HYPOTHESIS_PROFILE=ci);
+# this run tries new random ones, FUZZ_EXAMPLES per form (tests/conftest.py).
+fuzz: setup
+	@echo "==> Fuzzing every form with $${FUZZ_EXAMPLES:-1000} random inputs each on $${DATABASE_URL:-SQLite}"
+	@HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/matrix/test_fuzz_forms.py $(PYTEST_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check .

@@ -18,91 +18,160 @@ from .factories import (
     UserFactory,
 )
 
-# Hypothesis (tests/matrix/test_fuzz_forms.py): CI runs 200 examples per form, the same
-# ones every time; a request is slower than the default deadline allows, and the
-# examples share the test's database (each rolls back its own writes).
-settings.register_profile(
-    "ci",
-    max_examples=200,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[
+# Hypothesis (tests/matrix/test_fuzz_forms.py). A request is slower than the default
+# deadline allows, and the examples share the test's database (each rolls back
+# its own writes).
+_FUZZING = {
+    "deadline": None,
+    "suppress_health_check": [
         HealthCheck.too_slow,
         HealthCheck.function_scoped_fixture,
         HealthCheck.differing_executors,
     ],
-    database=None,
-)
+}
+
+
+def _fuzz_examples() -> int:
+    raw = os.environ.get("FUZZ_EXAMPLES", "1000")
+    try:
+        examples = int(raw, 10)
+    except ValueError:
+        examples = 0
+    if examples < 1 or not raw.strip().isascii():
+        raise pytest.UsageError(f"FUZZ_EXAMPLES must be a whole number above 0, not {raw!r}")
+    return examples
+
+
+# Every push (.ci/run): 50 examples per form, the same ones every time, so a
+# red build is the code's doing and replays as it failed.
+settings.register_profile("ci", max_examples=50, derandomize=True, database=None, **_FUZZING)
+# make fuzz: a long run with new random examples each time (FUZZ_EXAMPLES per
+# form, 1000 unless set). A failing example is printed with the
+# @reproduce_failure line that replays it, and kept in .hypothesis/ to be
+# tried again first by the next run.
+settings.register_profile("fuzz", max_examples=_fuzz_examples(), print_blob=True, **_FUZZING)
 settings.register_profile("dev", max_examples=25, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-@pytest.fixture
-def coach(db):
+# ---------------------------------------------------------------- the cast
+# The people most tests meet, as plain functions: the fixtures below hand them
+# out per test; the permission matrix builds them once for its whole module.
+
+
+def make_coach():
     return CoachFactory(email="coach@example.com", full_name="Casey Coach")
 
 
-@pytest.fixture
-def other_coach(db):
+def make_other_coach():
     return CoachFactory(email="othercoach@example.com", full_name="Olive Othercoach")
 
 
-@pytest.fixture
-def candidate_user(db):
+def make_candidate_user():
     return UserFactory(email="cand@example.com", full_name="Cam Candidate")
 
 
-@pytest.fixture
-def candidate(coach, candidate_user):
-    """The coach's candidate record, linked to a login (invitation accepted)."""
-    record = CandidateFactory(coach=coach, email=candidate_user.email, full_name="Cam Candidate")
-    invitation, _ = caseload_services.invitation_create(candidate=record, by=coach)
-    caseload_services.invitation_accept(invitation=invitation, user=candidate_user)
-    record.refresh_from_db()
-    return record
-
-
-@pytest.fixture
-def other_candidate_user(db):
+def make_other_candidate_user():
     return UserFactory(email="othercand@example.com", full_name="Oz Othercandidate")
 
 
-@pytest.fixture
-def other_candidate(other_coach, other_candidate_user):
-    """Another coach's candidate, also linked to a login."""
-    record = CandidateFactory(
-        coach=other_coach, email=other_candidate_user.email, full_name="Oz Othercandidate"
-    )
-    invitation, _ = caseload_services.invitation_create(candidate=record, by=other_coach)
-    caseload_services.invitation_accept(invitation=invitation, user=other_candidate_user)
+def make_joined_candidate(coach, user):
+    """``coach``'s candidate record for ``user``, linked to that login (invitation accepted)."""
+    record = CandidateFactory(coach=coach, email=user.email, full_name=user.full_name)
+    invitation, _ = caseload_services.invitation_create(candidate=record, by=coach)
+    caseload_services.invitation_accept(invitation=invitation, user=user)
     record.refresh_from_db()
     return record
 
 
-def _client_for(user) -> Client:
+def make_practice(coach):
+    """The practice "Northstar", with ``coach`` as a plain member."""
+    practice = PracticeFactory(name="Northstar")
+    MembershipFactory(practice=practice, user=coach, role=PracticeRole.COACH)
+    return practice
+
+
+def make_lead(practice):
+    return MembershipFactory(
+        practice=practice,
+        user=CoachFactory(email="lead@example.com", full_name="Lee Lead"),
+        role=PracticeRole.LEAD,
+    ).user
+
+
+def make_colleague(practice):
+    return MembershipFactory(
+        practice=practice,
+        user=CoachFactory(email="colleague@example.com", full_name="Cole Colleague"),
+        role=PracticeRole.COACH,
+    ).user
+
+
+def make_rival():
+    """The lead of another practice."""
+    return MembershipFactory(
+        practice=PracticeFactory(name="Elsewhere"),
+        user=CoachFactory(email="rival@example.com", full_name="Rory Rival"),
+        role=PracticeRole.LEAD,
+    ).user
+
+
+def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
 @pytest.fixture
+def coach(db):
+    return make_coach()
+
+
+@pytest.fixture
+def other_coach(db):
+    return make_other_coach()
+
+
+@pytest.fixture
+def candidate_user(db):
+    return make_candidate_user()
+
+
+@pytest.fixture
+def candidate(coach, candidate_user):
+    """The coach's candidate record, linked to a login (invitation accepted)."""
+    return make_joined_candidate(coach, candidate_user)
+
+
+@pytest.fixture
+def other_candidate_user(db):
+    return make_other_candidate_user()
+
+
+@pytest.fixture
+def other_candidate(other_coach, other_candidate_user):
+    """Another coach's candidate, also linked to a login."""
+    return make_joined_candidate(other_coach, other_candidate_user)
+
+
+@pytest.fixture
 def coach_client(coach):
-    return _client_for(coach)
+    return client_for(coach)
 
 
 @pytest.fixture
 def other_coach_client(other_coach):
-    return _client_for(other_coach)
+    return client_for(other_coach)
 
 
 @pytest.fixture
 def candidate_client(candidate):
-    return _client_for(candidate.user)
+    return client_for(candidate.user)
 
 
 @pytest.fixture
 def other_candidate_client(other_candidate):
-    return _client_for(other_candidate.user)
+    return client_for(other_candidate.user)
 
 
 # ---------------------------------------------------------------- practices
@@ -112,52 +181,38 @@ def other_candidate_client(other_candidate):
 
 @pytest.fixture
 def practice(coach):
-    practice = PracticeFactory(name="Northstar")
-    MembershipFactory(practice=practice, user=coach, role=PracticeRole.COACH)
-    return practice
+    return make_practice(coach)
 
 
 @pytest.fixture
 def lead(practice):
-    return MembershipFactory(
-        practice=practice,
-        user=CoachFactory(email="lead@example.com", full_name="Lee Lead"),
-        role=PracticeRole.LEAD,
-    ).user
+    return make_lead(practice)
 
 
 @pytest.fixture
 def colleague(practice):
-    return MembershipFactory(
-        practice=practice,
-        user=CoachFactory(email="colleague@example.com", full_name="Cole Colleague"),
-        role=PracticeRole.COACH,
-    ).user
+    return make_colleague(practice)
 
 
 @pytest.fixture
 def rival(db):
     """The lead of another practice."""
-    return MembershipFactory(
-        practice=PracticeFactory(name="Elsewhere"),
-        user=CoachFactory(email="rival@example.com", full_name="Rory Rival"),
-        role=PracticeRole.LEAD,
-    ).user
+    return make_rival()
 
 
 @pytest.fixture
 def lead_client(lead):
-    return _client_for(lead)
+    return client_for(lead)
 
 
 @pytest.fixture
 def colleague_client(colleague):
-    return _client_for(colleague)
+    return client_for(colleague)
 
 
 @pytest.fixture
 def rival_client(rival):
-    return _client_for(rival)
+    return client_for(rival)
 
 
 @pytest.fixture

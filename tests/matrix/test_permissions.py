@@ -18,11 +18,16 @@ who reads, copies and edits a shared item. Only the lead reads another coach's
 candidates, and only through /practice/.
 """
 
+import copy
 import datetime
 import re
+import sys
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 
 import pytest
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
@@ -31,6 +36,18 @@ from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind, Notifi
 from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
 
+from ..conftest import (
+    client_for,
+    make_candidate_user,
+    make_coach,
+    make_colleague,
+    make_joined_candidate,
+    make_lead,
+    make_other_candidate_user,
+    make_other_coach,
+    make_practice,
+    make_rival,
+)
 from ..factories import (
     ChecklistTemplateFactory,
     InterviewerFactory,
@@ -443,10 +460,18 @@ def url_for(route: str, kwargs: dict | None) -> str:
     return path
 
 
-@pytest.fixture
-def world(coach, candidate, other_candidate, practice, lead, colleague, rival):
+def build_world() -> tuple[dict, dict]:
     """One of everything, owned by ``coach`` and their ``candidate``; the coach's
-    question and template are shared with their practice."""
+    question and template are shared with their practice. Returns the world and
+    the user behind each signed-in role."""
+    coach = make_coach()
+    candidate = make_joined_candidate(coach, make_candidate_user())
+    other_coach = make_other_coach()
+    other_candidate = make_joined_candidate(other_coach, make_other_candidate_user())
+    practice = make_practice(coach)
+    lead = make_lead(practice)
+    colleague = make_colleague(practice)
+    rival = make_rival()
     opportunity = OpportunityFactory(candidate=candidate)
     # The interview took place: the after-the-interview actions are open.
     round_ = InterviewRoundFactory(
@@ -459,7 +484,7 @@ def world(coach, candidate, other_candidate, practice, lead, colleague, rival):
     TemplateItemFactory(template=template)
     assignment = make_assignment(candidate, round=round_)
     items = list(assignment.items.all())
-    return {
+    world = {
         "candidate": candidate,
         "new_candidate": type(candidate).objects.create(
             coach=coach, full_name="Not Yet Invited", email="new@example.com"
@@ -488,29 +513,72 @@ def world(coach, candidate, other_candidate, practice, lead, colleague, rival):
             practice=practice, by=lead, email="invited@example.com"
         )[0],
     }
+    users = {
+        "coach": coach,
+        "other_coach": other_coach,
+        "candidate": candidate.user,
+        "other_candidate": other_candidate.user,
+        "lead": lead,
+        "colleague": colleague,
+        "rival": rival,
+    }
+    return world, users
+
+
+@dataclass
+class Built:
+    world: dict
+    cookies: dict[str, SimpleCookie]  # role -> the cookies of that role's signed-in client
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """The world and one signed-in session per role, made once for the module
+    inside a transaction that is rolled back after the last case.
+
+    Each case runs in a savepoint of that transaction (pytest-django's ``db``,
+    requested by ``world`` and ``clients``), rolled back when the case ends, so
+    nothing a case writes (a POST, a session it ends, a login's last-seen time)
+    reaches another: every case starts from this state, in any order. Pytest
+    tears a module's fixtures down before it runs a test of another module, so
+    no other test ever runs inside this transaction.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world, users = build_world()
+            cookies = {role: client_for(user).cookies for role, user in users.items()}
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield Built(world, cookies)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture
-def clients(
-    client,
-    coach_client,
-    other_coach_client,
-    candidate_client,
-    other_candidate_client,
-    lead_client,
-    colleague_client,
-    rival_client,
-):
-    return {
-        "anonymous": client,
-        "coach": coach_client,
-        "other_coach": other_coach_client,
-        "candidate": candidate_client,
-        "other_candidate": other_candidate_client,
-        "lead": lead_client,
-        "colleague": colleague_client,
-        "rival": rival_client,
-    }
+def world(built, db):
+    """The module's world, copied for the case (as Django's setUpTestData does),
+    so that no case sees another's changes to these objects either."""
+    return copy.deepcopy(built.world)
+
+
+@pytest.fixture
+def clients(built, db):
+    """A new client per role. Each holds a copy of its role's session cookie:
+    signed in as ``force_login`` leaves it (the session row is in the world),
+    without signing in eight times per case; a logout or a rotated session
+    changes this case's copy only."""
+    clients = {"anonymous": Client()}
+    for role, cookies in built.cookies.items():
+        clients[role] = Client()
+        clients[role].cookies = copy.deepcopy(cookies)
+    assert set(clients) == set(ROLES)
+    return clients
 
 
 def _cases(kind):
