@@ -12,13 +12,19 @@ PORT ?= 8000
 # Links in emails follow the port served on; an explicit SITE_URL still wins.
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEV_ENV := DJANGO_DEBUG=1 SITE_URL=$(SITE_URL)
+# Tests run in this many pytest-xdist workers (auto: one per CPU core; 0: in
+# pytest's own process), each with its own test database (test_<name>_gw0,
+# _gw1, ...). A worker out of tests takes some from another's queue (worksteal),
+# so neither sits idle while the other still has a queue.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: help run worker test fuzz setup check-prereqs venv deps assets migrate demo lint format clean benchmark benchmark-inprocess
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT), with the worker"
 	@echo "make worker set up, migrate and run just the worker (emails, reminder sweep)"
-	@echo "make test   set up and run the whole test suite (DATABASE_URL selects the database)"
+	@echo "make test   set up and run the whole test suite on every core (DATABASE_URL selects the database)"
 	@echo "make fuzz   a long fuzzing run of every form: new random inputs, FUZZ_EXAMPLES (1000) per form"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 
@@ -79,16 +85,16 @@ worker: migrate
 	@$(DEV_ENV) $(PY) manage.py db_worker
 
 test: setup
-	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite}"
+	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite} ($(TEST_WORKERS) workers)"
 	@rm -rf test-artifacts && mkdir -p test-artifacts
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	@echo "==> Browser screenshots: $(CURDIR)/test-artifacts/"
 
 # Every push fuzzes each form with the same 50 inputs (HYPOTHESIS_PROFILE=ci);
 # this run tries new random ones, FUZZ_EXAMPLES per form (tests/conftest.py).
 fuzz: setup
 	@echo "==> Fuzzing every form with $${FUZZ_EXAMPLES:-1000} random inputs each on $${DATABASE_URL:-SQLite}"
-	@HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/matrix/test_fuzz_forms.py $(PYTEST_ARGS)
+	@HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest $(PYTEST_PARALLEL) tests/matrix/test_fuzz_forms.py $(PYTEST_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check .
