@@ -357,6 +357,21 @@ def test_send_reminders_refuses_a_malformed_time(db):
         call_command("send_reminders", "--at", "next tuesday")
 
 
+def test_a_reminder_says_when_the_coach_asked_for_changes(
+    story, people, django_capture_on_commit_callbacks, mailoutbox
+):
+    _round, assignment = story
+    sweep(at(2, 9), django_capture_on_commit_callbacks)
+    (assigned,) = mailoutbox
+    assert "Your coach asked for changes" not in assigned.body
+
+    Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.CHANGES_REQUESTED)
+    mailoutbox.clear()
+    sweep(at(4, 9), django_capture_on_commit_callbacks)
+    due_today = next(m for m in mailoutbox if m.subject.startswith("Due today"))
+    assert "Your coach asked for changes: the items that need work are marked" in due_today.body
+
+
 def test_a_checklist_without_a_round_is_reminded_too(people, django_capture_on_commit_callbacks):
     _coach, candidate = people
     with time_machine.travel(at(1, 9), tick=False):
