@@ -145,8 +145,9 @@ TEMPLATES = [
                 "interviews.context_processors.choices",
                 "interviews.context_processors.unread_notifications",
             ],
-            # In every template without {% load %}: the readiness meter and status badge.
-            "builtins": ["interviews.templatetags.meters"],
+            # In every template without {% load %}: the readiness meter and status
+            # badge; interview times with their zone.
+            "builtins": ["interviews.templatetags.meters", "interviews.templatetags.when"],
         },
     },
 ]

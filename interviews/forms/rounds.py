@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
+from ..lib.when import when
 from ..models import AskedQuestion, AssignmentItem, Interviewer, InterviewRound, ThankYouNote
 from ..selectors import rounds as rounds_selectors
 from ..services import rounds as rounds_services
@@ -235,9 +236,7 @@ class RoundForm(forms.ModelForm):
                 "outcome",
                 f"“{label}” can only be recorded once the interview has started"
                 + (
-                    f" ({formats.date_format(timezone.localtime(scheduled_at), 'D j M Y, H:i')})."
-                    if scheduled_at
-                    else "; set its date first."
+                    f" ({when(scheduled_at, 'long')})." if scheduled_at else "; set its date first."
                 ),
             )
         return cleaned

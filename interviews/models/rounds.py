@@ -11,9 +11,10 @@ from django.db import models
 from django.db.models import OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from ..lib.readiness import ReadinessAnnotated
+from ..lib.when import when
 from ..validators import validate_single_line
 from .caseload import Opportunity, OpportunityStatus, OwnedByCandidateQuerySet
 
@@ -153,13 +154,10 @@ class InterviewRound(ReadinessAnnotated, models.Model):
 
     @property
     def when_display(self) -> str:
-        """The time as "Tue 1 Dec 14:30", in the active (the viewer's) time zone;
-        the year only when it is not this year."""
-        if self.scheduled_at is None:
-            return "date not set"
-        when = timezone.localtime(self.scheduled_at)
-        same_year = when.year == timezone.localtime().year
-        return dateformat.format(when, "D j M H:i" if same_year else "D j M Y H:i")
+        """The time as "Tue 1 Dec, 14:30 CET", in the active (the viewer's, or
+        an email's recipient's) time zone, with its abbreviation; the year only
+        when it is not this year."""
+        return when(self.scheduled_at)
 
     @property
     def kind_name(self) -> str:
@@ -172,8 +170,8 @@ class InterviewRound(ReadinessAnnotated, models.Model):
 
     @property
     def display_name(self) -> str:
-        """Kind, company and time: "Second-round interview at Fabrikam, Tue 1 Dec
-        14:30". The sequence number only tells apart several rounds of one kind
+        """Kind, company and time: "Second-round interview at Fabrikam, Tue 1 Dec,
+        14:30 CET". The sequence number only tells apart several rounds of one kind
         at one company: "Second-round interview (round 3) at Fabrikam, …"."""
         return f"{self.kind_name} at {self.opportunity.company}, {self.when_display}"
 

@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from ..lib.diffing import FieldChange, response_changes
 from ..lib.drafts import mailto_url
 from ..lib.readiness import Readiness
+from ..lib.when import when
 from ..models import (
     AnswerRevision,
     Assignment,
@@ -318,5 +319,8 @@ def email_sent_closed(round: InterviewRound | None, *, now: datetime.datetime) -
         return ""
     if round.scheduled_at is None:
         return "You can mark it as sent once the interview has taken place."
-    when = dateformat.format(timezone.localtime(round.scheduled_at), r"D j M \a\t H:i")
-    return f"You can mark it as sent once the interview has started ({when})."
+    day = dateformat.format(timezone.localtime(round.scheduled_at), "D j M")
+    return (
+        "You can mark it as sent once the interview has started "
+        f"({day} at {when(round.scheduled_at, 'time')})."
+    )

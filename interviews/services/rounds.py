@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import dateformat, timezone
 
 from ..lib import drafts
+from ..lib.when import when
 from ..models import (
     AskedQuestion,
     AssignmentItem,
@@ -115,8 +116,9 @@ def require_started(round: InterviewRound, what: str) -> None:
             f"{what} opens when the interview has started, and its date is not set yet. "
             "Ask your coach to add the date."
         )
-    when = dateformat.format(timezone.localtime(round.scheduled_at), r"D j M Y \a\t H:i")
-    raise WrongState(f"{what} opens when the interview starts, on {when}.")
+    day = dateformat.format(timezone.localtime(round.scheduled_at), "D j M Y")
+    at = when(round.scheduled_at, "time")
+    raise WrongState(f"{what} opens when the interview starts, on {day} at {at}.")
 
 
 #: Outcomes only an interview that took place can have.

@@ -214,5 +214,5 @@ def test_the_email_gives_the_interview_time_in_the_candidates_zone(
     local = timezone.localtime(start, zoneinfo.ZoneInfo("America/New_York"))
     body = mail.outbox[0].body
     assert f"It is for: Second-round interview at Fabrikam, {local:%a} {local.day} " in body
-    assert f"{local:%H:%M}." in body
+    assert f"{local:%H:%M} {local:%Z}." in body  # with the zone: EST or EDT
     assert f" {start:%H:%M}." not in body  # not the UTC time

@@ -57,7 +57,7 @@ def test_each_kind_of_item_gets_its_row(candidate, round):
     assert drafted.mailto == "mailto:tom@example.com?subject=Thanks&body=Hi%20Tom"
     # "Mark as sent" waits for the interview; the reason is only on email items.
     assert text.email_sent_closed == check.email_sent_closed == ""
-    closed = "You can mark it as sent once the interview has started (Thu 6 Mar at 10:00)."
+    closed = "You can mark it as sent once the interview has started (Thu 6 Mar at 10:00 UTC)."
     assert drafted.email_sent_closed == empty.email_sent_closed == closed
 
 
@@ -82,7 +82,7 @@ def test_the_date_is_said_in_the_candidates_time_zone(candidate, round):
     assignment = make_assignment(candidate, kinds=("email",), round=round)
     with timezone.override(datetime.timezone(datetime.timedelta(hours=2))):
         closed = page_of(assignment, now=START - MINUTE).rows[0].email_sent_closed
-    assert closed.endswith("(Thu 6 Mar at 12:00).")
+    assert closed.endswith("(Thu 6 Mar at 12:00 UTC+02:00).")
 
 
 def test_an_editable_checklist_reads_its_readiness_and_no_review(candidate):

@@ -180,7 +180,7 @@ def test_reminder_emails_say_what_is_left_and_where_to_go(
     assert prep.to == [coach.email]
     assert prep.subject == f"Interview tomorrow, prep at 0 %: {candidate.full_name}"
     # The coach reads the time in New York's zone: 08:00.
-    assert "Fri 4 Dec 08:00" in prep.body
+    assert "Fri 4 Dec, 08:00 EST" in prep.body
 
     mailoutbox.clear()
     with time_machine.travel(at(5, 8), tick=False):

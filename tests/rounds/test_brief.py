@@ -261,9 +261,9 @@ def test_one_unapproved_checklist_of_two_makes_a_draft(candidate_client, candida
 @pytest.mark.parametrize(
     ("zone", "shown"),
     [
-        ("America/New_York", f"Tuesday 1 December 2026, 10:00{DASH}10:45"),
-        ("Asia/Tokyo", f"Wednesday 2 December 2026, 00:00{DASH}00:45"),
-        ("UTC", f"Tuesday 1 December 2026, 15:00{DASH}15:45"),
+        ("America/New_York", f"Tuesday 1 December 2026, 10:00{DASH}10:45 EST"),
+        ("Asia/Tokyo", f"Wednesday 2 December 2026, 00:00{DASH}00:45 JST"),
+        ("UTC", f"Tuesday 1 December 2026, 15:00{DASH}15:45 UTC"),
     ],
     ids=["new-york", "tokyo", "utc"],
 )
@@ -276,7 +276,6 @@ def test_the_time_is_shown_in_the_viewers_time_zone(
     html = candidate_client.get(brief_url(round_)).content.decode()
 
     assert shown in html
-    assert f"({zone})" in html
 
 
 def test_the_coach_sees_the_time_in_their_own_zone(coach, coach_client, round_):
@@ -285,7 +284,7 @@ def test_the_coach_sees_the_time_in_their_own_zone(coach, coach_client, round_):
 
     html = coach_client.get(brief_url(round_, "coach")).content.decode()
 
-    assert f"Tuesday 1 December 2026, 16:00{DASH}16:45" in html
+    assert f"Tuesday 1 December 2026, 16:00{DASH}16:45 CET" in html
 
 
 def test_interviewers_are_listed_with_their_roles(candidate_client, round_, interviewers):

@@ -1,5 +1,5 @@
 """Interview rounds are named by kind, company and time ("Second-round interview
-at Fabrikam, Tue 1 Dec 14:30"), with a sequence number only where a candidate
+at Fabrikam, Tue 1 Dec, 14:30 CET"), with a sequence number only where a candidate
 has several rounds of one kind at one company."""
 
 import datetime
@@ -64,7 +64,7 @@ def test_a_single_round_is_named_by_kind_company_and_time(fabrikam, now_is, kind
     )
     now_is(at(2026, 11, 20, 9, 0))
     with timezone.override("UTC"):
-        expected = f"{name} at Fabrikam, Tue 1 Dec 14:30"
+        expected = f"{name} at Fabrikam, Tue 1 Dec, 14:30 UTC"
         assert fresh(round).display_name == expected
         assert str(fresh(round)) == expected
         assert named([round]) == {round.pk: expected}
@@ -82,9 +82,9 @@ def test_several_rounds_of_one_kind_at_one_company_show_their_sequence(fabrikam,
     )
     now_is(at(2026, 11, 20, 9, 0))
     expected = {
-        screening.pk: "Screening interview at Fabrikam, Tue 24 Nov 09:00",
-        second.pk: "Second-round interview (round 2) at Fabrikam, Tue 1 Dec 14:30",
-        third.pk: "Second-round interview (round 3) at Fabrikam, Tue 8 Dec 10:00",
+        screening.pk: "Screening interview at Fabrikam, Tue 24 Nov, 09:00 UTC",
+        second.pk: "Second-round interview (round 2) at Fabrikam, Tue 1 Dec, 14:30 UTC",
+        third.pk: "Second-round interview (round 3) at Fabrikam, Tue 8 Dec, 10:00 UTC",
     }
     with timezone.override("UTC"):
         assert named([screening, second, third]) == expected
@@ -135,9 +135,9 @@ def test_the_time_is_in_the_viewers_time_zone(fabrikam, now_is):
     round = InterviewRoundFactory(opportunity=fabrikam, scheduled_at=at(2026, 12, 1, 14, 30))
     now_is(at(2026, 11, 20, 9, 0))
     for zone, when in [
-        ("UTC", "Tue 1 Dec 14:30"),
-        ("America/New_York", "Tue 1 Dec 09:30"),
-        ("Pacific/Auckland", "Wed 2 Dec 03:30"),
+        ("UTC", "Tue 1 Dec, 14:30 UTC"),
+        ("America/New_York", "Tue 1 Dec, 09:30 EST"),
+        ("Pacific/Auckland", "Wed 2 Dec, 03:30 NZDT"),
     ]:
         with timezone.override(zone):
             assert fresh(round).display_name == f"Second-round interview at Fabrikam, {when}"
@@ -156,9 +156,9 @@ def test_the_year_is_shown_only_when_it_is_not_this_year(fabrikam, now_is):
     now_is(at(2026, 11, 20, 9, 0))
     with timezone.override("UTC"):
         assert named([this_year, next_year, last_year]) == {
-            this_year.pk: "Screening interview at Fabrikam, Tue 1 Dec 14:30",
-            next_year.pk: "Second-round interview at Fabrikam, Tue 5 Jan 2027 10:00",
-            last_year.pk: "Final interview at Fabrikam, Tue 10 Jun 2025 08:15",
+            this_year.pk: "Screening interview at Fabrikam, Tue 1 Dec, 14:30 UTC",
+            next_year.pk: "Second-round interview at Fabrikam, Tue 5 Jan 2027, 10:00 UTC",
+            last_year.pk: "Final interview at Fabrikam, Tue 10 Jun 2025, 08:15 UTC",
         }
 
 
@@ -167,11 +167,11 @@ def test_this_year_is_the_viewers_year(fabrikam, now_is):
     round = InterviewRoundFactory(opportunity=fabrikam, scheduled_at=at(2027, 1, 1, 0, 30))
     now_is(at(2026, 12, 31, 23, 30))
     with timezone.override("UTC"):
-        assert fresh(round).display_name.endswith(", Fri 1 Jan 2027 00:30")
+        assert fresh(round).display_name.endswith(", Fri 1 Jan 2027, 00:30 UTC")
     with timezone.override("America/New_York"):
-        assert fresh(round).display_name.endswith(", Thu 31 Dec 19:30")
+        assert fresh(round).display_name.endswith(", Thu 31 Dec, 19:30 EST")
     with timezone.override("Europe/Berlin"):  # both moments are in 2027 there
-        assert fresh(round).display_name.endswith(", Fri 1 Jan 01:30")
+        assert fresh(round).display_name.endswith(", Fri 1 Jan, 01:30 CET")
 
 
 def test_the_annotation_saves_the_query_and_the_fallback_runs_it_once(
@@ -199,7 +199,7 @@ def test_the_coach_round_page_shows_the_name_not_round_1(coach, coach_client, fa
         opportunity=fabrikam, sequence=1, scheduled_at=at(year, 12, 3, 14, 30)
     )
     local = datetime.date(year, 12, 3)
-    name = f"Second-round interview at Fabrikam, {local:%a} 3 Dec {year} 09:30"
+    name = f"Second-round interview at Fabrikam, {local:%a} 3 Dec {year}, 09:30 EST"
     for url in (
         reverse("coach:round_detail", args=[round.pk]),
         reverse("coach:round_edit", args=[round.pk]),

@@ -66,7 +66,7 @@ NOTHING = ("", None, InterviewRound.Outcome.PENDING, 0, 0)
 def test_before_the_start_the_page_says_when_the_follow_up_opens(round, candidate_client):
     with time_machine.travel(WEEK_BEFORE, tick=False):
         html = candidate_client.get(round_url(round)).content.decode()
-    when = dateformat.format(START, r"D j M Y \a\t H:i")  # the candidate's zone is UTC
+    when = dateformat.format(START, r"D j M Y \a\t H:i") + " UTC"  # the candidate's zone
     assert f"open when the interview starts, on {when}." in html
     assert "Interview in 7 days" in html
     for name in ("debrief_notes", "outcome", "asked", "body"):
@@ -103,7 +103,7 @@ def test_a_note_cannot_be_marked_sent_before_the_start(round, candidate_client):
         "error",
         "Marking a thank-you note as sent opens when the interview starts, on "
         + dateformat.format(START, r"D j M Y \a\t H:i")
-        + ".",
+        + " UTC.",
     ) in messages_of(response)
     note.refresh_from_db()
     assert note.sent_at is None
@@ -165,7 +165,7 @@ def test_a_checklist_thank_you_cannot_be_marked_sent_before_the_interview(
     with time_machine.travel(WEEK_BEFORE, tick=False):
         html = candidate_client.get(checklist).content.decode()
         assert f'value="email_sent:{email.pk}"' not in html
-        when = dateformat.format(START, r"D j M \a\t H:i")
+        when = dateformat.format(START, r"D j M \a\t H:i") + " UTC"
         assert f"You can mark it as sent once the interview has started ({when})." in html
         response = candidate_client.post(
             reverse("me:item_email_sent", args=[email.pk]), follow=True
