@@ -59,7 +59,10 @@ def candidate_required(view):
 
 
 def candidate_for_coach(request: HttpRequest, pk: int) -> Candidate:
-    return get_object_or_404(Candidate.objects.for_coach(request.user), pk=pk)
+    # With the login: the page shows interview times in the candidate's zone too.
+    return get_object_or_404(
+        Candidate.objects.for_coach(request.user).select_related("user"), pk=pk
+    )
 
 
 def opportunity_for_coach(request: HttpRequest, pk: int) -> Opportunity:
@@ -71,7 +74,7 @@ def opportunity_for_coach(request: HttpRequest, pk: int) -> Opportunity:
 def round_for_coach(request: HttpRequest, pk: int) -> InterviewRound:
     return get_object_or_404(
         InterviewRound.objects.for_coach(request.user)
-        .select_related("opportunity__candidate")
+        .select_related("opportunity__candidate__user")  # the candidate's zone
         .with_kind_count(),
         pk=pk,
     )
@@ -104,7 +107,7 @@ def template_visible_to_coach(request: HttpRequest, pk: int) -> ChecklistTemplat
 def assignment_for_coach(request: HttpRequest, pk: int) -> Assignment:
     return get_object_or_404(
         Assignment.objects.for_coach(request.user).select_related(
-            "candidate", "round__opportunity", "template"
+            "candidate__user", "round__opportunity", "template"
         ),
         pk=pk,
     )
@@ -247,7 +250,7 @@ def candidate_for_lead(request: HttpRequest, pk: int) -> Candidate:
     """A candidate of any coach of the practice the user leads (read-only
     pages and reassigning) — or 404."""
     return get_object_or_404(
-        Candidate.objects.for_coaches(_led_coach_ids(request)).select_related("coach"),
+        Candidate.objects.for_coaches(_led_coach_ids(request)).select_related("coach", "user"),
         pk=pk,
     )
 
@@ -256,7 +259,7 @@ def assignment_for_lead(request: HttpRequest, pk: int) -> Assignment:
     """A checklist of a candidate of the lead's practice, read-only — or 404."""
     return get_object_or_404(
         Assignment.objects.for_coaches(_led_coach_ids(request)).select_related(
-            "candidate__coach", "round__opportunity", "template"
+            "candidate__coach", "candidate__user", "round__opportunity", "template"
         ),
         pk=pk,
     )

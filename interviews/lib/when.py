@@ -9,6 +9,7 @@ recipient's, set by services.notifications.render) unless a zone is given.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 from django.utils import dateformat, timezone
 
@@ -71,3 +72,26 @@ def when_span(
     if first == last:
         return f"{begin}\N{EN DASH}{finish} {last}"
     return f"{begin} {first}\N{EN DASH}{finish} {last}"
+
+
+def in_both_zones(
+    value: datetime.datetime | None,
+    other: zoneinfo.ZoneInfo | None,
+    *,
+    name: str,
+    style: str = "short",
+) -> str:
+    """``value`` for the viewer (active zone), then for ``name`` in ``other``
+    when it reads differently there: "Thu 25 Mar, 10:00 EDT · 15:00 CET for
+    Alex". The other side's date is repeated only when it is another day there."""
+    mine = when(value, style)
+    if value is None or other is None:
+        return mine
+    here, there = _local(value, None), _local(value, other)
+    if (here.replace(tzinfo=None), zone_abbreviation(here)) == (
+        there.replace(tzinfo=None),
+        zone_abbreviation(there),
+    ):
+        return mine
+    theirs = when(value, "time" if here.date() == there.date() else "short", other)
+    return f"{mine} \N{MIDDLE DOT} {theirs} for {name}"

@@ -64,7 +64,7 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
             scheduled_at__lt=now + datetime.timedelta(days=7),
             opportunity__candidate__archived=False,
         )
-        .select_related("opportunity__candidate")
+        .select_related("opportunity__candidate__user")  # the candidate's zone
         .with_kind_count()
         .order_by("scheduled_at", "pk")
     )[:DASHBOARD_LIMIT]

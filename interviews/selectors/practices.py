@@ -174,7 +174,7 @@ def _upcoming_rounds(practice: Practice, now: datetime.datetime) -> QuerySet[Int
             scheduled_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
             opportunity__candidate__archived=False,
         )
-        .select_related("opportunity__candidate")
+        .select_related("opportunity__candidate__user")  # the candidate's zone
         .with_kind_count()
         .order_by("scheduled_at", "pk")
     )

@@ -7,9 +7,17 @@
   ``|when:"time"`` → "16:00 CET".
 - ``{{ round|when_span:"long" }}`` → "Tuesday 1 December 2026, 10:00-10:45 EST"
   (an en dash).
+- ``{% both_zones round.scheduled_at candidate %}`` → on a coach's page, the
+  time in the viewer's zone and, where it reads differently, in the
+  candidate's: "Thu 25 Mar, 10:00 EDT · 15:00 CET for Alex". Reads
+  ``candidate.user``: select it with the candidate.
+- ``{% round_name round candidate %}`` → the round's ``display_name`` with
+  the time so (``round.opportunity`` must be loaded too).
 """
 
 from __future__ import annotations
+
+import zoneinfo
 
 from django import template
 
@@ -29,3 +37,35 @@ def when_span(round, style: str = "long") -> str:
     if round is None or round.scheduled_at is None:
         return ""
     return when_lib.when_span(round.scheduled_at, round.ends_at, style)
+
+
+def candidate_zone(candidate) -> zoneinfo.ZoneInfo | None:
+    """The zone of a candidate who has joined (their login's); None before."""
+    if candidate is None or candidate.user_id is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(candidate.user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def first_name(candidate) -> str:
+    return (candidate.full_name.split() or ["the candidate"])[0]
+
+
+@register.simple_tag
+def both_zones(value, candidate, style: str = "short") -> str:
+    """Escaped by the template engine like any other value."""
+    zone = candidate_zone(candidate)
+    if zone is None:
+        return when_lib.when(value, style)
+    return when_lib.in_both_zones(value, zone, name=first_name(candidate), style=style)
+
+
+@register.simple_tag
+def round_name(round, candidate) -> str:
+    """``round.display_name`` for a coach's page: the time in both zones
+    (``both_zones``), "Second-round interview at Fabrikam, Thu 25 Mar, 10:00
+    EDT · 15:00 CET for Alex"."""
+    at = both_zones(round.scheduled_at, candidate)
+    return f"{round.kind_name} at {round.opportunity.company}, {at}"

@@ -9,7 +9,7 @@ import time_machine
 from django.template import Context, Template
 from django.utils import timezone
 
-from interviews.lib.when import when, when_span, zone_abbreviation
+from interviews.lib.when import in_both_zones, when, when_span, zone_abbreviation
 
 UTC = datetime.UTC
 #: Thursday 25 March 2027, 14:00 UTC.
@@ -74,6 +74,19 @@ def test_a_span_says_the_zone_once_and_twice_when_the_clocks_change():
     assert when_span(
         night, night + datetime.timedelta(hours=1), "short", zone("Europe/Berlin")
     ) == ("Sun 28 Mar, 01:30 CET\N{EN DASH}03:30 CEST")
+
+
+def test_both_zones_adds_the_other_persons_time_only_where_it_differs():
+    with timezone.override("America/New_York"):
+        assert in_both_zones(START, zone("Europe/Berlin"), name="Alex") == (
+            "Thu 25 Mar, 10:00 EDT \N{MIDDLE DOT} 15:00 CET for Alex"
+        )
+        assert in_both_zones(START, zone("America/Toronto"), name="Alex") == "Thu 25 Mar, 10:00 EDT"
+        assert in_both_zones(START, None, name="Alex") == "Thu 25 Mar, 10:00 EDT"
+        # Another day there: the date is said too.
+        assert in_both_zones(START, zone("Pacific/Auckland"), name="Alex") == (
+            "Thu 25 Mar, 10:00 EDT \N{MIDDLE DOT} Fri 26 Mar, 03:00 NZDT for Alex"
+        )
 
 
 def test_no_time_reads_as_not_set():
