@@ -13,6 +13,7 @@ from .. import throttle, twofactor
 from ..models import (
     Candidate,
     User,
+    known_time_zone,
     time_zone_choices,
 )
 from ..validators import validate_single_line
@@ -34,6 +35,21 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper("Save profile")
+
+
+class DetectedZoneField(forms.Field):
+    """The browser's time zone, put in a hidden input by static/js/zone.js.
+    Never an error: a value the zone database does not know, or none
+    (no JavaScript), is "", and the service falls back to the inviting
+    coach's zone."""
+
+    widget = forms.HiddenInput(attrs={"data-detect-zone": ""})
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value) -> str:
+        return known_time_zone(value)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -115,6 +131,7 @@ class NewAccountForm(forms.Form):
     full_name = forms.CharField(
         label="Your name", max_length=150, validators=[validate_single_line]
     )
+    time_zone = DetectedZoneField()
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -17,12 +18,35 @@ from django.utils import timezone
 
 from ..validators import validate_single_line
 
+TIME_ZONE_MAX_LENGTH = 64
+
 
 def validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    # OSError: a folder of the database ("Europe") is no zone either.
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise ValidationError(f"{value!r} is not a known time zone.") from None
+
+
+def known_time_zone(value: object) -> str:
+    """``value`` when the zone database knows it, else "" (never an error)."""
+    if not isinstance(value, str) or not value or len(value) > TIME_ZONE_MAX_LENGTH:
+        return ""
+    try:
+        validate_time_zone(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def first_known_time_zone(*zones: str | None) -> str:
+    """The first of ``zones`` the zone database knows; the server's zone
+    (settings.TIME_ZONE) when none is."""
+    for zone in zones:
+        if known := known_time_zone(zone):
+            return known
+    return settings.TIME_ZONE
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -82,7 +106,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CANDIDATE)
     time_zone = models.CharField(
-        max_length=64,
+        max_length=TIME_ZONE_MAX_LENGTH,
         default="UTC",
         validators=[validate_time_zone],
         help_text="Dates and times are shown and entered in this time zone.",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..lib.links import token_hash
-from ..models import Candidate, Invitation, User
+from ..models import Candidate, Invitation, User, first_known_time_zone
 from . import InvitationInvalid, NotAllowed, WrongState, emails
 
 # ---------------------------------------------------------------- candidates
@@ -115,10 +115,19 @@ def invitation_for_token(token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user: User | None = None, password: str = "", full_name: str = ""
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    password: str = "",
+    full_name: str = "",
+    time_zone: str = "",
 ) -> User:
     """Link the candidate record to a login: the given existing user, or a new
-    candidate account created with ``password``. The link is single-use."""
+    candidate account created with ``password``. The link is single-use.
+
+    A new account's time zone is ``time_zone`` (the browser's) when the zone
+    database knows it, else the inviting coach's: the candidate is never left
+    on UTC by default while their coach schedules in another zone."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
         raise InvitationInvalid("This invitation can no longer be used.")
@@ -131,6 +140,7 @@ def invitation_accept(
             password=password,
             full_name=full_name or candidate.full_name,
             role=User.Role.CANDIDATE,
+            time_zone=first_known_time_zone(time_zone, candidate.coach.time_zone),
         )
     elif user.role != User.Role.CANDIDATE:
         raise WrongState(

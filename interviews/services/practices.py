@@ -21,6 +21,7 @@ from ..models import (
     PracticeRole,
     Question,
     User,
+    first_known_time_zone,
 )
 from . import InvitationInvalid, NotAllowed, WrongState, emails
 
@@ -151,6 +152,18 @@ def practice_invitation_for_token(token: str) -> PracticeInvitation:
     return invitation
 
 
+def _inviting_zone(invitation: PracticeInvitation) -> str | None:
+    """Whose zone a new coach starts with when their browser gave none: the
+    lead who invited them, or (that account gone) the practice's
+    longest-standing lead."""
+    if invitation.invited_by_id is not None:
+        return invitation.invited_by.time_zone
+    leads = PracticeMembership.objects.filter(
+        practice_id=invitation.practice_id, role=PracticeRole.LEAD
+    ).order_by("joined_at", "pk")
+    return leads.values_list("user__time_zone", flat=True).first()
+
+
 @transaction.atomic
 def practice_invitation_accept(
     *,
@@ -158,9 +171,14 @@ def practice_invitation_accept(
     user: User | None = None,
     password: str = "",
     full_name: str = "",
+    time_zone: str = "",
 ) -> PracticeMembership:
     """Join the practice: as the given (logged-in) coach, or as a new coach
-    account created with ``password``. The link is single-use."""
+    account created with ``password``. The link is single-use.
+
+    A new account's time zone is ``time_zone`` (the browser's) when the zone
+    database knows it, else the zone of the lead who sent the invitation (of
+    the practice's first lead, when that lead has gone), never UTC by default."""
     invitation = PracticeInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
         raise InvitationInvalid("This invitation can no longer be used.")
@@ -172,6 +190,7 @@ def practice_invitation_accept(
             password=password,
             full_name=full_name,
             role=User.Role.COACH,
+            time_zone=first_known_time_zone(time_zone, _inviting_zone(invitation)),
         )
     else:
         user = User.objects.select_for_update().get(pk=user.pk)

@@ -284,6 +284,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 user=user,
                 password=data.get("password1", ""),
                 full_name=data.get("full_name", ""),
+                time_zone=data.get("time_zone", ""),
             )
         except services.ServiceError as exc:
             messages.error(request, str(exc))

@@ -74,6 +74,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
                 user=user,
                 password=form.cleaned_data.get("password1", ""),
                 full_name=form.cleaned_data.get("full_name", ""),
+                time_zone=form.cleaned_data.get("time_zone", ""),
             )
         except services.ServiceError as exc:
             messages.error(request, str(exc))

@@ -1,0 +1,150 @@
+"""A person's time zone is taken from the browser when an account is made (the
+inviting coach's when the browser gives none or nonsense, never UTC by
+default)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from interviews.models import PracticeMembership, User
+from interviews.services import caseload as caseload_services
+from interviews.services import practices as practices_services
+
+from ..factories import PASSWORD, CandidateFactory, CoachFactory, UserFactory
+
+NEW_PASSWORD = "plenty-long-password-7"
+#: What the hidden field may carry besides a real zone: hostile or broken input
+#: falls back like an empty field, and is never a form error or a 500.
+NOT_ZONES = [
+    "Mars/Olympus",
+    "Europe",  # a folder of the zone database, not a zone
+    "../../etc/passwd",
+    "Europe/Berlin\x00",
+    "Europe/Berlin ",
+    "x" * 500,
+]
+
+
+@pytest.fixture
+def new_yorker(coach):
+    coach.time_zone = "America/New_York"
+    coach.save(update_fields=["time_zone"])
+    return coach
+
+
+@pytest.fixture
+def invite_url(new_yorker):
+    record = CandidateFactory(coach=new_yorker, email="alex@example.com", full_name="Alex Doe")
+    _, token = caseload_services.invitation_create(candidate=record, by=new_yorker)
+    return reverse("invite_accept", args=[token])
+
+
+def sign_up(url: str, **extra) -> Client:
+    client = Client()
+    data = {"full_name": "Alex Doe", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    response = client.post(url, data | extra)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
+def zone_of(email: str) -> str:
+    return User.objects.get(email=email).time_zone
+
+
+# ---------------------------------------------------------------- the candidate's invitation
+
+
+def test_the_invitation_page_asks_the_browser_for_its_zone(client, invite_url):
+    html = client.get(invite_url).content.decode()
+    assert re.search(r'<input type="hidden" name="time_zone" data-detect-zone[^>]*>', html)
+    assert '<script src="/static/js/zone.js" defer></script>' in html
+
+
+def test_the_browsers_zone_is_stored_with_the_new_account(invite_url):
+    sign_up(invite_url, time_zone="Europe/Berlin")
+    assert zone_of("alex@example.com") == "Europe/Berlin"
+
+
+def test_an_old_name_the_browser_may_report_is_kept(invite_url):
+    # Chromium still says Asia/Calcutta; the zone database knows it.
+    sign_up(invite_url, time_zone="Asia/Calcutta")
+    assert zone_of("alex@example.com") == "Asia/Calcutta"
+
+
+@pytest.mark.parametrize("bogus", NOT_ZONES, ids=range(len(NOT_ZONES)))
+def test_a_bogus_zone_falls_back_to_the_coachs(invite_url, bogus):
+    sign_up(invite_url, time_zone=bogus)
+    assert zone_of("alex@example.com") == "America/New_York"
+
+
+def test_no_zone_falls_back_to_the_coachs(invite_url):
+    sign_up(invite_url, time_zone="")
+    assert zone_of("alex@example.com") == "America/New_York"
+
+
+def test_a_form_without_the_field_falls_back_to_the_coachs(invite_url):
+    sign_up(invite_url)
+    assert zone_of("alex@example.com") == "America/New_York"
+
+
+def test_an_existing_login_keeps_its_own_zone(new_yorker):
+    returning = UserFactory(email="back@example.com", time_zone="Asia/Tokyo")
+    record = CandidateFactory(coach=new_yorker, email=returning.email)
+    _, token = caseload_services.invitation_create(candidate=record, by=new_yorker)
+    client = Client()
+    response = client.post(
+        reverse("invite_accept", args=[token]), {"password": PASSWORD, "time_zone": "Europe/Rome"}
+    )
+    assert response.status_code == 302
+    assert zone_of("back@example.com") == "Asia/Tokyo"
+
+
+def test_the_service_falls_back_without_a_form(new_yorker):
+    record = CandidateFactory(coach=new_yorker, email="svc@example.com")
+    invitation, _ = caseload_services.invitation_create(candidate=record, by=new_yorker)
+    user = caseload_services.invitation_accept(invitation=invitation, password=NEW_PASSWORD)
+    assert user.time_zone == "America/New_York"
+
+
+# ---------------------------------------------------------------- a coach joining a practice
+
+
+@pytest.fixture
+def join_url(lead):
+    lead.time_zone = "Europe/London"
+    lead.save(update_fields=["time_zone"])
+    _, token = practices_services.practice_invite(
+        practice=lead.practice_membership.practice, by=lead, email="newcoach@example.com"
+    )
+    return reverse("practice_join", args=[token])
+
+
+def test_the_join_page_asks_the_browser_for_its_zone(client, join_url):
+    html = client.get(join_url).content.decode()
+    assert re.search(r'<input type="hidden" name="time_zone" data-detect-zone[^>]*>', html)
+    assert '<script src="/static/js/zone.js" defer></script>' in html
+
+
+def test_a_new_coach_gets_the_browsers_zone(join_url):
+    sign_up(join_url, time_zone="Australia/Sydney")
+    assert zone_of("newcoach@example.com") == "Australia/Sydney"
+
+
+@pytest.mark.parametrize("sent", ["", "Mars/Olympus", None], ids=["empty", "bogus", "missing"])
+def test_a_new_coach_without_a_browser_zone_gets_the_inviting_leads(join_url, sent):
+    sign_up(join_url, **({} if sent is None else {"time_zone": sent}))
+    assert zone_of("newcoach@example.com") == "Europe/London"
+
+
+def test_when_the_inviting_lead_is_gone_the_practices_lead_zone_is_taken(lead, join_url):
+    # The invitation outlives its sender (invited_by is set to NULL).
+    practice = lead.practice_membership.practice
+    other_lead = CoachFactory(email="lead2@example.com", time_zone="Asia/Singapore")
+    PracticeMembership.objects.create(
+        practice=practice, user=other_lead, role=PracticeMembership.Role.LEAD
+    )
+    lead.delete()
+    sign_up(join_url, time_zone="")
+    assert zone_of("newcoach@example.com") == "Asia/Singapore"
