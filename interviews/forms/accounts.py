@@ -20,11 +20,22 @@ from ..validators import validate_single_line
 from .layout import form_helper
 
 
+class TimeZoneField(forms.ChoiceField):
+    """The zones grouped by region, the person's current one first; any zone
+    the database knows is accepted (an old alias such as "US/Eastern", or one
+    a browser reports), anything else is refused."""
+
+    def valid_value(self, value) -> bool:
+        return bool(known_time_zone(value))
+
+
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
+    # static/js/zone.js adds a search box above it and offers the browser's
+    # zone first ("Detected: …"); without it, a plain grouped drop-down.
+    time_zone = TimeZoneField(
         label="Time zone",
-        choices=time_zone_choices,
         help_text="Interview times are entered and shown in this time zone.",
+        widget=forms.Select(attrs={"data-zone-picker": ""}),
     )
 
     class Meta:
@@ -34,6 +45,11 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        current = self.instance.time_zone
+        self.fields["time_zone"].choices = [
+            ("Current", [(current, f"Current: {current.replace('_', ' ')}")]),
+            *time_zone_choices(),
+        ]
         self.helper = form_helper("Save profile")
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from ..lib.zones import Choices, grouped_zones
 from ..validators import validate_single_line
 
 TIME_ZONE_MAX_LENGTH = 64
@@ -49,10 +50,11 @@ def first_known_time_zone(*zones: str | None) -> str:
     return settings.TIME_ZONE
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    """For forms only: the list depends on the machine's tz database, so it
-    must not be frozen into a migration."""
-    return sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+def time_zone_choices() -> Choices:
+    """For forms only (the list depends on the machine's tz database, so it
+    must not be frozen into a migration): the zones grouped by region, named
+    by place and country, then UTC (lib/zones.py)."""
+    return grouped_zones()
 
 
 # ---------------------------------------------------------------- users

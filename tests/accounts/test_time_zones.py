@@ -1,6 +1,6 @@
-"""A person's time zone is taken from the browser when an account is made (the
+"""A person's time zone: taken from the browser when an account is made (the
 inviting coach's when the browser gives none or nonsense, never UTC by
-default)."""
+default), and picked on the profile from a grouped list."""
 
 import re
 
@@ -148,3 +148,45 @@ def test_when_the_inviting_lead_is_gone_the_practices_lead_zone_is_taken(lead, j
     lead.delete()
     sign_up(join_url, time_zone="")
     assert zone_of("newcoach@example.com") == "Asia/Singapore"
+
+
+# ---------------------------------------------------------------- the profile's picker
+
+
+def test_the_picker_groups_zones_by_region_with_the_current_one_first(coach, coach_client):
+    coach.time_zone = "Europe/Berlin"
+    coach.save(update_fields=["time_zone"])
+    html = coach_client.get(reverse("profile")).content.decode()
+    select = html[html.index('<select name="time_zone"') : html.index("</select>")]
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    assert groups[0] == "Current"
+    assert {"Africa", "America", "Asia", "Europe", "Pacific", "Other"} <= set(groups)
+    first = re.search(r"<option [^>]*>([^<]+)</option>", select)
+    assert (
+        first.group(0) == '<option value="Europe/Berlin" selected>Current: Europe/Berlin</option>'
+    )
+    # Places are named with their country, and old aliases are not offered.
+    assert '<option value="Europe/Berlin">Berlin (Germany)</option>' in select
+    assert '<option value="America/New_York">New York (United States)</option>' in select
+    assert "US/Eastern" not in select
+    # Labelled, and enhanced by the static script only.
+    assert re.search(r'<label\s+for="id_time_zone"', html)
+    assert "data-zone-picker" in select
+    assert '<script src="/static/js/zone.js" defer></script>' in html
+
+
+def test_the_picker_saves_any_zone_the_database_knows(coach, coach_client):
+    for zone in ("Asia/Kathmandu", "US/Eastern", "Asia/Calcutta"):
+        response = coach_client.post(reverse("profile"), {"full_name": "C", "time_zone": zone})
+        assert response.status_code == 302
+        coach.refresh_from_db()
+        assert coach.time_zone == zone
+
+
+@pytest.mark.parametrize("bogus", NOT_ZONES, ids=range(len(NOT_ZONES)))
+def test_the_picker_refuses_anything_else_with_a_form_error(coach, coach_client, bogus):
+    response = coach_client.post(reverse("profile"), {"full_name": "C", "time_zone": bogus})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    coach.refresh_from_db()
+    assert coach.time_zone == "UTC"

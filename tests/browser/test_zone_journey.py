@@ -1,5 +1,8 @@
 """Time zones in the browser (static/js/zone.js): a new account takes the
-browser's zone."""
+browser's zone, and the profile's picker offers it first and can be searched
+from the keyboard, at phone width."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -8,7 +11,7 @@ from interviews.models import User
 from interviews.services import caseload as caseload_services
 
 from ..factories import CandidateFactory
-from .conftest import PHONE, invitation_link
+from .conftest import PHONE, invitation_link, log_in
 
 # Each test is its own journey, named after it (screenshots in test-artifacts/<name>/).
 pytestmark = pytest.mark.browser
@@ -33,3 +36,42 @@ def test_a_new_candidate_gets_the_zone_of_their_browser(open_page, journey, coac
     journey.check(page, "joined")
     assert User.objects.get(email="alex@example.com").time_zone == "Europe/Berlin"
     expect(page.get_by_text("Times are shown in Europe/Berlin.")).to_be_visible()
+
+
+def test_the_profile_offers_the_detected_zone_and_finds_one_by_name(
+    open_page, journey, coach, password
+):
+    page = open_page("coach", viewport=PHONE, timezone_id="Asia/Tokyo")
+    log_in(page, journey, coach.email, password)
+    journey.check(page, "dashboard")
+    page.goto("/accounts/profile/")
+    journey.check(page, "profile")
+    picker = page.get_by_role("combobox", name=re.compile(r"^Time zone"))
+    # The browser's zone first, then the current one.
+    options = picker.locator("option")
+    expect(options.nth(0)).to_have_text("Detected: Asia/Tokyo")
+    expect(options.nth(1)).to_have_text("Current: UTC")
+    expect(picker).to_have_value("UTC")
+
+    # Typing narrows the list; Enter takes the first match, not the form.
+    search = page.get_by_label("Search time zones")
+    search.fill("germany")
+    expect(page.get_by_text("2 zones match.")).to_be_visible()  # Berlin, Busingen
+    search.press("Enter")
+    expect(picker).to_have_value("Europe/Berlin")
+    expect(picker).to_be_focused()
+    journey.check(page, "searched")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Your profile has been saved.")).to_be_visible()
+    journey.check(page, "saved")
+    coach.refresh_from_db()
+    assert coach.time_zone == "Europe/Berlin"
+
+    # The detected zone is one choice away.
+    picker = page.get_by_role("combobox", name=re.compile(r"^Time zone"))
+    picker.select_option("Asia/Tokyo")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Times are shown in Asia/Tokyo.")).to_be_visible()
+    journey.check(page, "detected-chosen")
+    coach.refresh_from_db()
+    assert coach.time_zone == "Asia/Tokyo"
