@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -18,6 +19,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -26,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ..lib.drafts import mailto_url
-from ..lib.timeline import Phase, Timeline, round_timeline
+from ..lib.timeline import Phase, Timeline, due_text, round_timeline, span
 from ..models import (
     AskedQuestion,
     Assignment,
@@ -139,6 +141,124 @@ def interviewers_to_thank(
     """Interviewers with an email address and no thank-you note yet."""
     noted = {note.interviewer_id for note in notes}
     return [i for i in interviewers if i.email and i.pk not in noted]
+
+
+# ---------------------------------------------------------------- after the interview
+# One rule for what a past interview still waits for, read by the candidate's
+# home and round page, the coach's dashboard, the lead's overview and the
+# reminders (services/reminders.py: the thank-you reminder and the coach's digest).
+
+
+def thanks_waiting(interviewers: Iterable[Interviewer], notes: Iterable[ThankYouNote]) -> list[str]:
+    """Who still waits for a thank-you: the recipient of each note not marked
+    sent, then each interviewer with an email address and no note yet."""
+    notes = list(notes)
+    waiting = [note.recipient for note in notes if not note.is_sent]
+    return waiting + [i.name for i in interviewers_to_thank(list(interviewers), notes)]
+
+
+def waiting_for_thanks(round: InterviewRound) -> list[str]:
+    """``thanks_waiting`` for a round loaded with its interviewers and its notes
+    with their interviewers (``with_follow_up_parts``)."""
+    return thanks_waiting(round.interviewers.all(), round.thank_you_notes.all())
+
+
+def with_follow_up_parts(rounds: QuerySet[InterviewRound]) -> QuerySet[InterviewRound]:
+    """The rounds with what ``follow_up`` reads: their opportunity and candidate
+    in the query; their interviewers, and their notes with the notes'
+    interviewers, in one more query each for the whole list."""
+    return rounds.select_related("opportunity__candidate").prefetch_related(
+        "interviewers",
+        Prefetch("thank_you_notes", queryset=ThankYouNote.objects.select_related("interviewer")),
+    )
+
+
+def is_followed(round: InterviewRound, now: datetime.datetime) -> bool:
+    """Whether the lists, the overviews and the reminders follow a round up at
+    ``now``: from its start for ``InterviewRound.AFTER_INTERVIEW_WINDOW``, unless
+    it is cancelled or its candidate archived. (Its own page always says what is
+    left.)"""
+    start = round.scheduled_at
+    return (
+        start is not None
+        and now - InterviewRound.AFTER_INTERVIEW_WINDOW <= start <= now
+        and not round.is_cancelled
+        and not round.opportunity.candidate.archived
+    )
+
+
+def followed_q(now: datetime.datetime) -> Q:
+    """The SQL form of ``is_followed``."""
+    return (
+        Q(
+            scheduled_at__gte=now - InterviewRound.AFTER_INTERVIEW_WINDOW,
+            scheduled_at__lte=now,
+            opportunity__candidate__archived=False,
+        )
+        & ~InterviewRound.cancelled_q()
+    )
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a round that has started still waits for at ``now``: the thank-you
+    notes (due ``InterviewRound.THANK_YOU_WITHIN`` after the start), the debrief
+    and the outcome. Each is left until it is done, whatever order the others
+    are done in: recording the outcome does not end the thank-you notes."""
+
+    round: InterviewRound
+    #: Who still waits for a thank-you (``thanks_waiting``).
+    waiting: list[str]
+    now: datetime.datetime
+
+    @property
+    def since(self) -> str:
+        """How long ago the interview started: "4 days"."""
+        return span(self.now - self.round.scheduled_at)
+
+    @property
+    def has_ended(self) -> bool:
+        return self.now >= self.round.ends_at
+
+    @property
+    def notes_overdue(self) -> bool:
+        return bool(self.waiting) and self.now >= self.round.thank_you_due_at
+
+    @property
+    def notes_due(self) -> str:
+        """ "due in 5 h" / "overdue by 3 h"; "" when nobody waits for thanks."""
+        return due_text(self.round.thank_you_due_at, self.now) if self.waiting else ""
+
+    @property
+    def needs_debrief(self) -> bool:
+        return not self.round.is_debriefed
+
+    @property
+    def needs_outcome(self) -> bool:
+        return self.round.outcome == InterviewRound.Outcome.PENDING
+
+    @property
+    def is_done(self) -> bool:
+        return not (self.waiting or self.needs_debrief or self.needs_outcome)
+
+
+def follow_up(round: InterviewRound, *, now: datetime.datetime) -> FollowUp:
+    """What a round loaded ``with_follow_up_parts`` still waits for at ``now``."""
+    return FollowUp(round=round, waiting=waiting_for_thanks(round), now=now)
+
+
+def follow_ups(rounds: Iterable[InterviewRound], *, now: datetime.datetime) -> list[FollowUp]:
+    """``follow_up`` of each round (loaded ``with_follow_up_parts``) that is
+    followed at ``now`` (``is_followed``), in the rounds' order."""
+    return [follow_up(r, now=now) for r in rounds if is_followed(r, now)]
+
+
+def after_interview_rounds(
+    rounds: QuerySet[InterviewRound], *, now: datetime.datetime
+) -> QuerySet[InterviewRound]:
+    """Of ``rounds``, those followed at ``now``, oldest interview first, ready
+    for ``follow_ups`` (three queries)."""
+    return with_follow_up_parts(rounds.filter(followed_q(now))).order_by("scheduled_at", "pk")
 
 
 def round_asked_questions(round: InterviewRound) -> list[AskedQuestion]:
