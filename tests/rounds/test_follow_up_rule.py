@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from interviews.models import InterviewRound, Opportunity
+from interviews.selectors import home as home_selectors
 from interviews.selectors import practices as practices_selectors
 from interviews.selectors import rounds as rounds_selectors
 from interviews.services import reminders
@@ -155,8 +156,8 @@ def test_each_part_is_left_until_done_and_the_round_is_done_with_all_three(candi
     assert rounds_selectors.follow_up(_loaded(round), now=NOW).is_done
 
 
-def test_the_overview_and_the_digest_agree(time_machine, practice, coach, lead):
-    """One world, read two ways at NOW: the rounds whose notes are overdue, and
+def test_the_dashboard_the_overview_and_the_digest_agree(time_machine, practice, coach, lead):
+    """One world, read three ways at NOW: the rounds whose notes are overdue, and
     who waits for them."""
     time_machine.move_to(NOW, tick=False)
     mine = CandidateFactory(coach=coach)
@@ -173,13 +174,21 @@ def test_the_overview_and_the_digest_agree(time_machine, practice, coach, lead):
     leads = CandidateFactory(coach=lead)
     InterviewerFactory(round=_round(leads, NOW - 2 * DAY, company="The lead's"), name="Lou")
 
+    dashboard = {
+        f.round.pk: f.waiting
+        for f in home_selectors.after_interviews(coach, now=NOW)
+        if f.notes_overdue
+    }
     digest = reminders.digest_for(coach, NOW, list(reminders._live_rounds(NOW)))
     overview = {
         row.coach.pk: row.thanks_overdue
         for row in practices_selectors.practice_caseloads(practice, now=NOW)
     }
 
-    thanks = {r.pk: waiting for r, waiting in digest.thanks_overdue}
-    assert thanks == {outcome_first.pk: ["Dana Scully"], overdue.pk: ["Ann Lee", "Pat Example"]}
-    assert overview[coach.pk] == 3 == sum(len(waiting) for waiting in thanks.values())
+    assert dashboard == {
+        outcome_first.pk: ["Dana Scully"],
+        overdue.pk: ["Ann Lee", "Pat Example"],
+    }
+    assert {r.pk: waiting for r, waiting in digest.thanks_overdue} == dashboard
+    assert overview[coach.pk] == 3 == sum(len(waiting) for waiting in dashboard.values())
     assert overview[lead.pk] == 1

@@ -334,7 +334,6 @@ def test_the_dashboard_names_the_coming_weeks_rounds(
                 sequence=sequence,
             )
     # The count pinned in test_dashboard.py.
-    # +1: unread notices in the navigation
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         body = coach_client.get(reverse("coach:dashboard")).content.decode()
     assert body.count("Second-round interview (round ") == 2 * size
