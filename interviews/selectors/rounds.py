@@ -12,10 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -76,44 +73,61 @@ def rounds_with_readiness(rounds: QuerySet[InterviewRound]) -> QuerySet[Intervie
 
 def candidate_rounds(user: User) -> QuerySet[InterviewRound]:
     """The candidate's rounds, named, each with the readiness of its (not
-    withdrawn) checklists and ``thank_you_waiting``: whether a thank-you is still
-    to be sent (a note not marked sent, or an interviewer with an email and no
-    note yet)."""
-    unsent = ThankYouNote.objects.filter(round=OuterRef("pk"), sent_at__isnull=True)
-    unnoted = (
-        Interviewer.objects.filter(round=OuterRef("pk"))
-        .exclude(email="")
-        .exclude(Exists(ThankYouNote.objects.filter(interviewer=OuterRef("pk"))))
-    )
+    withdrawn) checklists."""
     rounds = (
         InterviewRound.objects.for_candidate_user(user)
         .select_related("opportunity__candidate__coach")
         .with_kind_count()
     )
-    return rounds_with_readiness(rounds).annotate(
-        thank_you_waiting=ExpressionWrapper(
-            Exists(unsent) | Exists(unnoted), output_field=BooleanField()
-        )
-    )
+    return rounds_with_readiness(rounds)
+
+
+@dataclass(frozen=True)
+class CandidateHomeRounds:
+    """The rounds on the candidate's home page."""
+
+    #: The coming ones, soonest first, with readiness.
+    upcoming: list[InterviewRound]
+    #: What the followed past rounds still wait for, latest interview first.
+    follow_ups: list[FollowUp]
+    #: The latest past rounds (up to ``past_limit``), each named and with its outcome.
+    past: list[InterviewRound]
+    #: Whether there are more past rounds than ``past``: the page links to them all.
+    more_past: bool
 
 
 def candidate_home_rounds(
-    user: User, *, now: datetime.datetime, upcoming_limit: int, follow_up_limit: int
-) -> tuple[list[InterviewRound], list[InterviewRound]]:
-    """The candidate's home page rounds, in one query: the coming ones (soonest
-    first) and the past ones still waiting for an outcome, to debrief and thank
-    for (latest first)."""
+    user: User, *, now: datetime.datetime, upcoming_limit: int, past_limit: int
+) -> CandidateHomeRounds:
+    """The candidate's home page rounds in four queries: the coming ones with
+    the followed past ones (with their interviewers and notes), and the latest
+    past ones."""
     rounds = list(
-        candidate_rounds(user)
-        .filter(
-            Q(scheduled_at__gte=now)
-            | Q(scheduled_at__lt=now, outcome=InterviewRound.Outcome.PENDING)
-        )
-        .order_by("scheduled_at", "id")
+        with_follow_up_parts(
+            candidate_rounds(user).filter(Q(scheduled_at__gt=now) | followed_q(now))
+        ).order_by("scheduled_at", "id")
     )
-    upcoming = [r for r in rounds if r.scheduled_at >= now][:upcoming_limit]
-    past = [r for r in rounds if r.scheduled_at < now]
-    return upcoming, past[::-1][:follow_up_limit]
+    upcoming = [r for r in rounds if not r.started_by(now)][:upcoming_limit]
+    followed = [r for r in rounds if r.started_by(now)][::-1]
+    past = list(candidate_past_rounds(user, now=now)[: past_limit + 1])
+    return CandidateHomeRounds(
+        upcoming=upcoming,
+        follow_ups=[f for f in follow_ups(followed, now=now) if not f.is_done],
+        past=past[:past_limit],
+        more_past=len(past) > past_limit,
+    )
+
+
+def candidate_past_rounds(user: User, *, now: datetime.datetime) -> QuerySet[InterviewRound]:
+    """Every round of the candidate that has started, newest first, named (a
+    cancelled one too: its page and debrief stay readable)."""
+    return (
+        InterviewRound.objects.for_candidate_user(user)
+        .filter(scheduled_at__lte=now)
+        .select_related("opportunity__candidate")
+        .with_kind_count()
+        .order_by("-scheduled_at", "-id")
+    )
 
 
 def round_checklists_for_candidate(round: InterviewRound, user: User) -> QuerySet[Assignment]:
@@ -200,6 +214,20 @@ def followed_q(now: datetime.datetime) -> Q:
 
 
 @dataclass(frozen=True)
+class FollowUpStep:
+    """One thing left to do after the interview, in the candidate's words."""
+
+    #: The section of the candidate's round page that does it.
+    anchor: str
+    #: "Write your debrief"; ``short`` names it after another: "then your debrief".
+    label: str
+    short: str
+    #: "due in 5 h" / "overdue by 3 h"; "" when it has no deadline.
+    when: str = ""
+    late: bool = False
+
+
+@dataclass(frozen=True)
 class FollowUp:
     """What a round that has started still waits for at ``now``: the thank-you
     notes (due ``InterviewRound.THANK_YOU_WITHIN`` after the start), the debrief
@@ -240,6 +268,36 @@ class FollowUp:
     @property
     def is_done(self) -> bool:
         return not (self.waiting or self.needs_debrief or self.needs_outcome)
+
+    @property
+    def steps(self) -> list[FollowUpStep]:
+        """What is left, in the order the round page asks for it: the notes,
+        the debrief, the outcome."""
+        steps = []
+        if self.waiting:
+            steps.append(
+                FollowUpStep(
+                    "notes",
+                    f"Send your thank-you notes to {_names(self.waiting)}",
+                    "your thank-you notes",
+                    self.notes_due,
+                    self.notes_overdue,
+                )
+            )
+        if self.needs_debrief:
+            steps.append(FollowUpStep("debrief", "Write your debrief", "your debrief"))
+        if self.needs_outcome:
+            steps.append(
+                FollowUpStep("outcome", "Record the outcome when you hear back", "the outcome")
+            )
+        return steps
+
+
+def _names(names: list[str]) -> str:
+    """ "Ann", "Ann and Tom", "Ann, Tom and Sam"."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def follow_up(round: InterviewRound, *, now: datetime.datetime) -> FollowUp:

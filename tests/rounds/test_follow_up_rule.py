@@ -129,29 +129,21 @@ def test_nobody_to_thank_is_never_overdue(candidate):
     ThankYouNoteFactory(round=round, sent_at=NOW - 2 * DAY)
     follow_up = rounds_selectors.follow_up(_loaded(round), now=NOW)
     assert (follow_up.waiting, follow_up.notes_due, follow_up.notes_overdue) == ([], "", False)
-    assert (follow_up.needs_debrief, follow_up.needs_outcome) == (True, True)
+    assert [step.anchor for step in follow_up.steps] == ["debrief", "outcome"]
 
 
 def test_each_part_is_left_until_done_and_the_round_is_done_with_all_three(candidate):
     round = _round(candidate, NOW - 2 * DAY)
     InterviewerFactory(round=round, name="Pat Example")
     follow_up = rounds_selectors.follow_up(_loaded(round), now=NOW)
-    assert (follow_up.waiting, follow_up.needs_debrief, follow_up.needs_outcome) == (
-        ["Pat Example"],
-        True,
-        True,
-    )
+    assert [step.anchor for step in follow_up.steps] == ["notes", "debrief", "outcome"]
+    assert follow_up.steps[0].label == "Send your thank-you notes to Pat Example"
     assert not follow_up.is_done
     round.outcome = InterviewRound.Outcome.ADVANCED
     round.debriefed_at = NOW
     round.save()
     follow_up = rounds_selectors.follow_up(_loaded(round), now=NOW)
-    assert (follow_up.waiting, follow_up.needs_debrief, follow_up.needs_outcome) == (
-        ["Pat Example"],
-        False,
-        False,
-    )
-    assert not follow_up.is_done
+    assert [step.anchor for step in follow_up.steps] == ["notes"]
     ThankYouNoteFactory(round=round, interviewer=round.interviewers.get(), sent_at=NOW)
     assert rounds_selectors.follow_up(_loaded(round), now=NOW).is_done
 
