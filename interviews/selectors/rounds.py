@@ -476,14 +476,18 @@ class CandidateRound:
     notes: list[CandidateNoteRow]
     #: The candidate's own (not withdrawn) checklists for the round, with readiness.
     checklists: list[Assignment]
+    #: From the interview's start: what is left to do after it (None before).
+    follow_up: FollowUp | None
 
 
 def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime) -> CandidateRound:
     interviewers = round_interviewers(round)
     notes = round_notes(round)
     to_thank = interviewers_to_thank(interviewers, notes)
+    started = round.started_by(now)
     return CandidateRound(
         timeline=round_timeline(round, notes=notes, interviewers_to_thank=len(to_thank), now=now),
+        follow_up=FollowUp(round, thanks_waiting(interviewers, notes), now) if started else None,
         interviewers=interviewers,
         to_thank=to_thank,
         notes=[
