@@ -128,6 +128,7 @@ candidate_patterns = [
     path("checklists/<int:pk>/", checklists.checklist, name="checklist"),
     path("items/<int:pk>/comment/", checklists.item_comment, name="item_comment"),
     path("items/<int:pk>/email-sent/", checklists.item_email_sent, name="item_email_sent"),
+    path("rounds/past/", rounds.candidate_past_rounds, name="past_rounds"),
     path("rounds/<int:pk>/", rounds.candidate_round_detail, name="round"),
     path("rounds/<int:pk>/brief/", brief.candidate_brief, name="round_brief"),
     path("rounds/<int:pk>/brief.pdf", brief.candidate_brief_pdf, name="round_brief_pdf"),

@@ -33,6 +33,14 @@ def span(delta: datetime.timedelta) -> str:
     return f"{max(1, seconds // 60)} min"
 
 
+def due_text(due_at: datetime.datetime, now: datetime.datetime) -> str:
+    """How a deadline stands at ``now``: "due in 5 h", or "overdue by 3 h" from
+    the deadline on."""
+    if now >= due_at:
+        return f"overdue by {span(now - due_at)}"
+    return f"due in {span(due_at - now)}"
+
+
 @dataclass(frozen=True)
 class Timeline:
     phase: Phase
@@ -40,7 +48,7 @@ class Timeline:
     headline: str
     #: What comes next, or "" when nothing is waiting.
     next_step: str
-    #: Thank-you notes: "due in 5 h", "overdue", or "" when none are waiting.
+    #: Thank-you notes: "due in 5 h", "overdue by 3 h", or "" when none are waiting.
     thank_you_due: str
     thank_you_overdue: bool
 
@@ -68,7 +76,7 @@ def round_timeline(
     due, overdue = "", False
     if waiting:
         overdue = now >= due_at
-        due = "overdue" if overdue else f"due in {span(due_at - now)}"
+        due = due_text(due_at, now)
     if now < round.ends_at:
         return Timeline(
             Phase.UNDER_WAY,

@@ -19,14 +19,15 @@ from . import checklists as checklists_selectors
 
 def candidate_list(coach: User, *, q: str = "", archived: bool = False) -> QuerySet[Candidate]:
     """The coach's candidates (active or archived), searched by name, email or
-    headline, each annotated with its next interview and the number of checklists
+    headline, each annotated with its next interview, its last one (the latest
+    that has started; cancelled rounds are neither) and the number of checklists
     waiting for review. One query for any page size."""
     now = timezone.now()
-    next_round = (
-        InterviewRound.objects.filter(opportunity__candidate=OuterRef("pk"), scheduled_at__gte=now)
-        .select_related("opportunity")
-        .order_by("scheduled_at", "pk")
+    rounds = InterviewRound.objects.filter(opportunity__candidate=OuterRef("pk")).exclude(
+        InterviewRound.cancelled_q()
     )
+    next_round = rounds.filter(scheduled_at__gt=now).order_by("scheduled_at", "pk")
+    last_round = rounds.filter(scheduled_at__lte=now).order_by("-scheduled_at", "-pk")
     waiting = (
         Assignment.objects.filter(candidate=OuterRef("pk"), status=Assignment.Status.SUBMITTED)
         .order_by()
@@ -41,6 +42,8 @@ def candidate_list(coach: User, *, q: str = "", archived: bool = False) -> Query
     return qs.annotate(
         next_interview_at=Subquery(next_round.values("scheduled_at")[:1]),
         next_interview_company=Subquery(next_round.values("opportunity__company")[:1]),
+        last_interview_at=Subquery(last_round.values("scheduled_at")[:1]),
+        last_interview_company=Subquery(last_round.values("opportunity__company")[:1]),
         waiting_review=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)),
     ).order_by("full_name", "pk")
 

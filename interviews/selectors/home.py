@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..lib import readiness
 from ..models import Assignment, Candidate, InterviewRound, Invitation, ThankYouNote, User
-from .rounds import rounds_with_readiness
+from .rounds import FollowUp, after_interview_rounds, follow_ups, rounds_with_readiness
 
 # ---------------------------------------------------------------- coach: dashboard
 
@@ -35,11 +35,14 @@ class Dashboard:
     overdue: list[Assignment]
     invited: list[Candidate]
     notes_to_check: list[ThankYouNote]
+    #: Interviews over that still wait for thank-you notes, a debrief or an outcome.
+    after_interviews: list[FollowUp]
     limit: int = DASHBOARD_LIMIT
 
 
 def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard:
-    """The coach's start page: what needs doing now. Five queries, each capped
+    """The coach's start page: what needs doing now. Eight queries (five lists,
+    and the interviews over with their interviewers and notes), each list capped
     at DASHBOARD_LIMIT rows."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -102,7 +105,19 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
         overdue=overdue,
         invited=invited,
         notes_to_check=list(notes_to_check(coach)[:DASHBOARD_LIMIT]),
+        after_interviews=after_interviews(coach, now=now)[:DASHBOARD_LIMIT],
     )
+
+
+def after_interviews(coach: User, *, now: datetime.datetime) -> list[FollowUp]:
+    """The coach's interviews that are over and still wait for thank-you notes,
+    a debrief or an outcome, oldest first: the rounds the reminders follow
+    (selectors.rounds.is_followed), read by the rule the lead's overview and
+    the morning digest read. Three queries."""
+    rounds = after_interview_rounds(InterviewRound.objects.for_coach(coach), now=now)
+    return [
+        f for f in follow_ups(rounds.with_kind_count(), now=now) if f.has_ended and not f.is_done
+    ]
 
 
 def notes_to_check(coach: User) -> QuerySet[ThankYouNote]:

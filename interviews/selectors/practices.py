@@ -10,17 +10,16 @@ readiness is annotated in SQL (selectors.rounds.rounds_with_readiness).
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
     Count,
-    Exists,
     IntegerField,
     Min,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -35,14 +34,12 @@ from ..models import (
     Assignment,
     Candidate,
     ChecklistTemplate,
-    Interviewer,
     InterviewRound,
     Practice,
     PracticeInvitation,
     PracticeMembership,
     PracticeRole,
     Question,
-    ThankYouNote,
     User,
 )
 from . import home as home_selectors
@@ -96,7 +93,7 @@ class CoachCaseload:
     #: How long that is, as "3 days" ("" when nothing waits).
     oldest_wait: str
     overdue: int
-    #: Thank-you notes not sent a day after the interview (reminders: waiting_for_thanks).
+    #: People waiting for a thank-you past its due time (selectors.rounds.FollowUp).
     thanks_overdue: int
     upcoming: list[home_selectors.UpcomingInterview] = field(default_factory=list)
 
@@ -115,20 +112,7 @@ def _count(queryset: QuerySet, group: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _thanks_due_q(now: datetime.datetime, prefix: str = "round__") -> Q:
-    """Rounds whose thank-you notes were due by ``now`` and that the reminders
-    still follow: within the after-interview window, not cancelled, of a
-    candidate who is not archived (services/reminders.py: _live_rounds, digest_for)."""
-    return Q(
-        **{
-            f"{prefix}scheduled_at__gte": now - InterviewRound.AFTER_INTERVIEW_WINDOW,
-            f"{prefix}scheduled_at__lte": now - InterviewRound.THANK_YOU_WITHIN,
-            f"{prefix}opportunity__candidate__archived": False,
-        }
-    ) & ~InterviewRound.cancelled_q(prefix)
-
-
-def _coach_rows(practice: Practice, *, now: datetime.datetime, today: datetime.date):
+def _coach_rows(practice: Practice, *, today: datetime.date):
     """The practice's memberships, each annotated with its coach's figures
     (one query)."""
     coach = OuterRef("user_id")
@@ -138,16 +122,6 @@ def _coach_rows(practice: Practice, *, now: datetime.datetime, today: datetime.d
         waiting.order_by().values("candidate__coach").annotate(at=Min("submitted_at")).values("at")
     )
     overdue = assignments.overdue(today).filter(candidate__archived=False)
-    # As services/reminders.py's waiting_for_thanks: a note not marked sent, or an interviewer
-    # with an email address and no note yet.
-    unsent = ThankYouNote.objects.filter(
-        _thanks_due_q(now), round__opportunity__candidate__coach=coach, sent_at__isnull=True
-    )
-    unnoted = (
-        Interviewer.objects.filter(_thanks_due_q(now), round__opportunity__candidate__coach=coach)
-        .exclude(email="")
-        .exclude(Exists(ThankYouNote.objects.filter(interviewer=OuterRef("pk"))))
-    )
     return (
         PracticeMembership.objects.filter(practice=practice)
         .select_related("user")
@@ -158,11 +132,26 @@ def _coach_rows(practice: Practice, *, now: datetime.datetime, today: datetime.d
             waiting_review=_count(waiting, "candidate__coach"),
             oldest_submitted_at=Subquery(oldest[:1]),
             overdue=_count(overdue, "candidate__coach"),
-            thanks_overdue=_count(unsent, "round__opportunity__candidate__coach")
-            + _count(unnoted, "round__opportunity__candidate__coach"),
         )
         .order_by("user__full_name", "user__email", "pk")
     )
+
+
+def _thanks_overdue(practice: Practice, now: datetime.datetime) -> Counter[int]:
+    """Per coach of the practice: how many people wait for a thank-you past its
+    due time, by the rule the coach's dashboard and morning digest follow
+    (selectors.rounds.FollowUp.notes_overdue). Three queries."""
+    rounds = rounds_selectors.after_interview_rounds(
+        InterviewRound.objects.filter(
+            opportunity__candidate__coach__practice_membership__practice=practice
+        ),
+        now=now,
+    )
+    overdue: Counter[int] = Counter()
+    for follow_up in rounds_selectors.follow_ups(rounds, now=now):
+        if follow_up.notes_overdue:
+            overdue[follow_up.round.opportunity.candidate.coach_id] += len(follow_up.waiting)
+    return overdue
 
 
 def _upcoming_rounds(practice: Practice, now: datetime.datetime) -> QuerySet[InterviewRound]:
@@ -183,10 +172,11 @@ def _upcoming_rounds(practice: Practice, now: datetime.datetime) -> QuerySet[Int
 def practice_caseloads(
     practice: Practice, *, now: datetime.datetime | None = None
 ) -> list[CoachCaseload]:
-    """One row per coach of the practice (the lead included), by name. Two
+    """One row per coach of the practice (the lead included), by name. Five
     queries, whatever the number of coaches, candidates and interviews."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    thanks_overdue = _thanks_overdue(practice, now)
     upcoming: dict[int, list[home_selectors.UpcomingInterview]] = {}
     for round in _upcoming_rounds(practice, now):
         upcoming.setdefault(round.opportunity.candidate.coach_id, []).append(
@@ -207,10 +197,10 @@ def practice_caseloads(
             if m.oldest_submitted_at
             else "",
             overdue=m.overdue,
-            thanks_overdue=m.thanks_overdue,
+            thanks_overdue=thanks_overdue[m.user_id],
             upcoming=upcoming.get(m.user_id, []),
         )
-        for m in _coach_rows(practice, now=now, today=today)
+        for m in _coach_rows(practice, today=today)
     ]
 
 

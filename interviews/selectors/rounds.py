@@ -8,16 +8,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -26,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ..lib.drafts import mailto_url
-from ..lib.timeline import Phase, Timeline, round_timeline
+from ..lib.timeline import Phase, Timeline, due_text, round_timeline, span
 from ..models import (
     AskedQuestion,
     Assignment,
@@ -74,44 +73,61 @@ def rounds_with_readiness(rounds: QuerySet[InterviewRound]) -> QuerySet[Intervie
 
 def candidate_rounds(user: User) -> QuerySet[InterviewRound]:
     """The candidate's rounds, named, each with the readiness of its (not
-    withdrawn) checklists and ``thank_you_waiting``: whether a thank-you is still
-    to be sent (a note not marked sent, or an interviewer with an email and no
-    note yet)."""
-    unsent = ThankYouNote.objects.filter(round=OuterRef("pk"), sent_at__isnull=True)
-    unnoted = (
-        Interviewer.objects.filter(round=OuterRef("pk"))
-        .exclude(email="")
-        .exclude(Exists(ThankYouNote.objects.filter(interviewer=OuterRef("pk"))))
-    )
+    withdrawn) checklists."""
     rounds = (
         InterviewRound.objects.for_candidate_user(user)
         .select_related("opportunity__candidate__coach")
         .with_kind_count()
     )
-    return rounds_with_readiness(rounds).annotate(
-        thank_you_waiting=ExpressionWrapper(
-            Exists(unsent) | Exists(unnoted), output_field=BooleanField()
-        )
-    )
+    return rounds_with_readiness(rounds)
+
+
+@dataclass(frozen=True)
+class CandidateHomeRounds:
+    """The rounds on the candidate's home page."""
+
+    #: The coming ones, soonest first, with readiness.
+    upcoming: list[InterviewRound]
+    #: What the followed past rounds still wait for, latest interview first.
+    follow_ups: list[FollowUp]
+    #: The latest past rounds (up to ``past_limit``), each named and with its outcome.
+    past: list[InterviewRound]
+    #: Whether there are more past rounds than ``past``: the page links to them all.
+    more_past: bool
 
 
 def candidate_home_rounds(
-    user: User, *, now: datetime.datetime, upcoming_limit: int, follow_up_limit: int
-) -> tuple[list[InterviewRound], list[InterviewRound]]:
-    """The candidate's home page rounds, in one query: the coming ones (soonest
-    first) and the past ones still waiting for an outcome, to debrief and thank
-    for (latest first)."""
+    user: User, *, now: datetime.datetime, upcoming_limit: int, past_limit: int
+) -> CandidateHomeRounds:
+    """The candidate's home page rounds in four queries: the coming ones with
+    the followed past ones (with their interviewers and notes), and the latest
+    past ones."""
     rounds = list(
-        candidate_rounds(user)
-        .filter(
-            Q(scheduled_at__gte=now)
-            | Q(scheduled_at__lt=now, outcome=InterviewRound.Outcome.PENDING)
-        )
-        .order_by("scheduled_at", "id")
+        with_follow_up_parts(
+            candidate_rounds(user).filter(Q(scheduled_at__gt=now) | followed_q(now))
+        ).order_by("scheduled_at", "id")
     )
-    upcoming = [r for r in rounds if r.scheduled_at >= now][:upcoming_limit]
-    past = [r for r in rounds if r.scheduled_at < now]
-    return upcoming, past[::-1][:follow_up_limit]
+    upcoming = [r for r in rounds if not r.started_by(now)][:upcoming_limit]
+    followed = [r for r in rounds if r.started_by(now)][::-1]
+    past = list(candidate_past_rounds(user, now=now)[: past_limit + 1])
+    return CandidateHomeRounds(
+        upcoming=upcoming,
+        follow_ups=[f for f in follow_ups(followed, now=now) if not f.is_done],
+        past=past[:past_limit],
+        more_past=len(past) > past_limit,
+    )
+
+
+def candidate_past_rounds(user: User, *, now: datetime.datetime) -> QuerySet[InterviewRound]:
+    """Every round of the candidate that has started, newest first, named (a
+    cancelled one too: its page and debrief stay readable)."""
+    return (
+        InterviewRound.objects.for_candidate_user(user)
+        .filter(scheduled_at__lte=now)
+        .select_related("opportunity__candidate")
+        .with_kind_count()
+        .order_by("-scheduled_at", "-id")
+    )
 
 
 def round_checklists_for_candidate(round: InterviewRound, user: User) -> QuerySet[Assignment]:
@@ -139,6 +155,168 @@ def interviewers_to_thank(
     """Interviewers with an email address and no thank-you note yet."""
     noted = {note.interviewer_id for note in notes}
     return [i for i in interviewers if i.email and i.pk not in noted]
+
+
+# ---------------------------------------------------------------- after the interview
+# One rule for what a past interview still waits for, read by the candidate's
+# home and round page, the coach's dashboard, the lead's overview and the
+# reminders (services/reminders.py: the thank-you reminder and the coach's digest).
+
+
+def thanks_waiting(interviewers: Iterable[Interviewer], notes: Iterable[ThankYouNote]) -> list[str]:
+    """Who still waits for a thank-you: the recipient of each note not marked
+    sent, then each interviewer with an email address and no note yet."""
+    notes = list(notes)
+    waiting = [note.recipient for note in notes if not note.is_sent]
+    return waiting + [i.name for i in interviewers_to_thank(list(interviewers), notes)]
+
+
+def waiting_for_thanks(round: InterviewRound) -> list[str]:
+    """``thanks_waiting`` for a round loaded with its interviewers and its notes
+    with their interviewers (``with_follow_up_parts``)."""
+    return thanks_waiting(round.interviewers.all(), round.thank_you_notes.all())
+
+
+def with_follow_up_parts(rounds: QuerySet[InterviewRound]) -> QuerySet[InterviewRound]:
+    """The rounds with what ``follow_up`` reads: their opportunity and candidate
+    in the query; their interviewers, and their notes with the notes'
+    interviewers, in one more query each for the whole list."""
+    return rounds.select_related("opportunity__candidate").prefetch_related(
+        "interviewers",
+        Prefetch("thank_you_notes", queryset=ThankYouNote.objects.select_related("interviewer")),
+    )
+
+
+def is_followed(round: InterviewRound, now: datetime.datetime) -> bool:
+    """Whether the lists, the overviews and the reminders follow a round up at
+    ``now``: from its start for ``InterviewRound.AFTER_INTERVIEW_WINDOW``, unless
+    it is cancelled or its candidate archived. (Its own page always says what is
+    left.)"""
+    start = round.scheduled_at
+    return (
+        start is not None
+        and now - InterviewRound.AFTER_INTERVIEW_WINDOW <= start <= now
+        and not round.is_cancelled
+        and not round.opportunity.candidate.archived
+    )
+
+
+def followed_q(now: datetime.datetime) -> Q:
+    """The SQL form of ``is_followed``."""
+    return (
+        Q(
+            scheduled_at__gte=now - InterviewRound.AFTER_INTERVIEW_WINDOW,
+            scheduled_at__lte=now,
+            opportunity__candidate__archived=False,
+        )
+        & ~InterviewRound.cancelled_q()
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpStep:
+    """One thing left to do after the interview, in the candidate's words."""
+
+    #: The section of the candidate's round page that does it.
+    anchor: str
+    #: "Write your debrief"; ``short`` names it after another: "then your debrief".
+    label: str
+    short: str
+    #: "due in 5 h" / "overdue by 3 h"; "" when it has no deadline.
+    when: str = ""
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a round that has started still waits for at ``now``: the thank-you
+    notes (due ``InterviewRound.THANK_YOU_WITHIN`` after the start), the debrief
+    and the outcome. Each is left until it is done, whatever order the others
+    are done in: recording the outcome does not end the thank-you notes."""
+
+    round: InterviewRound
+    #: Who still waits for a thank-you (``thanks_waiting``).
+    waiting: list[str]
+    now: datetime.datetime
+
+    @property
+    def since(self) -> str:
+        """How long ago the interview started: "4 days"."""
+        return span(self.now - self.round.scheduled_at)
+
+    @property
+    def has_ended(self) -> bool:
+        return self.now >= self.round.ends_at
+
+    @property
+    def notes_overdue(self) -> bool:
+        return bool(self.waiting) and self.now >= self.round.thank_you_due_at
+
+    @property
+    def notes_due(self) -> str:
+        """ "due in 5 h" / "overdue by 3 h"; "" when nobody waits for thanks."""
+        return due_text(self.round.thank_you_due_at, self.now) if self.waiting else ""
+
+    @property
+    def needs_debrief(self) -> bool:
+        return not self.round.is_debriefed
+
+    @property
+    def needs_outcome(self) -> bool:
+        return self.round.outcome == InterviewRound.Outcome.PENDING
+
+    @property
+    def is_done(self) -> bool:
+        return not (self.waiting or self.needs_debrief or self.needs_outcome)
+
+    @property
+    def steps(self) -> list[FollowUpStep]:
+        """What is left, in the order the round page asks for it: the notes,
+        the debrief, the outcome."""
+        steps = []
+        if self.waiting:
+            steps.append(
+                FollowUpStep(
+                    "notes",
+                    f"Send your thank-you notes to {_names(self.waiting)}",
+                    "your thank-you notes",
+                    self.notes_due,
+                    self.notes_overdue,
+                )
+            )
+        if self.needs_debrief:
+            steps.append(FollowUpStep("debrief", "Write your debrief", "your debrief"))
+        if self.needs_outcome:
+            steps.append(
+                FollowUpStep("outcome", "Record the outcome when you hear back", "the outcome")
+            )
+        return steps
+
+
+def _names(names: list[str]) -> str:
+    """ "Ann", "Ann and Tom", "Ann, Tom and Sam"."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def follow_up(round: InterviewRound, *, now: datetime.datetime) -> FollowUp:
+    """What a round loaded ``with_follow_up_parts`` still waits for at ``now``."""
+    return FollowUp(round=round, waiting=waiting_for_thanks(round), now=now)
+
+
+def follow_ups(rounds: Iterable[InterviewRound], *, now: datetime.datetime) -> list[FollowUp]:
+    """``follow_up`` of each round (loaded ``with_follow_up_parts``) that is
+    followed at ``now`` (``is_followed``), in the rounds' order."""
+    return [follow_up(r, now=now) for r in rounds if is_followed(r, now)]
+
+
+def after_interview_rounds(
+    rounds: QuerySet[InterviewRound], *, now: datetime.datetime
+) -> QuerySet[InterviewRound]:
+    """Of ``rounds``, those followed at ``now``, oldest interview first, ready
+    for ``follow_ups`` (three queries)."""
+    return with_follow_up_parts(rounds.filter(followed_q(now))).order_by("scheduled_at", "pk")
 
 
 def round_asked_questions(round: InterviewRound) -> list[AskedQuestion]:
@@ -298,14 +476,18 @@ class CandidateRound:
     notes: list[CandidateNoteRow]
     #: The candidate's own (not withdrawn) checklists for the round, with readiness.
     checklists: list[Assignment]
+    #: From the interview's start: what is left to do after it (None before).
+    follow_up: FollowUp | None
 
 
 def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime) -> CandidateRound:
     interviewers = round_interviewers(round)
     notes = round_notes(round)
     to_thank = interviewers_to_thank(interviewers, notes)
+    started = round.started_by(now)
     return CandidateRound(
         timeline=round_timeline(round, notes=notes, interviewers_to_thank=len(to_thank), now=now),
+        follow_up=FollowUp(round, thanks_waiting(interviewers, notes), now) if started else None,
         interviewers=interviewers,
         to_thank=to_thank,
         notes=[

@@ -50,7 +50,7 @@ from ..models import (
     User,
 )
 from ..selectors import notifications as notifications_selectors
-from ..selectors.rounds import rounds_with_readiness
+from ..selectors.rounds import follow_ups, rounds_with_readiness, waiting_for_thanks
 from . import notifications as notifications_services
 
 Kind = NotificationKind
@@ -169,16 +169,6 @@ def _live_rounds(now: datetime.datetime):
         .order_by("scheduled_at", "pk")
     )
     return rounds_with_readiness(rounds)
-
-
-def waiting_for_thanks(round: InterviewRound) -> list[str]:
-    """Who still waits for a thank-you: a note not marked sent, or an
-    interviewer with an email address and no note yet (as the round page says)."""
-    notes = list(round.thank_you_notes.all())
-    waiting = [note.recipient for note in notes if note.sent_at is None]
-    noted = {note.interviewer_id for note in notes}
-    waiting += [i.name for i in round.interviewers.all() if i.email and i.pk not in noted]
-    return waiting
 
 
 def _round_reminders(now: datetime.datetime, rounds: list[InterviewRound]) -> Iterator[Reminder]:
@@ -319,13 +309,8 @@ def digest_for(coach: User, now: datetime.datetime, rounds: list[InterviewRound]
         and r.outcome == RoundOutcome.PENDING
         and _local_date(coach, r.scheduled_at) <= horizon
     ]
-    thanks = []
-    for r in mine:
-        due_at = r.thank_you_due_at
-        if due_at is not None and due_at <= now:
-            waiting = waiting_for_thanks(r)
-            if waiting:
-                thanks.append((r, waiting))
+    # As the coach's dashboard and the lead's overview count them.
+    thanks = [(f.round, f.waiting) for f in follow_ups(mine, now=now) if f.notes_overdue]
     return Digest(reviews, interviews, overdue, thanks)
 
 

@@ -1,9 +1,9 @@
 """The small pieces of markup shown on almost every row, and the one place a
 status gets its colour.
 
-``{{ readiness|readiness_meter }}``, ``{{ assignment|status_badge }}`` and
-``{{ round.outcome|outcome_badge }}`` render at a fraction of an
-``{% include %}``'s cost (issue 13). A thank-you note's state and an item's
+``{{ readiness|readiness_meter }}``, ``{{ assignment|status_badge }}``,
+``{{ round.outcome|outcome_badge }}`` and ``{{ when|due_badge:late }}`` render
+at a fraction of an ``{% include %}``'s cost (issue 13). A thank-you note's state and an item's
 review mark are drawn by their partials, which take the colour from here
 (``note_colour``, ``mark_colour``). Labels are the choices' own; colours are
 Bootstrap badge classes. Loaded for every template (settings.TEMPLATES
@@ -33,6 +33,9 @@ OUTCOME_COLOURS = {
     RoundOutcome.REJECTED: "text-bg-danger",
     RoundOutcome.WITHDRAWN: "text-bg-secondary",
 }
+
+#: A round that will not take place (InterviewRound.is_cancelled), in place of its outcome.
+CANCELLED_COLOUR = "text-bg-secondary"
 
 NOTE_STATUS_COLOURS = {
     NoteStatus.DRAFT: "text-bg-light border",
@@ -83,6 +86,29 @@ def outcome_badge(outcome: str) -> str:
     outcome = RoundOutcome(outcome)
     return format_html(
         '<span class="badge outcome-badge {}">{}</span>', OUTCOME_COLOURS[outcome], outcome.label
+    )
+
+
+@register.filter
+def round_outcome_badge(round) -> str:
+    """A past round's outcome, or "Cancelled" for one still pending whose
+    opportunity was closed (``InterviewRound.is_cancelled``): it will get none."""
+    if round.outcome == RoundOutcome.PENDING and round.is_cancelled:
+        return format_html(
+            '<span class="badge outcome-badge {}">{}</span>', CANCELLED_COLOUR, "Cancelled"
+        )
+    return outcome_badge(round.outcome)
+
+
+@register.filter
+def due_badge(when: str, late: bool) -> str:
+    """A deadline in words: "Due in 5 h" in a quiet badge while there is time,
+    "Overdue by 3 h" in red once it has passed. A normal state is not drawn as
+    an alarm. ``{{ timeline.thank_you_due|due_badge:timeline.thank_you_overdue }}``."""
+    return format_html(
+        '<span class="badge due-badge {}">{}</span>',
+        "text-bg-danger" if late else "text-bg-light border",
+        when[:1].upper() + when[1:],
     )
 
 

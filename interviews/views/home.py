@@ -14,7 +14,8 @@ from ..selectors import rounds as rounds_selectors
 
 RECENT_APPROVED = 5
 UPCOMING_LIMIT = 25  # a list on the home page, not paged
-FOLLOW_UP_LIMIT = 10
+#: Past interviews on the home page; the rest are a link away (me:past_rounds).
+PAST_LIMIT = 5
 
 
 # ---------------------------------------------------------------- home
@@ -22,12 +23,13 @@ FOLLOW_UP_LIMIT = 10
 
 @candidate_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Open checklists (due soonest first), upcoming rounds, recent approvals, follow-ups."""
+    """What is left to do after each recent interview and the open checklists
+    (due soonest first), upcoming and past interviews, recent approvals."""
     user = request.user
     now = timezone.now()
     page = paginate(request, checklists_selectors.candidate_open_checklists(user))
-    upcoming, follow_up = rounds_selectors.candidate_home_rounds(
-        user, now=now, upcoming_limit=UPCOMING_LIMIT, follow_up_limit=FOLLOW_UP_LIMIT
+    rounds = rounds_selectors.candidate_home_rounds(
+        user, now=now, upcoming_limit=UPCOMING_LIMIT, past_limit=PAST_LIMIT
     )
     return render(
         request,
@@ -38,8 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "approved": checklists_selectors.candidate_recently_approved(
                 user, limit=RECENT_APPROVED
             ),
-            "upcoming": upcoming,
-            "follow_up": follow_up,
+            "rounds": rounds,
             "today": timezone.localdate(),
         },
     )

@@ -34,6 +34,7 @@ from ..forms.rounds import (
     RoundForm,
     ThankYouNoteForm,
 )
+from ..lib.paging import paginate
 from ..models import Interviewer, InterviewRound, ThankYouNote
 from ..selectors import rounds as rounds_selectors
 from ..services import rounds as rounds_services
@@ -166,6 +167,15 @@ def _render_candidate_round(
 def candidate_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The round at the centre: what is next, and everything about it."""
     return _render_candidate_round(request, round_for_candidate(request, pk))
+
+
+@candidate_required
+def candidate_past_rounds(request: HttpRequest) -> HttpResponse:
+    """Every interview of the candidate that has taken place, newest first, paged."""
+    page = paginate(
+        request, rounds_selectors.candidate_past_rounds(request.user, now=timezone.now())
+    )
+    return render(request, "interviews/rounds/past.html", {"page": page})
 
 
 def _back_to_round(round: InterviewRound, anchor: str) -> HttpResponse:

@@ -168,9 +168,16 @@ def _coach_completes_interviewers(page, journey):
 
 def _candidate_debriefs_and_drafts_notes(page, journey):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
-    follow_up = page.get_by_role("region", name="After the interview: follow up")
-    expect(follow_up.get_by_text("Thank-you notes to send")).to_be_visible()
-    expect(follow_up.get_by_text("Debrief not written")).to_be_visible()
+    follow_up = page.get_by_role("region", name="To do").get_by_role(
+        "list", name="After your interviews"
+    )
+    expect(
+        follow_up.get_by_role("link", name="Send your thank-you notes to Dana Interviewer")
+    ).to_be_visible()
+    expect(follow_up.get_by_role("link", name="Write your debrief")).to_be_visible()
+    # On time: a quiet badge, not an alarm.
+    expect(follow_up.locator(".due-badge")).to_have_text(re.compile(r"^Due in 2\d h$"))
+    expect(follow_up.locator(".due-badge")).not_to_have_class(re.compile("text-bg-danger"))
     journey.check(page, "candidate-home-after")
     follow_up.get_by_role(
         "link", name=re.compile(r"^Second-round interview at Northwind Traders")

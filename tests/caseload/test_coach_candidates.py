@@ -1,9 +1,11 @@
 """Coach candidate pages: list, create, edit, detail, archive / restore, invite."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from interviews.models import Candidate, Interviewer, Invitation
 
@@ -112,9 +114,58 @@ def test_page_links_keep_the_search_and_the_archived_filter(coach, coach_client)
     assert 'href="?q=analyst&amp;archived=1&amp;page=2" rel="next"' in html
 
 
+def test_each_row_shows_the_next_interview_else_the_last_one(coach, coach_client):
+    now = timezone.now()
+    both = CandidateFactory(coach=coach, full_name="Ada Both")
+    _round_for(both, "Past Co", now - datetime.timedelta(days=3))
+    _round_for(both, "Next Co", now + datetime.timedelta(days=2))
+    _round_for(both, "Later Co", now + datetime.timedelta(days=9))
+    past_only = CandidateFactory(coach=coach, full_name="Ben Past")
+    _round_for(past_only, "Old Co", now - datetime.timedelta(days=30))
+    last = _round_for(past_only, "Recent Co", now - datetime.timedelta(days=2))
+    # A cancelled interview is neither the next nor the last.
+    _round_for(past_only, "Dropped Co", now + datetime.timedelta(days=1), outcome="withdrawn")
+    _round_for(past_only, "Dropped Co", now - datetime.timedelta(days=1), outcome="withdrawn")
+    CandidateFactory(coach=coach, full_name="Cy None")
+    undated = CandidateFactory(coach=coach, full_name="Di Undated")
+    _round_for(undated, "Someday Co", None)
+    response = coach_client.get(LIST)
+    rows = {c.full_name: c for c in response.context["page"].object_list}
+    assert rows["Ada Both"].next_interview_company == "Next Co"
+    assert rows["Ben Past"].next_interview_at is None
+    assert rows["Ben Past"].last_interview_company == "Recent Co"
+    assert rows["Ben Past"].last_interview_at == last.scheduled_at
+    text = {
+        name: " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for name, cell in re.findall(
+            r'fw-semibold" href="[^"]+">([^<]+)</a>.*?<td>(.*?)</td>\s*<td class="text-end">',
+            response.content.decode(),
+            re.S,
+        )
+    }
+    when = rows["Ada Both"].next_interview_at
+    assert text["Ada Both"] == f"Next {timezone.localtime(when):%-d %b %Y, %H:%M} Next Co"
+    when = last.scheduled_at
+    assert text["Ben Past"] == f"Last {timezone.localtime(when):%-d %b %Y, %H:%M} Recent Co"
+    assert text["Cy None"] == "No interviews yet"
+    assert text["Di Undated"] == "No interviews yet"
+
+
+def _round_for(candidate, company, scheduled_at, **kwargs):
+    return InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company=company),
+        scheduled_at=scheduled_at,
+        **kwargs,
+    )
+
+
 def _candidates_with_data(coach, n):
-    for c in CandidateFactory.create_batch(n, coach=coach):
-        InterviewRoundFactory(opportunity=OpportunityFactory(candidate=c))
+    now = timezone.now()
+    for i in range(n):
+        c = CandidateFactory(coach=coach, full_name=f"Candidate {i:03}")
+        # Every other one with a next interview, the others with only a past one.
+        when = now + datetime.timedelta(days=2) if i % 2 else now - datetime.timedelta(days=2)
+        _round_for(c, f"Firm {i}", when)
         AssignmentFactory(candidate=c, status="submitted", submitted_at="2026-01-01T10:00Z")
 
 
@@ -129,6 +180,10 @@ def test_the_list_runs_a_fixed_number_of_queries(
         response = coach_client.get(LIST)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(n, 25)
+    body = response.content.decode()
+    shown = min(n, 25)
+    assert body.count('<span class="small text-body-secondary">Next</span>') == shown // 2
+    assert body.count('<span class="small text-body-secondary">Last</span>') == shown - shown // 2
 
 
 # ---------------------------------------------------------------- create and edit

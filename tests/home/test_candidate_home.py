@@ -1,4 +1,5 @@
-"""The candidate's home: checklists across coaches, upcoming rounds, approvals, follow-ups."""
+"""The candidate's home: checklists across coaches, upcoming rounds, approvals.
+After an interview: test_candidate_follow_up.py."""
 
 import datetime
 
@@ -6,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import Assignment, InterviewRound
+from interviews.models import Assignment
 from interviews.services import checklists as checklists_services
-from interviews.services import rounds as rounds_services
+from interviews.views.home import PAST_LIMIT
 
 from ..checklist_helpers import item, submitted
 from ..factories import (
@@ -17,6 +18,7 @@ from ..factories import (
     InterviewerFactory,
     InterviewRoundFactory,
     OpportunityFactory,
+    ThankYouNoteFactory,
     make_assignment,
 )
 
@@ -122,57 +124,6 @@ def test_readiness_of_a_round_ignores_withdrawn_checklists(candidate, coach, can
     assert "0 of 3 required done" in html
 
 
-def test_past_rounds_without_follow_up_are_listed(candidate, candidate_client):
-    past = InterviewRoundFactory(
-        opportunity=OpportunityFactory(candidate=candidate, company="Past Inc"),
-        scheduled_at=timezone.now() - datetime.timedelta(days=2),
-    )
-    InterviewerFactory(round=past, email="pat@past.example")
-    html = candidate_client.get(HOME).content.decode()
-    assert "After the interview: follow up" in html
-    assert reverse("me:round", args=[past.pk]) in html
-    assert "Thank-you notes to send" in html
-    assert "Debrief not written" in html
-    assert "Outcome not recorded" in html
-
-
-def test_past_rounds_with_outcome_are_not_listed(candidate, candidate_client):
-    InterviewRoundFactory(
-        opportunity=OpportunityFactory(candidate=candidate, company="Closed Ltd"),
-        scheduled_at=timezone.now() - datetime.timedelta(days=2),
-        outcome=InterviewRound.Outcome.ADVANCED,
-    )
-    html = candidate_client.get(HOME).content.decode()
-    assert "Closed Ltd" not in html
-
-
-def test_thank_you_notes_are_waiting_until_every_one_is_sent(candidate, candidate_client):
-    round = InterviewRoundFactory(
-        opportunity=OpportunityFactory(candidate=candidate, company="Mailed Co"),
-        scheduled_at=timezone.now() - datetime.timedelta(days=1),
-    )
-    InterviewerFactory(round=round, email="a@mailed.example")
-    InterviewerFactory(round=round, email="b@mailed.example")
-    InterviewerFactory(round=round, email="")  # no address: nothing to send
-    assert "Thank-you notes to send" in candidate_client.get(HOME).content.decode()
-    notes = rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
-    rounds_services.thank_you_note_mark_sent(note=notes[0], by=candidate.user)
-    assert "Thank-you notes to send" in candidate_client.get(HOME).content.decode()
-    rounds_services.thank_you_note_mark_sent(note=notes[1], by=candidate.user)
-    html = candidate_client.get(HOME).content.decode()
-    assert "After the interview: follow up" in html  # the outcome is still pending
-    assert "Thank-you notes to send" not in html
-
-
-def test_past_rounds_with_a_known_outcome_are_not_listed(candidate, candidate_client):
-    InterviewRoundFactory(
-        opportunity=OpportunityFactory(candidate=candidate, company="Decided Ltd"),
-        scheduled_at=timezone.now() - datetime.timedelta(days=2),
-        outcome=InterviewRound.Outcome.REJECTED,
-    )
-    assert "Decided Ltd" not in candidate_client.get(HOME).content.decode()
-
-
 @pytest.mark.parametrize("size", [1, 30])
 def test_home_runs_a_fixed_number_of_queries(
     candidate, coach, candidate_client, django_assert_max_num_queries, size
@@ -180,16 +131,24 @@ def test_home_runs_a_fixed_number_of_queries(
     for n in range(size):
         round = InterviewRoundFactory(opportunity=OpportunityFactory(candidate=candidate))
         make_assignment(candidate, round=round, title=f"Checklist {n}")
-        InterviewRoundFactory(
+        past = InterviewRoundFactory(
             opportunity=OpportunityFactory(candidate=candidate),
             scheduled_at=timezone.now() - datetime.timedelta(days=1),
         )
+        InterviewerFactory(round=past)
+        ThankYouNoteFactory(round=past, interviewer=InterviewerFactory(round=past))
         approved = make_assignment(candidate, title=f"Approved {n}")
         submitted(approved)
         checklists_services.assignment_review(assignment=approved, by=coach, verdict="approved")
     # Session, user, unread notices in the navigation, open checklists (count
-    # and page), their readiness, recent approvals, and the rounds (one query).
-    with django_assert_max_num_queries(7):
+    # and page), their readiness, recent approvals, the coming and followed
+    # rounds with their interviewers and notes (three), the past rounds.
+    with django_assert_max_num_queries(10):
         response = candidate_client.get(HOME)
     assert response.status_code == 200
-    assert response.content.decode().count("Checklist ") >= min(size, 25)
+    html = response.content.decode()
+    assert html.count("Checklist ") >= min(size, 25)
+    assert html.count('class="list-group-item follow-up"') == size
+    assert html.count("Send your thank-you notes to") == size
+    past = html.split('id="past-heading"', 1)[1].split("</section>", 1)[0]
+    assert past.count("Second-round interview") == min(size, PAST_LIMIT)

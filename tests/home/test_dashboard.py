@@ -250,13 +250,15 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     _many(coach, n)
     # session, user, and one query for each of the five lists
     # +1: unread notices in the navigation
-    with django_assert_max_num_queries(8):
+    # +3: the interviews over, with their interviewers and thank-you notes
+    with django_assert_max_num_queries(11):
         board, _ = _board(coach_client)
     assert len(board.awaiting_review) == min(n, home_selectors.DASHBOARD_LIMIT)
     assert len(board.upcoming) == min(n, home_selectors.DASHBOARD_LIMIT)
     assert len(board.overdue) == min(n, home_selectors.DASHBOARD_LIMIT)
     assert len(board.invited) == min(n, home_selectors.DASHBOARD_LIMIT)
     assert len(board.notes_to_check) == min(n, home_selectors.DASHBOARD_LIMIT)
+    assert len(board.after_interviews) == min(n, home_selectors.DASHBOARD_LIMIT)
 
 
 @pytest.mark.parametrize(

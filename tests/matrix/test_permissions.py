@@ -356,6 +356,8 @@ MATRIX: dict[str, Row] = {
     "me/checklists/<int:pk>/": candidate_page(assignment_pk),
     "me/items/<int:pk>/comment/": candidate_action(item_pk, data=lambda w: {"body": "Thanks!"}),
     "me/items/<int:pk>/email-sent/": candidate_action(email_item_pk),
+    # Each candidate's own past interviews (a list, no object in the address).
+    "me/rounds/past/": candidate_page(shared=True),
     "me/rounds/<int:pk>/": candidate_page(round_pk),
     "me/rounds/<int:pk>/brief/": candidate_page(round_pk),
     "me/rounds/<int:pk>/brief.pdf": candidate_page(round_pk),

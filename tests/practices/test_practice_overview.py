@@ -38,7 +38,9 @@ HOME = reverse("practice:home")
 NOW = datetime.datetime(2030, 3, 11, 9, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
 # Pinned at two data sizes each: session, user, notices badge and the page's own.
-QUERIES_HOME = 8
+# The overview's own include the interviews over with their interviewers and
+# notes (three), read by the rule the coach's dashboard and digest read.
+QUERIES_HOME = 11
 QUERIES_CANDIDATE = 9
 QUERIES_CHECKLIST = 8
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interviews.forms.checklists import AssignmentForm
 from interviews.models import InterviewRound
+from interviews.views.home import PAST_LIMIT
 
 from ..factories import CandidateFactory, InterviewRoundFactory, OpportunityFactory, make_assignment
 
@@ -300,11 +301,10 @@ def test_the_candidate_home_names_rounds_in_a_fixed_number_of_queries(
 ):
     _rounds_for(candidate, size)
     # The count pinned in test_candidate_home.py: naming the rounds adds none.
-    # +1: unread notices in the navigation
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         body = candidate_client.get(reverse("me:home")).content.decode()
-    # Upcoming, and the past ones to follow up (the ten latest).
-    assert body.count("Second-round interview (round ") == size + min(size, 10)
+    # Upcoming; the past ones to follow up; the latest past ones.
+    assert body.count("Second-round interview (round ") == size + size + min(size, PAST_LIMIT)
 
 
 @pytest.mark.parametrize("size", [1, 12])
@@ -334,7 +334,6 @@ def test_the_dashboard_names_the_coming_weeks_rounds(
                 sequence=sequence,
             )
     # The count pinned in test_dashboard.py.
-    # +1: unread notices in the navigation
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         body = coach_client.get(reverse("coach:dashboard")).content.decode()
     assert body.count("Second-round interview (round ") == 2 * size

@@ -3,6 +3,7 @@ questions, coverage), thank-you notes per interviewer, and the outcome. The cloc
 is moved with time-machine."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -67,25 +68,40 @@ def test_the_page_shows_the_round_and_its_interviewers(round, candidate_client):
     assert "COACH-ONLY" not in html
 
 
+def next_line(client, round) -> str:
+    """The words of the line at the top of the round page: where it stands, what is next."""
+    html = client.get(url(round)).content.decode()
+    line = html.split('class="round-timeline', 1)[1].split("</p>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", "", line.split(">", 1)[1]).split())
+
+
 def test_the_page_says_what_is_next(round, candidate_client):
+    user = round.opportunity.candidate.user
     with time_machine.travel(START - datetime.timedelta(days=2, hours=1), tick=False):
-        assert "Interview in 2 days" in candidate_client.get(url(round)).content.decode()
+        assert next_line(candidate_client, round) == "Interview in 2 days Next: Prepare"
     with time_machine.travel(START + datetime.timedelta(hours=5), tick=False):
-        assert "Thank-you notes due in 19 h" in candidate_client.get(url(round)).content.decode()
-    with time_machine.travel(START + datetime.timedelta(hours=25), tick=False):
-        assert "Thank-you notes overdue" in candidate_client.get(url(round)).content.decode()
-        rounds_services.thank_you_notes_prepare(round=round, by=round.opportunity.candidate.user)
-        for note in round.thank_you_notes.all():
-            rounds_services.thank_you_note_mark_sent(note=note, by=round.opportunity.candidate.user)
-        assert "Next: Write your debrief" in candidate_client.get(url(round)).content.decode()
-        rounds_services.round_record_debrief(
-            round=round,
-            by=round.opportunity.candidate.user,
-            debrief_notes="Fine.",
-            debrief_differently="",
-            asked=[],
+        assert next_line(candidate_client, round) == (
+            "The interview has taken place Next: Send your thank-you notes to Tom Becker"
+            " and Ann Lee Due in 19 h, then your debrief and the outcome"
         )
-        assert "Waiting for the outcome" in candidate_client.get(url(round)).content.decode()
+    with time_machine.travel(START + datetime.timedelta(hours=25), tick=False):
+        assert "Ann Lee Overdue by 1 h, then" in next_line(candidate_client, round)
+        rounds_services.thank_you_notes_prepare(round=round, by=user)
+        for note in round.thank_you_notes.all():
+            rounds_services.thank_you_note_mark_sent(note=note, by=user)
+        assert next_line(candidate_client, round) == (
+            "The interview has taken place Next: Write your debrief, then the outcome"
+        )
+        rounds_services.round_record_debrief(
+            round=round, by=user, debrief_notes="Fine.", debrief_differently="", asked=[]
+        )
+        assert next_line(candidate_client, round) == (
+            "The interview has taken place Next: Record the outcome when you hear back"
+        )
+        rounds_services.round_record_outcome(round=round, by=user, outcome="advanced")
+        assert next_line(candidate_client, round) == (
+            "The interview has taken place Next: Outcome: Advanced"
+        )
 
 
 # ---------------------------------------------------------------- interviewers
