@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from ..lib.drafts import placeholders
 from ..lib.readiness import ReadinessAnnotated
 from ..validators import validate_single_line
 from .caseload import Opportunity, OpportunityStatus, OwnedByCandidateQuerySet
@@ -363,6 +364,12 @@ class ThankYouNote(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.sent_at is not None
+
+    @property
+    def placeholders(self) -> list[str]:
+        """Placeholders ("[…]", ``lib.drafts.PLACEHOLDER``) left in the subject
+        and the body: marking the note as sent asks for a confirmation then."""
+        return placeholders(self.subject) + placeholders(self.body)
 
     @property
     def awaiting_check(self) -> bool:

@@ -21,6 +21,7 @@ from ..models import (
     ThankYouNote,
     User,
 )
+from ..selectors import rounds as rounds_selectors
 from . import NotAllowed, WrongState, emails
 
 # ---------------------------------------------------------------- opportunities and rounds
@@ -314,17 +315,20 @@ def _lock_note(note: ThankYouNote) -> ThankYouNote:
 @transaction.atomic
 def thank_you_notes_prepare(*, round: InterviewRound, by: User) -> list[ThankYouNote]:
     """From the interview's start on, a draft for each interviewer with an email
-    who has none yet, pre-filled from the thank-you template."""
+    who has none yet, from the thank-you template and what the candidate wrote
+    about that interviewer (``drafts.thank_you_draft``)."""
     round = _lock_round(round)
     _require_candidate(round, by, "write thank-you notes")
     require_started(round, "Writing thank-you notes")
     have = set(
         round.thank_you_notes.exclude(interviewer=None).values_list("interviewer", flat=True)
     )
+    to_thank = list(round.interviewers.exclude(email="").exclude(pk__in=have))
+    sources = rounds_selectors.thank_you_sources(round) if to_thank else None
     created = []
-    for interviewer in round.interviewers.exclude(email="").exclude(pk__in=have):
+    for interviewer in to_thank:
         draft = drafts.thank_you_draft(
-            round, interviewer=interviewer, sender_name=by.get_full_name()
+            round, interviewer=interviewer, sender_name=by.get_full_name(), sources=sources
         )
         created.append(ThankYouNote.objects.create(round=round, interviewer=interviewer, **draft))
     return created

@@ -221,7 +221,7 @@ def test_drafts_are_prepared_for_interviewers_with_an_email(round, candidate_cli
     assert tom.to == "tom@example.com"
     assert tom.body.startswith("Dear Tom,")
     assert "Senior Analyst" in tom.body
-    assert "[One specific thing from our conversation" in tom.body
+    assert "[One specific thing from your conversation with Tom Becker" in tom.body
     # Once more: nothing new.
     candidate_client.post(reverse("me:notes_prepare", args=[round.pk]))
     assert round.thank_you_notes.count() == 2
