@@ -37,7 +37,8 @@ def placeholders(text: str) -> list[str]:
 
 
 def mailto_url(to: str, subject: str, body: str) -> str:
-    """A mailto: link that opens the candidate's own mail program with the draft."""
+    """A mailto: link that opens the candidate's own mail program with the draft.
+    (static/js/app.js builds the same link from the fields on screen.)"""
     query = []
     if subject:
         query.append(f"subject={quote(subject, safe='')}")

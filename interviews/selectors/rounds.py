@@ -312,8 +312,9 @@ class CandidateNoteRow:
     request's: a refused save shows what was typed)."""
 
     note: ThankYouNote
-    #: Opens the last saved version in the candidate's own mail program; "" until
-    #: the note has a body.
+    #: Opens the saved text in the candidate's own mail program ("" until the note
+    #: has a body): the link a page without JavaScript offers after saving; with
+    #: it, static/js/app.js builds the link from the text on screen.
     mailto: str
 
 
