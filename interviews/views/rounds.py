@@ -159,10 +159,12 @@ def _note_views(
     views = []
     for row in page.notes:
         note = row.note
+        # A sent note is shown as sent; one drafted since the POST began, as stored.
+        form = None if note.is_sent else notes_form.get(note.pk) or ThankYouNoteForm(instance=note)
         views.append(
             CandidateNoteView(
                 row=row,
-                form=None if note.is_sent else notes_form.get(note.pk),
+                form=form,
                 conflict=conflict_of.get(note.pk),
                 confirm=note.placeholders if confirm == note.pk and not note.is_sent else [],
                 open_mail=open_mail == note.pk and not note.is_sent,

@@ -64,6 +64,12 @@ def posted(*notes, action=None, **typed):
     return data
 
 
+def posted_text(note, **values):
+    """``note`` as a service call gets it, with ``values`` typed in."""
+    fields = {"to": note.to, "subject": note.subject, "body": note.body, **values}
+    return {note.pk: rounds_services.NoteText(seen=note.text_fingerprint, **fields)}
+
+
 def save_url(round):
     return reverse("me:notes_save", args=[round.pk])
 
@@ -197,11 +203,6 @@ def test_typing_into_a_note_sent_from_another_tab_is_shown_not_dropped(
     assert "LATE EDIT" in html
     tom.refresh_from_db()
     assert tom.body == "Dear Tom, sent version"
-
-
-def posted_text(note, **values):
-    fields = {"to": note.to, "subject": note.subject, "body": note.body, **values}
-    return {note.pk: rounds_services.NoteText(seen=note.text_fingerprint, **fields)}
 
 
 def test_a_note_drafted_since_the_page_was_opened_is_left_as_stored(round, notes, candidate_client):
