@@ -135,9 +135,9 @@ candidate_patterns = [
     path("rounds/<int:pk>/round.ics", calendar.candidate_round_ics, name="round_ics"),
     path("rounds/<int:pk>/debrief/", rounds.round_debrief, name="round_debrief"),
     path("rounds/<int:pk>/outcome/", rounds.round_outcome, name="round_outcome"),
+    path("rounds/<int:pk>/notes/", rounds.notes_save, name="notes_save"),
     path("rounds/<int:pk>/notes/prepare/", rounds.notes_prepare, name="notes_prepare"),
     path("rounds/<int:pk>/notes/other/", rounds.note_add_other, name="note_add_other"),
-    path("notes/<int:pk>/", rounds.note_update, name="note_update"),
     path(
         "rounds/<int:pk>/interviewers/new/",
         rounds.candidate_interviewer_add,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from crispy_forms.layout import Submit
 from django import forms
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,6 +132,13 @@ class OutcomeForm(forms.Form):
 
 
 class ThankYouNoteForm(forms.ModelForm):
+    """One note's fields, named ``note-<id>-…`` so that every note of a round
+    fits in one <form> (``ThankYouNotesForm``)."""
+
+    #: The note's ``text_fingerprint`` as the page showed it (see
+    #: ``services.rounds.thank_you_notes_save``).
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     class Meta:
         model = ThankYouNote
         fields = ["to_name", "to", "subject", "body"]
@@ -143,9 +151,97 @@ class ThankYouNoteForm(forms.ModelForm):
         if note.interviewer_id is not None:
             # Addressed to an interviewer: the name comes from the interviewer.
             del self.fields["to_name"]
-        prefix = f"note-{note.pk}" if note.pk else "note-new"
-        self.prefix = prefix
+        self.prefix = f"note-{note.pk}" if note.pk else "note-new"
+        self.fields["seen"].initial = note.text_fingerprint
         self.helper = fields_only_helper()
+
+    def typed(self) -> rounds_services.NoteText:
+        data = self.cleaned_data
+        return rounds_services.NoteText(
+            seen=data["seen"],
+            to=data["to"],
+            subject=data["subject"],
+            body=data["body"],
+            to_name=data.get("to_name"),
+        )
+
+
+class NoteAction(models.TextChoices):
+    """What a note's button does after every note of the page is saved; the
+    button's value is "<action>:<note id>"."""
+
+    SAVE = "save", "Save"
+    OPEN = "open", "Open in my email program"
+    CHECK = "check", "Save and ask my coach to look"
+    SENT = "sent", "Save and mark as sent"
+
+
+class ThankYouNotesForm:
+    """Every unsent thank-you note of a round in one <form>: whichever note's
+    button is pressed, what was typed into all of them is posted and saved, so
+    typing in one note is never lost to another note's button.
+
+    A note takes part when the posted page showed it (its ``seen`` field came
+    back): a note drafted since, in another tab, is left as stored, and one
+    marked as sent since still takes part, so that typing into it is not
+    dropped without a word (the save refuses it as a conflict)."""
+
+    def __init__(self, notes: Iterable[ThankYouNote], data=None):
+        self.data = data
+        self.forms: dict[int, ThankYouNoteForm] = {}
+        for note in notes:
+            shown = data is not None and f"note-{note.pk}-seen" in data
+            if shown or not note.is_sent:
+                self.forms[note.pk] = ThankYouNoteForm(data if shown else None, instance=note)
+
+    def get(self, pk: int) -> ThankYouNoteForm | None:
+        return self.forms.get(pk)
+
+    def _posted(self) -> list[ThankYouNoteForm]:
+        return [form for form in self.forms.values() if form.is_bound]
+
+    def is_valid(self) -> bool:
+        # Every form, not up to the first invalid one: each note shows its errors.
+        valid = [form.is_valid() for form in self._posted()]
+        return all(valid)
+
+    def typed(self) -> dict[int, rounds_services.NoteText]:
+        """What each posted note holds, for ``thank_you_notes_save``; valid forms only."""
+        return {form.instance.pk: form.typed() for form in self._posted()}
+
+    def errors(self) -> list[tuple[ThankYouNote, forms.BoundField, str]]:
+        """(note, field, message) for the error summary above the notes."""
+        return [
+            (form.instance, form[name], error)
+            for form in self._posted()
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+
+    def action(self) -> tuple[NoteAction, int | None]:
+        """The pressed button: its action and its note (one of the round's unsent
+        notes), or a plain save when the value is missing or unknown."""
+        verb, _, pk = (self.data or {}).get("action", "").partition(":")
+        if verb not in NoteAction.values or not pk.isdigit() or int(pk) not in self.forms:
+            return NoteAction.SAVE, None
+        return NoteAction(verb), int(pk)
+
+    def confirmed(self, pk: int) -> bool:
+        """Whether the candidate confirmed marking the note sent although it
+        still holds a placeholder (the hidden field beside "Mark as sent anyway")."""
+        return (self.data or {}).get("confirm_placeholder") == str(pk)
+
+    def keep_after_conflict(self, conflicts: list[rounds_services.NoteConflict]) -> None:
+        """After a refused save: each conflicting note's form keeps the user's
+        text but now answers to the stored version, so saving again replaces it."""
+        data = self.data.copy()
+        for conflict in conflicts:
+            data[f"note-{conflict.note.pk}-seen"] = conflict.note.text_fingerprint
+        for pk, form in self.forms.items():
+            if form.is_bound:
+                self.forms[pk] = ThankYouNoteForm(data, instance=form.instance)
+                self.forms[pk].is_valid()
+        self.data = data
 
 
 class CoachNoteCheckForm(forms.Form):

@@ -5,6 +5,7 @@ thank-you notes.
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from ..lib.drafts import placeholders
 from ..lib.readiness import ReadinessAnnotated
 from ..lib.when import when
 from ..validators import validate_single_line
@@ -361,6 +363,26 @@ class ThankYouNote(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.sent_at is not None
+
+    @staticmethod
+    def fingerprint_of(*, to_name: str, to: str, subject: str, body: str) -> str:
+        """A short digest of a note's text (name, address, subject, body), line
+        breaks as stored. The round page posts back the digest it was rendered
+        from, so a save can tell a note changed elsewhere since then."""
+        text = "\x1f".join([to_name, to.strip(), subject, body.replace("\r\n", "\n")])
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    @property
+    def placeholders(self) -> list[str]:
+        """Placeholders ("[…]", ``lib.drafts.PLACEHOLDER``) left in the subject
+        and the body: marking the note as sent asks for a confirmation then."""
+        return placeholders(self.subject) + placeholders(self.body)
+
+    @property
+    def text_fingerprint(self) -> str:
+        return self.fingerprint_of(
+            to_name=self.to_name, to=self.to, subject=self.subject, body=self.body
+        )
 
     @property
     def awaiting_check(self) -> bool:

@@ -24,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from ..lib.drafts import mailto_url
+from ..lib.drafts import ThankYouSources, mailto_url
 from ..lib.timeline import Phase, Timeline, due_text, round_timeline, span
 from ..models import (
     AskedQuestion,
@@ -338,6 +338,40 @@ def round_prepared_answers(round: InterviewRound) -> list[AssignmentItem]:
     )
 
 
+#: The built-in question that plans the thank-you notes
+#: (services/builtin_library.py): the checklist item copied from it holds what
+#: the candidate means to say when they thank each interviewer. Coaches' copies
+#: of a template keep the link to it; a question a coach wrote is not it.
+THANK_YOU_PLAN_KEY = "follow-up-thank-you"
+
+
+def thank_you_plans(round: InterviewRound) -> list[str]:
+    """The candidate's answers to the thank-you planning item in their live
+    (not withdrawn) checklists for ``round``, oldest checklist first."""
+    return list(
+        AssignmentItem.objects.filter(
+            assignment__round=round,
+            assignment__candidate_id=round.opportunity.candidate_id,
+            question__builtin_key=THANK_YOU_PLAN_KEY,
+        )
+        .exclude(assignment__status=Assignment.Status.WITHDRAWN)
+        .exclude(response_text="")
+        .order_by("assignment__created_at", "assignment_id", "position")
+        .values_list("response_text", flat=True)
+    )
+
+
+def thank_you_sources(round: InterviewRound) -> ThankYouSources:
+    """What the round's thank-you drafts start from: the debrief, the asked
+    questions, the thank-you plans and the interviewers' names (three queries)."""
+    return ThankYouSources(
+        debrief=round.debrief_notes,
+        asked=list(round.asked_questions.values_list("text", flat=True)),
+        plans=thank_you_plans(round),
+        interviewers=list(round.interviewers.values_list("name", flat=True)),
+    )
+
+
 def opportunity_rounds(opportunity: Opportunity) -> QuerySet[InterviewRound]:
     """An opportunity's rounds in order, named, with their prep's readiness and
     their interviewers (two queries)."""
@@ -456,8 +490,9 @@ class CandidateNoteRow:
     request's: a refused save shows what was typed)."""
 
     note: ThankYouNote
-    #: Opens the last saved version in the candidate's own mail program; "" until
-    #: the note has a body.
+    #: Opens the saved text in the candidate's own mail program ("" until the note
+    #: has a body): the link a page without JavaScript offers after saving; with
+    #: it, static/js/app.js builds the link from the text on screen.
     mailto: str
 
 

@@ -5,6 +5,7 @@ thank-you notes after the interview.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
@@ -22,7 +23,8 @@ from ..models import (
     ThankYouNote,
     User,
 )
-from . import NotAllowed, WrongState, emails
+from ..selectors import rounds as rounds_selectors
+from . import NotAllowed, ServiceError, WrongState, emails
 
 # ---------------------------------------------------------------- opportunities and rounds
 
@@ -316,17 +318,20 @@ def _lock_note(note: ThankYouNote) -> ThankYouNote:
 @transaction.atomic
 def thank_you_notes_prepare(*, round: InterviewRound, by: User) -> list[ThankYouNote]:
     """From the interview's start on, a draft for each interviewer with an email
-    who has none yet, pre-filled from the thank-you template."""
+    who has none yet, from the thank-you template and what the candidate wrote
+    about that interviewer (``drafts.thank_you_draft``)."""
     round = _lock_round(round)
     _require_candidate(round, by, "write thank-you notes")
     require_started(round, "Writing thank-you notes")
     have = set(
         round.thank_you_notes.exclude(interviewer=None).values_list("interviewer", flat=True)
     )
+    to_thank = list(round.interviewers.exclude(email="").exclude(pk__in=have))
+    sources = rounds_selectors.thank_you_sources(round) if to_thank else None
     created = []
-    for interviewer in round.interviewers.exclude(email="").exclude(pk__in=have):
+    for interviewer in to_thank:
         draft = drafts.thank_you_draft(
-            round, interviewer=interviewer, sender_name=by.get_full_name()
+            round, interviewer=interviewer, sender_name=by.get_full_name(), sources=sources
         )
         created.append(ThankYouNote.objects.create(round=round, interviewer=interviewer, **draft))
     return created
@@ -342,21 +347,90 @@ def thank_you_note_add_other(*, round: InterviewRound, by: User) -> ThankYouNote
     return ThankYouNote.objects.create(round=round, **draft)
 
 
+@dataclass(frozen=True)
+class NoteText:
+    """What the candidate typed into one note on the round page."""
+
+    #: The note's ``text_fingerprint`` when the page was rendered.
+    seen: str
+    to: str
+    subject: str
+    body: str
+    #: None for a note to an interviewer: the name is the interviewer's.
+    to_name: str | None = None
+
+    def values(self, stored: ThankYouNote) -> dict[str, str]:
+        """The note's text fields as this would store them."""
+        return {
+            "to_name": stored.to_name if self.to_name is None else self.to_name,
+            "to": self.to.strip(),
+            "subject": self.subject,
+            "body": self.body.replace("\r\n", "\n"),
+        }
+
+
+@dataclass(frozen=True)
+class NoteConflict:
+    note: ThankYouNote  # as stored now
+    mine: NoteText  # what the user sent
+
+
+class NoteEditConflict(ServiceError):
+    def __init__(self, conflicts: list[NoteConflict]):
+        self.conflicts = conflicts
+        names = ", ".join(conflict.note.recipient for conflict in conflicts)
+        super().__init__(
+            f"Your note to {names} was changed in another tab since you opened this page. "
+            "Nothing was saved. Compare your text with the stored text below, then save again."
+        )
+
+
 @transaction.atomic
-def thank_you_note_save(
-    *, note: ThankYouNote, by: User, to: str, subject: str, body: str, to_name: str | None = None
-) -> ThankYouNote:
-    """Edit a draft; a note marked as sent is kept as it was sent."""
-    note = _lock_note(note)
-    _require_candidate(note.round, by, "edit their thank-you notes")
-    if note.is_sent:
-        raise WrongState("This note is marked as sent; it is kept as it was sent.")
-    note.to, note.subject = to.strip(), subject
-    note.body = body.replace("\r\n", "\n")
-    if to_name is not None and note.interviewer_id is None:
-        note.to_name = to_name
-    note.save()
-    return note
+def thank_you_notes_save(
+    *, round: InterviewRound, by: User, typed: dict[int, NoteText]
+) -> list[ThankYouNote]:
+    """Save what the candidate typed into the round's notes (``{note id:
+    NoteText}``), all of them at once, whichever note's button was pressed;
+    return the notes that changed.
+
+    Only a note whose text differs from what is stored changes. A note saved
+    elsewhere since the page was opened (its fingerprint moved on) keeps the
+    newer text when the user did not touch it here; when they did, or when it
+    was marked as sent meanwhile, the whole save is refused with
+    NoteEditConflict and nothing is written: no silent overwrite, nothing half
+    done."""
+    round = _lock_round(round)
+    _require_candidate(round, by, "edit their thank-you notes")
+    # of=("self",): the interviewer is an outer join, which FOR UPDATE cannot lock.
+    notes = {
+        note.pk: note
+        for note in round.thank_you_notes.select_for_update(of=("self",))
+        .select_related("interviewer")
+        .filter(pk__in=typed)
+    }
+    if set(typed) - set(notes):
+        raise NotAllowed("Some of the notes sent do not belong to this interview.")
+    changes: list[tuple[ThankYouNote, dict[str, str]]] = []
+    conflicts: list[NoteConflict] = []
+    for pk, text in typed.items():
+        note = notes[pk]
+        new = text.values(note)
+        stored = {name: getattr(note, name) for name in new}
+        if new == stored:
+            continue
+        if ThankYouNote.fingerprint_of(**new) == text.seen:
+            continue  # untouched here; the newer stored text stays
+        if note.is_sent or note.text_fingerprint != text.seen:
+            conflicts.append(NoteConflict(note=note, mine=text))
+            continue
+        changes.append((note, new))
+    if conflicts:
+        raise NoteEditConflict(conflicts)
+    for note, new in changes:
+        for name, value in new.items():
+            setattr(note, name, value)
+        note.save(update_fields=[*new, "updated_at"])
+    return [note for note, _ in changes]
 
 
 @transaction.atomic
@@ -398,9 +472,25 @@ def thank_you_note_check(
     return note
 
 
+class PlaceholderLeft(WrongState):
+    """The note still holds a placeholder ("[…]", ``lib.drafts.PLACEHOLDER``)."""
+
+    def __init__(self, placeholders: list[str]):
+        self.placeholders = placeholders
+        super().__init__(
+            "the note still has a placeholder in square brackets. Replace it with your own "
+            "words, or mark it as sent anyway."
+        )
+
+
 @transaction.atomic
-def thank_you_note_mark_sent(*, note: ThankYouNote, by: User) -> ThankYouNote:
-    """The candidate sent it from their own mail program."""
+def thank_you_note_mark_sent(
+    *, note: ThankYouNote, by: User, allow_placeholders: bool = True
+) -> ThankYouNote:
+    """The candidate sent it from their own mail program. With
+    ``allow_placeholders=False`` (the round page, until the candidate confirms)
+    a note still holding a placeholder is refused with PlaceholderLeft, after
+    every other rule, so the confirmation is asked only when it would settle it."""
     note = _lock_note(note)
     _require_candidate(note.round, by, "mark their thank-you notes as sent")
     require_started(note.round, "Marking a thank-you note as sent")
@@ -408,6 +498,8 @@ def thank_you_note_mark_sent(*, note: ThankYouNote, by: User) -> ThankYouNote:
         raise WrongState("This note is already marked as sent.")
     if not note.body.strip() or not note.to:
         raise WrongState("Write the note and its address before marking it as sent.")
+    if not allow_placeholders and note.placeholders:
+        raise PlaceholderLeft(note.placeholders)
     note.sent_at = timezone.now()
     note.save(update_fields=["sent_at", "updated_at"])
     return note

@@ -4,7 +4,7 @@ interviewers, the debrief, the outcome and the thank-you notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -30,9 +30,11 @@ from ..forms.rounds import (
     CoachNoteCheckForm,
     DebriefForm,
     InterviewerForm,
+    NoteAction,
     OutcomeForm,
     RoundForm,
     ThankYouNoteForm,
+    ThankYouNotesForm,
 )
 from ..lib.paging import paginate
 from ..models import Interviewer, InterviewRound, ThankYouNote
@@ -128,17 +130,70 @@ def candidate_interviewer_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- rounds
 
 
+@dataclass(frozen=True)
+class CandidateNoteView:
+    """A thank-you note on the candidate's round page with what this request
+    adds to it: its form (None once sent), a refused save's conflict, the
+    placeholders to confirm, the mail link to open after a save without
+    JavaScript."""
+
+    row: rounds_selectors.CandidateNoteRow
+    form: ThankYouNoteForm | None
+    conflict: rounds_services.NoteConflict | None = None
+    confirm: list[str] = field(default_factory=list)
+    open_mail: bool = False
+
+    @property
+    def note(self) -> ThankYouNote:
+        return self.row.note
+
+
+def _note_views(
+    page: rounds_selectors.CandidateRound,
+    notes_form: ThankYouNotesForm,
+    *,
+    conflicts: list[rounds_services.NoteConflict],
+    confirm: int | None,
+    open_mail: int | None,
+) -> list[CandidateNoteView]:
+    conflict_of = {conflict.note.pk: conflict for conflict in conflicts}
+    views = []
+    for row in page.notes:
+        note = row.note
+        # A sent note is shown as sent; one drafted since the POST began, as stored.
+        form = None if note.is_sent else notes_form.get(note.pk) or ThankYouNoteForm(instance=note)
+        views.append(
+            CandidateNoteView(
+                row=row,
+                form=form,
+                conflict=conflict_of.get(note.pk),
+                confirm=note.placeholders if confirm == note.pk and not note.is_sent else [],
+                open_mail=open_mail == note.pk and not note.is_sent,
+            )
+        )
+    return views
+
+
+def _query_pk(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 def _render_candidate_round(
     request: HttpRequest,
     round: InterviewRound,
     *,
     debrief_form: DebriefForm | None = None,
     outcome_form: OutcomeForm | None = None,
-    note_form: ThankYouNoteForm | None = None,
+    notes_form: ThankYouNotesForm | None = None,
+    conflicts: list[rounds_services.NoteConflict] | None = None,
 ) -> HttpResponse:
     """The round page: logistics, interviewers and prep before the interview; the
     debrief, thank-you notes and outcome from its start on. After a refused POST,
-    with what the candidate typed."""
+    with what the candidate typed. ``?confirm=<note id>`` asks to confirm marking
+    that note sent with a placeholder left; ``?open=<note id>`` shows its saved
+    text's mail link up front (the "Open in my email program" of a page without
+    JavaScript)."""
     page = rounds_selectors.candidate_round(round, user=request.user, now=timezone.now())
     context = {
         "round": round,
@@ -150,16 +205,15 @@ def _render_candidate_round(
     if page.timeline.has_started:
         context["debrief_form"] = debrief_form or DebriefForm.for_round(round)
         context["outcome_form"] = outcome_form or OutcomeForm(initial={"outcome": round.outcome})
-        # Each note with its form: the refused one as it was typed.
-        context["notes"] = [
-            (
-                row,
-                note_form
-                if note_form is not None and note_form.instance.pk == row.note.pk
-                else ThankYouNoteForm(instance=row.note),
-            )
-            for row in page.notes
-        ]
+        notes_form = notes_form or ThankYouNotesForm([row.note for row in page.notes])
+        context["notes_form"] = notes_form
+        context["notes"] = _note_views(
+            page,
+            notes_form,
+            conflicts=conflicts or [],
+            confirm=_query_pk(request, "confirm"),
+            open_mail=_query_pk(request, "open"),
+        )
     return render(request, "interviews/rounds/candidate_round.html", context)
 
 
@@ -229,11 +283,54 @@ def round_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_candidate_round(request, round_for_candidate(request, pk), outcome_form=form)
 
 
+@dataclass(frozen=True)
+class NotesSaved:
+    """What ``_save_typed_notes`` saved: the posted notes and those that changed."""
+
+    form: ThankYouNotesForm
+    changed: list[ThankYouNote]
+
+    def also_saved(self, request: HttpRequest, *, besides: int | None = None) -> None:
+        """Tell the user which notes the button saved besides its own."""
+        others = [note.recipient for note in self.changed if note.pk != besides]
+        if others:
+            messages.info(request, f"Also saved: your note to {', '.join(others)}.")
+
+
+def _save_typed_notes(request: HttpRequest, round: InterviewRound) -> NotesSaved | HttpResponse:
+    """Every button of the notes posts all the round's unsent notes: save what
+    was typed into each first. Refused, the page again, with everything typed
+    and why, and the button's own action is not done."""
+    notes_form = ThankYouNotesForm(rounds_selectors.round_notes(round), request.POST)
+    if not notes_form.is_valid():
+        messages.error(request, "Nothing was saved: see the notes marked below.")
+        return _render_candidate_round(request, round, notes_form=notes_form)
+    try:
+        changed = rounds_services.thank_you_notes_save(
+            round=round, by=request.user, typed=notes_form.typed()
+        )
+    except rounds_services.NoteEditConflict as conflict:
+        notes_form.keep_after_conflict(conflict.conflicts)
+        messages.error(request, str(conflict))
+        return _render_candidate_round(
+            request, round, notes_form=notes_form, conflicts=conflict.conflicts
+        )
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+        return _render_candidate_round(request, round, notes_form=notes_form)
+    return NotesSaved(form=notes_form, changed=changed)
+
+
 @candidate_required
 @require_POST
 def notes_prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    """Draft a thank-you note for each interviewer with an email who has none."""
+    """Draft a thank-you note for each interviewer with an email who has none,
+    after saving what was typed into the notes already there."""
     round = round_for_candidate(request, pk)
+    saved = _save_typed_notes(request, round)
+    if isinstance(saved, HttpResponse):
+        return saved
+    saved.also_saved(request)
     with refusal_as_message(request):
         created = rounds_services.thank_you_notes_prepare(round=round, by=request.user)
         if created:
@@ -247,7 +344,12 @@ def notes_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 @candidate_required
 @require_POST
 def note_add_other(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft to someone else, after saving what was typed into the notes."""
     round = round_for_candidate(request, pk)
+    saved = _save_typed_notes(request, round)
+    if isinstance(saved, HttpResponse):
+        return saved
+    saved.also_saved(request)
     try:
         note = rounds_services.thank_you_note_add_other(round=round, by=request.user)
     except services.ServiceError as error:
@@ -257,50 +359,52 @@ def note_add_other(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_round(round, f"note-{note.pk}")
 
 
-NOTE_ACTIONS = {
-    "save": "Saved.",
-    "check": "Saved, and your coach has been asked to look. You can still send it any time.",
-    "sent": "Saved, and marked as sent.",
+NOTE_DONE = {
+    NoteAction.SAVE: "Saved.",
+    NoteAction.CHECK: "Saved, and your coach has been asked to look. You can still send it "
+    "any time.",
+    NoteAction.SENT: "Saved, and marked as sent.",
 }
 
 
 @candidate_required
 @require_POST
-def note_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every button of a note saves what was typed first, then does its action:
-    save, ask the coach to look, or mark it as sent."""
-    note = note_for_candidate(request, pk)
-    round = note.round
-    action = request.POST.get("action", "save")
-    if action not in NOTE_ACTIONS:
-        action = "save"
-    form = ThankYouNoteForm(request.POST, instance=note)
-    if note.is_sent:
-        messages.error(request, "This note is marked as sent; it is kept as it was sent.")
-        return _back_to_round(round, f"note-{note.pk}")
-    if not form.is_valid():
-        messages.error(request, "The note was not saved: see the fields marked below.")
-        return _render_candidate_round(
-            request, round_for_candidate(request, round.pk), note_form=form
-        )
+def notes_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every button of every note saves what was typed into all the round's
+    notes first, then does its own action on its note: save, open it in the
+    mail program (the page without JavaScript), ask the coach to look, or mark
+    it as sent — asking once for a confirmation while the note still holds a
+    placeholder (``lib.drafts.PLACEHOLDER``)."""
+    round = round_for_candidate(request, pk)
+    saved = _save_typed_notes(request, round)
+    if isinstance(saved, HttpResponse):
+        return saved
+    action, note_pk = saved.form.action()
+    saved.also_saved(request, besides=note_pk)
+    if note_pk is None:
+        messages.success(request, NOTE_DONE[NoteAction.SAVE])
+        return _back_to_round(round, "notes")
+    note = note_for_candidate(request, note_pk)
+    round_url = reverse("me:round", args=[round.pk])
+    if action == NoteAction.OPEN:
+        messages.success(request, f"Saved. Your note to {note.recipient} is ready to open below.")
+        return redirect(f"{round_url}?open={note.pk}#note-{note.pk}")
     try:
-        rounds_services.thank_you_note_save(
-            note=note,
-            by=request.user,
-            to=form.cleaned_data["to"],
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-            to_name=form.cleaned_data.get("to_name"),
-        )
-        if action == "check":
+        if action == NoteAction.CHECK:
             rounds_services.thank_you_note_request_check(note=note, by=request.user)
-        elif action == "sent":
-            rounds_services.thank_you_note_mark_sent(note=note, by=request.user)
+        elif action == NoteAction.SENT:
+            rounds_services.thank_you_note_mark_sent(
+                note=note, by=request.user, allow_placeholders=saved.form.confirmed(note.pk)
+            )
+    except rounds_services.PlaceholderLeft as error:
+        # Asked once: the page shows the placeholder and "Mark as sent anyway".
+        messages.warning(request, f"Saved, but not marked as sent: {error}")
+        return redirect(f"{round_url}?confirm={note.pk}#note-{note.pk}")
     except services.ServiceError as error:
-        # The text is saved (or the save itself was refused and says why).
+        # The text is saved; the action itself was refused and says why.
         messages.error(request, str(error))
     else:
-        messages.success(request, NOTE_ACTIONS[action])
+        messages.success(request, NOTE_DONE[action])
     return _back_to_round(round, f"note-{note.pk}")
 
 

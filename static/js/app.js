@@ -9,18 +9,27 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
   // Warn before leaving a page whose form has unsaved typing (data-warn-unsaved).
-  // Tracked per form: submitting one form (a thank-you note) must still warn
-  // about typing left in another (the next note, the debrief).
+  // Tracked per form: submitting one form (the thank-you notes) must still warn
+  // about typing left in another (the debrief).
   const dirty = new Set();
   let submitting = null;
+  // A mailto: link hands over to the mail program and the page stays, typing
+  // and all; Chromium still fires beforeunload for it, so that click is let through.
+  let toMailProgram = false;
   document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
     form.addEventListener("input", () => { dirty.add(form); });
     form.addEventListener("submit", () => { submitting = form; });
   });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest && event.target.closest('a[href^="mailto:"]')) {
+      toMailProgram = true;
+      setTimeout(() => { toMailProgram = false; }, 0);
+    }
+  });
   window.addEventListener("beforeunload", (event) => {
     const others = [...dirty].filter((form) => form !== submitting);
     submitting = null;
-    if (others.length) {
+    if (others.length && !toMailProgram) {
       event.preventDefault();
       event.returnValue = "";
     }
@@ -29,6 +38,56 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.hidden = false;
     button.addEventListener("click", () => window.print());
+  });
+  // Thank-you notes (data-note): "Open in my email program" and "Copy text" use
+  // the text on screen, not the last saved one. Without this script the open
+  // button saves first and the page then offers the saved text's link; the
+  // link and the copy button need the script, so they stay hidden without it.
+  // The same encoding as lib/drafts.py's mailto_url: only A-Z a-z 0-9 - _ . ~
+  // stay as they are (and @ , + in the address).
+  const encode = (text) => encodeURIComponent(text).replace(
+    /[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  const mailtoUrl = (to, subject, body) => {
+    const address = encode(to.trim()).replace(/%40/g, "@").replace(/%2C/g, ",").replace(/%2B/g, "+");
+    const query = [];
+    if (subject) query.push(`subject=${encode(subject)}`);
+    if (body) query.push(`body=${encode(body)}`);
+    return `mailto:${address}${query.length ? `?${query.join("&")}` : ""}`;
+  };
+  document.querySelectorAll("[data-note]").forEach((note) => {
+    const field = (name) => document.getElementById(`id_note-${note.dataset.note}-${name}`);
+    const [to, subject, body] = [field("to"), field("subject"), field("body")];
+    const link = note.querySelector("[data-mailto]");
+    const fallback = note.querySelector("[data-open-fallback]");
+    const copy = note.querySelector("[data-copy-text]");
+    const status = note.querySelector("[data-copy-status]");
+    if (!to || !subject || !body) {
+      return;
+    }
+    if (link && fallback) {
+      const refresh = () => { link.href = mailtoUrl(to.value, subject.value, body.value); };
+      refresh();
+      note.addEventListener("input", refresh);
+      link.hidden = false;
+      fallback.hidden = true;
+    }
+    if (copy && status) {
+      note.addEventListener("input", () => { status.textContent = ""; });
+      copy.addEventListener("click", async () => {
+        status.textContent = "";
+        try {
+          await navigator.clipboard.writeText(body.value);
+          status.textContent = "Copied";
+        } catch {
+          // No clipboard access (an insecure page, a refusal): select it for Ctrl+C.
+          body.focus();
+          body.select();
+          status.textContent = "Not copied: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it.";
+        }
+      });
+      copy.hidden = false;
+    }
   });
   // Move focus to a form's error summary so keyboard and screen-reader users hear it.
   const summary = document.getElementById("form-errors");

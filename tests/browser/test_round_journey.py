@@ -265,12 +265,13 @@ def _candidate_sends_notes_and_records_outcome(page, journey):
     journey.check(page, "candidate-sees-comment")
 
     _mark_sent(page, "Dana Interviewer")
-    # Raj's draft still has the template's reminder in brackets: "Save and mark as
-    # sent" saves the sentence typed in its place before marking the note as sent.
-    # (Typed first, then that note's button: the page keeps one "unsaved" flag for
-    # all its forms, so another note's button would drop it without a warning.)
+    # Raj's draft still has its placeholder in brackets, quoting Raj's part of the
+    # debrief: "Save and mark as sent" saves the sentence typed in its place before
+    # marking the note as sent (no placeholder left, so nothing to confirm).
     raj_body = note_card(page, "Raj Patel").get_by_label("Body")
-    expect(raj_body).to_have_value(re.compile(r"\[One specific thing"))
+    expect(raj_body).to_have_value(
+        re.compile(r"\[One specific thing .*Your debrief: “Raj showed me the planning tools\.”")
+    )
     raj_body.fill(re.sub(r"\[.*?\]", RAJ_SPECIFIC, raj_body.input_value()))
     _mark_sent(page, "Raj Patel")
     expect(page.get_by_text("Saved, and marked as sent.")).to_be_visible()

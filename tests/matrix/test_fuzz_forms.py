@@ -498,8 +498,8 @@ FORMS: dict[str, Form] = {
     "round_outcome": Form(
         "candidate", _url("me:round", "round"), action=_url("me:round_outcome", "round")
     ),
-    "note_update": Form(
-        "candidate", _url("me:round", "round"), action=_url("me:note_update", "note")
+    "notes_save": Form(
+        "candidate", _url("me:round", "round"), action=_url("me:notes_save", "round")
     ),
     "interviewer_add (candidate)": Form(
         "candidate", _url("me:interviewer_add", "round"), stored=_stored_interviewer

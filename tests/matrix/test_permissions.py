@@ -371,16 +371,20 @@ MATRIX: dict[str, Row] = {
     ),
     "me/rounds/<int:pk>/notes/prepare/": candidate_action(round_pk),
     "me/rounds/<int:pk>/notes/other/": candidate_action(round_pk),
-    "me/notes/<int:pk>/": candidate_action(
-        note_to_check_pk,
-        data=lambda w: {
-            f"note-{w['note_to_check'].pk}-{name}": value
-            for name, value in {
-                "to": "pat@example.com",
-                "subject": "Thanks",
-                "body": "Thank you.",
-            }.items()
-        },
+    "me/rounds/<int:pk>/notes/": candidate_action(
+        round_pk,
+        data=lambda w: (
+            {
+                f"note-{w['note_to_check'].pk}-{name}": value
+                for name, value in {
+                    "to": "pat@example.com",
+                    "subject": "Thanks",
+                    "body": "Thank you.",
+                    "seen": w["note_to_check"].text_fingerprint,
+                }.items()
+            }
+            | {"action": f"save:{w['note_to_check'].pk}"}
+        ),
     ),
     "me/rounds/<int:pk>/interviewers/new/": candidate_page(round_pk),
     "me/interviewers/<int:pk>/edit/": candidate_page(interviewer_pk),

@@ -96,9 +96,10 @@ def test_a_forged_post_before_the_start_is_refused_and_saves_nothing(
 def test_a_note_cannot_be_marked_sent_before_the_start(round, candidate_client):
     note = ThankYouNoteFactory(round=round, to="pat@fabrikam.example")
     data = {f"note-{note.pk}-{k}": v for k, v in {"to": note.to, "subject": "Hi"}.items()}
-    data |= {f"note-{note.pk}-body": "Thanks", f"note-{note.pk}-to_name": "", "action": "sent"}
+    data |= {f"note-{note.pk}-body": "Thanks", f"note-{note.pk}-to_name": ""}
+    data |= {f"note-{note.pk}-seen": note.text_fingerprint, "action": f"sent:{note.pk}"}
     with time_machine.travel(WEEK_BEFORE, tick=False):
-        response = candidate_client.post(reverse("me:note_update", args=[note.pk]), data)
+        response = candidate_client.post(reverse("me:notes_save", args=[round.pk]), data)
     assert (
         "error",
         "Marking a thank-you note as sent opens when the interview starts, on "

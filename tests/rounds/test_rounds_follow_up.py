@@ -50,11 +50,16 @@ def url(round):
 
 
 def note_data(note, action="save", **values):
+    """The round's notes form as posted with ``note``'s button ``action``."""
     fields = {"to": note.to, "subject": note.subject, "body": note.body, "to_name": note.to_name}
-    fields.update(values)
+    fields.update(values, seen=note.text_fingerprint)
     data = {f"note-{note.pk}-{name}": value for name, value in fields.items()}
-    data["action"] = action
+    data["action"] = f"{action}:{note.pk}"
     return data
+
+
+def notes_url(note):
+    return reverse("me:notes_save", args=[note.round_id])
 
 
 # ---------------------------------------------------------------- the page
@@ -237,7 +242,7 @@ def test_drafts_are_prepared_for_interviewers_with_an_email(round, candidate_cli
     assert tom.to == "tom@example.com"
     assert tom.body.startswith("Dear Tom,")
     assert "Senior Analyst" in tom.body
-    assert "[One specific thing from our conversation" in tom.body
+    assert "[One specific thing from your conversation with Tom Becker" in tom.body
     # Once more: nothing new.
     candidate_client.post(reverse("me:notes_prepare", args=[round.pk]))
     assert round.thank_you_notes.count() == 2
@@ -248,7 +253,7 @@ def test_a_note_to_someone_else(round, candidate_client):
     note = round.thank_you_notes.get()
     assert (note.interviewer, note.to) == (None, "")
     candidate_client.post(
-        reverse("me:note_update", args=[note.pk]),
+        notes_url(note),
         note_data(note, to_name="Kim Recruiter", to="kim@example.com"),
     )
     note.refresh_from_db()
@@ -266,7 +271,7 @@ def test_editing_asking_the_coach_and_marking_sent(
     note = round.thank_you_notes.get(interviewer__name="Tom Becker")
     with django_capture_on_commit_callbacks(execute=True):
         candidate_client.post(
-            reverse("me:note_update", args=[note.pk]),
+            notes_url(note),
             note_data(note, "check", body="Dear Tom,\r\nThanks for the audit chat."),
         )
     note.refresh_from_db()
@@ -276,16 +281,12 @@ def test_editing_asking_the_coach_and_marking_sent(
     rounds_services.thank_you_note_check(note=note, by=coach, comment="Name the audit.")
     html = candidate_client.get(url(round)).content.decode()
     assert "Name the audit." in html
-    response = candidate_client.post(
-        reverse("me:note_update", args=[note.pk]), note_data(note, "sent")
-    )
+    response = candidate_client.post(notes_url(note), note_data(note, "sent"))
     note.refresh_from_db()
     assert note.sent_at is not None
     assert ("success", "Saved, and marked as sent.") in messages_of(response)
     # A sent note is kept as it was sent.
-    candidate_client.post(
-        reverse("me:note_update", args=[note.pk]), note_data(note, body="Changed later")
-    )
+    candidate_client.post(notes_url(note), note_data(note, body="Changed later"))
     note.refresh_from_db()
     assert note.body == "Dear Tom,\nThanks for the audit chat."
 
@@ -299,9 +300,7 @@ def test_the_mailto_link_carries_to_subject_and_body(round, candidate, candidate
 
 def test_a_note_without_an_address_cannot_be_marked_sent(round, candidate, candidate_client):
     note = rounds_services.thank_you_note_add_other(round=round, by=candidate.user)
-    response = candidate_client.post(
-        reverse("me:note_update", args=[note.pk]), note_data(note, "sent")
-    )
+    response = candidate_client.post(notes_url(note), note_data(note, "sent"))
     assert ("error", "Write the note and its address before marking it as sent.") in (
         messages_of(response)
     )
@@ -313,7 +312,7 @@ def test_an_invalid_note_keeps_the_text_and_saves_nothing(round, candidate, cand
     rounds_services.thank_you_notes_prepare(round=round, by=candidate.user)
     note = round.thank_you_notes.get(interviewer__name="Ann Lee")
     response = candidate_client.post(
-        reverse("me:note_update", args=[note.pk]),
+        notes_url(note),
         note_data(note, to="not an email", body="My new words"),
     )
     html = response.content.decode()
@@ -326,9 +325,7 @@ def test_an_invalid_note_keeps_the_text_and_saves_nothing(round, candidate, cand
 
 def test_another_candidate_cannot_touch_a_note(round, candidate, other_candidate_client):
     note = rounds_services.thank_you_note_add_other(round=round, by=candidate.user)
-    response = other_candidate_client.post(
-        reverse("me:note_update", args=[note.pk]), note_data(note, body="Hijack")
-    )
+    response = other_candidate_client.post(notes_url(note), note_data(note, body="Hijack"))
     assert response.status_code == 404
     note.refresh_from_db()
     assert note.body != "Hijack"
