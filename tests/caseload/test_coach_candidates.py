@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from interviews.lib import when as when_lib
 from interviews.models import Candidate, Interviewer, Invitation
 
 from ..factories import (
@@ -144,9 +145,9 @@ def test_each_row_shows_the_next_interview_else_the_last_one(coach, coach_client
         )
     }
     when = rows["Ada Both"].next_interview_at
-    assert text["Ada Both"] == f"Next {timezone.localtime(when):%-d %b %Y, %H:%M} Next Co"
+    assert text["Ada Both"] == f"Next {when_lib.when(when)} Next Co"
     when = last.scheduled_at
-    assert text["Ben Past"] == f"Last {timezone.localtime(when):%-d %b %Y, %H:%M} Recent Co"
+    assert text["Ben Past"] == f"Last {when_lib.when(when)} Recent Co"
     assert text["Cy None"] == "No interviews yet"
     assert text["Di Undated"] == "No interviews yet"
 
