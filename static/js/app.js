@@ -55,9 +55,19 @@ document.addEventListener("DOMContentLoaded", () => {
     if (body) query.push(`body=${encode(body)}`);
     return `mailto:${address}${query.length ? `?${query.join("&")}` : ""}`;
   };
-  document.querySelectorAll("[data-note]").forEach((note) => {
-    const field = (name) => document.getElementById(`id_note-${note.dataset.note}-${name}`);
-    const [to, subject, body] = [field("to"), field("subject"), field("body")];
+  // A checklist's email item (data-email-item) works the same way, with the
+  // item form's own field names.
+  const mailBoxes = [
+    ...[...document.querySelectorAll("[data-note]")].map(
+      (box) => [box, `id_note-${box.dataset.note}-`, ["to", "subject", "body"]],
+    ),
+    ...[...document.querySelectorAll("[data-email-item]")].map(
+      (box) => [box, `id_item-${box.dataset.emailItem}-`, ["email_to", "email_subject", "email_body"]],
+    ),
+  ];
+  document.querySelectorAll("[data-no-script-hint]").forEach((hint) => { hint.hidden = true; });
+  mailBoxes.forEach(([note, prefix, names]) => {
+    const [to, subject, body] = names.map((name) => document.getElementById(`${prefix}${name}`));
     const link = note.querySelector("[data-mailto]");
     const fallback = note.querySelector("[data-open-fallback]");
     const copy = note.querySelector("[data-copy-text]");
@@ -65,12 +75,14 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!to || !subject || !body) {
       return;
     }
-    if (link && fallback) {
+    if (link) {
       const refresh = () => { link.href = mailtoUrl(to.value, subject.value, body.value); };
       refresh();
       note.addEventListener("input", refresh);
       link.hidden = false;
-      fallback.hidden = true;
+      if (fallback) {
+        fallback.hidden = true;
+      }
     }
     if (copy && status) {
       note.addEventListener("input", () => { status.textContent = ""; });

@@ -188,6 +188,21 @@ def test_the_mailto_link_is_built_from_the_saved_email(assignment, candidate):
     )
 
 
+def test_the_email_item_is_wired_to_open_and_copy_the_text_on_screen(assignment, candidate_client):
+    """static/js/app.js builds the link from the fields as typed (as for
+    thank-you notes): the item carries its id for the script, the link and the
+    copy button are there for it, and the no-script hint says what the link opens."""
+    email = item(assignment, 3)
+    html = candidate_client.get(url(assignment)).content.decode()
+    card = html[html.index(f'id="item-{email.pk}"') :]
+    card = card[: card.index("</li>")]
+    assert f'data-email-item="{email.pk}"' in card
+    assert 'href="mailto:" data-mailto hidden>Open in my email program</a>' in card
+    assert "data-copy-text hidden>Copy text</button>" in card
+    assert "<span data-no-script-hint>Save a draft with a body" in card
+    assert f'id="id_item-{email.pk}-email_body"' in card
+
+
 def test_the_coach_mark_and_comments_are_shown_with_a_reply_box(
     assignment, candidate, coach, candidate_client
 ):
