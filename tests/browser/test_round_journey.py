@@ -184,6 +184,12 @@ def _candidate_debriefs_and_drafts_notes(page, journey):
     ).click()
     expect(page.get_by_text("The interview has taken place")).to_be_visible()
     expect(page.get_by_role("region", name="After the interview")).to_have_count(0)
+    # What is left comes first; on a phone the logistics follow below it.
+    notes = page.get_by_role("region", name="Thank-you notes", exact=True).bounding_box()
+    facts = page.get_by_role("region", name="The interview", exact=True).bounding_box()
+    assert notes["y"] <= facts["y"]
+    if page.viewport_size["width"] < 992:
+        assert notes["y"] + notes["height"] <= facts["y"]
     journey.check(page, "candidate-round-open")
 
     page.get_by_label("How did it go?").fill(
