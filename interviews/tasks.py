@@ -53,7 +53,11 @@ def send_email(email_id: int) -> str:
     if email is None:
         return "already sent, failed or deleted"
     message = EmailMessage(
-        subject=email.subject, body=email.body, to=[email.to], headers=email.headers or None
+        subject=email.subject,
+        body=email.body,
+        to=[email.to],
+        headers=email.headers or None,
+        reply_to=[email.reply_to] if email.reply_to else None,
     )
     email.attempts += 1
     try:

@@ -121,7 +121,8 @@ class AssignmentForm(forms.Form):
         label="Due date",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Leave empty for the day before the interview when a round is chosen.",
+        help_text="Leave empty for two days before the interview when a round is chosen: "
+        "reminders then come on the two days before it, not on the day itself.",
     )
     instructions = forms.CharField(
         label="Instructions for the candidate",

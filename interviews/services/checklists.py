@@ -31,12 +31,22 @@ from .rounds import require_started
 # ---------------------------------------------------------------- assignments
 
 
+#: A checklist for a round is due this many days before the interview unless
+#: the coach picks another date: its "due today" and "overdue" reminders then
+#: come on the two days before it, never on the interview's day
+#: (services/reminders.py).
+DUE_DAYS_BEFORE_INTERVIEW = 2
+
+
 def default_due_date(round: InterviewRound | None, tz_name: str) -> datetime.date | None:
-    """The day before the interview, in the coach's time zone."""
+    """Two days before the interview, in the coach's time zone; today when
+    that has passed (never a date in the past)."""
     if round is None or round.scheduled_at is None:
         return None
-    local = round.scheduled_at.astimezone(zoneinfo.ZoneInfo(tz_name))
-    return local.date() - datetime.timedelta(days=1)
+    zone = zoneinfo.ZoneInfo(tz_name)
+    local = round.scheduled_at.astimezone(zone)
+    today = timezone.now().astimezone(zone).date()
+    return max(local.date() - datetime.timedelta(days=DUE_DAYS_BEFORE_INTERVIEW), today)
 
 
 @transaction.atomic
