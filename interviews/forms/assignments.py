@@ -1,5 +1,6 @@
 """The coach's assigning: the form that gives a candidate a checklist, with
-the choice fields it is made of (candidates, rounds, templates by group).
+the choice fields it is made of (candidates, rounds, templates by group),
+and the form that changes an assigned checklist's due date and instructions.
 
 Validation lives here; the services decide what a state allows.
 """
@@ -12,7 +13,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 
-from ..models import Candidate, ChecklistTemplate, InterviewRound, Invitation, User
+from ..models import Assignment, Candidate, ChecklistTemplate, InterviewRound, Invitation, User
 from ..selectors import caseload as caseload_selectors
 from ..selectors import library as library_selectors
 from .fields import check_year
@@ -225,3 +226,39 @@ class AssignmentForm(forms.Form):
                 f"Choose one of {candidate}'s rounds or no round.",
             )
         return cleaned
+
+
+class AssignmentUpdateForm(forms.Form):
+    """The coach's change to an assigned checklist: its due date and the
+    instructions (on the coach's page of the checklist). The service decides
+    which states allow it."""
+
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Empty: no due date, and no due-date reminders.",
+    )
+    instructions = forms.CharField(
+        label="Instructions for the candidate",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown at the top of the checklist.",
+    )
+
+    def __init__(self, data=None, *, assignment: Assignment):
+        super().__init__(
+            data,
+            prefix="update",
+            initial={"due_date": assignment.due_date, "instructions": assignment.instructions},
+        )
+        self.assignment = assignment
+
+    def clean_due_date(self) -> datetime.date | None:
+        due = check_year(self.cleaned_data.get("due_date"), "due date")
+        # A date already past may stay (the coach only rewrites the
+        # instructions); a new one may not be in the past.
+        if due is not None and due != self.assignment.due_date and due < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past. Choose today or later.")
+        return due

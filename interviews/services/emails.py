@@ -8,18 +8,31 @@ rolled back, and no request waits for the mail server.
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils import timezone
 
 from ..lib.links import absolute
+from ..lib.readiness import Readiness
 from ..models import NotificationKind, Review
 from ..selectors.caseload import JoinState, candidate_join_status
+from ..selectors.notifications import zone_of
 from . import notifications as notifications_services
+from .reminders import ITEMS_LISTED
 
 if TYPE_CHECKING:
-    from ..models import Assignment, Candidate, Invitation, PracticeInvitation, ThankYouNote, User
+    from ..models import (
+        Assignment,
+        Candidate,
+        Invitation,
+        Notification,
+        PracticeInvitation,
+        ThankYouNote,
+        User,
+    )
 
 
 def _recipient_zone(user: User | None, fallback: User) -> zoneinfo.ZoneInfo:
@@ -96,6 +109,71 @@ def send_assignment_created(assignment: Assignment, *, invitation_token: str | N
     )
     notifications_services.queue_email(
         to=candidate.email, subject=subject, body=body, secret=bool(invitation_token)
+    )
+
+
+def send_assignment_updated(
+    assignment: Assignment,
+    *,
+    previous_due: datetime.date | None,
+    due_date_changed: bool,
+    instructions_changed: bool,
+) -> bool:
+    """Tell a joined candidate that their coach moved the due date or rewrote
+    the instructions; True when they were told (one who has not joined sees
+    the change when they first open the checklist)."""
+    candidate = assignment.candidate
+    if candidate.user is None or not candidate.user.is_active:
+        return False
+    notifications_services.notify(
+        user=candidate.user,
+        kind=NotificationKind.ASSIGNMENT_UPDATED,
+        object_key=f"assignment:{assignment.pk}",
+        occasion=timezone.now().isoformat(),
+        template="assignment_updated",
+        context={
+            "assignment": assignment,
+            "coach": candidate.coach,
+            "previous_due": previous_due,
+            "due_date_changed": due_date_changed,
+            "instructions_changed": instructions_changed,
+        },
+        url=assignment.get_candidate_url(),
+        reply_to=candidate.coach.email,
+    )
+    return True
+
+
+def send_coach_reminder(
+    assignment: Assignment, *, by: User, day: datetime.date
+) -> Notification | None:
+    """The coach's "Remind now" to a joined candidate: what is left and when it
+    is due. ``day`` (the coach's) is the occasion: one a day. None when
+    today's was made already."""
+    candidate = assignment.candidate
+    user = candidate.user
+    items = list(assignment.items.all())
+    left = [item for item in items if item.required and not item.is_complete]
+    return notifications_services.notify(
+        user=user,
+        kind=NotificationKind.COACH_REMINDER,
+        object_key=f"assignment:{assignment.pk}",
+        occasion=day.isoformat(),
+        template="coach_reminder",
+        context={
+            "assignment": assignment,
+            "coach": by,
+            "readiness": Readiness.of_items(items),
+            "left": left[:ITEMS_LISTED],
+            "more_left": max(0, len(left) - ITEMS_LISTED),
+            "days": (
+                None
+                if assignment.due_date is None
+                else (assignment.due_date - timezone.now().astimezone(zone_of(user)).date()).days
+            ),
+        },
+        url=assignment.get_candidate_url(),
+        reply_to=by.email,
     )
 
 

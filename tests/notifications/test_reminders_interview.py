@@ -315,6 +315,45 @@ def test_only_the_kinds_a_person_wants_by_email_are_in_the_email(
     assert Notification.objects.get(kind=K.INTERVIEW_TOMORROW).emailed_at is None
 
 
+# ---------------------------------------------------------------- a moved due date
+
+
+def test_a_due_date_moved_by_the_coach_sends_due_today_again(
+    berlin, round, template, django_capture_on_commit_callbacks, mailoutbox
+):
+    coach, candidate = berlin
+    assignment = assign(coach, candidate, template, round, django_capture_on_commit_callbacks)
+    assert [n.kind for n in sweep(utc(12, 1, 7), django_capture_on_commit_callbacks)] == [
+        K.DUE_TODAY
+    ]
+    # Tuesday 09:00: the coach gives one more day (Wednesday).
+    with (
+        time_machine.travel(utc(12, 1, 8), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        checklists_services.assignment_update(
+            assignment=assignment,
+            by=coach,
+            due_date=datetime.date(2026, 12, 2),
+            instructions=assignment.instructions,
+        )
+    # Due tomorrow now: "due soon" for the new date.
+    assert [n.kind for n in sweep(utc(12, 1, 9), django_capture_on_commit_callbacks)] == [
+        K.DUE_SOON
+    ]
+    mailoutbox.clear()
+    made = sweep(utc(12, 2, 7), django_capture_on_commit_callbacks)
+    assert sorted(n.kind for n in made if n.user == candidate.user) == [
+        K.DUE_TODAY,
+        K.INTERVIEW_TOMORROW,
+    ]
+    assert sorted(
+        Notification.objects.filter(kind=K.DUE_TODAY).values_list("occasion", flat=True)
+    ) == ["2026-12-01", "2026-12-02"]
+    # And no "overdue" for the old date.
+    assert not Notification.objects.filter(kind=K.OVERDUE).exists()
+
+
 def test_a_candidate_can_switch_the_interview_today_email_off(candidate, candidate_client):
     html = candidate_client.get(reverse("notification_settings")).content.decode()
     assert "My interview is today and my prep is unfinished" in html
