@@ -161,6 +161,7 @@ def test_assigning_copies_the_items_and_emails_the_candidate(
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [candidate.user.email]
+    assert mail.reply_to == [candidate.coach.email]  # written on the coach's behalf
     assert "My second-round prep" in mail.subject
     assert f"http://testserver{assignment.get_candidate_url()}" in mail.body
     assert "Focus on the role's history." in mail.body
