@@ -375,6 +375,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = [
         "to",
+        "reply_to",
         "subject",
         "shown_body",
         "headers",

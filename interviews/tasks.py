@@ -3,7 +3,8 @@ backport today; ``django.tasks`` on Django 6, an import change).
 
 The worker (``manage.py db_worker``) runs these. Two kinds of work:
 
-- ``send_email``: one stored OutgoingEmail, retried with backoff when the mail
+- ``send_email``: one stored OutgoingEmail, sent as text with the same text
+  as HTML beside it (lib/mail.py), retried with backoff when the mail
   server fails; after the last attempt it is marked failed (the admin lists
   those) and the task fails with the error.
 - ``sweep_reminders``: finds the reminders that are due and makes them
@@ -17,11 +18,11 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from .lib import mail
 from .models import OutgoingEmail, ReminderSweep
 
 logger = logging.getLogger(__name__)
@@ -52,8 +53,12 @@ def send_email(email_id: int) -> str:
     ).first()
     if email is None:
         return "already sent, failed or deleted"
-    message = EmailMessage(
-        subject=email.subject, body=email.body, to=[email.to], headers=email.headers or None
+    message = mail.message(
+        subject=email.subject,
+        body=email.body,
+        to=email.to,
+        headers=email.headers,
+        reply_to=email.reply_to,
     )
     email.attempts += 1
     try:

@@ -91,6 +91,8 @@ coach_patterns = [
     ),
     path("assignments/<int:pk>/", review.assignment_detail, name="assignment_detail"),
     path("assignments/<int:pk>/review/", review.assignment_review, name="assignment_review"),
+    path("assignments/<int:pk>/update/", review.assignment_update, name="assignment_update"),
+    path("assignments/<int:pk>/remind/", review.assignment_remind, name="assignment_remind"),
     path("items/<int:pk>/comment/", review.item_comment, name="item_comment"),
     # Outcomes over time, and the caseload as a spreadsheet
     path("outcomes/", outcomes.coach_outcomes, name="outcomes"),

@@ -5,7 +5,7 @@ The fill-in and review pages show up to 200 items, each with a few fields.
 crispy-forms renders every field through several templates, which made it
 most of those pages' time (issue 13); the ordinary one-per-page forms keep
 it. This renders the same markup crispy-bootstrap5 gives these simple widgets
-(a text box, a text area, a tick box, a drop-down, a hidden input) with
+(a text box, a text area, a tick box, a drop-down, a date, a hidden input) with
 ``format_html``: the same classes, labels, error text and ARIA, with the
 error and help text also named in ``aria-describedby``. Any other widget
 falls back to Django's own rendering of it.
@@ -27,6 +27,7 @@ _WIDGET_CLASSES = {
     forms.PasswordInput: "passwordinput form-control",
     forms.CheckboxInput: "checkboxinput form-check-input",
     forms.Select: "select form-select",
+    forms.DateInput: "dateinput form-control",
 }
 # Attributes this module writes itself; a widget's own are kept otherwise.
 _OWN_ATTRS = {"class", "id", "name", "aria-describedby", "aria-invalid"}
@@ -84,7 +85,8 @@ def _input(field: BoundField, css: str, described_by: str, invalid: bool) -> Saf
             for key, label in field.field.choices
         )
         return mark_safe(f"<select{_attrs(attrs)}>{options}</select>")  # noqa: S308 - escaped
-    kind = widget.input_type
+    # A date box is a text input whose attrs may ask for type="date".
+    kind = attrs.pop("type", None) or widget.input_type
     if isinstance(widget, forms.PasswordInput) and not widget.render_value:
         value = None
     formatted = widget.format_value(value)

@@ -21,6 +21,11 @@ class NotificationKind(models.TextChoices):
     # Events
     ASSIGNMENT_CREATED = "assignment_created", "A new checklist from my coach"
     ASSIGNMENT_REVIEWED = "assignment_reviewed", "My coach reviewed a checklist"
+    ASSIGNMENT_UPDATED = (
+        "assignment_updated",
+        "My coach changed the due date or instructions of a checklist",
+    )
+    COACH_REMINDER = "coach_reminder", "My coach reminds me of a checklist"
     THANK_YOU_CHECKED = "thank_you_checked", "My coach looked at a thank-you note"
     ASSIGNMENT_SUBMITTED = "assignment_submitted", "A candidate submitted a checklist"
     THANK_YOU_CHECK_REQUESTED = "thank_you_check_requested", "A candidate asks me to check a note"
@@ -29,6 +34,7 @@ class NotificationKind(models.TextChoices):
     DUE_TODAY = "due_today", "A checklist is due today"
     OVERDUE = "overdue", "A checklist is overdue"
     INTERVIEW_TOMORROW = "interview_tomorrow", "My interview is tomorrow"
+    INTERVIEW_TODAY = "interview_today", "My interview is today and my prep is unfinished"
     THANK_YOU_WAITING = "thank_you_waiting", "Thank-you notes still to send after an interview"
     FOLLOW_UP_WAITING = "follow_up_waiting", "Debrief or outcome still to record"
     # Reminders to coaches
@@ -140,6 +146,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     headers = models.JSONField(default=dict, blank=True)
+    #: Where a reply goes: the candidate's coach, for an email written on the
+    #: coach's behalf; empty for the sender (DEFAULT_FROM_EMAIL).
+    reply_to = models.EmailField(blank=True)
     secret = models.BooleanField(
         default=False, help_text="Carries a secret link: the body is blanked once sent."
     )

@@ -4,6 +4,7 @@ opportunities, and what a candidate's page shows.
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass
 
@@ -96,6 +97,37 @@ def candidate_opportunities(candidate: Candidate) -> QuerySet[Opportunity]:
             queryset=InterviewRound.objects.with_kind_count().prefetch_related("interviewers"),
         )
     )
+
+
+def invitation_purpose(
+    candidate: Candidate, *, now: datetime.datetime, round: InterviewRound | None = None
+) -> str:
+    """Why the coach invites the candidate, for the first line of the first
+    email: "prepare for your second-round interview at Contoso" (``round``,
+    else the next interview on the calendar), "prepare for your interviews
+    at Contoso" (an open opportunity with no date yet), else "prepare for
+    your job interviews"."""
+    if round is None or round.is_cancelled:
+        round = (
+            InterviewRound.objects.filter(
+                opportunity__candidate=candidate,
+                scheduled_at__gte=now,
+                outcome=InterviewRound.Outcome.PENDING,
+            )
+            .exclude(InterviewRound.cancelled_q())
+            .select_related("opportunity")
+            .with_kind_count()
+            .order_by("scheduled_at", "pk")
+            .first()
+        )
+    if round is not None:
+        return f"prepare for your {round.kind_name.lower()} at {round.opportunity.company}"
+    opportunity = (
+        candidate.opportunities.filter(status=Opportunity.Status.ACTIVE).order_by("-pk").first()
+    )
+    if opportunity is not None:
+        return f"prepare for your interviews at {opportunity.company}"
+    return "prepare for your job interviews"
 
 
 # ---------------------------------------------------------------- a candidate's page

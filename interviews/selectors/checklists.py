@@ -6,6 +6,7 @@ and the candidate's checklist page.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,9 +26,12 @@ from ..models import (
     Comment,
     InterviewRound,
     ItemKind,
+    Notification,
+    NotificationKind,
     Review,
     User,
 )
+from .notifications import zone_of
 
 # ---------------------------------------------------------------- one checklist
 
@@ -82,6 +86,8 @@ class ChecklistReview:
     #: Newest first.
     reviews: list[Review]
     readiness: Readiness
+    #: The coach's latest "Remind now" (read only while the checklist is open).
+    reminded: CoachReminder | None = None
 
     @property
     def items(self) -> list[AssignmentItem]:
@@ -106,7 +112,10 @@ def _response_at(item: AssignmentItem, review: Review) -> dict:
     return seen
 
 
-def checklist_review(assignment: Assignment) -> ChecklistReview:
+def checklist_review(assignment: Assignment, *, coach: User | None = None) -> ChecklistReview:
+    """With ``coach`` (the coach's own page, not the lead's copy), also when
+    they last used "Remind now", in their time zone (one query, while the
+    checklist is open)."""
     items = checklist_items_with_history(assignment)
     reviews = checklist_reviews(assignment)
     latest = reviews[0] if reviews else None
@@ -123,7 +132,47 @@ def checklist_review(assignment: Assignment) -> ChecklistReview:
         )
         for item in items
     ]
-    return ChecklistReview(rows=rows, reviews=reviews, readiness=Readiness.of_items(items))
+    reminded = (
+        last_coach_reminder(assignment, zone=zone_of(coach))
+        if coach is not None and assignment.is_editable
+        else None
+    )
+    return ChecklistReview(
+        rows=rows, reviews=reviews, readiness=Readiness.of_items(items), reminded=reminded
+    )
+
+
+@dataclass(frozen=True)
+class CoachReminder:
+    """When the coach last used "Remind now" on a checklist."""
+
+    at: datetime.datetime
+    #: On the coach's calendar day of ``now``: the button waits for tomorrow.
+    today: bool
+
+
+def last_coach_reminder(
+    assignment: Assignment, *, zone: zoneinfo.ZoneInfo, now: datetime.datetime | None = None
+) -> CoachReminder | None:
+    """The latest "Remind now" of a checklist (its candidate's notice), read
+    with the coach's time ``zone``; None when it was never used."""
+    user_id = assignment.candidate.user_id
+    if user_id is None:
+        return None
+    at = (
+        # The candidate's notices (indexed by user and time), newest first.
+        Notification.objects.filter(
+            user_id=user_id,
+            kind=NotificationKind.COACH_REMINDER,
+            object_key=f"assignment:{assignment.pk}",
+        )
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if at is None:
+        return None
+    now = now or timezone.now()
+    return CoachReminder(at=at, today=at.astimezone(zone).date() == now.astimezone(zone).date())
 
 
 # ---------------------------------------------------------------- candidate: home and rounds

@@ -23,12 +23,15 @@ Kind = NotificationKind
 #: The kinds a candidate can switch on or off, in the order the settings page lists them.
 CANDIDATE_KINDS = (
     Kind.ASSIGNMENT_CREATED,
+    Kind.ASSIGNMENT_UPDATED,
+    Kind.COACH_REMINDER,
     Kind.ASSIGNMENT_REVIEWED,
     Kind.THANK_YOU_CHECKED,
     Kind.DUE_SOON,
     Kind.DUE_TODAY,
     Kind.OVERDUE,
     Kind.INTERVIEW_TOMORROW,
+    Kind.INTERVIEW_TODAY,
     Kind.THANK_YOU_WAITING,
     Kind.FOLLOW_UP_WAITING,
 )

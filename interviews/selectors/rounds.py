@@ -71,6 +71,14 @@ def rounds_with_readiness(rounds: QuerySet[InterviewRound]) -> QuerySet[Intervie
     )
 
 
+def round_with_readiness(pk: int | None) -> InterviewRound | None:
+    """One round, named, with the readiness of its live checklists (an email's)."""
+    if pk is None:
+        return None
+    rounds = InterviewRound.objects.select_related("opportunity").with_kind_count()
+    return rounds_with_readiness(rounds).filter(pk=pk).first()
+
+
 def candidate_rounds(user: User) -> QuerySet[InterviewRound]:
     """The candidate's rounds, named, each with the readiness of its (not
     withdrawn) checklists."""

@@ -1,4 +1,5 @@
-"""Checklists: assigning, saving answers (optimistic locking, every change a
+"""Checklists: assigning (and changing the date and instructions, reminding
+the candidate), saving answers (optimistic locking, every change a
 revision), submitting, reviewing, withdrawing, comments.
 """
 
@@ -20,9 +21,12 @@ from ..models import (
     Comment,
     InterviewRound,
     ItemKind,
+    Notification,
     Review,
     User,
 )
+from ..selectors import checklists as checklists_selectors
+from ..selectors import notifications as notifications_selectors
 from . import Conflict, EditConflict, IncompleteItems, NotAllowed, WrongState, emails
 from .caseload import invitation_issue
 from .library import check_visible
@@ -31,12 +35,22 @@ from .rounds import require_started
 # ---------------------------------------------------------------- assignments
 
 
+#: A checklist for a round is due this many days before the interview unless
+#: the coach picks another date: its "due today" and "overdue" reminders then
+#: come on the two days before it, never on the interview's day
+#: (services/reminders.py).
+DUE_DAYS_BEFORE_INTERVIEW = 2
+
+
 def default_due_date(round: InterviewRound | None, tz_name: str) -> datetime.date | None:
-    """The day before the interview, in the coach's time zone."""
+    """Two days before the interview, in the coach's time zone; today when
+    that has passed (never a date in the past)."""
     if round is None or round.scheduled_at is None:
         return None
-    local = round.scheduled_at.astimezone(zoneinfo.ZoneInfo(tz_name))
-    return local.date() - datetime.timedelta(days=1)
+    zone = zoneinfo.ZoneInfo(tz_name)
+    local = round.scheduled_at.astimezone(zone)
+    today = timezone.now().astimezone(zone).date()
+    return max(local.date() - datetime.timedelta(days=DUE_DAYS_BEFORE_INTERVIEW), today)
 
 
 @transaction.atomic
@@ -95,6 +109,94 @@ def assignment_create(
         _invitation, token = invitation_issue(candidate)
     emails.send_assignment_created(assignment, invitation_token=token)
     return assignment
+
+
+@dataclass(frozen=True)
+class AssignmentUpdate:
+    """What ``assignment_update`` changed, and whether the candidate was told."""
+
+    assignment: Assignment
+    due_date_changed: bool
+    instructions_changed: bool
+    candidate_told: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.due_date_changed or self.instructions_changed
+
+
+@transaction.atomic
+def assignment_update(
+    *, assignment: Assignment, by: User, due_date: datetime.date | None, instructions: str
+) -> AssignmentUpdate:
+    """The coach moves a checklist's due date or rewrites its instructions, until
+    it is approved or withdrawn. The candidate is told (a notice and an email,
+    once they have joined). Reminders key on the due date, so a new date
+    re-arms them: "due soon", "due today" and "overdue" come again for it."""
+    assignment = _lock_for_coach(assignment, by)
+    if assignment.status in (Assignment.Status.APPROVED, Assignment.Status.WITHDRAWN):
+        raise WrongState(
+            f"This checklist is {assignment.get_status_display().lower()}: its due date and "
+            "instructions can no longer be changed."
+        )
+    instructions = instructions.strip().replace("\r\n", "\n")
+    previous_due = assignment.due_date
+    due_changed = due_date != previous_due
+    instructions_changed = instructions != assignment.instructions
+    if not (due_changed or instructions_changed):
+        return AssignmentUpdate(assignment, False, False, candidate_told=False)
+    assignment.due_date = due_date
+    assignment.instructions = instructions
+    assignment.save(update_fields=["due_date", "instructions", "updated_at"])
+    told = emails.send_assignment_updated(
+        assignment,
+        previous_due=previous_due,
+        due_date_changed=due_changed,
+        instructions_changed=instructions_changed,
+    )
+    return AssignmentUpdate(assignment, due_changed, instructions_changed, candidate_told=told)
+
+
+@transaction.atomic
+def assignment_remind(*, assignment: Assignment, by: User) -> Notification:
+    """The coach's "Remind now": one notice and email to the candidate about an
+    open checklist (what is left, when it is due), at most once per checklist
+    a day, the coach's calendar day. The day is the notice's occasion, so the
+    database's unique constraint holds the limit even against a double click."""
+    assignment = _lock_for_coach(assignment, by)
+    candidate = assignment.candidate
+    if candidate.archived:
+        raise WrongState(f"{candidate} is archived. Restore them before reminding them.")
+    if assignment.status not in Assignment.EDITABLE:
+        raise WrongState(
+            f"This checklist is {assignment.get_status_display().lower()}: there is nothing "
+            f"open for {candidate} to finish, so no reminder was sent."
+        )
+    if candidate.user is None or not candidate.user.is_active:
+        raise WrongState(
+            f"{candidate} has not joined Coachsite yet, so a reminder could not reach them. "
+            "Send them the invitation from their page: it leads to this checklist."
+        )
+    coach_zone = notifications_selectors.zone_of(by)
+    today = timezone.now().astimezone(coach_zone).date()
+    last = checklists_selectors.last_coach_reminder(assignment, zone=coach_zone)
+    if last is not None and last.today:
+        raise WrongState(_reminded_today(candidate, last.at, coach_zone))
+    notification = emails.send_coach_reminder(assignment, by=by, day=today)
+    if notification is None:  # another request made today's a moment ago
+        last = checklists_selectors.last_coach_reminder(assignment, zone=coach_zone)
+        raise WrongState(_reminded_today(candidate, last.at if last else None, coach_zone))
+    return notification
+
+
+def _reminded_today(
+    candidate: Candidate, at: datetime.datetime | None, zone: zoneinfo.ZoneInfo
+) -> str:
+    when = f" at {at.astimezone(zone):%H:%M}" if at is not None else ""
+    return (
+        f"You already reminded {candidate} about this checklist today{when}. "
+        "One reminder a day: you can send the next one tomorrow."
+    )
 
 
 def _lock(assignment: Assignment) -> Assignment:

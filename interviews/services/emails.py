@@ -4,22 +4,41 @@ Each is called inside the service's transaction. It stores the email (and,
 for a user, the in-app notice, services/notifications.py) and hands it to
 the worker when the transaction commits: nothing goes out for a change that
 rolled back, and no request waits for the mail server.
+
+Every email to a candidate is written on their coach's behalf and carries
+the coach's address as Reply-To: a reply reaches the coach, not the sender
+address nobody reads.
 """
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils import timezone
 
 from ..lib.links import absolute
+from ..lib.readiness import Readiness
 from ..models import NotificationKind, Review
-from ..selectors.caseload import JoinState, candidate_join_status
+from ..selectors import caseload as caseload_selectors
+from ..selectors import checklists as checklists_selectors
+from ..selectors import rounds as rounds_selectors
+from ..selectors.notifications import zone_of
 from . import notifications as notifications_services
+from .reminders import ITEMS_LISTED
 
 if TYPE_CHECKING:
-    from ..models import Assignment, Candidate, Invitation, PracticeInvitation, ThankYouNote, User
+    from ..models import (
+        Assignment,
+        Candidate,
+        Invitation,
+        Notification,
+        PracticeInvitation,
+        ThankYouNote,
+        User,
+    )
 
 
 def _recipient_zone(user: User | None, fallback: User) -> zoneinfo.ZoneInfo:
@@ -34,16 +53,21 @@ def _recipient_zone(user: User | None, fallback: User) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo("UTC")
 
 
-def _send(*, to: str, template: str, context: dict, zone: zoneinfo.ZoneInfo) -> None:
+def _send(
+    *, to: str, template: str, context: dict, zone: zoneinfo.ZoneInfo, reply_to: str = ""
+) -> None:
     """Queue ``emails/<template>_subject.txt`` and ``emails/<template>.txt``,
     with dates and times in the recipient's ``zone``, for a person who has no
     login to keep a notice under. The email carries a secret link (an
     invitation), so its stored body is blanked once sent."""
     subject, body = notifications_services.render(template, context, zone)
-    notifications_services.queue_email(to=to, subject=subject, body=body, secret=True)
+    notifications_services.queue_email(
+        to=to, subject=subject, body=body, reply_to=reply_to, secret=True
+    )
 
 
 def send_invitation(invitation: Invitation, token: str) -> None:
+    """The first email a new candidate gets: who invites them and why, then the link."""
     candidate = invitation.candidate
     _send(
         to=candidate.email,
@@ -52,9 +76,11 @@ def send_invitation(invitation: Invitation, token: str) -> None:
         context={
             "candidate": candidate,
             "coach": candidate.coach,
+            "purpose": caseload_selectors.invitation_purpose(candidate, now=timezone.now()),
             "link": absolute(reverse("invite_accept", args=[token])),
             "expires_at": invitation.expires_at,
         },
+        reply_to=candidate.coach.email,
     )
 
 
@@ -64,21 +90,28 @@ def send_assignment_created(assignment: Assignment, *, invitation_token: str | N
     A candidate who was never invited (or whose link lapsed) gets nothing: they
     could not open the checklist, and the coach was told so."""
     candidate = assignment.candidate
-    status = candidate_join_status(candidate)
-    if invitation_token is None and status.state == JoinState.NOT_INVITED:
+    coach = candidate.coach
+    status = caseload_selectors.candidate_join_status(candidate)
+    if invitation_token is None and status.state == caseload_selectors.JoinState.NOT_INVITED:
         return
     context = {
         "assignment": assignment,
         "candidate": candidate,
-        "coach": candidate.coach,
-        "joined": status.state == JoinState.JOINED,
+        "coach": coach,
+        "joined": status.state == caseload_selectors.JoinState.JOINED,
         "invitation": status.invitation,
         "invitation_link": absolute(reverse("invite_accept", args=[invitation_token]))
         if invitation_token
         else "",
+        # The first email to a new candidate says who invites them and why.
+        "purpose": caseload_selectors.invitation_purpose(
+            candidate, round=assignment.round, now=timezone.now()
+        )
+        if invitation_token
+        else "",
         "link": absolute(assignment.get_candidate_url()),
     }
-    if status.state == JoinState.JOINED:
+    if status.state == caseload_selectors.JoinState.JOINED:
         notifications_services.notify(
             user=candidate.user,
             kind=NotificationKind.ASSIGNMENT_CREATED,
@@ -87,34 +120,134 @@ def send_assignment_created(assignment: Assignment, *, invitation_token: str | N
             template="assignment_created",
             context=context,
             url=assignment.get_candidate_url(),
+            reply_to=coach.email,
         )
         return
     # Not joined yet: the email carries (or points to) the invitation, and
     # there is no login to keep a notice under.
     subject, body = notifications_services.render(
-        "assignment_created", context, _recipient_zone(None, candidate.coach)
+        "assignment_created", context, _recipient_zone(None, coach)
     )
     notifications_services.queue_email(
-        to=candidate.email, subject=subject, body=body, secret=bool(invitation_token)
+        to=candidate.email,
+        subject=subject,
+        body=body,
+        reply_to=coach.email,
+        secret=bool(invitation_token),
+    )
+
+
+def send_assignment_updated(
+    assignment: Assignment,
+    *,
+    previous_due: datetime.date | None,
+    due_date_changed: bool,
+    instructions_changed: bool,
+) -> bool:
+    """Tell a joined candidate that their coach moved the due date or rewrote
+    the instructions; True when they were told (one who has not joined sees
+    the change when they first open the checklist)."""
+    candidate = assignment.candidate
+    if candidate.user is None or not candidate.user.is_active:
+        return False
+    notifications_services.notify(
+        user=candidate.user,
+        kind=NotificationKind.ASSIGNMENT_UPDATED,
+        object_key=f"assignment:{assignment.pk}",
+        occasion=timezone.now().isoformat(),
+        template="assignment_updated",
+        context={
+            "assignment": assignment,
+            "coach": candidate.coach,
+            "previous_due": previous_due,
+            "due_date_changed": due_date_changed,
+            "instructions_changed": instructions_changed,
+        },
+        url=assignment.get_candidate_url(),
+        reply_to=candidate.coach.email,
+    )
+    return True
+
+
+def send_coach_reminder(
+    assignment: Assignment, *, by: User, day: datetime.date
+) -> Notification | None:
+    """The coach's "Remind now" to a joined candidate: what is left and when it
+    is due. ``day`` (the coach's) is the occasion: one a day. None when
+    today's was made already."""
+    candidate = assignment.candidate
+    user = candidate.user
+    items = list(assignment.items.all())
+    left = [item for item in items if item.required and not item.is_complete]
+    return notifications_services.notify(
+        user=user,
+        kind=NotificationKind.COACH_REMINDER,
+        object_key=f"assignment:{assignment.pk}",
+        occasion=day.isoformat(),
+        template="coach_reminder",
+        context={
+            "assignment": assignment,
+            "coach": by,
+            "readiness": Readiness.of_items(items),
+            "left": left[:ITEMS_LISTED],
+            "more_left": max(0, len(left) - ITEMS_LISTED),
+            "days": (
+                None
+                if assignment.due_date is None
+                else (assignment.due_date - timezone.now().astimezone(zone_of(user)).date()).days
+            ),
+        },
+        url=assignment.get_candidate_url(),
+        reply_to=by.email,
     )
 
 
 def send_assignment_submitted(assignment: Assignment) -> None:
+    """Tell the coach, with what they need to decide when to review: the
+    interview it prepares for (when, and how soon) and the round's readiness."""
+    coach = assignment.candidate.coach
+    round = rounds_selectors.round_with_readiness(assignment.round_id)
+    days = None
+    if round is not None and round.scheduled_at is not None:
+        zone = zone_of(coach)
+        days = (
+            round.scheduled_at.astimezone(zone).date() - timezone.now().astimezone(zone).date()
+        ).days
     notifications_services.notify(
-        user=assignment.candidate.coach,
+        user=coach,
         kind=NotificationKind.ASSIGNMENT_SUBMITTED,
         object_key=f"assignment:{assignment.pk}",
         occasion=assignment.submitted_at.isoformat(),
         template="assignment_submitted",
-        context={"assignment": assignment, "candidate": assignment.candidate},
+        context={
+            "assignment": assignment,
+            "candidate": assignment.candidate,
+            "round": round,
+            "days": days,
+            "readiness": Readiness.of_items(assignment.items.all()),
+        },
         url=assignment.get_absolute_url(),
     )
 
 
 def send_assignment_reviewed(assignment: Assignment, verdict: str, note: str) -> None:
+    """Tell the candidate the verdict; changes requested lists the items marked
+    "needs work", each with the first words of the coach's comment on it."""
     candidate = assignment.candidate
     if candidate.user is None:
         return
+    approved = verdict == Review.Verdict.APPROVED
+    flagged = (
+        []
+        if approved
+        else [
+            row
+            for row in checklists_selectors.checklists_needs_work([assignment]).get(
+                assignment.pk, []
+            )
+            if not row.revised
+        ]
+    )
     notifications_services.notify(
         user=candidate.user,
         kind=NotificationKind.ASSIGNMENT_REVIEWED,
@@ -124,10 +257,12 @@ def send_assignment_reviewed(assignment: Assignment, verdict: str, note: str) ->
         context={
             "assignment": assignment,
             "coach": candidate.coach,
-            "approved": verdict == Review.Verdict.APPROVED,
+            "approved": approved,
             "note": note,
+            "flagged": flagged,
         },
         url=assignment.get_candidate_url(),
+        reply_to=candidate.coach.email,
     )
 
 
@@ -158,6 +293,7 @@ def send_thank_you_checked(note: ThankYouNote) -> None:
         template="thank_you_checked",
         context={"note": note, "coach": candidate.coach, "round": note.round},
         url=reverse("me:round", args=[note.round.pk]) + f"#note-{note.pk}",
+        reply_to=candidate.coach.email,
     )
 
 
@@ -186,7 +322,9 @@ def send_candidate_reassigned(candidate: Candidate, *, previous: User, by: User)
         subject, body = notifications_services.render(
             "candidate_reassigned", context, _recipient_zone(candidate.user, coach)
         )
-        notifications_services.queue_email(to=candidate.user.email, subject=subject, body=body)
+        notifications_services.queue_email(
+            to=candidate.user.email, subject=subject, body=body, reply_to=coach.email
+        )
     context["link"] = absolute(candidate.get_absolute_url())
     for person in {coach, previous} - {by}:
         subject, body = notifications_services.render(

@@ -9,6 +9,7 @@ unique constraint on Notification keeps every notice to one per occasion.
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -70,23 +71,30 @@ def notifications_mark_all_read(*, user: User) -> int:
 _UNSUBSCRIBE_SALT = "interviews.notifications.unsubscribe"
 
 
-def unsubscribe_token(user: User, kind: str) -> str:
+def unsubscribe_token(user: User, *kinds: str) -> str:
+    """The signed credential of an unsubscribe link for one kind, or for the
+    several kinds one combined email carried (a reminder sweep's)."""
+    kind: str | list[str] = kinds[0] if len(kinds) == 1 else list(kinds)
     return signing.dumps({"u": user.pk, "k": kind}, salt=_UNSUBSCRIBE_SALT, compress=True)
 
 
-def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
-    """The user and kind a link was made for, or None when it was tampered
+def read_unsubscribe_token(token: str) -> tuple[User, tuple[str, ...]] | None:
+    """The user and kinds a link was made for, or None when it was tampered
     with or its user is gone."""
     try:
         data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("k") not in Kind.values:
+    if not isinstance(data, dict):
+        return None
+    kinds = data.get("k")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    if not isinstance(kinds, list) or not kinds or not all(k in Kind.values for k in kinds):
         return None
     user = User.objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None:
         return None
-    return user, data["k"]
+    return user, tuple(kinds)
 
 
 # ---------------------------------------------------------------- sending
@@ -96,6 +104,8 @@ def render(template: str, context: dict, zone: zoneinfo.ZoneInfo) -> tuple[str, 
     """``emails/<template>_subject.txt`` and ``emails/<template>.txt`` rendered
     with times in ``zone``. The subject's whitespace is collapsed, so a value
     with a line break can neither split the subject nor push text into the body."""
+    # Templates compare a notice's kind with the choices, not with bare strings.
+    context = {"Kind": NotificationKind, **context}
     with timezone.override(zone):
         subject = render_to_string(f"emails/{template}_subject.txt", context)
         body = render_to_string(f"emails/{template}.txt", context)
@@ -108,12 +118,15 @@ def queue_email(
     subject: str,
     body: str,
     headers: dict | None = None,
+    reply_to: str = "",
     secret: bool = False,
     notification: Notification | None = None,
 ) -> OutgoingEmail:
     """Store the email and hand it to the worker once the transaction commits:
     no request waits for the mail server, and a change that rolls back sends
-    nothing."""
+    nothing. ``reply_to``: the coach an email to a candidate is written for,
+    so that a reply reaches a person. The worker sends the text as it is and
+    as HTML (lib/mail.py)."""
     from ..tasks import send_email  # the tasks module imports this one
 
     email = OutgoingEmail.objects.create(
@@ -121,11 +134,25 @@ def queue_email(
         subject=subject,
         body=body,
         headers=headers or {},
+        reply_to=reply_to,
         secret=secret,
         notification=notification,
     )
     transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk), robust=True)
     return email
+
+
+@dataclass
+class Notice:
+    """One notice to make: what it is about, and the email template it is
+    written with (``emails/<template>.txt`` and its subject)."""
+
+    kind: str
+    object_key: str
+    occasion: str
+    template: str
+    context: dict
+    url: str
 
 
 def notify(
@@ -137,6 +164,7 @@ def notify(
     template: str,
     context: dict,
     url: str,
+    reply_to: str = "",
     email: bool = True,
 ) -> Notification | None:
     """Keep a notice for ``user`` and email it if they want it now.
@@ -145,27 +173,53 @@ def notify(
     occasion) already exists: the database's unique constraint decides, so
     two sweeps racing each other still send one email.
     """
-    unsubscribe_url = absolute(reverse("unsubscribe", args=[unsubscribe_token(user, kind)]))
-    context = {
-        **context,
-        "recipient": user,
-        "link": absolute(url) if url.startswith("/") else url,
-    }
-    subject, body = render(template, context, zone_of(user))
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                user=user,
-                kind=kind,
-                object_key=object_key,
-                occasion=occasion,
-                subject=subject[:200],
-                body=body,
-                url=url,
-            )
-    except IntegrityError:
-        return None
-    if email and (kind == Kind.DIGEST or preference(user, kind).instant):
+    notice = Notice(kind, object_key, occasion, template, context, url)
+    made = notify_together(user=user, notices=[notice], reply_to=reply_to, email=email)
+    return made[0] if made else None
+
+
+def notify_together(
+    *, user: User, notices: list[Notice], reply_to: str = "", email: bool = True
+) -> list[Notification]:
+    """Keep each notice for ``user`` (one Notification each, so each stays once
+    per occasion) and email those they want now as one email: two reminders
+    for one person in one sweep are one message listing both.
+
+    Notices that already exist are skipped (the unique constraint decides);
+    returns those made.
+    """
+    zone = zone_of(user)
+    made: list[tuple[Notification, Notice]] = []
+    for notice in notices:
+        context = _notice_context(user, notice)
+        subject, body = render(notice.template, context, zone)
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    user=user,
+                    kind=notice.kind,
+                    object_key=notice.object_key,
+                    occasion=notice.occasion,
+                    subject=subject[:200],
+                    body=body,
+                    url=notice.url,
+                )
+        except IntegrityError:
+            continue
+        made.append((notification, notice))
+    wanted = [
+        (notification, notice)
+        for notification, notice in made
+        if email and (notice.kind == Kind.DIGEST or preference(user, notice.kind).instant)
+    ]
+    if wanted:
+        kinds = list(dict.fromkeys(notice.kind for _n, notice in wanted))
+        if len(wanted) == 1:
+            ((notification, _notice),) = wanted
+            subject, body = notification.subject, notification.body
+        else:
+            subject, body = _combined(user, [notice for _n, notice in wanted], zone)
+        unsubscribe_url = absolute(reverse("unsubscribe", args=[unsubscribe_token(user, *kinds)]))
         footer = (
             "\n-- \n"
             f"Stop emails like this one: {unsubscribe_url}\n"
@@ -179,8 +233,46 @@ def notify(
                 "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
-            notification=notification,
+            reply_to=reply_to,
+            notification=wanted[0][0],
         )
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return notification
+        now = timezone.now()
+        Notification.objects.filter(pk__in=[n.pk for n, _notice in wanted]).update(emailed_at=now)
+        for notification, _notice in wanted:
+            notification.emailed_at = now
+    return [notification for notification, _notice in made]
+
+
+def _notice_context(user: User, notice: Notice, **extra) -> dict:
+    url = notice.url
+    return {
+        **notice.context,
+        "recipient": user,
+        "link": absolute(url) if url.startswith("/") else url,
+        **extra,
+    }
+
+
+#: How a combined email counts its reminders.
+_COUNTS = {2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+
+
+def _combined(user: User, notices: list[Notice], zone: zoneinfo.ZoneInfo) -> tuple[str, str]:
+    """One email for several notices: the subjects joined, then each notice's
+    text as a part (``part`` leaves out its greeting and sign-off)."""
+    parts = [
+        render(notice.template, _notice_context(user, notice, part=True), zone)
+        for notice in notices
+    ]
+    subject = " · ".join(part_subject for part_subject, _body in parts)[:300]
+    count = _COUNTS.get(len(parts), str(len(parts)))
+    lines = [f"Hello {user.get_short_name()},", "", f"{count} reminders for you today:", ""]
+    lines += [f"- {part_subject}" for part_subject, _body in parts]
+    for part_subject, part_body in parts:
+        lines += ["", PART_RULE, "", part_subject, "", part_body.strip()]
+    lines += ["", "— Coachsite"]
+    return subject, "\n".join(lines) + "\n"
+
+
+#: The line between the parts of a combined email (lib/mail.py draws it as a rule).
+PART_RULE = "————————————————"

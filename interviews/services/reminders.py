@@ -1,8 +1,8 @@
 """The reminder sweep: what is due at a given moment, for whom.
 
 ``due(now)`` lists the reminders the moment calls for; ``sweep(now)`` makes
-them (services/notifications.py ``notify``: kept in the app, emailed as the
-user chose). The worker runs the sweep every few minutes
+them (services/notifications.py ``notify_together``: kept in the app,
+emailed as the user chose). The worker runs the sweep every few minutes
 (interviews/tasks.py); ``manage.py send_reminders`` runs it by hand.
 
 | to        | when                                                   | kind               |
@@ -10,7 +10,10 @@ user chose). The worker runs the sweep every few minutes
 | candidate | checklist due in 1-2 days, not submitted               | due_soon           |
 | candidate | checklist due today, not submitted                     | due_today          |
 | candidate | checklist overdue by a day (up to 3: a missed sweep)   | overdue            |
-| candidate | interview tomorrow (their calendar day)                | interview_tomorrow |
+| candidate | interview tomorrow (their calendar day); lists what    | interview_tomorrow |
+|           | is unfinished in the round's checklists                |                    |
+| candidate | interview today, from 08:00 until its start, only when | interview_today    |
+|           | a required item of the round's checklists is open      |                    |
 | candidate | thank-you notes not sent 20 h after the start          | thank_you_waiting  |
 | candidate | debrief or outcome not recorded 3 days after           | follow_up_waiting  |
 | coach     | a submission waiting for review for 48 h               | review_waiting     |
@@ -20,11 +23,22 @@ user chose). The worker runs the sweep every few minutes
 Rules that hold for every row:
 - Times and days are the recipient's (their time zone); nothing is made
   between 21:00 and 08:00 there: the first sweep after 08:00 makes it.
+- The interview comes first: from the interview's day (the candidate's
+  date) on, a checklist for that round gets no due_soon, due_today or
+  overdue. On the day itself, interview_today says what is left instead;
+  after the start, the thank-you and follow-up reminders take over. (The
+  default due date, two days before the interview, leaves due_today and
+  overdue on the two days before it.)
+- One email per person and sweep: reminders made for one person in one
+  sweep go out as one email listing each (one per coach they are written
+  for, as the reply goes to that coach). Each keeps its own Notification,
+  so each is still made once per occasion.
 - Once per occasion: the occasion is the due date, the interview's start or
   the submission time, and Notification's unique constraint enforces it, so a
   moved due date or interview re-arms the reminder.
 - Withdrawn, approved or submitted checklists, archived candidates and
   cancelled rounds (InterviewRound.is_cancelled) get none.
+- A reminder to a candidate carries their coach's address as Reply-To.
 """
 
 from __future__ import annotations
@@ -34,7 +48,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.urls import reverse
 
 from .. import models
@@ -81,10 +95,40 @@ class Reminder:
     #: What it is about, for the command's output.
     about: str
     context: dict = field(default_factory=dict)
+    #: The coach a reminder to a candidate is written for: replies go to them.
+    reply_to: str = ""
 
     @property
     def key(self) -> tuple[int, str, str, str]:
         return (self.user.pk, self.kind, self.object_key, self.occasion)
+
+    @property
+    def notice(self) -> notifications_services.Notice:
+        return notifications_services.Notice(
+            kind=self.kind,
+            object_key=self.object_key,
+            occasion=self.occasion,
+            template=self.template,
+            context=self.context,
+            url=self.url,
+        )
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A checklist's required items still open, as a reminder lists them."""
+
+    assignment: Assignment
+    items: list[AssignmentItem]
+    #: How many more are open beyond those listed.
+    more: int
+
+
+def _unfinished(assignment: Assignment) -> Unfinished | None:
+    left = assignment.unfinished_items  # prefetched: required and incomplete
+    if not left:
+        return None
+    return Unfinished(assignment, left[:ITEMS_LISTED], max(0, len(left) - ITEMS_LISTED))
 
 
 def _local_today(user: User, now: datetime.datetime) -> datetime.date:
@@ -96,6 +140,15 @@ def _local_date(user: User, moment: datetime.datetime) -> datetime.date:
 
 
 # ---------------------------------------------------------------- candidates
+
+
+def _interview_day_reached(user: User, round: InterviewRound | None, now) -> bool:
+    """It is the day of the round's interview where ``user`` is, or later."""
+    if round is None or round.scheduled_at is None:
+        return False
+    return now >= round.scheduled_at or _local_today(user, now) >= _local_date(
+        user, round.scheduled_at
+    )
 
 
 def _checklist_reminders(now: datetime.datetime) -> Iterator[Reminder]:
@@ -118,6 +171,10 @@ def _checklist_reminders(now: datetime.datetime) -> Iterator[Reminder]:
     )
     for assignment in assignments:
         user = assignment.candidate.user
+        if _interview_day_reached(user, assignment.round, now):
+            # The interview's own reminders say what is left (and after it,
+            # nothing is "due" any more).
+            continue
         days = (assignment.due_date - _local_today(user, now)).days
         if 1 <= days <= DUE_SOON_DAYS:
             kind = Kind.DUE_SOON
@@ -145,12 +202,14 @@ def _checklist_reminders(now: datetime.datetime) -> Iterator[Reminder]:
                 "more_left": max(0, len(left) - ITEMS_LISTED),
                 "readiness": assignment.readiness,
             },
+            reply_to=assignment.candidate.coach.email,
         )
 
 
 def _live_rounds(now: datetime.datetime):
     """Rounds with a time near enough to ``now`` to be reminded of, not cancelled,
-    of candidates still coached (not archived), with readiness and interviewers."""
+    of candidates still coached (not archived), with readiness, interviewers
+    and their live checklists' unfinished required items."""
     rounds = (
         InterviewRound.objects.filter(
             scheduled_at__gte=now - AFTER_INTERVIEW_WINDOW,
@@ -163,6 +222,19 @@ def _live_rounds(now: datetime.datetime):
             "interviewers",
             Prefetch(
                 "thank_you_notes", queryset=ThankYouNote.objects.select_related("interviewer")
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.exclude(status=Assignment.Status.WITHDRAWN)
+                .order_by(F("due_date").asc(nulls_last=True), "pk")
+                .prefetch_related(
+                    Prefetch(
+                        "items",
+                        queryset=AssignmentItem.objects.filter(required=True).incomplete(),
+                        to_attr="unfinished_items",
+                    )
+                ),
+                to_attr="live_checklists",
             ),
         )
         .with_kind_count()
@@ -199,9 +271,18 @@ def _round_reminders(now: datetime.datetime, rounds: list[InterviewRound]) -> It
                 )
         if user is None or not user.is_active:
             continue
+        reply_to = coach.email
         if upcoming and pending:
-            tomorrow = _local_today(user, now) + datetime.timedelta(days=1)
-            if _local_date(user, round.scheduled_at) == tomorrow:
+            today = _local_today(user, now)
+            day = _local_date(user, round.scheduled_at)
+            unfinished = [u for u in map(_unfinished, round.live_checklists) if u is not None]
+            context = {
+                "round": round,
+                "interviewers": interviewers,
+                "unfinished": unfinished,
+                "brief_link": links.absolute(reverse("me:round_brief", args=[round.pk])),
+            }
+            if day == today + datetime.timedelta(days=1):
                 yield Reminder(
                     user=user,
                     kind=Kind.INTERVIEW_TOMORROW,
@@ -210,11 +291,20 @@ def _round_reminders(now: datetime.datetime, rounds: list[InterviewRound]) -> It
                     template="reminder_interview_tomorrow",
                     url=reverse("me:round", args=[round.pk]),
                     about=about,
-                    context={
-                        "round": round,
-                        "interviewers": interviewers,
-                        "brief_link": links.absolute(reverse("me:round_brief", args=[round.pk])),
-                    },
+                    context=context,
+                    reply_to=reply_to,
+                )
+            elif day == today and unfinished:
+                yield Reminder(
+                    user=user,
+                    kind=Kind.INTERVIEW_TODAY,
+                    object_key=key,
+                    occasion=occasion,
+                    template="reminder_interview_today",
+                    url=reverse("me:round", args=[round.pk]),
+                    about=about,
+                    context=context,
+                    reply_to=reply_to,
                 )
             continue
         since = now - round.scheduled_at
@@ -232,6 +322,7 @@ def _round_reminders(now: datetime.datetime, rounds: list[InterviewRound]) -> It
                     url=reverse("me:round", args=[round.pk]) + "#notes",
                     about=about,
                     context={"round": round, "waiting": waiting},
+                    reply_to=reply_to,
                 )
         if since >= FOLLOW_UP_AFTER and (round.debriefed_at is None or pending):
             yield Reminder(
@@ -247,6 +338,7 @@ def _round_reminders(now: datetime.datetime, rounds: list[InterviewRound]) -> It
                     "needs_debrief": round.debriefed_at is None,
                     "needs_outcome": pending,
                 },
+                reply_to=reply_to,
             )
 
 
@@ -379,21 +471,19 @@ def sweep(now: datetime.datetime) -> list[Notification]:
 
 
 def make(due_reminders: list[Reminder]) -> list[Notification]:
-    """Make the reminders, each in its own transaction, so one failure does not
-    hold back the rest; one another sweep made meanwhile is skipped by the
-    unique constraint."""
-    made = []
+    """Make the reminders, each person's (per coach they are written for) in
+    one transaction and one email, so one failure does not hold back the
+    rest; one another sweep made meanwhile is skipped by the unique
+    constraint."""
+    together: dict[tuple[int, str], list[Reminder]] = {}
     for reminder in due_reminders:
+        together.setdefault((reminder.user.pk, reminder.reply_to), []).append(reminder)
+    made = []
+    for group in together.values():
         with transaction.atomic():
-            notification = notifications_services.notify(
-                user=reminder.user,
-                kind=reminder.kind,
-                object_key=reminder.object_key,
-                occasion=reminder.occasion,
-                template=reminder.template,
-                context=reminder.context,
-                url=reminder.url,
+            made += notifications_services.notify_together(
+                user=group[0].user,
+                notices=[reminder.notice for reminder in group],
+                reply_to=group[0].reply_to,
             )
-        if notification is not None:
-            made.append(notification)
     return made

@@ -19,7 +19,8 @@ from ..access import (
     coach_required,
     item_for_candidate,
 )
-from ..forms.checklists import AssignmentForm, ChecklistPageForms, ChecklistSent, CommentForm
+from ..forms.assignments import AssignmentForm
+from ..forms.checklists import ChecklistPageForms, ChecklistSent, CommentForm
 from ..models import Assignment, AssignmentItem, Candidate, InterviewRound
 from ..selectors import caseload as caseload_selectors
 from ..selectors import checklists as checklists_selectors

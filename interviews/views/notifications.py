@@ -59,9 +59,9 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
-# The signed token in the URL is the credential: it names one user and one
-# kind and cannot be forged without SECRET_KEY, so a cross-site POST would
-# need the token itself. CSRF protection is off because mail providers send
+# The signed token in the URL is the credential: it names one user and the
+# kinds of one email, and cannot be forged without SECRET_KEY, so a cross-site
+# POST would need the token itself. CSRF protection is off because mail providers send
 # RFC 8058 one-click unsubscribes as a bare POST ("List-Unsubscribe=One-Click")
 # with no cookie and no CSRF token. Unsubscribing again changes nothing.
 @login_not_required
@@ -74,14 +74,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     found = notifications_services.read_unsubscribe_token(token)
     if found is None:
         return render(request, "interviews/notifications/unsubscribe_invalid.html", status=404)
-    user, kind = found
+    user, kinds = found
+    labels = [NotificationKind(kind).label for kind in kinds]
     context = {
-        "label": NotificationKind(kind).label,
+        "label": " and ".join(filter(None, [", ".join(labels[:-1]), labels[-1]])),
         "email": _masked(user.email),
         "token": token,
     }
     if request.method == "POST":
-        notifications_services.notification_unsubscribe(user=user, kind=kind)
+        for kind in kinds:
+            notifications_services.notification_unsubscribe(user=user, kind=kind)
         return render(request, "interviews/notifications/unsubscribe_done.html", context)
     return render(request, "interviews/notifications/unsubscribe.html", context)
 

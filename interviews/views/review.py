@@ -1,5 +1,6 @@
-"""The coach's review of a submitted checklist: answers, diffs, marks, comments,
-verdict; the same page, read-only, is the practice lead's (views/practices.py)."""
+"""The coach's page of a checklist: answers, diffs, marks, comments, the
+verdict on a submission, changing the due date and instructions, "Remind
+now"; the same page, read-only, is the practice lead's (views/practices.py)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..access import assignment_for_coach, coach_required, item_for_coach
+from ..forms.assignments import AssignmentUpdateForm
 from ..forms.checklists import CommentForm
 from ..forms.review import ReviewForm
 from ..lib.diffing import FieldChange
 from ..models import Assignment, AssignmentItem, Review
 from ..selectors import checklists as checklists_selectors
 from ..services import checklists as checklists_services
+from . import refusal_as_message
 from .checklists import post_comment
 
 # Under the status badge, what the checklist waits for; with read_only, said
@@ -64,12 +67,21 @@ def render_checklist(
     read_only: bool = False,
     review_form: ReviewForm | None = None,
     comment_form: CommentForm | None = None,
+    update_form: AssignmentUpdateForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The review page, for a checklist the caller's access helper returned.
     ``read_only`` is the practice lead's copy (/practice/assignments/<pk>/):
     every answer, change, mark, comment and review, and no form at all."""
-    page = checklists_selectors.checklist_review(assignment)
+    page = checklists_selectors.checklist_review(
+        assignment, coach=None if read_only else request.user
+    )
+    changeable = not read_only and assignment.status not in (
+        Assignment.Status.APPROVED,
+        Assignment.Status.WITHDRAWN,
+    )
+    if changeable and update_form is None:
+        update_form = AssignmentUpdateForm(assignment=assignment)
     reviewable = not read_only and assignment.status == Assignment.Status.SUBMITTED
     if reviewable and review_form is None:
         review_form = ReviewForm(page.items)
@@ -112,6 +124,9 @@ def render_checklist(
             "review_form": review_form,
             "waiting_note": notes.get(assignment.status, ""),
             "readiness": page.readiness,
+            "update_form": update_form if changeable else None,
+            "remindable": not read_only and assignment.is_editable,
+            "reminded": page.reminded,
         },
         status=status,
     )
@@ -174,3 +189,70 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return render_checklist(request, assignment, comment_form=form)
     post_comment(request, item, form, posted=f"Comment on item {item.position} posted.")
     return redirect(f"{item.assignment.get_absolute_url()}#item-{item.pk}")
+
+
+@coach_required
+@require_POST
+def assignment_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the due date or rewrite the instructions; the candidate is told."""
+    assignment = assignment_for_coach(request, pk)
+    form = AssignmentUpdateForm(request.POST, assignment=assignment)
+    if not form.is_valid():
+        messages.error(request, "Nothing was changed: see the message under the field.")
+        return render_checklist(request, assignment, update_form=form)
+    try:
+        update = checklists_services.assignment_update(
+            assignment=assignment,
+            by=request.user,
+            due_date=form.cleaned_data["due_date"],
+            instructions=form.cleaned_data["instructions"],
+        )
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+        return redirect(assignment.get_absolute_url())
+    messages.add_message(request, *_updated_message(update))
+    return redirect(assignment.get_absolute_url())
+
+
+def _updated_message(update: checklists_services.AssignmentUpdate) -> tuple[int, str]:
+    """What changed, and whether the candidate heard of it."""
+    if not update.changed:
+        return messages.INFO, "Nothing had changed: the due date and instructions are as they were."
+    assignment = update.assignment
+    candidate = assignment.candidate
+    if update.due_date_changed:
+        due = assignment.due_date
+        done = (
+            f"The due date is now {due:%a} {due.day} {due:%b %Y}; the reminders follow it."
+            if due
+            else "The checklist no longer has a due date, so no due-date reminders."
+        )
+        if update.instructions_changed:
+            done += " The instructions are updated."
+    else:
+        done = "The instructions are updated."
+    if update.candidate_told:
+        return messages.SUCCESS, f"{done} {candidate} has been told."
+    return messages.SUCCESS, (
+        f"{done} {candidate} has not joined Coachsite yet, so nobody was emailed; "
+        "the checklist shows the change when they open it."
+    )
+
+
+@coach_required
+@require_POST
+def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remind now: one reminder to the candidate about this checklist, once a day."""
+    assignment = assignment_for_coach(request, pk)
+    with refusal_as_message(request):
+        notification = checklists_services.assignment_remind(assignment=assignment, by=request.user)
+        candidate = assignment.candidate
+        if notification.emailed_at is not None:
+            messages.success(request, f"{candidate} has been reminded by email.")
+        else:
+            messages.success(
+                request,
+                f"{candidate} has been reminded in the app: they switched these emails off, "
+                "so no email was sent.",
+            )
+    return redirect(assignment.get_absolute_url())

@@ -90,7 +90,7 @@ def test_coach_adds_candidate_invites_and_assigns_second_round_prep(
         str(Candidate.objects.get(email="riley.newcomer@example.com").pk)
     )
     expect(page.get_by_label("Due date")).to_have_value(
-        f"{when - datetime.timedelta(days=1):%Y-%m-%d}"
+        f"{when - datetime.timedelta(days=2):%Y-%m-%d}"
     )
     journey.check(page, "assign-form")
     page.get_by_label("Checklist template").select_option(
@@ -114,6 +114,6 @@ def test_coach_adds_candidate_invites_and_assigns_second_round_prep(
     assert assignment.round.opportunity.company == "Northwind Traders"
     assert assignment.template.builtin_key == "second-round-prep"
     assert assignment.items.count() == 13
-    assert assignment.due_date == when - datetime.timedelta(days=1)
+    assert assignment.due_date == when - datetime.timedelta(days=2)
     assert len(mailoutbox) == 2
     assert "Second-round interview prep" in mailoutbox[1].subject + mailoutbox[1].body

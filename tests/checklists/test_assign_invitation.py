@@ -123,8 +123,14 @@ def test_not_invited_with_the_box_ticked_gets_one_email_with_the_invitation(
     assert len(mail.outbox) == 1  # one email, not an invitation plus a checklist email
     message = mail.outbox[0]
     assert message.to == ["nia@example.com"]
-    assert "My second round" in message.subject
+    # The first email to a new person: who invites them and why, then the link.
+    why = "Casey Coach invited you to prepare for your second-round interview at Fabrikam"
+    assert message.subject == why
+    lead = message.body.split("\n\n")[1]
+    assert lead == f"{why}, with a checklist to work through: My second round."
+    assert message.reply_to == ["coach@example.com"]
     links = _invite_links(message.body)
+    assert message.body.index(why) < message.body.index(links[0])
     assert len(links) == 1
     assignment = Assignment.objects.get(candidate=newcomer)
     assert f"http://testserver{assignment.get_candidate_url()}" in message.body

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews.models import Assignment, ChecklistTemplate
+from interviews.services import checklists as checklists_services
 
 from ..factories import (
     CandidateFactory,
@@ -86,22 +87,37 @@ def test_the_form_is_prefilled_from_the_candidate_and_round(coach, coach_client,
     form = response.context["form"]
     assert form.initial["candidate"] == candidate
     assert form.initial["round"] == round
-    assert form.initial["due_date"] == round.scheduled_at.date() - datetime.timedelta(days=1)
+    assert form.initial["due_date"] == round.scheduled_at.date() - datetime.timedelta(days=2)
     assert list(form.fields["round"].queryset) == [round]
     body = response.content.decode()
     assert f'value="{round.pk}" selected' in body
 
 
-def test_the_default_due_date_is_the_day_before_in_the_coachs_zone(coach, coach_client, candidate):
+def test_the_default_due_date_is_two_days_before_in_the_coachs_zone(coach, coach_client, candidate):
     coach.time_zone = "Pacific/Auckland"
     coach.save()
-    # 20:00 UTC on 9 June is 08:00 on 10 June in Auckland: due on 9 June.
+    # 20:00 UTC on 9 June is 08:00 on 10 June in Auckland: due on 8 June.
     round = InterviewRoundFactory(
         opportunity=OpportunityFactory(candidate=candidate),
         scheduled_at=datetime.datetime(2031, 6, 9, 20, 0, tzinfo=datetime.UTC),
     )
     form = coach_client.get(NEW, {"candidate": candidate.pk, "round": round.pk}).context["form"]
-    assert form.initial["due_date"] == datetime.date(2031, 6, 9)
+    assert form.initial["due_date"] == datetime.date(2031, 6, 8)
+
+
+def test_the_default_due_date_is_never_in_the_past(
+    coach, candidate, template, django_capture_on_commit_callbacks
+):
+    """An interview tomorrow: two days before it was yesterday, so it is due today."""
+    round = InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate),
+        scheduled_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = checklists_services.assignment_create(
+            coach=coach, candidate=candidate, template=template, round=round
+        )
+    assert assignment.due_date == timezone.localdate()
 
 
 @pytest.mark.parametrize("query", [{"candidate": "abc"}, {"candidate": "999999", "round": "x"}])
@@ -145,6 +161,7 @@ def test_assigning_copies_the_items_and_emails_the_candidate(
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [candidate.user.email]
+    assert mail.reply_to == [candidate.coach.email]  # written on the coach's behalf
     assert "My second-round prep" in mail.subject
     assert f"http://testserver{assignment.get_candidate_url()}" in mail.body
     assert "Focus on the role's history." in mail.body
@@ -169,11 +186,11 @@ def test_a_built_in_template_can_be_assigned(coach_client, candidate):
     assert assignment.items.count() == builtin.items.count() > 0
 
 
-def test_an_empty_due_date_with_a_round_defaults_to_the_day_before(
+def test_an_empty_due_date_with_a_round_defaults_to_two_days_before(
     coach_client, candidate, template, round
 ):
     _post(coach_client, candidate, template, round=round.pk, due_date="")
-    assert Assignment.objects.get().due_date == round.scheduled_at.date() - datetime.timedelta(1)
+    assert Assignment.objects.get().due_date == round.scheduled_at.date() - datetime.timedelta(2)
 
 
 def test_assigning_to_an_archived_candidate_is_refused_with_a_message(

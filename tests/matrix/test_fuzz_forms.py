@@ -45,6 +45,7 @@ from hypothesis import strategies as st
 
 from interviews.models import (
     AskedQuestion,
+    Assignment,
     Candidate,
     Practice,
     PracticeMembership,
@@ -398,6 +399,11 @@ def _stored_practice_name(w, data):
     assert Practice.objects.filter(name=_single(data["name"])).exists()
 
 
+def _stored_assignment_update(w, data):
+    stored = Assignment.objects.get(pk=w.assignment.pk)
+    assert stored.instructions == data.get("update-instructions", "").strip().replace("\r\n", "\n")
+
+
 def _submit(data: QueryDict) -> bool:
     return data.get("action", "").partition(":")[0] == "submit"
 
@@ -479,6 +485,18 @@ FORMS: dict[str, Form] = {
         "coach",
         _url("coach:assignment_detail", "submitted"),
         action=_url("coach:assignment_review", "submitted"),
+    ),
+    "assignment_update": Form(
+        "coach",
+        _url("coach:assignment_detail", "assignment"),
+        action=_url("coach:assignment_update", "assignment"),
+        known=lambda w: {f"update-{name}": values for name, values in _dates(w).items()},
+        stored=_stored_assignment_update,
+    ),
+    "assignment_remind": Form(
+        "coach",
+        _url("coach:assignment_detail", "assignment"),
+        action=_url("coach:assignment_remind", "assignment"),
     ),
     "item_comment (coach)": Form(
         "coach",

@@ -391,7 +391,7 @@ def test_a_stored_coach_name_with_a_line_break_cannot_rewrite_the_invitation(
         caseload_services.invitation_create(candidate=record, by=coach)
 
     (message,) = mailoutbox
-    assert message.subject == "Casey Coach invited you to Coachsite"
+    assert message.subject == "Casey Coach invited you to prepare for your job interviews"
     assert message.body.startswith("Hello New Person,\n")
 
 

@@ -312,6 +312,10 @@ MATRIX: dict[str, Row] = {
         assignment_pk, data=lambda w: {"action": "approve", "note": ""}
     ),
     "coach/assignments/<int:pk>/withdraw/": coach_action(assignment_pk),
+    "coach/assignments/<int:pk>/update/": coach_action(
+        assignment_pk, data=lambda w: {"update-due_date": "", "update-instructions": "Start now."}
+    ),
+    "coach/assignments/<int:pk>/remind/": coach_action(assignment_pk),
     "coach/items/<int:pk>/comment/": coach_action(item_pk, data=lambda w: {"body": "Looks good."}),
     # Coach: outcomes and the spreadsheet of their own caseload
     "coach/outcomes/": coach_page(shared=True),

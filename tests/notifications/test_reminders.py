@@ -21,7 +21,6 @@ from interviews.models import (
     NotificationDelivery,
     NotificationKind,
     NotificationPreference,
-    OutgoingEmail,
 )
 from interviews.services import caseload as caseload_services
 from interviews.services import checklists as checklists_services
@@ -77,12 +76,11 @@ def story(people):
 
 
 def sweep(moment, capture):
-    """One sweep at ``moment``; the reminder emails it sent, as (to, kind)."""
-    before = set(OutgoingEmail.objects.values_list("pk", flat=True))
+    """One sweep at ``moment``; the reminders it emailed, as (to, kind). Two
+    for one person share one email (test_reminders_interview.py counts them)."""
     with time_machine.travel(moment, tick=False), capture(execute=True):
-        reminders.sweep(timezone.now())
-    emails = OutgoingEmail.objects.exclude(pk__in=before).select_related("notification")
-    return sorted((e.to, e.notification.kind) for e in emails if e.notification)
+        made = reminders.sweep(timezone.now())
+    return sorted((n.user.email, n.kind) for n in made if n.emailed_at)
 
 
 def hourly(start, end, capture, *, every=1):
@@ -119,9 +117,10 @@ def test_a_whole_round_sends_each_reminder_once_at_the_right_hour(
         (at(3, 7), cand, K.INTERVIEW_TOMORROW),
         # Thursday 08:00 in New York: the interview is tomorrow there too, prep at 0 %.
         (at(3, 13), coach.email, K.PREP_NOT_READY),
-        (at(4, 7), cand, K.DUE_TODAY),
-        # Saturday 08:00 Berlin: overdue by a day; 09:00 UTC = 20 h after the start.
-        (at(5, 7), cand, K.OVERDUE),
+        # Friday 08:00 in Berlin: the checklist is due on the interview's day, so
+        # not "due today" but the one interview-today message, with what is left.
+        (at(4, 7), cand, K.INTERVIEW_TODAY),
+        # Saturday: no "overdue" after the interview; 09:00 UTC = 20 h after the start.
         (at(5, 9), cand, K.THANK_YOU_WAITING),
         # Three days after the start, no debrief and no outcome.
         (at(7, 13), cand, K.FOLLOW_UP_WAITING),
@@ -139,8 +138,7 @@ def test_a_whole_round_sends_each_reminder_once_at_the_right_hour(
         [
             K.DUE_SOON,
             K.INTERVIEW_TOMORROW,
-            K.DUE_TODAY,
-            K.OVERDUE,
+            K.INTERVIEW_TODAY,
             K.THANK_YOU_WAITING,
             K.FOLLOW_UP_WAITING,
         ]
@@ -248,12 +246,18 @@ def test_moving_the_due_date_rearms_and_withdrawing_stops(
     _round, assignment = story
     coach, _candidate = people
     assert sweep(at(2, 9), django_capture_on_commit_callbacks) == [("cand@example.com", K.DUE_SOON)]
-    Assignment.objects.filter(pk=assignment.pk).update(due_date=datetime.date(2026, 12, 9))
-    assert ("cand@example.com", K.DUE_SOON) in sweep(at(7, 9), django_capture_on_commit_callbacks)
+    assert sweep(at(2, 10), django_capture_on_commit_callbacks) == []
+    # Due a day earlier (Thursday, the day before the interview): due soon again.
+    Assignment.objects.filter(pk=assignment.pk).update(due_date=datetime.date(2026, 12, 3))
+    assert sweep(at(2, 11), django_capture_on_commit_callbacks) == [
+        ("cand@example.com", K.DUE_SOON)
+    ]
     checklists_services.assignment_withdraw(assignment=assignment, by=coach)
-    for day in (8, 9, 10, 11):
+    for day in (3, 4, 5, 6):
         assert [
-            s for s in sweep(at(day, 9), django_capture_on_commit_callbacks) if "DUE" in s[1]
+            s
+            for s in sweep(at(day, 9), django_capture_on_commit_callbacks)
+            if s[1] in (K.DUE_SOON, K.DUE_TODAY, K.OVERDUE)
         ] == []
     assert not Notification.objects.filter(kind__in=[K.DUE_TODAY, K.OVERDUE]).exists()
 
@@ -365,9 +369,12 @@ def test_a_reminder_says_when_the_coach_asked_for_changes(
     (assigned,) = mailoutbox
     assert "Your coach asked for changes" not in assigned.body
 
-    Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.CHANGES_REQUESTED)
+    Assignment.objects.filter(pk=assignment.pk).update(
+        status=Assignment.Status.CHANGES_REQUESTED, due_date=datetime.date(2026, 12, 3)
+    )
     mailoutbox.clear()
-    sweep(at(4, 9), django_capture_on_commit_callbacks)
+    # Thursday: due today, and the interview is tomorrow (one email for both).
+    sweep(at(3, 9), django_capture_on_commit_callbacks)
     due_today = next(m for m in mailoutbox if m.subject.startswith("Due today"))
     assert "Your coach asked for changes: the items that need work are marked" in due_today.body
 

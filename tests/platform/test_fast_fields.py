@@ -25,6 +25,12 @@ class Sample(forms.Form):
         widget=forms.TextInput(attrs={"aria-describedby": "note-hint", "autocomplete": "off"}),
     )
     token = forms.CharField(widget=forms.HiddenInput, required=False)
+    due = forms.DateField(
+        required=False,
+        label="Due date",
+        help_text="Or empty",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 BAD = {
@@ -36,6 +42,7 @@ BAD = {
     "secret": "",
     "note": '"quoted" & <tagged>',
     "token": "<t>",
+    "due": "2031-02-30",
 }
 
 

@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.forms.checklists import AssignmentForm
+from interviews.forms.assignments import AssignmentForm
 from interviews.models import InterviewRound
 from interviews.views.home import PAST_LIMIT
 
