@@ -520,7 +520,7 @@ def test_the_submitted_email_gives_the_interview_and_readiness(
     (message,) = mailoutbox
     assert message.to == [coach.email]
     assert message.body.split("\n\n")[1] == (
-        "Interview: Second-round interview at Contoso, Thu 3 Dec 10:00 (in 2 days).\n"
+        "Interview: Second-round interview at Contoso, Thu 3 Dec, 10:00 CET (in 2 days).\n"
         "Readiness for it: 3 of 5 required items done (60 %) across 2 checklists."
     )
 

@@ -175,9 +175,9 @@ def test_on_the_interview_day_the_one_message_lists_what_is_unfinished(
     (today,) = mailoutbox
     assert (
         today.subject
-        == "Today: Second-round interview at Contoso, Thu 3 Dec 10:00 (prep still open)"
+        == "Today: Second-round interview at Contoso, Thu 3 Dec, 10:00 CET (prep still open)"
     )
-    assert "When:  Thursday 3 December, 10:00 to 11:00 (CET)" in today.body
+    assert "When:  Thursday 3 December, 10:00 to 11:00 CET" in today.body
     assert "1 of 3 required items done (33 %)" in today.body
     assert "- Your strengths\n- Notice period" in today.body
     assert "Questions to ask" not in today.body
@@ -262,7 +262,7 @@ def test_two_reminders_for_one_person_in_one_sweep_are_one_email(
     assert OutgoingEmail.objects.exclude(pk__in=before).filter(to=email.to[0]).count() == 1
     assert email.subject == (
         "Due today: Second-round prep · "
-        "Tomorrow: Second-round interview at Contoso, Thu 3 Dec 10:00"
+        "Tomorrow: Second-round interview at Contoso, Thu 3 Dec, 10:00 CET"
     )
     assert email.body.startswith("Hello Cam,\n\nTwo reminders for you today:\n\n- Due today")
     assert email.body.count("Hello") == 1 and email.body.count("— Coachsite") == 1
