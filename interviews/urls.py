@@ -159,6 +159,7 @@ candidate_patterns = [
 
 urlpatterns = [
     path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/profile/time-zone/", accounts.time_zone_use, name="time_zone_use"),
     path("accounts/data.json", privacy.my_data_export, name="my_data_export"),
     path("accounts/delete/", privacy.account_delete, name="account_delete"),
     path("accounts/sessions/end-others/", accounts.sessions_end_others, name="sessions_end_others"),

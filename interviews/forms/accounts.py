@@ -68,6 +68,24 @@ class DetectedZoneField(forms.Field):
         return known_time_zone(value)
 
 
+class ZoneOfferForm(forms.Form):
+    """The banner's one-click answer when a device reports another zone than
+    the profile's (templates/base.html): the zone to use from now on."""
+
+    # A plain Field: every refusal (empty, too long, a NUL, a folder of the
+    # zone database) gets the one message below.
+    time_zone = forms.Field(required=False)
+
+    def clean_time_zone(self) -> str:
+        zone = known_time_zone(self.cleaned_data["time_zone"])
+        if not zone:
+            raise forms.ValidationError(
+                "Your device reported a time zone Coachsite does not know; "
+                "choose yours on your profile page."
+            )
+        return zone
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     """Django's login form, labelled for email login."""
 

@@ -3,6 +3,7 @@
 working. Domain modules import each other, never this package."""
 
 from .accounts import (
+    TIME_ZONE_MAX_LENGTH,
     ThrottleHit,
     User,
     UserManager,
@@ -70,6 +71,7 @@ from .rounds import (
 )
 
 __all__ = [
+    "TIME_ZONE_MAX_LENGTH",
     "AnswerRevision",
     "AskedQuestion",
     "Assignment",

@@ -26,6 +26,7 @@ from ..forms.accounts import (
     EmailAuthenticationForm,
     LoginCodeForm,
     ProfileForm,
+    ZoneOfferForm,
 )
 from ..lib.links import safe_next
 from ..middleware import SIGNED_IN_AT
@@ -55,6 +56,20 @@ def profile(request: HttpRequest) -> HttpResponse:
             "membership": membership_for_coach(request) if request.user.is_coach else None,
         },
     )
+
+
+@require_POST
+def time_zone_use(request: HttpRequest) -> HttpResponse:
+    """The zone banner's "Show times in …": the device's zone becomes the
+    profile's, and the page the person was on comes back in it."""
+    form = ZoneOfferForm(request.POST)
+    if form.is_valid():
+        request.user.time_zone = form.cleaned_data["time_zone"]
+        request.user.save(update_fields=["time_zone"])
+        messages.success(request, f"Times are now shown in {request.user.time_zone}.")
+    else:
+        messages.error(request, form.errors["time_zone"][0])
+    return redirect(safe_next(request.POST.get("next"), default=reverse("profile")))
 
 
 def _signed_in_at(request: HttpRequest) -> datetime.datetime | None:

@@ -120,8 +120,40 @@
     });
   };
 
+  // Any signed-in page: when this device is in another zone than the
+  // profile's, offer to switch (templates/base.html). "Keep" is
+  // remembered on this device for that pair of zones, so a traveller is
+  // asked once, not on every page.
+  const offerZone = (form) => {
+    const current = form.dataset.zoneOffer;
+    if (!detected || detected === current) {
+      return;
+    }
+    const key = `coachsite:zone-kept:${current}:${detected}`;
+    try {
+      if (window.localStorage.getItem(key)) {
+        return;
+      }
+    } catch (error) {
+      // No storage (a private window): ask, and "Keep" hides it for this page.
+    }
+    form.querySelectorAll("[data-zone-name]").forEach((name) => {
+      name.textContent = detected.replace(/_/g, " ");
+    });
+    form.querySelector("[data-zone-keep]").addEventListener("click", () => {
+      try {
+        window.localStorage.setItem(key, "1");
+      } catch (error) {
+        // Nothing to remember it in; hiding it is enough for now.
+      }
+      form.hidden = true;
+    });
+    form.hidden = false;
+  };
+
   ready(() => {
     fillHiddenFields();
     document.querySelectorAll("select[data-zone-picker]").forEach(enhancePicker);
+    document.querySelectorAll("form[data-zone-offer]").forEach(offerZone);
   });
 })();

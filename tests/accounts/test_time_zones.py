@@ -190,3 +190,61 @@ def test_the_picker_refuses_anything_else_with_a_form_error(coach, coach_client,
     assert "Select a valid choice" in response.content.decode()
     coach.refresh_from_db()
     assert coach.time_zone == "UTC"
+
+
+# ---------------------------------------------------------------- the zone banner
+
+USE_ZONE = reverse("time_zone_use")
+
+
+def test_every_signed_in_page_carries_the_hidden_zone_offer(coach, coach_client):
+    html = coach_client.get(reverse("coach:dashboard")).content.decode()
+    form = re.search(r'<form method="post" action="[^"]+"[^>]*data-zone-offer="UTC"[^>]*>', html)
+    assert form is not None
+    assert " hidden>" in form.group(0)  # shown by static/js/zone.js only
+    assert 'action="/accounts/profile/time-zone/"' in form.group(0)
+    assert 'name="next" value="/coach/"' in html
+    assert "static/js/zone.js" in html
+
+
+def test_the_offer_is_not_on_public_pages(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "data-zone-offer" not in html
+
+
+def test_taking_the_offer_switches_the_zone_and_returns_to_the_page(coach, coach_client):
+    response = coach_client.post(
+        USE_ZONE, {"time_zone": "Asia/Tokyo", "next": "/coach/candidates/?q=ada"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/coach/candidates/?q=ada"
+    coach.refresh_from_db()
+    assert coach.time_zone == "Asia/Tokyo"
+    page = coach_client.get(response["Location"]).content.decode()
+    assert "Times are now shown in Asia/Tokyo." in page
+    assert 'data-zone-offer="Asia/Tokyo"' in page
+
+
+@pytest.mark.parametrize("bogus", [*NOT_ZONES, ""])
+def test_an_unknown_zone_changes_nothing_and_says_so(coach, coach_client, bogus):
+    response = coach_client.post(USE_ZONE, {"time_zone": bogus, "next": "/coach/"}, follow=True)
+    assert response.status_code == 200
+    coach.refresh_from_db()
+    assert coach.time_zone == "UTC"
+    assert "choose yours on your profile page" in response.content.decode()
+
+
+def test_the_offer_never_leads_off_the_site(candidate, candidate_client):
+    response = candidate_client.post(
+        USE_ZONE, {"time_zone": "Europe/Berlin", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("profile")
+    candidate.user.refresh_from_db()
+    assert candidate.user.time_zone == "Europe/Berlin"
+
+
+def test_the_offer_only_takes_a_post(coach_client, client):
+    assert coach_client.get(USE_ZONE).status_code == 405
+    response = client.post(USE_ZONE, {"time_zone": "Europe/Berlin"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

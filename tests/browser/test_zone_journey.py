@@ -75,3 +75,37 @@ def test_the_profile_offers_the_detected_zone_and_finds_one_by_name(
     journey.check(page, "detected-chosen")
     coach.refresh_from_db()
     assert coach.time_zone == "Asia/Tokyo"
+
+
+def test_an_account_in_another_zone_is_offered_the_devices(open_page, journey, candidate, password):
+    """An account made before zones were detected says UTC; the phone is in Berlin."""
+    assert candidate.user.time_zone == "UTC"
+    page = open_page("candidate", viewport=PHONE, timezone_id="Europe/Berlin")
+    log_in(page, journey, candidate.user.email, password)
+    offer = page.get_by_role("form", name="This device is set to Europe/Berlin,")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text("Coachsite shows your times in UTC")
+    journey.check(page, "home-with-offer")
+    offer.get_by_role("button", name="Show times in Europe/Berlin").click()
+    expect(page.get_by_text("Times are now shown in Europe/Berlin.")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Show times in"))).to_have_count(0)
+    journey.check(page, "switched")
+    candidate.user.refresh_from_db()
+    assert candidate.user.time_zone == "Europe/Berlin"
+
+
+def test_keeping_the_profiles_zone_is_remembered_on_this_device(
+    open_page, journey, coach, password
+):
+    page = open_page("coach", timezone_id="Asia/Tokyo")
+    log_in(page, journey, coach.email, password)
+    offer = page.get_by_role("form", name="This device is set to Asia/Tokyo,")
+    expect(offer).to_be_visible()
+    journey.check(page, "dashboard-with-offer")
+    offer.get_by_role("button", name="Keep UTC").click()
+    expect(offer).to_be_hidden()
+    page.reload()
+    journey.check(page, "dashboard-reloaded")
+    expect(page.get_by_role("button", name="Keep UTC")).to_have_count(0)
+    coach.refresh_from_db()
+    assert coach.time_zone == "UTC"

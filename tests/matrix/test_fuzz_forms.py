@@ -527,6 +527,13 @@ FORMS: dict[str, Form] = {
     ),
     # Both roles: the account
     "profile": Form("coach", lambda w: reverse("profile"), stored=_stored_profile),
+    # The zone banner on every signed-in page (hidden until zone.js shows it).
+    "time_zone_use": Form(
+        "coach",
+        lambda w: reverse("coach:dashboard"),
+        action=lambda w: reverse("time_zone_use"),
+        known=lambda w: {"time_zone": ["Europe/Berlin", "Europe", "Mars/Olympus"]},
+    ),
     "notification_settings (coach)": Form("coach", lambda w: reverse("notification_settings")),
     "notification_settings (candidate)": Form(
         "candidate", lambda w: reverse("notification_settings")

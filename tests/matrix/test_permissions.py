@@ -229,6 +229,8 @@ MATRIX: dict[str, Row] = {
     ),
     "accounts/reset/done/": Row(get=everyone(200)),
     "accounts/profile/": Row(get=logged_in(200)),
+    # The zone banner's answer: each user's own zone only (tests/accounts/test_time_zones.py).
+    "accounts/profile/time-zone/": Row(get=logged_in(405), post=logged_in(302)),
     "accounts/data.json": Row(get=logged_in(200)),
     # A wrong password erases nothing: the form (or, for coaches, the page) again.
     "accounts/delete/": Row(
