@@ -23,12 +23,6 @@ def candidate_list(coach: User, *, q: str = "", archived: bool = False) -> Query
     headline, each annotated with its next interview, its last one (the latest
     that has started; cancelled rounds are neither) and the number of checklists
     waiting for review. One query for any page size."""
-    now = timezone.now()
-    rounds = InterviewRound.objects.filter(opportunity__candidate=OuterRef("pk")).exclude(
-        InterviewRound.cancelled_q()
-    )
-    next_round = rounds.filter(scheduled_at__gt=now).order_by("scheduled_at", "pk")
-    last_round = rounds.filter(scheduled_at__lte=now).order_by("-scheduled_at", "-pk")
     waiting = (
         Assignment.objects.filter(candidate=OuterRef("pk"), status=Assignment.Status.SUBMITTED)
         .order_by()
@@ -41,12 +35,27 @@ def candidate_list(coach: User, *, q: str = "", archived: bool = False) -> Query
     if q:
         qs = qs.filter(Q(full_name__icontains=q) | Q(email__icontains=q) | Q(headline__icontains=q))
     return qs.annotate(
-        next_interview_at=Subquery(next_round.values("scheduled_at")[:1]),
-        next_interview_company=Subquery(next_round.values("opportunity__company")[:1]),
-        last_interview_at=Subquery(last_round.values("scheduled_at")[:1]),
-        last_interview_company=Subquery(last_round.values("opportunity__company")[:1]),
+        **interview_annotations(timezone.now()),
         waiting_review=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)),
     ).order_by("full_name", "pk")
+
+
+def interview_annotations(now: datetime.datetime) -> dict[str, Subquery]:
+    """A candidate's next interview and last one (the latest that has started),
+    as ``next_interview_at`` / ``_company`` and ``last_interview_at`` /
+    ``_company``: a cancelled round is neither. One subquery each, for the
+    coach's candidate list and the lead's."""
+    rounds = InterviewRound.objects.filter(opportunity__candidate=OuterRef("pk")).exclude(
+        InterviewRound.cancelled_q()
+    )
+    next_round = rounds.filter(scheduled_at__gt=now).order_by("scheduled_at", "pk")
+    last_round = rounds.filter(scheduled_at__lte=now).order_by("-scheduled_at", "-pk")
+    return {
+        "next_interview_at": Subquery(next_round.values("scheduled_at")[:1]),
+        "next_interview_company": Subquery(next_round.values("opportunity__company")[:1]),
+        "last_interview_at": Subquery(last_round.values("scheduled_at")[:1]),
+        "last_interview_company": Subquery(last_round.values("opportunity__company")[:1]),
+    }
 
 
 def candidate_invitation(candidate: Candidate) -> Invitation | None:

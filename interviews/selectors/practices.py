@@ -44,6 +44,7 @@ from ..models import (
 )
 from . import home as home_selectors
 from . import rounds as rounds_selectors
+from .caseload import interview_annotations
 
 # ---------------------------------------------------------------- practice: members
 
@@ -285,10 +286,6 @@ def practice_candidates(practice: Practice, *, coach_id: int | None = None) -> Q
     """Every candidate of the practice's coaches (archived ones last), with
     their coach, next interview and checklists waiting for review. One query
     for any page size."""
-    now = timezone.now()
-    next_round = InterviewRound.objects.filter(
-        opportunity__candidate=OuterRef("pk"), scheduled_at__gte=now
-    ).order_by("scheduled_at", "pk")
     waiting = Assignment.objects.filter(candidate=OuterRef("pk")).awaiting_review()
     candidates = Candidate.objects.filter(coach__practice_membership__practice=practice)
     if coach_id is not None:
@@ -296,8 +293,7 @@ def practice_candidates(practice: Practice, *, coach_id: int | None = None) -> Q
     return (
         candidates.select_related("coach")
         .annotate(
-            next_interview_at=Subquery(next_round.values("scheduled_at")[:1]),
-            next_interview_company=Subquery(next_round.values("opportunity__company")[:1]),
+            **interview_annotations(timezone.now()),
             waiting_review=_count(waiting, "candidate"),
         )
         .order_by("archived", "full_name", "pk")

@@ -73,9 +73,11 @@ def _names(response):
 
 
 def _post_forms(body: str) -> list[str]:
-    """The actions of the page's POST forms."""
+    """The actions of the page's POST forms, but for the layout's time-zone
+    offer (base.html: the viewer's own zone, on every signed-in page)."""
     forms = [tag for tag in re.findall(r"<form\b[^>]*>", body) if 'method="post"' in tag]
-    return [re.search(r'action="([^"]*)"', tag).group(1) for tag in forms]
+    actions = [re.search(r'action="([^"]*)"', tag).group(1) for tag in forms]
+    return [action for action in actions if action != reverse("time_zone_use")]
 
 
 # ---------------------------------------------------------------- the lead's overview
@@ -173,6 +175,23 @@ def test_the_candidate_list_can_show_one_coachs_candidates(
     for value in (other_coach.pk, "x"):
         response = lead_client.get(HOME, {"coach": value})
         assert list(response.context["page"].object_list) == [candidate, theirs]
+
+
+def test_a_cancelled_round_is_not_a_candidates_next_interview(lead_at_now, candidate):
+    """The same rule as the coach's own list: a withdrawn round will not take place."""
+    _round(candidate, scheduled_at=NOW + DAY, outcome="withdrawn")
+    nearer = _round(candidate, scheduled_at=NOW + 3 * DAY)
+    _round(candidate, scheduled_at=NOW + 5 * DAY)
+
+    def next_interview():
+        response = lead_at_now.get(HOME)
+        (row,) = [c for c in response.context["page"].object_list if c.pk == candidate.pk]
+        return row.next_interview_at
+
+    assert next_interview() == NOW + 3 * DAY
+    nearer.outcome = "withdrawn"
+    nearer.save(update_fields=["outcome"])
+    assert next_interview() == NOW + 5 * DAY
 
 
 @pytest.mark.parametrize(
