@@ -29,9 +29,15 @@ class AssignmentQuerySet(OwnedByCandidateQuerySet):
     def awaiting_review(self) -> AssignmentQuerySet:
         return self.filter(status=Assignment.Status.SUBMITTED)
 
-    def overdue(self, today=None) -> AssignmentQuerySet:
+    def overdue(self, today=None, now=None) -> AssignmentQuerySet:
+        """Past their due date and still open, while their interview is still
+        ahead: once it has started, a prep checklist is no longer pressing (its
+        reminders stop too, services/reminders.py), so no list calls it overdue."""
         today = today or timezone.localdate()
-        return self.filter(due_date__lt=today, status__in=Assignment.EDITABLE)
+        now = now or timezone.now()
+        return self.filter(due_date__lt=today, status__in=Assignment.EDITABLE).exclude(
+            round__scheduled_at__lte=now
+        )
 
     def with_readiness(self) -> AssignmentQuerySet:
         """Annotate required_total and required_done (the readiness figures) in SQL."""

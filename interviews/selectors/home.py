@@ -55,7 +55,7 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
         .order_by("submitted_at", "pk")[:DASHBOARD_LIMIT]
     )
     overdue = list(
-        assignments.overdue(today)
+        assignments.overdue(today, now)
         .filter(candidate__archived=False)
         .with_readiness()
         .order_by("due_date", "pk")[:DASHBOARD_LIMIT]

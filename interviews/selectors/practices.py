@@ -113,7 +113,7 @@ def _count(queryset: QuerySet, group: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _coach_rows(practice: Practice, *, today: datetime.date):
+def _coach_rows(practice: Practice, *, today: datetime.date, now: datetime.datetime):
     """The practice's memberships, each annotated with its coach's figures
     (one query)."""
     coach = OuterRef("user_id")
@@ -122,7 +122,7 @@ def _coach_rows(practice: Practice, *, today: datetime.date):
     oldest = (
         waiting.order_by().values("candidate__coach").annotate(at=Min("submitted_at")).values("at")
     )
-    overdue = assignments.overdue(today).filter(candidate__archived=False)
+    overdue = assignments.overdue(today, now).filter(candidate__archived=False)
     return (
         PracticeMembership.objects.filter(practice=practice)
         .select_related("user")
@@ -201,7 +201,7 @@ def practice_caseloads(
             thanks_overdue=thanks_overdue[m.user_id],
             upcoming=upcoming.get(m.user_id, []),
         )
-        for m in _coach_rows(practice, today=today)
+        for m in _coach_rows(practice, today=today, now=now)
     ]
 
 

@@ -388,9 +388,7 @@ def digest_for(coach: User, now: datetime.datetime, rounds: list[InterviewRound]
         .order_by("submitted_at", "pk")
     )
     overdue = list(
-        assignments.filter(status__in=Assignment.EDITABLE, due_date__lt=today)
-        .select_related("candidate")
-        .order_by("due_date", "pk")
+        assignments.overdue(today, now).select_related("candidate").order_by("due_date", "pk")
     )
     mine = [r for r in rounds if r.opportunity.candidate.coach_id == coach.pk]
     horizon = today + datetime.timedelta(days=DIGEST_INTERVIEW_DAYS)

@@ -152,6 +152,21 @@ def test_overdue_checklists_are_listed(coach_client, candidate):
     assert "Late one" in body
 
 
+def test_a_checklist_whose_interview_has_started_is_no_longer_overdue(coach_client, candidate):
+    """Its reminders stop at the interview, and so does the dashboard's alarm."""
+    now = timezone.now()
+    late = datetime.timedelta(days=2)
+    past = _round(candidate, scheduled_at=now - datetime.timedelta(hours=1))
+    ahead = _round(candidate, scheduled_at=now + datetime.timedelta(hours=1))
+    make_assignment(candidate, title="For the past one", round=past, due_date=now.date() - late)
+    pressing = make_assignment(
+        candidate, title="For the next one", round=ahead, due_date=now.date() - late
+    )
+    board, body = _board(coach_client)
+    assert board.overdue == [pressing]
+    assert "For the past one" not in body
+
+
 def test_invited_but_not_joined_candidates_are_listed(coach, coach_client, candidate):
     invited = CandidateFactory(coach=coach, full_name="Ivy Invited")
     caseload_services.invitation_create(candidate=invited, by=coach)
