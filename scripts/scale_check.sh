@@ -76,8 +76,9 @@ cleanup() {
   wait 2>/dev/null || true
   if [ -n "$PG_DATA" ]; then
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DATA" # its log, server.log, stays
   fi
-  echo "==> Everything stopped; logs and the emails sent are in $WORK"
+  echo "==> Everything stopped; the logs and the emails sent are in $WORK"
   exit "$status"
 }
 trap cleanup EXIT

@@ -116,6 +116,11 @@ def http_part(work: Path) -> list[str]:
             cause = f"within 15 s after: {before[-1][1]}"
         by_cause[cause] += 1
         examples.setdefault(cause, f"{method} {name}: {error or status}")
+    exits = [what for _, what in events if " exited " in what and "status 137" not in what]
+    lines.append(
+        f"Workers that exited by themselves (not killed by the script): {len(exits)}"
+        + "".join(f"\n  {what}" for what in exits)
+    )
     lines.append(f"Failed requests by cause ({len(failures)}):")
     for cause, n in by_cause.most_common():
         lines.append(f"  {n:>5}  {cause}   e.g. {examples[cause][:150]}")
