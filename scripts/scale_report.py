@@ -10,9 +10,11 @@ kills (events.log: "<epoch seconds> <what>") and the emails the workers sent
 (mail/, Django's file backend). Runs with the app's environment.
 
 Exits 1 when an email is lost (marked sent, never written) or stuck (neither
-sent nor failed once the queue had time to drain), or when a reminder was made
-twice for one occasion; duplicated emails are printed, not counted as a
-failure (an email sent twice is the price of never losing one).
+sent nor failed once the queue had time to drain), when a reminder was made
+twice for one occasion, or when no reminder sweep is left scheduled (each sweep
+schedules the next: none means reminders have stopped); duplicated emails are
+printed, not counted as a failure (an email sent twice is the price of never
+losing one).
 """
 
 from __future__ import annotations
@@ -44,6 +46,22 @@ def _pending() -> tuple[int, int]:
     emails = OutgoingEmail.objects.filter(sent_at__isnull=True, failed_at__isnull=True).count()
     # Due and not started (the sweep chain's next run, later on, is not counted).
     return emails, DBTaskResult.objects.ready().count()
+
+
+def _next_sweeps() -> int:
+    """Sweeps waiting to run: each sweep schedules the next, so none means none
+    will ever run again. A sweep running right now schedules its successor as it
+    ends: look again for a few seconds before concluding."""
+    from django_tasks_db.models import DBTaskResult
+
+    for _ in range(10):
+        waiting = DBTaskResult.objects.filter(
+            task_path="interviews.tasks.sweep_reminders", status="READY"
+        ).count()
+        if waiting:
+            return waiting
+        time.sleep(1)
+    return 0
 
 
 def drain(seconds: int) -> float:
@@ -180,6 +198,11 @@ def main() -> int:
         + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
         + (f"; still RUNNING: {dict(Counter(running))}" if running else "")
     )
+    chain = _next_sweeps()
+    lines.append(
+        f"Reminder sweep chain: {chain} next sweep(s) scheduled"
+        + ("" if chain else " (none: the sweeps have stopped, no reminder will be made again)")
+    )
     reminder_kinds = [
         Notification.Kind.DUE_SOON,
         Notification.Kind.DUE_TODAY,
@@ -211,6 +234,8 @@ def main() -> int:
         problems.append(f"{stuck} emails stuck")
     if doubled:
         problems.append(f"{doubled} reminders doubled")
+    if not chain:
+        problems.append("the reminder sweep chain is broken")
     lines.append("RESULT: " + ("FAIL: " + "; ".join(problems) if problems else "PASS"))
     if duplicated:
         lines.append(f"(warning: {duplicated} emails went out more than once)")
