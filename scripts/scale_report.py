@@ -222,9 +222,14 @@ def main() -> int:
         .filter(n__gt=1)
         .count()
     )
+    from django.utils import timezone
+
+    from interviews.services.reminders import due
+
     lines.append(
         f"Reminders: {reminders.count()} made, "
-        f"{reminders.filter(emailed_at__isnull=False).count()} handed to the email queue; "
+        f"{reminders.filter(emailed_at__isnull=False).count()} handed to the email queue, "
+        f"{len(due(timezone.now()))} due now and not made; "
         f"made more than once for one occasion: {doubled}"
     )
     problems = []
