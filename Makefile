@@ -19,7 +19,7 @@ DEV_ENV := DJANGO_DEBUG=1 SITE_URL=$(SITE_URL)
 TEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: help run worker test fuzz setup check-prereqs venv deps assets migrate demo lint format clean benchmark benchmark-inprocess
+.PHONY: help run worker test fuzz setup check-prereqs venv deps assets migrate demo lint format clean benchmark benchmark-inprocess scale-check
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT), with the worker"
@@ -117,3 +117,9 @@ benchmark: setup
 benchmark-inprocess: setup
 	@echo "==> Benchmark on $${DATABASE_URL:-SQLite} (throw-away database)"
 	@$(PY) scripts/benchmark.py $(BENCH_ARGS)
+
+# Two app servers, two workers, one PostgreSQL behind nginx, under locust, with
+# a worker and an app server killed (-9) and PostgreSQL restarted: are emails
+# lost, stuck or doubled? (SCALE_USERS, SCALE_DURATION; README "Scaling out")
+scale-check: setup
+	@bash scripts/scale_check.sh

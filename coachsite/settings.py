@@ -248,6 +248,13 @@ EMAIL_BACKEND = env_str(
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# Django's file backend (each sent email written to a file; make scale-check
+# counts them) needs its folder.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend" and not EMAIL_FILE_PATH:
+    raise ImproperlyConfigured(
+        "EMAIL_FILE_PATH must name a folder when EMAIL_BACKEND is the file backend."
+    )
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")

@@ -474,6 +474,13 @@ def _app_start(**env):
         ({"DJANGO_DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({"DJANGO_DEBUG": "1", "EMAIL_PORT": "-1"}, "EMAIL_PORT"),
         ({"DJANGO_DEBUG": "1", "SITE_URL": "example.com"}, "SITE_URL"),
+        (
+            {
+                "DJANGO_DEBUG": "1",
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            },
+            "EMAIL_FILE_PATH",
+        ),
     ],
 )
 def test_malformed_settings_stop_start_up_naming_the_variable(env, named):
