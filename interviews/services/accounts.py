@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -146,7 +147,8 @@ def account_unlock(*, token: str) -> User:
     failures = ThrottleHit.objects.select_for_update().filter(
         scope=throttle.ACCOUNT_CEILING.scope, key=throttle.key_for_user(user)
     )
-    if not failures.filter(pk=newest).exists():
+    in_force = failures.filter(created_at__gt=timezone.now() - throttle.ACCOUNT_CEILING.window)
+    if not in_force.filter(pk=newest).exists():
         raise UnlockLinkInvalid(
             "This unlock link has been used already, or the pause it was sent for has ended."
         )
