@@ -356,22 +356,6 @@ def test_twenty_bad_links_from_an_address_then_a_valid_link_from_it_opens(client
     assert client.get(reverse("invite_accept", args=["made-up-y"])).status_code == 410
 
 
-def test_twenty_bad_practice_links_then_a_valid_one_opens(client, coach, clock):
-    from interviews.services import practices as practices_services
-
-    from ..conftest import make_lead, make_practice
-
-    practice = make_practice(coach)
-    lead = make_lead(practice)
-    _, token = practices_services.practice_invite(
-        practice=practice, email="joiner@example.com", by=lead
-    )
-    for n in range(20):
-        assert client.get(reverse("practice_join", args=[f"made-up-{n}"])).status_code == 410
-    assert client.get(reverse("practice_join", args=["made-up-x"])).status_code == 429
-    assert client.get(reverse("practice_join", args=[token])).status_code == 200
-
-
 def test_good_links_do_not_count_towards_the_limit(client, coach, clock):
     record = CandidateFactory(coach=coach)
     _, token = caseload_services.invitation_create(candidate=record, by=coach)
