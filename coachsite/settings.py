@@ -211,6 +211,11 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 COACHSITE_REQUIRE_2FA = env_bool("COACHSITE_REQUIRE_2FA", False)
 # The name authenticator apps show next to the account.
 OTP_TOTP_ISSUER = "Coachsite"
+# django-otp's doubling wait after each wrong code would let anyone who has the
+# password lock the owner out of a right code; wrong codes are throttled per
+# login and per account instead (interviews/throttle.py, CODE_ACCOUNT).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -287,16 +292,21 @@ if BEHIND_PROXY:
 # Health checks from a load balancer come over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Throttles. Logins (the log-in page, the admin's, the invitation page's) go
-# through django-axes with its state in the database, shared by every app
-# server: 10 failures for one email from one address lock that pair. Axes
+# Throttles. Every password check (the log-in page, the admin's, the invitation
+# pages', and the password typed again to change it, delete an account, erase a
+# candidate or switch two-factor off) goes through django-axes with its state in
+# the database, shared by every app server: 10 failures for one account (the one
+# the typed email logs in to, however it is spelt) from one address lock that
+# pair. Axes
 # keeps the time of the last failure and forgets the failures 15 minutes after
 # it, so the 10 must come with no 15-minute pause between them; the lock then
 # lasts 15 minutes from the last failure, and attempts while locked do not
 # extend it (so the time the page names holds). A successful login clears the
 # count. The hourly limits on password resets, invitation emails and invalid
 # invitation links are in interviews/throttle.py.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Axes's database handler plus the per-account ceiling (50 failures an hour from
+# any address) and its emailed unlock link.
+AXES_HANDLER = "interviews.throttle.PasswordThrottleHandler"
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

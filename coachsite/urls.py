@@ -29,6 +29,12 @@ urlpatterns = [
         name="two_factor_recovery_codes",
     ),
     path(
+        "accounts/password_change/",
+        accounts.ThrottledPasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path("accounts/unlock/<str:token>/", accounts.account_unlock, name="account_unlock"),
+    path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",

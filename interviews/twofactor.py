@@ -80,8 +80,10 @@ def code_verify(*, user: User, code: str) -> Device | None:
     """The confirmed device that accepts ``code`` (and uses it up), or None.
 
     Six digits go to the authenticator app, anything else to the recovery
-    codes, so a typo in one does not count against the other's throttle
-    (django-otp doubles the wait after every wrong code on a device).
+    codes. django-otp's own wait after a wrong code is off (settings): it
+    would let anyone with the password lock the owner out of a right code.
+    Wrong codes are throttled per login and per account instead
+    (views/accounts.py, ``login_code``).
     """
     code = normalise_code(code)
     model = _device_model(code)
@@ -94,16 +96,6 @@ def code_verify(*, user: User, code: str) -> Device | None:
 
 def _device_model(code: str) -> type[Device]:
     return TOTPDevice if _APP_CODE.fullmatch(normalise_code(code)) else StaticDevice
-
-
-def code_throttled(*, user: User, code: str) -> bool:
-    """The device this code is for refuses every code for now (a wait that
-    doubles after each wrong one), so even a right one would fail."""
-    model = _device_model(code)
-    return any(
-        isinstance(device, model) and not device.verify_is_allowed()[0]
-        for device in devices_for_user(user, confirmed=True)
-    )
 
 
 class TwoFactorAdminSite(AdminSite):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.template import loader
 
 from .. import throttle, twofactor
@@ -94,6 +94,27 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = "Email"
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
         self.helper = form_helper("Log in")
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked under the
+    login's throttles (throttle.password_recheck)."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        error = throttle.password_recheck(
+            request=self.request,
+            user=self.user,
+            password=old_password,
+            wrong=self.error_messages["password_incorrect"],
+        )
+        if error:
+            raise forms.ValidationError(error, code="password_incorrect")
+        return old_password
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -238,10 +259,6 @@ class LoginCodeForm(forms.Form):
 
     def clean_code(self):
         code = self.cleaned_data["code"]
-        if twofactor.code_throttled(user=self.user, code=code):
-            raise forms.ValidationError(
-                "Too soon after a wrong code: wait a few seconds, then try again."
-            )
         self.device = twofactor.code_verify(user=self.user, code=code)
         if self.device is None:
             raise forms.ValidationError("That code is not right, or has been used already.")
@@ -259,7 +276,9 @@ class ConfirmAppForm(forms.Form):
 
 
 class DisableForm(forms.Form):
-    """Switching off asks for both factors, so neither alone is enough."""
+    """Switching off asks for both factors, so neither alone is enough. The
+    password is checked under the login's throttles; a wrong code counts
+    against the account's code allowance, and over it no code is checked."""
 
     password = forms.CharField(
         label="Your password",
@@ -270,26 +289,37 @@ class DisableForm(forms.Form):
         "Authentication code", "A code from your authenticator app, or a recovery code."
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
         self.helper = form_helper("Switch off two-factor login")
         self.helper.form_action = "two_factor_disable"
         self.fields["code"].widget.attrs.pop("autofocus")
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+        error = throttle.password_recheck(
+            request=self.request,
+            user=self.user,
+            password=password,
+            wrong="That is not your password.",
+        )
+        if error:
+            raise forms.ValidationError(error)
         return password
 
     def clean(self):
         cleaned = super().clean()
         # The code is checked (and used up) only with the right password.
-        if (
-            "password" in cleaned
-            and "code" in cleaned
-            and twofactor.code_verify(user=self.user, code=cleaned["code"]) is None
-        ):
+        if "password" not in cleaned or "code" not in cleaned:
+            return cleaned
+        key = throttle.key_for_user(self.user)
+        if throttle.is_limited(throttle.CODE_ACCOUNT, key):
+            self.add_error(
+                "code", "Too many wrong codes for this account in the last hour; try again later."
+            )
+        elif twofactor.code_verify(user=self.user, code=cleaned["code"]) is None:
+            throttle.hit(throttle.CODE_ACCOUNT, key)
             self.add_error("code", "That code is not right, or has been used already.")
         return cleaned

@@ -49,6 +49,10 @@ class InvitationInvalid(ServiceError):
     pass
 
 
+class UnlockLinkInvalid(ServiceError):
+    """An unlock link that is forged, expired, used, or no longer needed."""
+
+
 # ---------------------------------------------------------------- privacy
 
 

@@ -1,14 +1,22 @@
-"""Accounts: the calendar token, other sessions, two-factor login."""
+"""Accounts: the calendar token, other sessions, two-factor login, unlocking
+password sign-in."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import F
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import twofactor
-from ..models import User, new_calendar_token
+from .. import throttle, twofactor
+from ..models import ThrottleHit, User, new_calendar_token
+from . import UnlockLinkInvalid
+from .notifications import queue_email
 
 # ---------------------------------------------------------------- calendar
 
@@ -87,3 +95,62 @@ def two_factor_disable(*, user: User) -> None:
     """Back to the password alone: every app and recovery code is removed."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+# ---------------------------------------------------------------- unlocking password sign-in
+
+UNLOCK_SALT = "interviews.account-unlock"
+# The link is good until the lock it was sent for ends (an hour at most) and
+# in any case no longer than a day.
+UNLOCK_LINK_MAX_AGE = 24 * 60 * 60
+
+
+def account_unlock_offer(*, user: User) -> None:
+    """Email the owner of an account whose password sign-in is paused
+    (throttle.ACCOUNT_CEILING) a link that lifts the pause. The link names
+    the newest failure counted: once the pause is lifted (or has ended) that
+    row is gone, so the link works once."""
+    newest = (
+        ThrottleHit.objects.filter(
+            scope=throttle.ACCOUNT_CEILING.scope, key=throttle.key_for_user(user)
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if newest is None:
+        return
+    token = signing.dumps({"u": user.pk, "h": newest.pk}, salt=UNLOCK_SALT)
+    context = {
+        "user": user,
+        "url": settings.SITE_URL + reverse("account_unlock", args=[token]),
+        "limit": throttle.ACCOUNT_CEILING.limit,
+    }
+    queue_email(
+        to=user.email,
+        subject="Password sign-in to your Coachsite account is paused",
+        body=loader.render_to_string("registration/account_unlock_email.txt", context),
+        secret=True,
+    )
+
+
+@transaction.atomic
+def account_unlock(*, token: str) -> User:
+    """Lift the pause on an account's password sign-in with the emailed link:
+    the account's counted failures are forgotten. The link works once, and
+    not after the pause it was sent for has ended."""
+    try:
+        data = signing.loads(token, salt=UNLOCK_SALT, max_age=UNLOCK_LINK_MAX_AGE)
+        user = User.objects.get(pk=data["u"], is_active=True)
+        newest = int(data["h"])
+    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError, ValueError):
+        raise UnlockLinkInvalid("This unlock link is not valid or has expired.") from None
+    failures = ThrottleHit.objects.select_for_update().filter(
+        scope=throttle.ACCOUNT_CEILING.scope, key=throttle.key_for_user(user)
+    )
+    in_force = failures.filter(created_at__gt=timezone.now() - throttle.ACCOUNT_CEILING.window)
+    if not in_force.filter(pk=newest).exists():
+        raise UnlockLinkInvalid(
+            "This unlock link has been used already, or the pause it was sent for has ended."
+        )
+    failures.delete()
+    return user

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import throttle
 from ..models import (
     AnswerRevision,
     AskedQuestion,
@@ -162,12 +163,14 @@ def delete_user_rows(user: User) -> None:
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     OutgoingEmail.objects.filter(to__iexact=email).delete()
-    ThrottleHit.objects.filter(key__iexact=email).delete()
+    # Counted under the address (resets, invitations) or the account (logins).
+    account = throttle.key_for_user(user)
+    ThrottleHit.objects.filter(Q(key__iexact=email) | Q(key=account)).delete()
     _delete_sessions(user)
     if apps.is_installed("axes"):
         for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
             model = apps.get_model("axes", name)
-            model.objects.filter(username__iexact=email).delete()
+            model.objects.filter(Q(username__iexact=email) | Q(username=account)).delete()
     user.delete()
 
 

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from .. import twofactor
+from .. import services, throttle, twofactor
 from ..access import membership_for_coach
 from ..forms.accounts import (
     ConfirmAppForm,
@@ -26,6 +27,7 @@ from ..forms.accounts import (
     EmailAuthenticationForm,
     LoginCodeForm,
     ProfileForm,
+    ThrottledPasswordChangeForm,
     ZoneOfferForm,
 )
 from ..lib.links import safe_next
@@ -84,6 +86,29 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
     update_session_auth_hash(request, user)
     messages.success(request, "You are signed out everywhere else.")
     return redirect("profile")
+
+
+class ThrottledPasswordChangeView(PasswordChangeView):
+    """Django's password change; the old password is checked under the
+    login's throttles (ThrottledPasswordChangeForm)."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+@login_not_required
+@never_cache
+def account_unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link that lifts the pause on an account's password sign-in
+    (throttle.ACCOUNT_CEILING). It is the owner's mailbox that proves who
+    clicks, so it only lifts the pause: it logs nobody in."""
+    try:
+        accounts_services.account_unlock(token=token)
+    except services.UnlockLinkInvalid as exc:
+        return render(request, "registration/account_unlock.html", {"error": str(exc)}, status=410)
+    return render(request, "registration/account_unlock.html", {"error": ""})
 
 
 # The session of someone who gave the right password and still owes a code.
@@ -170,12 +195,35 @@ def login_code(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, form.device)
             return redirect(next_url)
         wrong = request.session.get(WRONG_CODES_KEY, 0) + 1
-        if wrong >= MAX_WRONG_CODES:
+        if _code_failed(request, user) or wrong >= MAX_WRONG_CODES:
             return _back_to_password(
                 request, "Too many wrong codes. Please log in again with your password."
             )
         request.session[WRONG_CODES_KEY] = wrong
     return render(request, "registration/login_code.html", {"form": form})
+
+
+def _code_failed(request: HttpRequest, user: User) -> bool:
+    """Count a wrong code against the account (throttle.CODE_ACCOUNT); True
+    when the account is over its allowance, and then this login must start
+    again from the password. Over it, each wrong code also counts as a failed
+    login of this account and address (axes's 10 in 15 minutes), so someone
+    who holds the password gets a few guesses per address, while the owner's
+    right code after a fresh password step is always checked: no wait is ever
+    put on the account's devices."""
+    key = throttle.key_for_user(user)
+    throttle.hit(throttle.CODE_ACCOUNT, key)
+    if not throttle.is_limited(throttle.CODE_ACCOUNT, key):
+        return False
+    # Not towards the account-wide password ceiling: a wrong code must not
+    # pause the owner's password sign-in (PasswordThrottleHandler).
+    request.code_failure = True
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username()}, request=request
+    )
+    # The pair's lock shows on the log-in page, not instead of this redirect.
+    request.axes_locked_out = False
+    return True
 
 
 def _offered_or_404(request: HttpRequest) -> User:
@@ -247,7 +295,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     user = _offered_or_404(request)
     if twofactor.app_device(user, confirmed=True) is None:
         return redirect("two_factor")
-    form = DisableForm(request.POST, user=user)
+    form = DisableForm(request.POST, user=user, request=request)
     if not form.is_valid():
         return _page(request, disable_form=form)
     accounts_services.two_factor_disable(user=user)

@@ -244,14 +244,13 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     which comes back here); a signed-in coach just confirms. The service
     refuses another account or a candidate's login with its own message. An
     address that has tried too many links that match no open invitation gets
-    the same refusal for every link, valid or not."""
-    ip = throttle.client_ip(request)
-    if throttle.is_limited(throttle.INVITE_LOOKUP_IP, ip):
-        return render(request, "registration/invite_throttled.html", status=429)
+    the same refusal for every further invalid link; a valid link always opens
+    (throttle.invalid_link_refused)."""
     try:
         invitation = practices_services.practice_invitation_for_token(token)
     except services.InvitationInvalid as exc:
-        throttle.hit(throttle.INVITE_LOOKUP_IP, ip)
+        if throttle.invalid_link_refused(request):
+            return render(request, "registration/invite_throttled.html", status=429)
         return render(
             request, "interviews/practices/join_invalid.html", {"reason": str(exc)}, status=410
         )

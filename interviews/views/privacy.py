@@ -42,7 +42,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if not request.user.is_candidate:
         return render(request, "interviews/privacy/account_delete.html", {"form": None})
     form = PasswordConfirmForm(
-        request.POST or None, user=request.user, submit_label="Delete my account"
+        request.POST or None, user=request.user, request=request, submit_label="Delete my account"
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,7 +71,10 @@ def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
     """The coach erases a candidate's personal data after typing their own password."""
     candidate = candidate_for_coach(request, pk)
     form = PasswordConfirmForm(
-        request.POST or None, user=request.user, submit_label="Erase this candidate"
+        request.POST or None,
+        user=request.user,
+        request=request,
+        submit_label="Erase this candidate",
     )
     if candidate.erased_at is None and request.method == "POST" and form.is_valid():
         with refusal_as_message(request):

@@ -47,15 +47,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Accept an invitation: set a password, or log in when the email already has
-    an account, and land on /me/. An address that has tried too many links that
-    match no open invitation gets the same refusal for every link, valid or not."""
-    ip = throttle.client_ip(request)
-    if throttle.is_limited(throttle.INVITE_LOOKUP_IP, ip):
-        return render(request, "registration/invite_throttled.html", status=429)
+    an account, and land on /me/. A valid link always opens; an address that
+    has tried too many links that match no open invitation is told so instead
+    of why each further one failed (throttle.invalid_link_refused)."""
     try:
         invitation = caseload_services.invitation_for_token(token)
     except services.InvitationInvalid as exc:
-        throttle.hit(throttle.INVITE_LOOKUP_IP, ip)
+        if throttle.invalid_link_refused(request):
+            return render(request, "registration/invite_throttled.html", status=429)
         return render(request, "registration/invite_invalid.html", {"reason": str(exc)}, status=410)
     candidate = invitation.candidate
     existing = accounts_selectors.user_with_email(candidate.email)

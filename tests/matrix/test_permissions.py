@@ -223,6 +223,10 @@ MATRIX: dict[str, Row] = {
     "accounts/password_change/": Row(get=logged_in(200)),
     "accounts/password_change/done/": Row(get=logged_in(200)),
     "accounts/password_reset/": Row(get=everyone(200)),
+    # The emailed link that lifts an account's password pause (tests/accounts/test_throttling.py).
+    "accounts/unlock/<str:token>/": Row(
+        kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)
+    ),
     "accounts/password_reset/done/": Row(get=everyone(200)),
     "accounts/reset/<uidb64>/<token>/": Row(
         kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}, get=everyone(200)
@@ -400,8 +404,12 @@ MATRIX: dict[str, Row] = {
 # Routes that an earlier pattern already answers, so the later one is never
 # reached: django.contrib.auth.urls brings its own views of these, which ours
 # shadow (the login form labelled for email, the password reset that queues
-# its email).
-SHADOWED = {"accounts/login/": "login", "accounts/password_reset/": "password_reset"}
+# its email, the password change that checks the old one under the throttles).
+SHADOWED = {
+    "accounts/login/": "login",
+    "accounts/password_reset/": "password_reset",
+    "accounts/password_change/": "password_change",
+}
 
 
 @dataclass(frozen=True)
