@@ -452,7 +452,7 @@ class ReminderSweepAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """When the worker's reminder sweep last ran (tasks.sweep_reminders)."""
 
     list_display = ["__str__", "last_started_at", "last_finished_at", "last_created"]
-    fields = ["last_started_at", "last_finished_at", "last_created"]
+    fields = ["last_started_at", "last_finished_at", "last_created", "last_pruned_at"]
 
 
 @admin.register(ThrottleHit)
