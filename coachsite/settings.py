@@ -358,6 +358,12 @@ TASKS = {
 }
 # How often the worker runs the reminder sweep.
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5, minimum=1)
+# A task still marked running this long after it started is taken for dead
+# (its worker was killed) and run again; so is an email whose send started this
+# long ago without being recorded. Keep it above the longest task (README, "Worker").
+WORKER_LEASE_MINUTES = env_int("WORKER_LEASE_MINUTES", 15, minimum=1)
+# Finished task results are kept this many days; the sweep prunes older ones once a day.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 14, minimum=1)
 
 # How long an invitation link stays valid.
 INVITATION_TTL_DAYS = 7

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from .models import (
     AnswerRevision,
@@ -337,37 +339,43 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 class OutgoingEmailStateFilter(admin.SimpleListFilter):
-    """The states of OutgoingEmail.state, as queries."""
+    """The states of OutgoingEmail.state, as queries, and "stuck": nothing has
+    happened to it for longer than the lease (its worker was killed, or its
+    task was lost); the action below hands those to the worker again."""
 
     title = "state"
     parameter_name = "state"
+    STUCK = "stuck"
 
     def lookups(self, request, model_admin):
         return [
-            ("queued", "queued"),
-            ("retrying", "retrying"),
-            ("sent", "sent"),
-            ("failed", "failed"),
+            *OutgoingEmail.State.choices,
+            (self.STUCK, "stuck (nothing for longer than the lease)"),
         ]
 
     def queryset(self, request, queryset):
-        waiting = queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+        State = OutgoingEmail.State
+        waiting = queryset.waiting()
         match self.value():
-            case "queued":
-                return waiting.filter(attempts=0)
-            case "retrying":
-                return waiting.filter(attempts__gt=0)
-            case "sent":
+            case State.QUEUED:
+                return waiting.filter(attempts=0, sending_started_at__isnull=True)
+            case State.SENDING:
+                return waiting.filter(sending_started_at__isnull=False)
+            case State.RETRYING:
+                return waiting.filter(attempts__gt=0, sending_started_at__isnull=True)
+            case State.SENT:
                 return queryset.filter(sent_at__isnull=False)
-            case "failed":
+            case State.FAILED:
                 return queryset.filter(sent_at__isnull=True).failed()
+            case self.STUCK:
+                return queryset.stuck(timezone.now())
         return queryset
 
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
     """Emails handed to the worker (tasks.send_email). Only looked at here;
-    the one thing to do is try a failed email again."""
+    the one thing to do is try a failed or stuck email again."""
 
     list_display = ["to", "subject", "state", "attempts", "created_at", "sent_at", "failed_at"]
     list_filter = [OutgoingEmailStateFilter]
@@ -385,6 +393,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "attempts",
         "last_error",
         "next_attempt_at",
+        "sending_started_at",
         "sent_at",
         "failed_at",
     ]
@@ -409,27 +418,31 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Try again now", permissions=["change"])
     def try_again(self, request, queryset):
+        """Failed and stuck emails go to the worker again. A stuck email whose
+        send started and was never recorded may have gone out: trying it again
+        can deliver it twice (README, "Worker")."""
         from .tasks import send_email
 
         with transaction.atomic():
-            pks = list(
-                queryset.filter(sent_at__isnull=True)
-                .failed()
-                .select_for_update()
-                .values_list("pk", flat=True)
+            now = timezone.now()
+            retry = queryset.filter(sent_at__isnull=True).filter(
+                Q(failed_at__isnull=False) | Q(pk__in=OutgoingEmail.objects.stuck(now).values("pk"))
             )
+            pks = list(retry.select_for_update().values_list("pk", flat=True))
             OutgoingEmail.objects.filter(pk__in=pks).update(
-                failed_at=None, attempts=0, next_attempt_at=None
+                failed_at=None, attempts=0, next_attempt_at=None, sending_started_at=None
             )
             for pk in pks:
                 transaction.on_commit(lambda pk=pk: send_email.enqueue(email_id=pk))
         skipped = queryset.count() - len(pks)
         if pks:
-            self.message_user(request, f"{len(pks)} failed email(s) handed to the worker again.")
+            self.message_user(
+                request, f"{len(pks)} failed or stuck email(s) handed to the worker again."
+            )
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} email(s) skipped: only failed emails can be tried again.",
+                f"{skipped} email(s) skipped: only failed or stuck emails can be tried again.",
                 messages.WARNING,
             )
 
@@ -439,7 +452,7 @@ class ReminderSweepAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """When the worker's reminder sweep last ran (tasks.sweep_reminders)."""
 
     list_display = ["__str__", "last_started_at", "last_finished_at", "last_created"]
-    fields = ["last_started_at", "last_finished_at", "last_created"]
+    fields = ["last_started_at", "last_finished_at", "last_created", "last_pruned_at"]
 
 
 @admin.register(ThrottleHit)

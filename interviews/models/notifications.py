@@ -4,8 +4,12 @@ the reminder sweep's bookkeeping.
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .accounts import User
@@ -127,9 +131,39 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {self.kind} ({state})"
 
 
+class OutgoingEmailState(models.TextChoices):
+    QUEUED = "queued", "queued"
+    SENDING = "sending", "sending"
+    RETRYING = "retrying", "retrying"
+    SENT = "sent", "sent"
+    FAILED = "failed", "failed"
+
+
+def worker_lease() -> datetime.timedelta:
+    """How long a task or a send may take before it is taken for dead."""
+    return datetime.timedelta(minutes=settings.WORKER_LEASE_MINUTES)
+
+
 class OutgoingEmailQuerySet(models.QuerySet):
     def failed(self) -> OutgoingEmailQuerySet:
         return self.filter(failed_at__isnull=False)
+
+    def waiting(self) -> OutgoingEmailQuerySet:
+        return self.filter(sent_at__isnull=True, failed_at__isnull=True)
+
+    def stuck(self, now: datetime.datetime) -> OutgoingEmailQuerySet:
+        """Not sent, not failed, and nothing has happened to it for longer than
+        the lease: its send started and was never recorded (the worker was
+        killed), or its turn (queued, or a retry's time) passed that long ago
+        without a worker taking it."""
+        stale = now - worker_lease()
+        return (
+            self.waiting()
+            .alias(turn=Coalesce("next_attempt_at", "created_at"))
+            .filter(
+                Q(sending_started_at__lt=stale) | Q(sending_started_at__isnull=True, turn__lt=stale)
+            )
+        )
 
 
 class OutgoingEmail(models.Model):
@@ -141,6 +175,7 @@ class OutgoingEmail(models.Model):
     """
 
     MAX_ATTEMPTS = 5
+    State = OutgoingEmailState
 
     to = models.EmailField()
     subject = models.CharField(max_length=300)
@@ -159,6 +194,10 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    #: Committed before the mail server is called, ``sent_at`` after it: a
+    #: claim with no ``sent_at`` older than the lease means the worker died
+    #: mid-send, and nobody knows whether it went out (README, "Worker").
+    sending_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
 
@@ -173,18 +212,26 @@ class OutgoingEmail(models.Model):
                 condition=Q(failed_at__isnull=False),
                 name="outgoingemail_failed_idx",
             ),
+            # The admin's "stuck" filter and the worker's watchdog (tasks.py).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="outgoingemail_waiting_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"To {self.to}: {self.subject}"
 
     @property
-    def state(self) -> str:
+    def state(self) -> OutgoingEmailState:
         if self.sent_at:
-            return "sent"
+            return self.State.SENT
         if self.failed_at:
-            return "failed"
-        return "retrying" if self.attempts else "queued"
+            return self.State.FAILED
+        if self.sending_started_at:
+            return self.State.SENDING
+        return self.State.RETRYING if self.attempts else self.State.QUEUED
 
 
 class ReminderSweep(models.Model):
@@ -194,6 +241,8 @@ class ReminderSweep(models.Model):
     last_started_at = models.DateTimeField(null=True, blank=True)
     last_finished_at = models.DateTimeField(null=True, blank=True)
     last_created = models.PositiveIntegerField(default=0)
+    #: When the sweep last pruned old task results (once a day).
+    last_pruned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "reminder sweep"

@@ -1,6 +1,8 @@
 """The admin's view of the email queue and the notices: outgoing emails can be
 filtered by state and failed ones tried again; nothing here is added by hand."""
 
+import datetime
+
 import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
@@ -135,3 +137,36 @@ def test_try_again_now_leaves_emails_that_did_not_fail_alone(
         before = row.state, row.attempts
         row.refresh_from_db()
         assert (row.state, row.attempts) == before
+
+
+def test_the_stuck_filter_shows_emails_nothing_happened_to_for_longer_than_the_lease(
+    admin_client, emails
+):
+    long_ago = timezone.now() - datetime.timedelta(minutes=16)
+    claimed = email(subject="Killed mid-send", attempts=1, sending_started_at=long_ago)
+    lost = email(subject="Task lost", created_at=long_ago)
+    email(subject="Being sent", attempts=1, sending_started_at=timezone.now())
+    email(subject="Old but sent", created_at=long_ago, sent_at=timezone.now())
+    page = admin_client.get(admin_url(OutgoingEmail, "changelist"), {"state": "stuck"})
+    assert set(page.context["cl"].result_list) == {claimed, lost}
+    sending = admin_client.get(admin_url(OutgoingEmail, "changelist"), {"state": "sending"})
+    assert {row.subject for row in sending.context["cl"].result_list} == {
+        "Killed mid-send",
+        "Being sent",
+    }
+
+
+def test_try_again_now_sends_a_stuck_email_and_leaves_one_being_sent(
+    admin_client, emails, mailoutbox, django_capture_on_commit_callbacks
+):
+    long_ago = timezone.now() - datetime.timedelta(minutes=16)
+    stuck = email(subject="Killed mid-send", attempts=1, sending_started_at=long_ago)
+    busy = email(subject="Being sent", attempts=1, sending_started_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = try_again(admin_client, stuck, busy)
+    assert response.status_code == 302
+    assert [m.subject for m in mailoutbox] == ["Killed mid-send"]
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert stuck.state == OutgoingEmail.State.SENT and stuck.attempts == 1
+    assert busy.state == OutgoingEmail.State.SENDING

@@ -8,9 +8,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from interviews import tasks
@@ -18,58 +16,9 @@ from interviews.models import Assignment, OutgoingEmail, ReminderSweep
 
 from ..checklist_helpers import fill_all, form_data
 from ..factories import make_assignment
+from .queue_helpers import FlakyBackend, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class FlakyBackend(LocmemBackend):
-    """The locmem backend, after failing ``failures`` times like a mail server
-    that is down."""
-
-    failures = 0
-    tries = 0
-
-    def send_messages(self, messages):
-        FlakyBackend.tries += 1
-        if FlakyBackend.failures:
-            FlakyBackend.failures -= 1
-            raise ConnectionRefusedError("mail server is down")
-        return super().send_messages(messages)
-
-
-@pytest.fixture
-def queue(settings):
-    """The database task backend and a flaky mail server."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-    settings.EMAIL_BACKEND = "tests.notifications.test_email_queue.FlakyBackend"
-    FlakyBackend.failures = 0
-    FlakyBackend.tries = 0
-    mail.outbox = []
-    return settings
-
-
-@pytest.fixture
-def joined(queue, candidate):
-    """The candidate, joined, with their invitation's email out of the way."""
-    OutgoingEmail.objects.all().delete()
-    DBTaskResult.objects.all().delete()
-    return candidate
-
-
-def run_worker() -> None:
-    """Run every task that is ready now, as ``manage.py db_worker --batch`` does."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 def submit(assignment: Assignment) -> None:
@@ -186,13 +135,20 @@ def test_an_invitation_body_is_blanked_once_sent(queue, coach):
 def test_the_worker_schedules_the_sweep_and_two_chains_fold_into_one(queue):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
-        # Two workers start at once: two sweeps queued.
+        # Two workers start at once: one sweep queued.
         tasks.start_sweeping()
         tasks.start_sweeping()
-        run_worker()
         sweeps = DBTaskResult.objects.filter(task_path="interviews.tasks.sweep_reminders")
-        # One ran and scheduled the next; the other saw it and stopped.
+        assert sweeps.filter(status="READY").count() == 1
+        # A third chain, as an older worker (or a reclaimed sweep) would make it.
+        tasks.sweep_reminders.enqueue()
+        run_worker()
+        # One ran and scheduled the next; the other saw it and did nothing more.
         assert sweeps.filter(status="SUCCESSFUL").count() == 2
+        assert sorted(r.return_value for r in sweeps.filter(status="SUCCESSFUL")) == [
+            "0 reminders",
+            "another sweep ran moments ago; the next one is scheduled",
+        ]
         assert sweeps.filter(status="READY").count() == 1
         assert sweeps.get(status="READY").run_after == start + datetime.timedelta(minutes=5)
         assert ReminderSweep.objects.get().last_started_at == start
