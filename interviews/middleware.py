@@ -1,5 +1,6 @@
 """Small request/response wrappers the whole site relies on."""
 
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -9,9 +10,11 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.shortcuts import redirect, resolve_url
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from .lib.links import TokenConverter
 from .views.public import healthz
 
 # No inline scripts or styles anywhere: everything is served from 'self'.
@@ -57,10 +60,27 @@ class HealthCheckMiddleware:
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
-# Public pages whose address holds a personal token (and which show personal
-# data): like every signed-in page, no cache may keep them and no search
-# engine may list them.
-PERSONAL_PUBLIC_PAGES = {"invite_accept", "password_reset_confirm", "unsubscribe", "calendar_feed"}
+
+@functools.cache
+def personal_public_pages(urlconf: str | None = None) -> frozenset[str]:
+    """The view names of every page whose address holds a token (the
+    ``<token:…>`` converter): the token is someone's credential and the page
+    shows their data, so like every signed-in page no cache may keep it and
+    no search engine may list it. Read from the URLconf, so a new token page
+    cannot be left out."""
+    return frozenset(_token_pages(get_resolver(urlconf).url_patterns, namespace=""))
+
+
+def _token_pages(patterns, *, namespace: str):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _token_pages(pattern.url_patterns, namespace=inner)
+        elif any(
+            isinstance(converter, TokenConverter)
+            for converter in getattr(pattern.pattern, "converters", {}).values()
+        ):
+            yield f"{namespace}{pattern.name}"
 
 
 class SecurityHeadersMiddleware:
@@ -90,7 +110,9 @@ def _is_personal(request) -> bool:
     if user is not None and user.is_authenticated:
         return True
     match = getattr(request, "resolver_match", None)
-    return match is not None and match.view_name in PERSONAL_PUBLIC_PAGES
+    return match is not None and match.view_name in personal_public_pages(
+        getattr(request, "urlconf", None)
+    )
 
 
 SIGNED_IN_AT = "_signed_in_at"
