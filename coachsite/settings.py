@@ -104,6 +104,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: answers /healthz without touching sessions or users.
     "interviews.middleware.HealthCheckMiddleware",
+    # Next: a GET or HEAD cut off by a dropped database connection runs again
+    # on a new one (a database restart costs no failed reads).
+    "interviews.middleware.RetryOnDroppedConnectionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses HTML and other responses (static files come compressed from
@@ -204,6 +207,10 @@ else:
             f"{_options.get('options', '')} -c random_page_cost={float(_page_cost)}".strip()
         )
 DATABASES = {"default": _db}
+# Seconds a GET or HEAD cut off by a dropped database connection waits for the
+# database to come back before it runs again (0: never run again;
+# interviews.middleware.RetryOnDroppedConnectionMiddleware).
+DATABASE_RECONNECT_WAIT = env_int("DATABASE_RECONNECT_WAIT", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "interviews.User"

@@ -471,6 +471,7 @@ def _app_start(**env):
             },
             "DATABASE_RANDOM_PAGE_COST",
         ),
+        ({"DJANGO_DEBUG": "1", "DATABASE_RECONNECT_WAIT": "-1"}, "DATABASE_RECONNECT_WAIT"),
         ({"DJANGO_DEBUG": "1", "DATABASE_SQLITE_TIMEOUT": "0"}, "DATABASE_SQLITE_TIMEOUT"),
         ({"DJANGO_DEBUG": "1", "DATABASE_SQLITE_TIMEOUT": "soon"}, "DATABASE_SQLITE_TIMEOUT"),
         ({"DJANGO_DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
