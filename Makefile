@@ -106,7 +106,7 @@ format: setup
 	@$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts .python-path db.sqlite3
+	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts .python-path db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 
 # What a user feels: gunicorn + wrk on throw-away PostgreSQL databases
 # (coachsite_bench_*, on the server of BENCH_DATABASE_URL or DATABASE_URL).

@@ -104,6 +104,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: answers /healthz without touching sessions or users.
     "interviews.middleware.HealthCheckMiddleware",
+    # Next: a GET or HEAD cut off by a dropped database connection runs again
+    # on a new one (a database restart costs no failed reads).
+    "interviews.middleware.RetryOnDroppedConnectionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses HTML and other responses (static files come compressed from
@@ -166,6 +169,22 @@ except ValueError as exc:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite connections are cheap; persistent ones only hold file locks.
     _db["CONN_MAX_AGE"] = 0
+    # The embedded default must hold with the worker polling beside the web
+    # server (README, "The embedded default"):
+    # - WAL: readers never wait for the writer, nor the writer for readers;
+    #   synchronous=NORMAL is safe with WAL (a power cut may lose the last
+    #   commits, never corrupt the file) and spares an fsync per commit.
+    # - IMMEDIATE: a transaction takes the write lock when it begins. SQLite's
+    #   default (DEFERRED) starts as a reader and upgrades on its first write;
+    #   when another connection wrote in between, the upgrade fails at once
+    #   with "database is locked", whatever the timeout. Taken up front, the
+    #   lock is simply waited for.
+    # - timeout: how long a connection waits for the write lock before it
+    #   gives up with "database is locked".
+    _options = _db.setdefault("OPTIONS", {})
+    _options.setdefault("transaction_mode", "IMMEDIATE")
+    _options.setdefault("timeout", env_int("DATABASE_SQLITE_TIMEOUT", 20, minimum=1))
+    _options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
 else:
     # PostgreSQL's default random_page_cost (4) prices an index lookup as a
     # spinning disk's seek, so small per-coach lookups lose to scanning every
@@ -188,6 +207,10 @@ else:
             f"{_options.get('options', '')} -c random_page_cost={float(_page_cost)}".strip()
         )
 DATABASES = {"default": _db}
+# Seconds a GET or HEAD cut off by a dropped database connection waits for the
+# database to come back before it runs again (0: never run again;
+# interviews.middleware.RetryOnDroppedConnectionMiddleware).
+DATABASE_RECONNECT_WAIT = env_int("DATABASE_RECONNECT_WAIT", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "interviews.User"

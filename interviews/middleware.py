@@ -1,5 +1,10 @@
 """Small request/response wrappers the whole site relies on."""
 
+import contextlib
+import functools
+import logging
+import sys
+import time
 import zoneinfo
 
 from django.conf import settings
@@ -7,11 +12,15 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.core.signals import got_request_exception
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.dispatch import receiver
 from django.shortcuts import redirect, resolve_url
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from .lib.links import TokenConverter
 from .views.public import healthz
 
 # No inline scripts or styles anywhere: everything is served from 'self'.
@@ -55,12 +64,134 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+class RetryOnDroppedConnectionMiddleware:
+    """Runs a GET or HEAD once more when the database connection dropped under
+    it (a restart, a failover) before it wrote anything.
+
+    Persistent connections are health-checked at the first query of each
+    request (CONN_HEALTH_CHECKS), so a connection the server closed between
+    requests is replaced unseen. This covers the rest: a request whose query
+    was cut off, or that came while the server was restarting. Such a request
+    waits until the database takes a new connection (at most
+    DATABASE_RECONNECT_WAIT seconds, then the first answer, a 500, stands) and
+    runs again from the start, once. Only reads are run twice: POST and the
+    other unsafe methods never, nor a GET that had already written a row (a
+    statement other than a SELECT ran without error).
+
+    After the health check, so /healthz still answers 503 at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        wait = settings.DATABASE_RECONNECT_WAIT
+        if request.method not in ("GET", "HEAD") or not wait:
+            return self.get_response(request)
+        watch = _WriteWatch()
+        with contextlib.ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(watch))
+            response = self.get_response(request)
+        if (
+            response.status_code != 500
+            or not getattr(request, DATABASE_ERROR, False)
+            or watch.wrote
+            or not _dropped_connections()
+            or not _reconnect(within=wait)
+        ):
+            return response
+        logger.warning("Database connection dropped; running %s again", request.path)
+        setattr(request, DATABASE_ERROR, False)
+        return self.get_response(request)
+
+
+logger = logging.getLogger(__name__)
+
+# Set on the request by _note_database_error when an exception that ended it
+# was (or was caused by) a lost connection.
+DATABASE_ERROR = "_coachsite_database_error"
+_READ_ONLY = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW")
+
+
+class _WriteWatch:
+    """An execute wrapper that notes whether a statement that changes data ran."""
+
+    def __init__(self):
+        self.wrote = False
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not str(sql).lstrip().upper().startswith(_READ_ONLY):
+            self.wrote = True
+        return result
+
+
+@receiver(got_request_exception)
+def _note_database_error(sender, request=None, **kwargs):
+    error = sys.exc_info()[1]
+    while error is not None:
+        if isinstance(error, (OperationalError, InterfaceError)):
+            if request is not None:
+                setattr(request, DATABASE_ERROR, True)
+            return
+        error = error.__cause__ or error.__context__
+
+
+def _dropped_connections() -> list:
+    """The connections that are gone (or never came): closed, or failing a ping."""
+    dropped = []
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None or not connection.is_usable():
+            dropped.append(connection)
+    return dropped
+
+
+def _reconnect(*, within: float) -> bool:
+    """Close every connection and wait until the database takes a new one."""
+    deadline = time.monotonic() + within
+    for connection in connections.all(initialized_only=True):
+        with contextlib.suppress(DatabaseError):
+            connection.close()
+    while True:
+        try:
+            for connection in connections.all(initialized_only=True):
+                connection.ensure_connection()
+            return True
+        except DatabaseError:
+            if time.monotonic() >= deadline:
+                return False
+            # Bounded: the database is restarting; a second or two is usual.
+            time.sleep(0.25)
+
+
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
-# Public pages whose address holds a personal token (and which show personal
-# data): like every signed-in page, no cache may keep them and no search
-# engine may list them.
-PERSONAL_PUBLIC_PAGES = {"invite_accept", "password_reset_confirm", "unsubscribe", "calendar_feed"}
+
+def personal_public_pages(urlconf: str | None = None) -> frozenset[str]:
+    """The view names of every page whose address holds a token (the
+    ``<token:…>`` converter): the token is someone's credential and the page
+    shows their data, so like every signed-in page no cache may keep it and
+    no search engine may list it. Read from the URLconf, so a new token page
+    cannot be left out."""
+    return _personal_public_pages(urlconf or settings.ROOT_URLCONF)
+
+
+@functools.cache
+def _personal_public_pages(urlconf: str) -> frozenset[str]:
+    return frozenset(_token_pages(get_resolver(urlconf).url_patterns, namespace=""))
+
+
+def _token_pages(patterns, *, namespace: str):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _token_pages(pattern.url_patterns, namespace=inner)
+        elif any(
+            isinstance(converter, TokenConverter)
+            for converter in getattr(pattern.pattern, "converters", {}).values()
+        ):
+            yield f"{namespace}{pattern.name}"
 
 
 class SecurityHeadersMiddleware:
@@ -90,7 +221,9 @@ def _is_personal(request) -> bool:
     if user is not None and user.is_authenticated:
         return True
     match = getattr(request, "resolver_match", None)
-    return match is not None and match.view_name in PERSONAL_PUBLIC_PAGES
+    return match is not None and match.view_name in personal_public_pages(
+        getattr(request, "urlconf", None)
+    )
 
 
 SIGNED_IN_AT = "_signed_in_at"

@@ -179,10 +179,10 @@ urlpatterns = [
     ),
     path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     # Public: the signed token is the credential (no login needed).
-    path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
-    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("notifications/unsubscribe/<token:token>/", notifications.unsubscribe, name="unsubscribe"),
+    path("calendar/<token:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # Public: the single-use token is the credential; joining needs a coach login.
-    path("practice/join/<str:token>/", practices.join, name="practice_join"),
+    path("practice/join/<token:token>/", practices.join, name="practice_join"),
     path("practice/", include((practice_patterns, "practice"))),
     path("coach/", include((coach_patterns, "coach"))),
     path("me/", include((candidate_patterns, "me"))),

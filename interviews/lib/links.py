@@ -50,6 +50,35 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+# ---------------------------------------------------------------- tokens in addresses
+
+# The longest token the app makes is an unsubscribe link for every kind of
+# notice at once (about 290 characters); nothing longer is worth a lookup.
+TOKEN_MAX_LENGTH = 400
+
+
+class TokenConverter:
+    """``<token:name>``: a credential in an address (invitation, calendar feed,
+    practice join, password reset, unsubscribe).
+
+    Every token the app makes is URL-safe base64, hex or a signature of them
+    (letters, digits, ``-``, ``_``, and ``.`` and ``:`` in signed ones). Anything
+    else (a NUL, which PostgreSQL refuses to store or compare; an invalid
+    UTF-8 escape, which reaches the view still percent-encoded; an overlong
+    string) is no token: the address matches no pattern and answers 404
+    before any view or database sees it. A page behind this converter is
+    personal (interviews.middleware.personal_public_pages).
+    """
+
+    regex = rf"[A-Za-z0-9_.:-]{{1,{TOKEN_MAX_LENGTH}}}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 # ---------------------------------------------------------------- going back
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_login_page_is_ours_with_the_email_form(client):
-    """django.contrib.auth.urls brings a login view on the same route; ours answers."""
+    """Django's own login view is not routed; ours answers."""
     response = client.get(reverse("login"))
     assert isinstance(response.context["form"], EmailAuthenticationForm)
     assert b"Log in" in response.content

@@ -197,9 +197,9 @@ MATRIX: dict[str, Row] = {
     "healthz": Row(get=everyone(200)),
     "favicon.ico": Row(get=everyone(301)),
     "robots.txt": Row(get=everyone(200)),
-    "invite/<str:token>/": Row(kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)),
+    "invite/<token:token>/": Row(kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)),
     # Public: the token in the address is the credential (unknown ones: test_calendar).
-    "calendar/<str:token>.ics": Row(
+    "calendar/<token:token>.ics": Row(
         kwargs=lambda w: {"token": w["candidate"].user.calendar_token}, get=everyone(200)
     ),
     "accounts/login/": Row(get={"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
@@ -224,11 +224,11 @@ MATRIX: dict[str, Row] = {
     "accounts/password_change/done/": Row(get=logged_in(200)),
     "accounts/password_reset/": Row(get=everyone(200)),
     # The emailed link that lifts an account's password pause (tests/accounts/test_throttling.py).
-    "accounts/unlock/<str:token>/": Row(
+    "accounts/unlock/<token:token>/": Row(
         kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)
     ),
     "accounts/password_reset/done/": Row(get=everyone(200)),
-    "accounts/reset/<uidb64>/<token>/": Row(
+    "accounts/reset/<token:uidb64>/<token:token>/": Row(
         kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}, get=everyone(200)
     ),
     "accounts/reset/done/": Row(get=everyone(200)),
@@ -252,7 +252,7 @@ MATRIX: dict[str, Row] = {
         post={"anonymous": LOGIN, "coach": 302, **dict.fromkeys(ROLES[2:], 404)},
     ),
     # Public: the signed token is the credential.
-    "notifications/unsubscribe/<str:token>/": Row(
+    "notifications/unsubscribe/<token:token>/": Row(
         kwargs=lambda w: {"token": w["unsubscribe_token"]}, get=everyone(200)
     ),
     # Coach: dashboard and candidates
@@ -348,7 +348,7 @@ MATRIX: dict[str, Row] = {
         lambda w: {"pk": w["practice_invitation"].pk}
     ),
     # Public: the token is the credential (an unknown one says so).
-    "practice/join/<str:token>/": Row(
+    "practice/join/<token:token>/": Row(
         kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)
     ),
     "practice/candidates/<int:pk>/": lead_page(candidate_pk),
@@ -402,14 +402,9 @@ MATRIX: dict[str, Row] = {
 }
 
 # Routes that an earlier pattern already answers, so the later one is never
-# reached: django.contrib.auth.urls brings its own views of these, which ours
-# shadow (the login form labelled for email, the password reset that queues
-# its email, the password change that checks the old one under the throttles).
-SHADOWED = {
-    "accounts/login/": "login",
-    "accounts/password_reset/": "password_reset",
-    "accounts/password_change/": "password_change",
-}
+# reached. None: django.contrib.auth's pages are written out in
+# coachsite/urls.py, each once.
+SHADOWED: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
