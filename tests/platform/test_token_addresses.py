@@ -7,13 +7,16 @@ import re
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.urls import URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from interviews import throttle
 from interviews.lib.links import TOKEN_MAX_LENGTH, TokenConverter
 from interviews.middleware import personal_public_pages
-from interviews.models import NotificationKind
+from interviews.models import NotificationKind, ThrottleHit
+from interviews.services import accounts as accounts_services
 from interviews.services import caseload as caseload_services
 from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
@@ -32,6 +35,9 @@ TOKEN_PAGES = {
     # A good reset link redirects to .../set-password/ (the token moves into
     # the session); that page is a token page too.
     "password_reset_confirm": (lambda w: {"uidb64": w["uidb64"], "token": w["reset_token"]}, 302),
+    # The emailed link that lifts an account's password pause (a well-formed
+    # unknown one: 410, the page says the link is no longer valid).
+    "account_unlock": (lambda w: {"token": w["unlock_token"]}, 200),
 }
 
 # Percent-encoded, as a client sends them: a NUL (PostgreSQL: "A string literal
@@ -66,7 +72,16 @@ def world(coach, candidate, lead, practice):
         "join_token": join_token,
         "uidb64": urlsafe_base64_encode(force_bytes(coach.pk)),
         "reset_token": default_token_generator.make_token(coach),
+        "unlock_token": _unlock_token(coach),
     }
+
+
+def _unlock_token(user) -> str:
+    """The link account_unlock_offer emails, for a pause that is on."""
+    hit = ThrottleHit.objects.create(
+        scope=throttle.ACCOUNT_CEILING.scope, key=throttle.key_for_user(user)
+    )
+    return signing.dumps({"u": user.pk, "h": hit.pk}, salt=accounts_services.UNLOCK_SALT)
 
 
 def _patterns(patterns, prefix="", namespace=""):
