@@ -88,7 +88,20 @@ class UserManager(BaseUserManager["User"]):
             # No stored email is that long, and SQLite refuses a LIKE pattern
             # over 50 kB (the login form does not enforce the field's length).
             raise self.model.DoesNotExist
-        return self.get(email__iexact=username)
+        # PostgreSQL compares case-insensitively by Unicode rules, so "sis@" and
+        # "s\u0131s@" (a dotless i) both match either address; the unique
+        # constraint only lower-cases, so both accounts can exist. The exact
+        # (lower-cased) spelling then picks one, instead of
+        # MultipleObjectsReturned (a 500 on the login page).
+        matches = list(self.filter(email__iexact=username)[:2])
+        if len(matches) == 1:
+            return matches[0]
+        exact = [user for user in matches if user.email == username.lower()]
+        if len(exact) == 1:
+            return exact[0]
+        if matches:
+            raise self.model.MultipleObjectsReturned
+        raise self.model.DoesNotExist
 
 
 def new_calendar_token() -> str:

@@ -88,6 +88,22 @@ def test_a_dotless_i_shares_the_accounts_count_on_postgresql(client, clock, pass
     assert logged_in_as(client) is None
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's Unicode case-insensitive match"
+)
+def test_two_accounts_a_dotless_i_apart_each_log_in_to_their_own(clock):
+    """Both can exist (the unique constraint lower-cases only); each spelling
+    signs in to its own account, not to a 500."""
+    plain = UserFactory(email="sis@example.com")
+    dotless = UserFactory(email="s\u0131s@example.com")
+    assert User._default_manager.get_by_natural_key("SIS@example.com") == plain
+    assert User._default_manager.get_by_natural_key("s\u0131s@example.com") == dotless
+    for user in (plain, dotless):
+        browser = Client()
+        assert log_in(browser, user.email, PASSWORD, ip="203.0.113.7").status_code == 302
+        assert logged_in_as(browser) == user.pk
+
+
 def test_an_address_with_no_account_counts_under_its_normalised_form(client, clock):
     # Fullwidth letters fold to ASCII (NFKC), capitals and the German sharp s fold.
     assert throttle.account_key("\uff2e\uff2f\uff22\uff2f\uff24\uff39@Example.com") == (
