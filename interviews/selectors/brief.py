@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from ..models import (
     Assignment,
     AssignmentItem,
+    BriefPdf,
     Interviewer,
     InterviewRound,
     ItemKind,
@@ -251,4 +252,28 @@ def build(
             for section, entries in _bounded(grouped).items()
             if entries
         ],
+    )
+
+
+# ---------------------------------------------------------------- its PDF
+
+
+@dataclass(frozen=True)
+class PdfLink:
+    """The state of the brief's PDF for the link on the brief: ``ready`` (a
+    stored file made from the brief as it is now), ``building`` (a build is on
+    its way), or neither (the download asks for a build)."""
+
+    ready: bool
+    building: bool
+
+
+def pdf_state(round: InterviewRound, side: str, *, fingerprint: str) -> PdfLink:
+    """One query, without the file."""
+    stored = BriefPdf.objects.filter(round=round, side=side).defer("pdf").first()
+    if stored is None:
+        return PdfLink(ready=False, building=False)
+    return PdfLink(
+        ready=stored.is_current(fingerprint),
+        building=stored.is_building(now=timezone.now()),
     )
