@@ -22,8 +22,9 @@ from interviews.models import AssignmentItem, BriefPdf
 from interviews.selectors import brief as brief_selectors
 from interviews.selectors.brief import NOTE_LIMIT, NOTES_LIMIT, cut
 from interviews.services import brief as brief_services
+from interviews.services import privacy as privacy_services
 
-from ..factories import InterviewRoundFactory, OpportunityFactory
+from ..factories import InterviewRoundFactory, OpportunityFactory, make_assignment
 from .test_brief import INTERVIEW_AT, brief_url, pdf_url, prep_for
 
 BUILD = "interviews.tasks.build_brief_pdf"
@@ -213,6 +214,27 @@ def test_a_failed_build_says_so_and_the_next_download_tries_again(
     assert retried.content.startswith(b"%PDF-")
     stored.refresh_from_db()
     assert (stored.status, stored.error) == (BriefPdf.Status.READY, "")
+
+
+def test_erasing_the_candidate_deletes_their_stored_pdfs(
+    coach, candidate, coach_client, candidate_client, other_candidate, prep
+):
+    # Another candidate's PDF stays.
+    theirs = make_assignment(
+        other_candidate,
+        round=InterviewRoundFactory(opportunity=OpportunityFactory(candidate=other_candidate)),
+    )
+    kept = brief_services.brief_pdf_request(
+        round=theirs.round, side=BriefPdf.Side.COACH, time_zone="UTC", fingerprint="x"
+    )
+    candidate_client.get(pdf_url(prep.round))
+    coach_client.get(pdf_url(prep.round, "coach"))
+    assert BriefPdf.objects.filter(round=prep.round).count() == 2
+
+    privacy_services.candidate_erase(candidate=candidate, by=coach)
+
+    assert not BriefPdf.objects.filter(round__opportunity__candidate=candidate).exists()
+    assert BriefPdf.objects.get().pk == kept.pk
 
 
 # ---------------------------------------------------------------- the queue
