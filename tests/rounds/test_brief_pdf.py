@@ -351,11 +351,13 @@ def test_the_brief_shows_the_state_of_its_pdf(queue, candidate_client, prep):
         return candidate_client.get(brief_url(prep.round)).context["pdf"]
 
     assert link() == brief_selectors.PdfLink(ready=False, building=False)
-    assert "Make the PDF" in candidate_client.get(brief_url(prep.round)).content.decode()
+    assert "Download PDF" in candidate_client.get(brief_url(prep.round)).content.decode()
 
     candidate_client.get(pdf_url(prep.round))
     assert link() == brief_selectors.PdfLink(ready=False, building=True)
-    assert "Preparing the PDF…" in candidate_client.get(brief_url(prep.round)).content.decode()
+    building = candidate_client.get(brief_url(prep.round)).content.decode()
+    assert "Preparing the PDF…" in building
+    assert "Download PDF" not in building
 
     run_worker()
     assert link() == brief_selectors.PdfLink(ready=True, building=False)
