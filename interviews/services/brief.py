@@ -79,10 +79,11 @@ def brief_document(
 def brief_pdf_request(
     *, round: InterviewRound, side: str, time_zone: str, fingerprint: str
 ) -> BriefPdf:
-    """The round's stored PDF for ``side`` (its ``pdf`` deferred). When it was
-    not made from the content with ``fingerprint``, a build is queued, unless
-    one is pending already (see the module's rules). A backend that runs tasks
-    as they are queued (tests) has made the PDF by the time this returns."""
+    """The round's stored PDF for ``side``, with its file when that was made
+    from the content with ``fingerprint``. Otherwise a build is queued, unless
+    one is pending already (see the module's rules), and the row comes back
+    without its file. A backend that runs tasks as they are queued (tests) has
+    made the PDF by the time this returns."""
     from ..tasks import build_brief_pdf
 
     now = timezone.now()
