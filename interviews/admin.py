@@ -9,6 +9,7 @@ from .models import (
     AskedQuestion,
     Assignment,
     AssignmentItem,
+    BriefPdf,
     Candidate,
     ChecklistTemplate,
     Comment,
@@ -225,6 +226,27 @@ class InterviewRoundAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_kind_count()
+
+
+@admin.register(BriefPdf)
+class BriefPdfAdmin(admin.ModelAdmin):
+    """The briefs' PDFs the worker made (services/brief.py), with the error of a
+    failed build. Deleting one makes the next download build it again."""
+
+    list_display = ["__str__", "side", "status", "requested_at", "built_at"]
+    list_filter = ["status", "side"]
+    list_select_related = ["round__opportunity"]
+    fields = ["round", "side", "time_zone", "status", "requested_at", "built_at", "error"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("pdf")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Question)

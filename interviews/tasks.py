@@ -1,17 +1,20 @@
 """Background work, written against Django's tasks API (the django-tasks
 backport today; ``django.tasks`` on Django 6, an import change).
 
-The worker (``manage.py db_worker``) runs these. Two kinds of work:
+The worker (``manage.py db_worker``) runs these. Three kinds of work:
 
 - ``send_email``: one stored OutgoingEmail, sent as text with the same text
   as HTML beside it (lib/mail.py), retried with backoff when the mail
   server fails; after the last attempt it is marked failed (the admin lists
   those) and the task fails with the error.
+- ``build_brief_pdf``: makes the interview brief's PDF a download asked for
+  and stores it (services/brief.py); no request renders a PDF itself. A
+  failure is stored on the row and the next download asks again.
 - ``sweep_reminders``: schedules itself again a few minutes later (so no
   cron job is needed), then finds the reminders that are due and makes them
   (services/reminders.py).
 
-Both are safe to run again after a worker is killed mid-task: the worker's
+All are safe to run again after a worker is killed mid-task: the worker's
 upkeep (services/worker.py) queues such tasks again once the lease passes.
 """
 
@@ -152,6 +155,13 @@ def message_id(email: OutgoingEmail) -> str:
     send_email) is one message to the mail clients that look."""
     stamp = int(email.created_at.timestamp())
     return f"<outgoing.{email.pk}.{stamp}@{DNS_NAME}>"
+
+
+@task()
+def build_brief_pdf(brief_pdf_id: int) -> str:
+    from .services import brief
+
+    return brief.brief_pdf_build(brief_pdf_id=brief_pdf_id)
 
 
 def sweep_interval() -> datetime.timedelta:

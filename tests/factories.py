@@ -206,6 +206,16 @@ def one_of_each(candidate) -> dict[type, object]:
             round=round_, text="Why this team?"
         ),
         models.ThankYouNote: ThankYouNoteFactory(round=round_, to_name="Ann Lee"),
+        models.BriefPdf: models.BriefPdf.objects.create(
+            round=round_,
+            side=models.BriefPdf.Side.CANDIDATE,
+            time_zone="Europe/Berlin",
+            status=models.BriefPdf.Status.READY,
+            requested_at=timezone.now(),
+            built_at=timezone.now(),
+            pdf=b"%PDF-1.7 a brief",
+            fingerprint="0" * 64,
+        ),
         # The submission above made the coach's notice and its email.
         models.Notification: models.Notification.objects.get(
             user=coach, kind=models.Notification.Kind.ASSIGNMENT_SUBMITTED

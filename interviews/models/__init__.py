@@ -61,6 +61,7 @@ from .practices import (
 )
 from .rounds import (
     AskedQuestion,
+    BriefPdf,
     Interviewer,
     InterviewerRole,
     InterviewRound,
@@ -79,6 +80,7 @@ __all__ = [
     "AssignmentItemQuerySet",
     "AssignmentQuerySet",
     "AssignmentStatus",
+    "BriefPdf",
     "Candidate",
     "CandidateQuerySet",
     "ChecklistTemplate",

@@ -18,6 +18,7 @@ from ..lib.drafts import placeholders
 from ..lib.readiness import ReadinessAnnotated
 from ..lib.when import when
 from ..validators import validate_single_line
+from .accounts import TIME_ZONE_MAX_LENGTH
 from .caseload import Opportunity, OpportunityStatus, OwnedByCandidateQuerySet
 
 
@@ -389,4 +390,74 @@ class ThankYouNote(models.Model):
         """Asked the coach to look, and the coach has not answered since."""
         return self.check_requested_at is not None and (
             self.checked_at is None or self.checked_at < self.check_requested_at
+        )
+
+
+class BriefPdf(models.Model):
+    """The interview brief's PDF of one round as one side sees it (the coach's
+    and the candidate's differ: the draft banner speaks to each, and times are
+    in the viewer's zone). The worker makes it (``tasks.build_brief_pdf``) and
+    it is served until the brief's content changes: ``fingerprint`` is the
+    digest of the HTML document the PDF was made from, so any change that shows
+    on the brief (an answer, a status, an interviewer, a zone, the template
+    itself) makes it stale. One row per side: a new build replaces the old file.
+    """
+
+    class Side(models.TextChoices):
+        COACH = "coach", "Coach"
+        CANDIDATE = "candidate", "Candidate"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        UNAVAILABLE = "unavailable", "This server cannot make PDFs"
+
+    #: A build asked for longer ago than this is taken as lost (the worker
+    #: stopped, the task was dropped) and asked for again.
+    PENDING_TIMEOUT = datetime.timedelta(minutes=10)
+
+    round = models.ForeignKey(InterviewRound, on_delete=models.CASCADE, related_name="brief_pdfs")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    # The zone the next build renders the times in: the last requester's.
+    time_zone = models.CharField(max_length=TIME_ZONE_MAX_LENGTH)
+    # The state of the last build asked for.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField()
+    # The stored file and the digest of what it was made from ("" until the first build).
+    pdf = models.BinaryField(default=b"", blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["round_id", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "side"], name="interviews_briefpdf_one_per_side"
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=["coach", "candidate"]), name="interviews_briefpdf_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "ready", "failed", "unavailable"]),
+                name="interviews_briefpdf_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Brief PDF of {self.round} ({self.get_side_display().lower()})"
+
+    def is_current(self, fingerprint: str) -> bool:
+        """Holds a file made from exactly this content (a fingerprint is stored
+        with a file only, so this reads neither the file nor its deferred field)."""
+        return bool(self.fingerprint) and self.fingerprint == fingerprint
+
+    def is_building(self, *, now: datetime.datetime, time_zone: str | None = None) -> bool:
+        """A build was asked for less than ``PENDING_TIMEOUT`` ago (in
+        ``time_zone``, when given) and has not finished: no need to ask again."""
+        return (
+            self.status == self.Status.PENDING
+            and (time_zone is None or self.time_zone == time_zone)
+            and self.requested_at > now - self.PENDING_TIMEOUT
         )

@@ -7,6 +7,12 @@ the library gains later find their place without a change here; two built-in
 keys refine that (questions about the role, and the closing question). Items
 nobody answered are left out, and so is a section left empty.
 
+Answers are bounded (up to 20,000 characters each are allowed): the brief
+shows the first ``NOTE_LIMIT`` characters of one, cut at a word, and the whole
+brief at most ``NOTES_LIMIT`` characters of answers; what is cut is marked
+"continued in Coachsite" with a link to the checklist. So neither the page nor
+its PDF grows without bound.
+
 ``round_brief`` runs the queries; ``build`` only sorts what they loaded, so it
 never queries.
 """
@@ -15,13 +21,21 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..models import Assignment, AssignmentItem, Interviewer, InterviewRound, ItemKind, Question
+from ..models import (
+    Assignment,
+    AssignmentItem,
+    BriefPdf,
+    Interviewer,
+    InterviewRound,
+    ItemKind,
+    Question,
+)
 
 # ---------------------------------------------------------------- the interview brief
 
@@ -95,27 +109,68 @@ def section_for(item: AssignmentItem) -> Section | None:
     return SECTION_BY_CATEGORY.get(question.category)
 
 
+#: The most of one answer the brief shows, in characters; a longer one is cut at a word.
+NOTE_LIMIT = 1500
+#: The most of all answers together one brief shows; answers past it show only
+#: the pointer to the app.
+NOTES_LIMIT = 15000
+#: A cut looks back this far for a space before cutting inside a word.
+_WORD_SLACK = 200
+
+
+def cut(text: str, limit: int) -> tuple[str, bool]:
+    """``text`` when it fits in ``limit`` characters, else its start cut at the
+    last space before the limit (inside a word only when a word is very long),
+    and whether it was cut."""
+    if len(text) <= limit:
+        return text, False
+    head = text[:limit]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    if space >= limit - _WORD_SLACK and space > 0:
+        head = head[:space]
+    return head.rstrip(), True
+
+
 @dataclass(frozen=True)
 class Entry:
-    """One answered item: the prompt, and the candidate's answer or note. A
-    tick-off task (``task``) also says whether it is done."""
+    """One answered item: the prompt, and the candidate's answer or note (at
+    most ``NOTE_LIMIT`` characters of it; ``continued`` says it was cut, and
+    ``checklist_id`` where the whole of it is). A tick-off task (``task``) also
+    says whether it is done."""
 
     prompt: str
     note: str
     task: bool = False
     done: bool = False
+    continued: bool = False
+    checklist_id: int | None = None
 
 
 def entry_for(item: AssignmentItem) -> Entry | None:
     """The item as the brief shows it, or None when there is nothing to show."""
-    note = item.response_text.strip()
+    note, continued = cut(item.response_text.strip(), NOTE_LIMIT)
+    more = {"continued": continued, "checklist_id": item.assignment_id}
     if item.kind == ItemKind.CHECK:
         if not (item.done or note):
             return None
-        return Entry(prompt=item.prompt, note=note, task=True, done=item.done)
+        return Entry(prompt=item.prompt, note=note, task=True, done=item.done, **more)
     if not note:
         return None
-    return Entry(prompt=item.prompt, note=note)
+    return Entry(prompt=item.prompt, note=note, **more)
+
+
+def within_budget(entries: Iterable[Entry], budget: int = NOTES_LIMIT) -> list[Entry]:
+    """The entries, their notes cut further once ``budget`` characters of
+    notes are shown (in the brief's order)."""
+    bounded = []
+    for entry in entries:
+        # What is left of the budget is not spent on a stub of a few words.
+        note, cut_here = cut(entry.note, budget if budget >= _WORD_SLACK else 0)
+        budget -= len(note)
+        if cut_here:
+            entry = replace(entry, note=note, continued=True)
+        bounded.append(entry)
+    return bounded
 
 
 @dataclass(frozen=True)
@@ -163,6 +218,16 @@ class RoundBrief:
         return "-".join(parts) + ".pdf"
 
 
+def _bounded(grouped: dict[Section, list[Entry]]) -> dict[Section, list[Entry]]:
+    """The sections' entries with the notes' budget spent in the brief's order."""
+    order = [(section, n) for section, entries in grouped.items() for n in range(len(entries))]
+    flat = within_budget(entry for entries in grouped.values() for entry in entries)
+    bounded: dict[Section, list[Entry]] = {section: [] for section in grouped}
+    for (section, _), entry in zip(order, flat, strict=True):
+        bounded[section].append(entry)
+    return bounded
+
+
 def build(
     round: InterviewRound,
     *,
@@ -184,7 +249,31 @@ def build(
         checklists=checklists,
         sections=[
             BriefSection(section=section, entries=tuple(entries))
-            for section, entries in grouped.items()
+            for section, entries in _bounded(grouped).items()
             if entries
         ],
+    )
+
+
+# ---------------------------------------------------------------- its PDF
+
+
+@dataclass(frozen=True)
+class PdfLink:
+    """The state of the brief's PDF for the link on the brief: ``ready`` (a
+    stored file made from the brief as it is now), ``building`` (a build is on
+    its way), or neither (the download asks for a build)."""
+
+    ready: bool
+    building: bool
+
+
+def pdf_state(round: InterviewRound, side: str, *, fingerprint: str) -> PdfLink:
+    """One query, without the file."""
+    stored = BriefPdf.objects.filter(round=round, side=side).defer("pdf").first()
+    if stored is None:
+        return PdfLink(ready=False, building=False)
+    return PdfLink(
+        ready=stored.is_current(fingerprint),
+        building=stored.is_building(now=timezone.now()),
     )

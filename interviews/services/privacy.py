@@ -14,6 +14,7 @@ from ..models import (
     AskedQuestion,
     Assignment,
     AssignmentItem,
+    BriefPdf,
     Candidate,
     Comment,
     Interviewer,
@@ -131,6 +132,8 @@ def erase_candidate_rows(candidate: Candidate) -> None:
     Review.objects.filter(assignment__in=assignments).update(note="")
     assignments.update(instructions="", updated_at=timezone.now())
     notes.update(to_name="", to="", subject="", body="", coach_comment="", interviewer=None)
+    # The brief's stored PDFs hold the answers and names, as made.
+    BriefPdf.objects.filter(round__in=rounds).delete()
     Interviewer.objects.filter(round__in=rounds).delete()
     AskedQuestion.objects.filter(round__in=rounds).delete()
     rounds.update(
