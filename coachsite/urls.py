@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from interviews.forms.accounts import QueuedPasswordResetForm
+from interviews.forms.accounts import (
+    QueuedPasswordResetForm,
+    RotatingPasswordChangeForm,
+    RotatingSetPasswordForm,
+)
 from interviews.twofactor import TwoFactorAdminSite
 from interviews.views import accounts, public
 
@@ -32,6 +36,18 @@ urlpatterns = [
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
+    ),
+    # A new password also replaces the links that work without a login
+    # (services.accounts.user_password_set); same addresses as Django's.
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=RotatingSetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=RotatingPasswordChangeForm),
+        name="password_change",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("interviews.urls")),

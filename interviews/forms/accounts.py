@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.template import loader
 
 from .. import throttle, twofactor
@@ -127,6 +132,28 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = " ".join(loader.render_to_string(subject_template_name, context).split())
         body = loader.render_to_string(email_template_name, context)
         queue_email(to=to_email, subject=subject, body=body, secret=True)
+
+
+class _RotatingSave:
+    """A new password through ``services.accounts.user_password_set``, which
+    also replaces the calendar address and the unsubscribe links."""
+
+    def save(self, commit: bool = True) -> User:
+        from ..services.accounts import user_password_set
+
+        password = self.cleaned_data["new_password1"]
+        if not commit:
+            self.user.set_password(password)
+            return self.user
+        return user_password_set(user=self.user, password=password)
+
+
+class RotatingSetPasswordForm(_RotatingSave, SetPasswordForm):
+    """The password reset's new-password step."""
+
+
+class RotatingPasswordChangeForm(_RotatingSave, PasswordChangeForm):
+    """Profile -> Change your password."""
 
 
 class InvitationLoginForm(forms.Form):

@@ -400,8 +400,13 @@ MATRIX: dict[str, Row] = {
 # Routes that an earlier pattern already answers, so the later one is never
 # reached: django.contrib.auth.urls brings its own views of these, which ours
 # shadow (the login form labelled for email, the password reset that queues
-# its email).
-SHADOWED = {"accounts/login/": "login", "accounts/password_reset/": "password_reset"}
+# its email, the new-password forms that replace the links without a login).
+SHADOWED = {
+    "accounts/login/": "login",
+    "accounts/password_reset/": "password_reset",
+    "accounts/reset/<uidb64>/<token>/": "password_reset_confirm",
+    "accounts/password_change/": "password_change",
+}
 
 
 @dataclass(frozen=True)
