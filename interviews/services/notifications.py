@@ -78,6 +78,8 @@ def unsubscribe_token(user: User, *kinds: str) -> str:
     (``services.accounts.user_secrets_rotate``)."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
+    # One row per email: the user's expired ones go as new ones are made.
+    UnsubscribeLink.objects.filter(user=user, expires_at__lte=now).delete()
     UnsubscribeLink.objects.create(
         user=user,
         token_hash=token_hash(token),

@@ -122,6 +122,10 @@ def test_an_unsubscribe_link_expires(coach, client):
     assert response.status_code == 404
     assert "no longer valid" in response.content.decode()
     assert not NotificationPreference.objects.filter(user=coach).exists()
+    # The expired row goes when the user's next link is made.
+    notifications_services.unsubscribe_token(coach, KIND)
+    assert UnsubscribeLink.objects.filter(user=coach).count() == 1
+    assert UnsubscribeLink.objects.get(user=coach).expires_at > timezone.now()
 
 
 @pytest.mark.django_db
