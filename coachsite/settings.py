@@ -359,9 +359,23 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Paths that are credentials (calendar feed, invitation, reset, join,
+    # unsubscribe) are redacted before anything is written (README, "Security").
+    "filters": {"redact_secrets": {"()": "interviews.lib.redaction.RedactSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers (a debug-only console, mail_admins with the
+        # whole request) would write paths unredacted: its records go to the
+        # console above instead. runserver's request lines likewise.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint (the brief's PDF) logs every rendering step at INFO.
         "weasyprint.progress": {"level": "WARNING"},

@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from interviews.forms.accounts import QueuedPasswordResetForm
+from interviews.forms.accounts import (
+    QueuedPasswordResetForm,
+    RotatingSetPasswordForm,
+)
 from interviews.twofactor import TwoFactorAdminSite
 from interviews.views import accounts, public
 
@@ -42,6 +45,9 @@ urlpatterns = [
     # The rest of django.contrib.auth.urls, written out so the reset link's
     # two parts go through the token converter like every credential in an
     # address (the included file would answer any bytes with its own view).
+    # A new password also replaces the links that work without a login
+    # (services.accounts.user_password_set): the reset's form, and the
+    # password change's (ThrottledPasswordChangeForm).
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/done/",
@@ -55,7 +61,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<token:uidb64>/<token:token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=RotatingSetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

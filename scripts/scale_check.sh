@@ -165,7 +165,7 @@ DJANGO_DEBUG=1 "$PY" scripts/scale_seed.py --coaches "$COACHES" --candidates "$P
 
 # ---------------------------------------------------------------- the servers
 start_app() {  # start_app N PORT
-  launch "app$1" "${APP_ENV[@]}" "$ROOT/.venv/bin/gunicorn" coachsite.wsgi \
+  launch "app$1" "${APP_ENV[@]}" "$ROOT/.venv/bin/gunicorn" -c coachsite/gunicorn.conf.py coachsite.wsgi \
     --bind "127.0.0.1:$2" --workers 2 --graceful-timeout 5
   wait_http "http://127.0.0.1:$2/healthz" "app$1"
 }

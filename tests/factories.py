@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from interviews import models
 from interviews.lib.demo import sample_responses
+from interviews.lib.links import token_hash
 from interviews.services import checklists as checklists_services
+from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
 
 PASSWORD = "correct-horse-battery-9"
@@ -226,4 +228,11 @@ def one_of_each(candidate) -> dict[type, object]:
         ),
         models.ReminderSweep: models.ReminderSweep.objects.create(pk=1),
         models.ThrottleHit: models.ThrottleHit.objects.create(scope="reset-email", key=coach.email),
+        # An earlier coach's notes, set aside at a reassignment.
+        models.SetAsideNotes: models.SetAsideNotes.objects.create(
+            candidate=candidate, author=CoachFactory(), notes="An earlier coach's notes."
+        ),
+        models.UnsubscribeLink: models.UnsubscribeLink.objects.get(
+            token_hash=token_hash(notifications_services.unsubscribe_token(coach, "digest"))
+        ),
     }

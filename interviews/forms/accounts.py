@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.template import loader
 
 from .. import throttle, twofactor
@@ -96,9 +101,24 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.helper = form_helper("Log in")
 
 
-class ThrottledPasswordChangeForm(PasswordChangeForm):
-    """Django's password change, with the old password checked under the
-    login's throttles (throttle.password_recheck)."""
+class _RotatingSave:
+    """A new password through ``services.accounts.user_password_set``, which
+    also replaces the calendar address and the unsubscribe links."""
+
+    def save(self, commit: bool = True) -> User:
+        from ..services.accounts import user_password_set
+
+        password = self.cleaned_data["new_password1"]
+        if not commit:
+            self.user.set_password(password)
+            return self.user
+        return user_password_set(user=self.user, password=password)
+
+
+class ThrottledPasswordChangeForm(_RotatingSave, PasswordChangeForm):
+    """Profile -> Change your password: Django's form, with the old password
+    checked under the login's throttles (throttle.password_recheck) and the
+    new one saved through user_password_set (the links rotate)."""
 
     def __init__(self, user, *args, request, **kwargs):
         super().__init__(user, *args, **kwargs)
@@ -148,6 +168,10 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = " ".join(loader.render_to_string(subject_template_name, context).split())
         body = loader.render_to_string(email_template_name, context)
         queue_email(to=to_email, subject=subject, body=body, secret=True)
+
+
+class RotatingSetPasswordForm(_RotatingSave, SetPasswordForm):
+    """The password reset's new-password step."""
 
 
 class InvitationLoginForm(forms.Form):

@@ -21,6 +21,7 @@ from .caseload import (
     Opportunity,
     OpportunityQuerySet,
     OpportunityStatus,
+    SetAsideNotes,
 )
 from .checklists import (
     AnswerRevision,
@@ -51,6 +52,7 @@ from .notifications import (
     OutgoingEmail,
     OutgoingEmailQuerySet,
     ReminderSweep,
+    UnsubscribeLink,
 )
 from .practices import (
     Practice,
@@ -114,9 +116,11 @@ __all__ = [
     "ReviewVerdict",
     "RoundKind",
     "RoundOutcome",
+    "SetAsideNotes",
     "TemplateItem",
     "ThankYouNote",
     "ThrottleHit",
+    "UnsubscribeLink",
     "User",
     "UserManager",
     "UserRole",

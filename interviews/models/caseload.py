@@ -182,3 +182,33 @@ class Opportunity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("coach:opportunity_detail", args=[self.pk])
+
+
+# ---------------------------------------------------------------- notes set aside
+
+
+class SetAsideNotes(models.Model):
+    """A coach's private notes on a candidate who was handed to another coach:
+    private notes stay with their author (README, "Practices"), so a
+    reassignment sets them aside here, where no page shows them, and hands
+    them back if the candidate returns to their author. Erasure deletes them;
+    the candidate's download includes them."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="set_aside_notes"
+    )
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    notes = models.TextField(max_length=10000)
+    set_aside_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["set_aside_at", "id"]
+        verbose_name_plural = "set-aside notes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "author"], name="interviews_setasidenotes_one_per_author"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notes of {self.author_id} on candidate {self.candidate_id}"

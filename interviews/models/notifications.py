@@ -249,3 +249,32 @@ class ReminderSweep(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder sweep, last started {self.last_started_at or 'never'}"
+
+
+# ---------------------------------------------------------------- unsubscribe links
+
+
+class UnsubscribeLink(models.Model):
+    """The credential of one email's unsubscribe link: a random token, of
+    which only the hash is stored, for one user and the kinds that email
+    carried. Opaque (the link says nothing about who or what), it expires
+    after ``TTL_DAYS`` and is revoked, with every other link of the user, by
+    "Log out everywhere" and a password reset or change (README, "Security")."""
+
+    TTL_DAYS = 90
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    kinds = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Revoking and pruning a user's links (services.accounts.user_secrets_rotate).
+            models.Index(fields=["user", "expires_at"], name="interviews_unsub_user_exp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Unsubscribe link of user {self.user_id}"

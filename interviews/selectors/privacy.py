@@ -19,6 +19,7 @@ from ..models import (
     InterviewRound,
     Opportunity,
     Review,
+    SetAsideNotes,
     ThankYouNote,
     User,
 )
@@ -58,6 +59,7 @@ def _records(candidates) -> list[Candidate]:
                 queryset=ThankYouNote.objects.select_related("interviewer"),
             ),
             Prefetch("assignments", queryset=Assignment.objects.order_by("created_at", "pk")),
+            Prefetch("set_aside_notes", queryset=SetAsideNotes.objects.select_related("author")),
             Prefetch("assignments__items", queryset=items),
             Prefetch("assignments__reviews", queryset=Review.objects.select_related("reviewer")),
         )
@@ -160,6 +162,11 @@ def _record(candidate: Candidate) -> dict:
         # The coach's private notes are personal data about the candidate, so
         # the candidate's own download holds them too (README, "Privacy").
         "coach_notes": candidate.notes,
+        # Notes of earlier coaches, set aside when the candidate was reassigned.
+        "earlier_coaches_notes": [
+            {"by": _who(n.author), "notes": n.notes, "set_aside_at": n.set_aside_at}
+            for n in candidate.set_aside_notes.all()
+        ],
         "archived": candidate.archived,
         "erased_at": candidate.erased_at,
         "created_at": candidate.created_at,

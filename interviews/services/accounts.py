@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import throttle, twofactor
-from ..models import ThrottleHit, User, new_calendar_token
+from ..models import ThrottleHit, UnsubscribeLink, User, new_calendar_token
 from . import UnlockLinkInvalid
 from .notifications import queue_email
 
@@ -30,6 +30,29 @@ def calendar_token_replace(*, user: User) -> User:
     return user
 
 
+@transaction.atomic
+def user_secrets_rotate(*, user: User) -> User:
+    """Replace every link that works without a login: the calendar-feed
+    address and every unsubscribe link the user was emailed. Old addresses
+    answer "no longer valid" from now on. Done by "Log out everywhere" and a
+    password reset or change, the moments a user says their account may be in
+    other hands (README, "Security")."""
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    UnsubscribeLink.objects.filter(user=user).delete()
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    """A new password (a reset or a change): it is stored, and the links that
+    work without a login are replaced (``user_secrets_rotate``). Django's
+    session hash changes with the password, so other sessions end too."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user_secrets_rotate(user=user)
+
+
 # ---------------------------------------------------------------- sessions
 
 
@@ -37,12 +60,14 @@ def calendar_token_replace(*, user: User) -> User:
 def user_sessions_end_others(*, user: User) -> User:
     """End every session the user signed in before now ("Log out everywhere"):
     a new session epoch changes the auth hash each older session carries. The
-    caller keeps its own session with update_session_auth_hash."""
+    calendar address and unsubscribe links are replaced too
+    (``user_secrets_rotate``). The caller keeps its own session with
+    update_session_auth_hash."""
     # Locked, so two clicks at once still raise the epoch twice, not once.
     locked = User.objects.select_for_update().get(pk=user.pk)
     user.session_epoch = locked.session_epoch + 1
     user.save(update_fields=["session_epoch"])
-    return user
+    return user_secrets_rotate(user=user)
 
 
 # ---------------------------------------------------------------- two-factor login

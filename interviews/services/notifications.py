@@ -1,5 +1,5 @@
 """Notices to users: kept in the app, emailed through the queue as each user
-chose (Profile -> Notifications), each with a signed one-click unsubscribe link.
+chose (Profile -> Notifications), each with an opaque one-click unsubscribe link.
 
 ``notify()`` is the one way a notice is made: events (a submission, a review)
 and the reminder sweep (services/reminders.py) both go through it, so the
@@ -8,22 +8,24 @@ unique constraint on Notification keeps every notice to one per occasion.
 
 from __future__ import annotations
 
+import datetime
+import secrets
 import zoneinfo
 from dataclasses import dataclass
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ..lib.links import absolute
+from ..lib.links import absolute, token_hash
 from ..models import (
     Notification,
     NotificationDelivery,
     NotificationKind,
     NotificationPreference,
     OutgoingEmail,
+    UnsubscribeLink,
     User,
 )
 from ..selectors.notifications import Kind, kinds_for, preference, zone_of
@@ -68,33 +70,44 @@ def notifications_mark_all_read(*, user: User) -> int:
     )
 
 
-_UNSUBSCRIBE_SALT = "interviews.notifications.unsubscribe"
-
-
 def unsubscribe_token(user: User, *kinds: str) -> str:
-    """The signed credential of an unsubscribe link for one kind, or for the
-    several kinds one combined email carried (a reminder sweep's)."""
-    kind: str | list[str] = kinds[0] if len(kinds) == 1 else list(kinds)
-    return signing.dumps({"u": user.pk, "k": kind}, salt=_UNSUBSCRIBE_SALT, compress=True)
+    """A new credential for one email's unsubscribe link, for one kind or for
+    the several kinds a combined email carried (a reminder sweep's). Random
+    and opaque; only its hash is stored (``UnsubscribeLink``), and it stops
+    working when it expires or the user's links are revoked
+    (``services.accounts.user_secrets_rotate``)."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    # One row per email: the user's expired ones go as new ones are made.
+    UnsubscribeLink.objects.filter(user=user, expires_at__lte=now).delete()
+    UnsubscribeLink.objects.create(
+        user=user,
+        token_hash=token_hash(token),
+        kinds=list(kinds),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=UnsubscribeLink.TTL_DAYS),
+    )
+    return token
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, tuple[str, ...]] | None:
-    """The user and kinds a link was made for, or None when it was tampered
-    with or its user is gone."""
-    try:
-        data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+    """The user and kinds a link was made for, or None when it is unknown,
+    expired, revoked, or its user is gone."""
+    link = (
+        UnsubscribeLink.objects.select_related("user")
+        .filter(
+            token_hash=token_hash(token),
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
+        .first()
+    )
+    if link is None:
         return None
-    if not isinstance(data, dict):
-        return None
-    kinds = data.get("k")
-    kinds = [kinds] if isinstance(kinds, str) else kinds
+    kinds = link.kinds
     if not isinstance(kinds, list) or not kinds or not all(k in Kind.values for k in kinds):
         return None
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
-    if user is None:
-        return None
-    return user, tuple(kinds)
+    return link.user, tuple(kinds)
 
 
 # ---------------------------------------------------------------- sending

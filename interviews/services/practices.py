@@ -20,6 +20,7 @@ from ..models import (
     PracticeMembership,
     PracticeRole,
     Question,
+    SetAsideNotes,
     User,
     first_known_time_zone,
 )
@@ -271,9 +272,11 @@ def membership_remove(*, membership: PracticeMembership, by: User) -> None:
 
 @transaction.atomic
 def candidate_reassign(*, candidate: Candidate, by: User, to: User) -> Candidate:
-    """The lead hands a candidate to another coach of the practice. Reviews,
-    comments and revisions keep their authors; the candidate and both coaches
-    are told."""
+    """The lead hands a candidate to another coach of the practice (themselves
+    included). Reviews, comments and revisions keep their authors; private
+    notes stay with theirs: the previous coach's are set aside, never shown to
+    the new coach, and handed back if the candidate returns to them. The
+    candidate and both coaches are told."""
     lead = _lock_lead(_practice_of(by), by)
     candidate = _lock_candidate_row(candidate)
     members = PracticeMembership.objects.filter(practice_id=lead.practice_id)
@@ -294,8 +297,22 @@ def candidate_reassign(*, candidate: Candidate, by: User, to: User) -> Candidate
             "Archive or erase one of the two first."
         )
     previous = candidate.coach
+    # Private notes stay with their author (README, "Practices"): the
+    # previous coach's are set aside, unseen, and the new coach finds their
+    # own from an earlier time, or none. A lead who takes a member's
+    # candidate does not read the member's notes.
+    if candidate.notes:
+        SetAsideNotes.objects.update_or_create(
+            candidate=candidate,
+            author=previous,
+            defaults={"notes": candidate.notes, "set_aside_at": timezone.now()},
+        )
+    own = SetAsideNotes.objects.filter(candidate=candidate, author=to).first()
+    candidate.notes = own.notes if own else ""
+    if own:
+        own.delete()
     candidate.coach = to
-    candidate.save(update_fields=["coach", "updated_at"])
+    candidate.save(update_fields=["coach", "notes", "updated_at"])
     emails.send_candidate_reassigned(candidate, previous=previous, by=by)
     return candidate
 

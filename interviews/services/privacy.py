@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .. import throttle
@@ -24,7 +27,9 @@ from ..models import (
     NotificationPreference,
     Opportunity,
     OutgoingEmail,
+    PracticeMembership,
     Review,
+    SetAsideNotes,
     ThankYouNote,
     ThrottleHit,
     User,
@@ -88,6 +93,53 @@ def _mentions(candidate: Candidate) -> Q:
     return q or Q(pk__in=[])  # an empty Q would match every row
 
 
+def _any_text(texts: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for text in texts:
+        q |= Q(subject__icontains=text) | Q(body__icontains=text)
+    return q
+
+
+def _coaches_around(candidate: Candidate) -> dict[int, str]:
+    """The coaches who may have coached ``candidate``: theirs, and every
+    member of their practice (a reassignment never leaves a practice), as
+    {pk: email}."""
+    members = PracticeMembership.objects.filter(
+        practice__memberships__user=candidate.coach_id
+    ).values_list("user_id", "user__email")
+    return {candidate.coach_id: candidate.coach.email, **dict(members)}
+
+
+def forget_emails(emails, *, address: str) -> None:
+    """Delete the queued and sent emails in ``emails`` and what the task
+    queue kept of them: django-tasks-db keeps each task's arguments (the
+    email's id) and its return value or traceback ("sent to casey@…") with
+    nothing to prune them, so those rows go too, found by the email's id or
+    by ``address`` in their text."""
+    ids = list(emails.values_list("pk", flat=True))
+    emails.filter(pk__in=ids).delete()
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.annotate(
+        returned=Cast("return_value", TextField()), arguments=Cast("args_kwargs", TextField())
+    ).filter(
+        Q(task_path="interviews.tasks.send_email", args_kwargs__kwargs__email_id__in=ids)
+        | Q(returned__icontains=address)
+        | Q(arguments__icontains=address)
+        | Q(traceback__icontains=address)
+    ).delete()
+
+
+def _forget_admin_history(model, pk: int) -> None:
+    """The admin's history (LogEntry) of a change to this row names it in
+    ``object_repr``: the entries stay, without the name."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=str(pk)
+    ).update(object_repr=ERASED_NAME, change_message="")
+
+
 def erase_candidate_rows(candidate: Candidate) -> None:
     """Blank or delete every piece of personal data of one candidate record,
     keeping the record, its dates, round kinds and outcomes, checklist titles
@@ -104,22 +156,34 @@ def erase_candidate_rows(candidate: Candidate) -> None:
         + [f"note:{pk}" for pk in notes.values_list("pk", flat=True)]
     )
     about = Notification.objects.filter(object_key__in=keys)
-    # Text naming them is looked for in the coach's mail only: a short name
-    # must not blank other coaches' notices.
-    OutgoingEmail.objects.filter(
-        Q(to__iexact=candidate.email)
-        | Q(notification__in=about)
-        | (Q(to__iexact=candidate.coach.email) & _mentions(candidate))
-    ).delete()
+    # Text naming them is looked for in the mail of the coaches who may have
+    # coached them (theirs now, and the practice's: a reassignment stays in
+    # it) only: a short name must not blank other coaches' notices. Their
+    # email address and their page's address are looked for in every email.
+    coaches = _coaches_around(candidate)
+    pages = [candidate.get_absolute_url(), f"/practice/candidates/{candidate.pk}/"]
+    forget_emails(
+        OutgoingEmail.objects.filter(
+            Q(to__iexact=candidate.email)
+            | Q(notification__in=about)
+            | Q(subject__icontains=candidate.email)
+            | Q(body__icontains=candidate.email)
+            | _any_text(pages)
+            | (Q(to__in=[c.lower() for c in coaches.values()]) & _mentions(candidate))
+        ),
+        address=candidate.email,
+    )
     about.delete()
     # A digest that also names other candidates stays, as the guard against a
     # second digest that day, but without its text.
-    Notification.objects.filter(Q(user=candidate.coach_id) & _mentions(candidate)).update(
+    Notification.objects.filter(Q(user__in=list(coaches)) & _mentions(candidate)).update(
         subject="A notice about a former candidate", body="", url=""
     )
     ThrottleHit.objects.filter(key__iexact=candidate.email).delete()
 
     Invitation.objects.filter(candidate=candidate).delete()
+    SetAsideNotes.objects.filter(candidate=candidate).delete()
+    _forget_admin_history(Candidate, candidate.pk)
     Comment.objects.filter(item__in=items).delete()
     AnswerRevision.objects.filter(item__in=items).delete()
     items.update(
@@ -165,7 +229,13 @@ def delete_user_rows(user: User) -> None:
     email = user.email
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
-    OutgoingEmail.objects.filter(to__iexact=email).delete()
+    forget_emails(
+        OutgoingEmail.objects.filter(
+            Q(to__iexact=email) | Q(subject__icontains=email) | Q(body__icontains=email)
+        ),
+        address=email,
+    )
+    _forget_admin_history(User, user.pk)
     # Counted under the address (resets, invitations) or the account (logins).
     account = throttle.key_for_user(user)
     ThrottleHit.objects.filter(Q(key__iexact=email) | Q(key=account)).delete()

@@ -23,14 +23,28 @@ from ..selectors import calendar
 from ..services import accounts as accounts_services
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+FEED_INVALID = (
+    'This calendar link is no longer valid. It was replaced (after "Log out everywhere", '
+    "a new password or on request) or its account is closed. Log in and copy the new "
+    "address from your profile.\n"
+)
 
 
 @login_not_required
 @require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the token in the address is the credential. Unknown (or
-    replaced) tokens and inactive users get 404."""
-    user = user_for_calendar_token(token)
+    replaced) tokens and inactive users get 404, with a line of text that a
+    person who opens the address can read (a calendar app shows its own error)."""
+    try:
+        user = user_for_calendar_token(token)
+    except Http404:
+        return HttpResponse(
+            FEED_INVALID,
+            status=404,
+            content_type="text/plain; charset=utf-8",
+            headers={"Cache-Control": "private, no-store"},
+        )
     return HttpResponse(
         calendar.feed_for(user, now=timezone.now()),
         content_type=CONTENT_TYPE,

@@ -17,7 +17,7 @@ from ..access import notification_for_user
 from ..forms.notifications import NotificationSettingsForm
 from ..lib.links import safe_next
 from ..lib.paging import paginate
-from ..models import NotificationKind
+from ..models import NotificationKind, UnsubscribeLink
 from ..selectors import notifications as notifications_selectors
 from ..services import notifications as notifications_services
 
@@ -59,9 +59,9 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
-# The signed token in the URL is the credential: it names one user and the
-# kinds of one email, and cannot be forged without SECRET_KEY, so a cross-site
-# POST would need the token itself. CSRF protection is off because mail providers send
+# The random token in the URL is the credential (only its hash is stored): it
+# stands for one user and the kinds of one email and cannot be guessed, so a
+# cross-site POST would need the token itself. CSRF protection is off because mail providers send
 # RFC 8058 one-click unsubscribes as a bare POST ("List-Unsubscribe=One-Click")
 # with no cookie and no CSRF token. Unsubscribing again changes nothing.
 @login_not_required
@@ -73,7 +73,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     switches the kind's emails off."""
     found = notifications_services.read_unsubscribe_token(token)
     if found is None:
-        return render(request, "interviews/notifications/unsubscribe_invalid.html", status=404)
+        return render(
+            request,
+            "interviews/notifications/unsubscribe_invalid.html",
+            {"ttl_days": UnsubscribeLink.TTL_DAYS},
+            status=404,
+        )
     user, kinds = found
     labels = [NotificationKind(kind).label for kind in kinds]
     context = {

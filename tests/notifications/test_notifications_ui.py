@@ -374,7 +374,7 @@ def test_a_tampered_unsubscribe_link_is_404_and_changes_nothing(coach, client):
     posted = client.post(tampered, {"List-Unsubscribe": "One-Click"})
 
     assert got.status_code == posted.status_code == 404
-    assert "This unsubscribe link is not valid" in posted.content.decode()
+    assert "This unsubscribe link is no longer valid" in posted.content.decode()
     assert reverse("notification_settings") in posted.content.decode()
     assert not NotificationPreference.objects.filter(user=coach).exists()
 
