@@ -6,7 +6,7 @@ from django_tasks_db.models import DBTaskResult
 
 from interviews.models import OutgoingEmail
 
-from .queue_helpers import FlakyBackend
+from ..queue_helpers import FlakyBackend
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def queue(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-    settings.EMAIL_BACKEND = "tests.notifications.queue_helpers.FlakyBackend"
+    settings.EMAIL_BACKEND = "tests.queue_helpers.FlakyBackend"
     FlakyBackend.failures = 0
     FlakyBackend.tries = 0
     mail.outbox = []

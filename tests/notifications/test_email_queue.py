@@ -16,7 +16,7 @@ from interviews.models import Assignment, OutgoingEmail, ReminderSweep
 
 from ..checklist_helpers import fill_all, form_data
 from ..factories import make_assignment
-from .queue_helpers import FlakyBackend, run_worker
+from ..queue_helpers import FlakyBackend, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

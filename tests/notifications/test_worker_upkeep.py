@@ -22,7 +22,7 @@ from interviews.services import reminders
 from interviews.services import worker as worker_services
 from interviews.services.notifications import queue_email
 
-from .queue_helpers import FlakyBackend, run_worker
+from ..queue_helpers import FlakyBackend, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,6 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
@@ -25,6 +24,7 @@ from interviews.services import brief as brief_services
 from interviews.services import privacy as privacy_services
 
 from ..factories import InterviewRoundFactory, OpportunityFactory, make_assignment
+from ..queue_helpers import run_worker
 from .test_brief import INTERVIEW_AT, brief_url, pdf_url, prep_for
 
 BUILD = "interviews.tasks.build_brief_pdf"
@@ -248,20 +248,6 @@ def queue(settings):
     }
     DBTaskResult.objects.all().delete()
     return settings
-
-
-def run_worker() -> None:
-    """Run every task that is ready now, as ``manage.py db_worker --batch`` does."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 def builds() -> int:
