@@ -282,30 +282,24 @@ def _round_reminders(now: datetime.datetime, rounds: list[InterviewRound]) -> It
                 "unfinished": unfinished,
                 "brief_link": links.absolute(reverse("me:round_brief", args=[round.pk])),
             }
+            # The eve, always; the day itself only while something is unfinished.
             if day == today + datetime.timedelta(days=1):
-                yield Reminder(
-                    user=user,
-                    kind=Kind.INTERVIEW_TOMORROW,
-                    object_key=key,
-                    occasion=occasion,
-                    template="reminder_interview_tomorrow",
-                    url=reverse("me:round", args=[round.pk]),
-                    about=about,
-                    context=context,
-                    reply_to=reply_to,
-                )
+                kind, template = Kind.INTERVIEW_TOMORROW, "reminder_interview_tomorrow"
             elif day == today and unfinished:
-                yield Reminder(
-                    user=user,
-                    kind=Kind.INTERVIEW_TODAY,
-                    object_key=key,
-                    occasion=occasion,
-                    template="reminder_interview_today",
-                    url=reverse("me:round", args=[round.pk]),
-                    about=about,
-                    context=context,
-                    reply_to=reply_to,
-                )
+                kind, template = Kind.INTERVIEW_TODAY, "reminder_interview_today"
+            else:
+                continue
+            yield Reminder(
+                user=user,
+                kind=kind,
+                object_key=key,
+                occasion=occasion,
+                template=template,
+                url=reverse("me:round", args=[round.pk]),
+                about=about,
+                context=context,
+                reply_to=reply_to,
+            )
             continue
         since = now - round.scheduled_at
         if since < datetime.timedelta(0) or since > AFTER_INTERVIEW_WINDOW:
