@@ -30,6 +30,14 @@ def calendar_token_replace(*, user: User) -> User:
     return user
 
 
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """The zone pages and emails are in from now on (the zone offer's answer;
+    the caller has checked it against the zone database)."""
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    return user
+
+
 @transaction.atomic
 def user_secrets_rotate(*, user: User) -> User:
     """Replace every link that works without a login: the calendar-feed

@@ -66,8 +66,9 @@ def time_zone_use(request: HttpRequest) -> HttpResponse:
     profile's, and the page the person was on comes back in it."""
     form = ZoneOfferForm(request.POST)
     if form.is_valid():
-        request.user.time_zone = form.cleaned_data["time_zone"]
-        request.user.save(update_fields=["time_zone"])
+        accounts_services.user_time_zone_set(
+            user=request.user, time_zone=form.cleaned_data["time_zone"]
+        )
         messages.success(request, f"Times are now shown in {request.user.time_zone}.")
     else:
         messages.error(request, form.errors["time_zone"][0])
