@@ -101,6 +101,38 @@ document.addEventListener("DOMContentLoaded", () => {
       copy.hidden = false;
     }
   });
+  // The brief's PDF being made (data-pdf-poll): ask the same address every few
+  // seconds, for two minutes at most; when it answers with the PDF, say so in
+  // the live region and make the button the download. No page refresh.
+  const poll = document.querySelector("[data-pdf-poll]");
+  if (poll) {
+    const url = poll.dataset.pdfPoll;
+    const seconds = Number(poll.dataset.pollSeconds) || 3;
+    const link = document.querySelector("[data-pdf-link]");
+    let tries = Math.ceil(120 / seconds);
+    poll.textContent = "It takes a few seconds; this page checks for you and says when it is ready.";
+    const check = async () => {
+      tries -= 1;
+      try {
+        const response = await fetch(url, { method: "HEAD", credentials: "same-origin" });
+        if (response.status === 200) {
+          poll.textContent = "Your PDF is ready.";
+          if (link) {
+            link.textContent = "Download the PDF";
+          }
+          return;
+        }
+      } catch (error) {
+        // A network hiccup: the next try may work.
+      }
+      if (tries > 0) {
+        window.setTimeout(check, seconds * 1000);
+      } else {
+        poll.textContent = "It is taking longer than usual. Press “Check again” in a while.";
+      }
+    };
+    window.setTimeout(check, seconds * 1000);
+  }
   // Move focus to a form's error summary so keyboard and screen-reader users hear it.
   const summary = document.getElementById("form-errors");
   if (summary) {
