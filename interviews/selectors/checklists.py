@@ -273,6 +273,13 @@ def checklists_needs_work(assignments: Iterable[Assignment]) -> dict[int, list[N
     return {pk: needs_work_summary(grouped[pk], by_id[pk].candidate.coach_id) for pk in grouped}
 
 
+def only_open_checklist(candidate: Candidate) -> Assignment | None:
+    """The candidate's one open checklist, when there is exactly one (where a
+    new login goes first); None for none or several. One query."""
+    open_ones = list(candidate.assignments.filter(status__in=Assignment.EDITABLE)[:2])
+    return open_ones[0] if len(open_ones) == 1 else None
+
+
 def candidate_assignments(candidate: Candidate) -> QuerySet[Assignment]:
     """Every checklist of a candidate (withdrawn ones last), with readiness and
     their rounds annotated for naming (one more query, whatever the count)."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from .. import services, throttle
 from ..forms.accounts import InvitationLoginForm, InvitationSignupForm
 from ..selectors import accounts as accounts_selectors
+from ..selectors import checklists as checklists_selectors
 from ..services import caseload as caseload_services
 
 
@@ -80,7 +81,9 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome! You are now connected with {candidate.coach}.")
-            return redirect("me:home")
+            # Invited for one checklist: straight to it, not to a home page to find it on.
+            only = checklists_selectors.only_open_checklist(candidate)
+            return redirect(only.get_candidate_url() if only else "me:home")
     return render(
         request,
         "registration/invite_accept.html",

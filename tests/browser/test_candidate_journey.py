@@ -49,12 +49,12 @@ def test_invited_candidate_joins_fills_checklist_in_two_sittings_and_submits(
     page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set password and continue").click()
     expect(page.get_by_text("Welcome! You are now connected with")).to_be_visible()
-    journey.check(page, "my-checklists")
-
-    # First sitting: two answers and one task, then save and leave.
-    page.get_by_role("link", name="Second-round interview prep").click()
+    # Invited for one checklist: the new login lands on it, not on the home page.
+    expect(page.get_by_role("heading", name="Second-round interview prep", level=1)).to_be_visible()
     expect(page.get_by_text("Two sittings are fine.")).to_be_visible()
     journey.check(page, "checklist-new")
+
+    # First sitting: two answers and one task, then save and leave.
     first_answer = "A typical week: what is delivered after 3 and 12 months?"
     checklist_item(page, 1).get_by_label("Your answer").fill(first_answer)
     checklist_item(page, 2).get_by_label("Your answer").fill("Who held the role before me?")

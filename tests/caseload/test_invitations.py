@@ -11,7 +11,7 @@ from interviews import services
 from interviews.models import Invitation, User
 from interviews.services import caseload as caseload_services
 
-from ..factories import PASSWORD, CandidateFactory, UserFactory
+from ..factories import PASSWORD, CandidateFactory, UserFactory, make_assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,29 @@ def test_accepting_sets_a_password_links_the_record_and_lands_on_me(client, invi
     assert record.user.check_password("plenty-long-password-7")
     assert invitation.accepted_at is not None
     assert client.get(reverse("me:home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("open_checklists", "lands_on"),
+    [(0, "home"), (1, "the checklist"), (2, "home")],
+)
+def test_a_new_login_lands_on_the_one_open_checklist(client, invited, open_checklists, lands_on):
+    """Invited for one checklist: straight to it; for none or several, the home page."""
+    record, _invitation, token = invited
+    made = [make_assignment(record, title=f"Prep {n}") for n in range(open_checklists)]
+    make_assignment(record, title="Done already", status="approved")
+    response = client.post(
+        reverse("invite_accept", args=[token]),
+        {
+            "full_name": "New Person",
+            "password1": "plenty-long-password-7",
+            "password2": "plenty-long-password-7",
+        },
+    )
+    assert response.status_code == 302
+    expected = made[0].get_candidate_url() if lands_on == "the checklist" else reverse("me:home")
+    assert response.url == expected
+    assert client.get(response.url).status_code == 200
 
 
 def test_weak_or_mismatched_passwords_are_form_errors(client, invited):
