@@ -90,10 +90,11 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     expect(coach_page.get_by_text(filled)).to_be_visible()
     expect(verdict_bar.get_by_text("Every item is marked.")).to_be_visible()
     expect(coach_page.get_by_label("Mark for item 6")).to_have_value("ok")
-    expect(coach_page.get_by_label("Mark for item 1")).to_have_value("ok")
+    expect(coach_page.get_by_label("Mark for item 1", exact=True)).to_have_value("ok")
     expect(coach_page.get_by_label("Overall note to the candidate")).to_have_value(
         "Ready. Good luck on Thursday!"
     )
+    journey.check(coach_page, "coach-marked-rest-ok")
     verdict_bar.get_by_role("button", name="Approve").focus()
     coach_page.keyboard.press("Enter")
     expect(coach_page.get_by_text("Approved. Cam Candidate has been emailed.")).to_be_visible()
