@@ -74,7 +74,7 @@ class ReviewForm(forms.Form):
         if self.is_bound and key in self.data:
             # An invalid form shown again counts its marks as sent.
             return getattr(self, "cleaned_data", {}).get(key, self.data[key])
-        return self.fields[f"mark-{item.pk}"].initial
+        return self.fields[key].initial
 
     def unmarked(self) -> int:
         """How many items the verdict leaves "Not reviewed"."""
