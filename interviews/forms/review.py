@@ -20,9 +20,16 @@ class ReviewForm(forms.Form):
         "approve": Review.Verdict.APPROVED,
         "request_changes": Review.Verdict.CHANGES_REQUESTED,
     }
+    #: Not a verdict: fills every "Not reviewed" mark with OK and shows the
+    #: form again, with everything else the coach typed; nothing is stored.
+    MARK_UNREVIEWED_OK = "mark_unreviewed_ok"
 
     action = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("request_changes", "Request changes")],
+        choices=[
+            ("approve", "Approve"),
+            ("request_changes", "Request changes"),
+            (MARK_UNREVIEWED_OK, "Mark the unreviewed items OK"),
+        ],
         widget=forms.HiddenInput,
     )
     note = forms.CharField(
@@ -53,8 +60,37 @@ class ReviewForm(forms.Form):
             )
         self.helper = fields_only_helper()
 
+    @property
+    def marks_unreviewed_ok(self) -> bool:
+        """The coach pressed "Mark the unreviewed items OK", not a verdict."""
+        return self.cleaned_data["action"] == self.MARK_UNREVIEWED_OK
+
     def verdict(self) -> str:
         return self.ACTIONS[self.cleaned_data["action"]]
+
+    def _effective_mark(self, item: AssignmentItem) -> str:
+        """The mark the item will have: the one sent, else the stored one."""
+        key = f"mark-{item.pk}"
+        if self.is_bound and key in self.data:
+            # An invalid form shown again counts its marks as sent.
+            return getattr(self, "cleaned_data", {}).get(key, self.data[key])
+        return self.fields[key].initial
+
+    def unmarked(self) -> int:
+        """How many items the verdict leaves "Not reviewed"."""
+        return sum(
+            1 for item in self.items if self._effective_mark(item) == AssignmentItem.Mark.NONE
+        )
+
+    def with_unreviewed_marked_ok(self) -> ReviewForm:
+        """The same form, every "Not reviewed" mark set to OK; the other marks,
+        the comments and the note as the coach typed them."""
+        data = self.data.copy()
+        for item in self.items:
+            data[f"mark-{item.pk}"] = self._effective_mark(item) or AssignmentItem.Mark.OK
+        form = ReviewForm(self.items, data)
+        form.is_valid()  # already valid: only marks changed, to a valid choice
+        return form
 
     def marks(self) -> dict[int, str]:
         # Only the marks that were sent: a post without them keeps the stored marks.

@@ -142,6 +142,19 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
     )
 
 
+def next_submission(*, coach: User, excluding: Assignment) -> Assignment | None:
+    """The submission waiting longest for ``coach``'s review, other than
+    ``excluding`` (the one just reviewed): one query."""
+    return (
+        Assignment.objects.for_coach(coach)
+        .awaiting_review()
+        .exclude(pk=excluding.pk)
+        .select_related("candidate")
+        .order_by("submitted_at", "pk")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class CoachReminder:
     """When the coach last used "Remind now" on a checklist."""

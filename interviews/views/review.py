@@ -47,6 +47,12 @@ READ_ONLY_NOTES = {
 }
 
 
+# The states a verdict leaves a checklist in.
+REVIEWED = (Assignment.Status.APPROVED, Assignment.Status.CHANGES_REQUESTED)
+# On the page the verdict redirects to: offer the next submission waiting.
+AFTER_VERDICT = "reviewed"
+
+
 @dataclass(frozen=True)
 class ReviewRow:
     """One item on the review page (templates/interviews/review/_item_review.html):
@@ -68,11 +74,14 @@ def render_checklist(
     review_form: ReviewForm | None = None,
     comment_form: CommentForm | None = None,
     update_form: AssignmentUpdateForm | None = None,
+    after_verdict: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     """The review page, for a checklist the caller's access helper returned.
     ``read_only`` is the practice lead's copy (/practice/assignments/<pk>/):
-    every answer, change, mark, comment and review, and no form at all."""
+    every answer, change, mark, comment and review, and no form at all.
+    ``after_verdict``: the coach has just reviewed it; the page offers the
+    next submission waiting for them (one query)."""
     page = checklists_selectors.checklist_review(
         assignment, coach=None if read_only else request.user
     )
@@ -109,6 +118,12 @@ def render_checklist(
             )
         )
     notes = READ_ONLY_NOTES if read_only else WAITING_NOTES
+    reviewed = after_verdict and not read_only and assignment.status in REVIEWED
+    next_submission = (
+        checklists_selectors.next_submission(coach=request.user, excluding=assignment)
+        if reviewed
+        else None
+    )
     return render(
         request,
         "interviews/review/assignment.html",
@@ -122,6 +137,9 @@ def render_checklist(
             "latest_review": page.latest_review,
             "reviewable": reviewable,
             "review_form": review_form,
+            "unmarked": review_form.unmarked() if reviewable else 0,
+            "after_verdict": reviewed,
+            "next_submission": next_submission,
             "waiting_note": notes.get(assignment.status, ""),
             "readiness": page.readiness,
             "update_form": update_form if changeable else None,
@@ -135,7 +153,11 @@ def render_checklist(
 @coach_required
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every answer read-only, with its history and the changes since the last review."""
-    return render_checklist(request, assignment_for_coach(request, pk))
+    return render_checklist(
+        request,
+        assignment_for_coach(request, pk),
+        after_verdict=request.GET.get(AFTER_VERDICT) == "1",
+    )
 
 
 @coach_required
@@ -154,6 +176,21 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The review was not saved: please correct the fields marked below.")
         return render_checklist(request, assignment, review_form=form)
+    if form.marks_unreviewed_ok:
+        # Nothing is stored before the verdict (the candidate would see marks
+        # mid-review): the coach gets the form back with the marks filled in.
+        filled = form.with_unreviewed_marked_ok()
+        count = form.unmarked()
+        if count:
+            messages.info(
+                request,
+                f"{_items(count)} marked OK. Nothing is saved until you approve or "
+                "request changes.",
+            )
+        else:
+            messages.info(request, "Every item already had a mark: nothing changed.")
+        return render_checklist(request, assignment, review_form=filled)
+    unmarked = form.unmarked()
     try:
         review = checklists_services.assignment_review(
             assignment=assignment,
@@ -171,10 +208,21 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
         # Still reviewable: keep the marks and comments the coach wrote.
         return render_checklist(request, assignment, review_form=form)
     if review.verdict == Review.Verdict.APPROVED:
-        messages.success(request, f"Approved. {assignment.candidate} has been emailed.")
+        done = f"Approved. {assignment.candidate} has been emailed."
+        if unmarked:
+            # Approving is not refused for unmarked items; the coach is told.
+            done += (
+                f" {_items(unmarked)} you did not mark "
+                f"{'counts' if unmarked == 1 else 'count'} as OK."
+            )
+        messages.success(request, done)
     else:
         messages.success(request, f"Changes requested. {assignment.candidate} has been emailed.")
-    return redirect(assignment.get_absolute_url())
+    return redirect(f"{assignment.get_absolute_url()}?{AFTER_VERDICT}=1")
+
+
+def _items(count: int) -> str:
+    return f"{count} item{'' if count == 1 else 's'}"
 
 
 @coach_required

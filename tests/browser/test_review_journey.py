@@ -3,6 +3,7 @@ revises, the coach sees what changed and approves; then the candidate records
 the debrief and the outcome."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -32,10 +33,15 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     coach_page.get_by_label("Comment on item 6").fill(
         "Say what changed because of the move: numbers, if you have them."
     )
-    coach_page.get_by_role("button", name="Request changes").click()
+    # The verdict at the bottom of the page (the bar at the top has the same buttons).
+    coach_page.get_by_role("region", name="Your verdict").get_by_role(
+        "button", name="Request changes"
+    ).click()
     expect(
         coach_page.get_by_text("Changes requested. Cam Candidate has been emailed.")
     ).to_be_visible()
+    nothing_waiting = "No other submission is waiting for your review."
+    expect(coach_page.get_by_text(nothing_waiting)).to_be_visible()
     journey.check(coach_page, "coach-requested-changes")
 
     # The candidate sees the feedback, replies, revises and submits again.
@@ -76,8 +82,23 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     journey.check(coach_page, "coach-sees-changes")
     coach_page.get_by_label("Mark for item 6").select_option(label="OK")
     coach_page.get_by_label("Overall note to the candidate").fill("Ready. Good luck on Thursday!")
-    coach_page.get_by_role("button", name="Approve").click()
+    # From the bar at the top: the rest marked OK, then approved by keyboard;
+    # the mark and the note typed below are kept.
+    verdict_bar = coach_page.get_by_role("region", name="Quick verdict")
+    verdict_bar.get_by_role("button", name="Mark the unreviewed items OK").click()
+    filled = re.compile(r"items? marked OK\. Nothing is saved")
+    expect(coach_page.get_by_text(filled)).to_be_visible()
+    expect(verdict_bar.get_by_text("Every item is marked.")).to_be_visible()
+    expect(coach_page.get_by_label("Mark for item 6")).to_have_value("ok")
+    expect(coach_page.get_by_label("Mark for item 1", exact=True)).to_have_value("ok")
+    expect(coach_page.get_by_label("Overall note to the candidate")).to_have_value(
+        "Ready. Good luck on Thursday!"
+    )
+    journey.check(coach_page, "coach-marked-rest-ok")
+    verdict_bar.get_by_role("button", name="Approve").focus()
+    coach_page.keyboard.press("Enter")
     expect(coach_page.get_by_text("Approved. Cam Candidate has been emailed.")).to_be_visible()
+    expect(coach_page.get_by_text("did not mark")).to_have_count(0)
     journey.check(coach_page, "coach-approved")
 
     # After the interview (the clock moves past its start, for the live server
