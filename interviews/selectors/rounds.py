@@ -544,8 +544,11 @@ def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime
 
 
 def coach_candidate_round(coach: User, candidate: Candidate, pk: int) -> InterviewRound | None:
+    """One coming round of the coach's candidate: the only kind the assign form
+    offers, so the only kind it prefills."""
     return (
         InterviewRound.objects.for_coach(coach)
+        .coming()
         .filter(pk=pk, opportunity__candidate=candidate)
         .first()
     )
