@@ -434,6 +434,9 @@ class CoachRound:
     #: Prepared answers that the candidate said came up in the interview.
     came_up: list[AssignmentItem]
     assignments: list[Assignment]
+    #: The checklist the page's main button opens: the first one not withdrawn
+    #: (soonest due); None when the round has none, and "Assign" leads.
+    live_assignment: Assignment | None
 
 
 def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
@@ -452,6 +455,9 @@ def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
         asked_questions=round_asked_questions(round),
         came_up=[item for item in round_prepared_answers(round) if item.came_up],
         assignments=assignments,
+        live_assignment=next(
+            (a for a in assignments if a.status != Assignment.Status.WITHDRAWN), None
+        ),
     )
 
 
