@@ -68,6 +68,45 @@ class CandidateChoiceField(forms.ModelChoiceField):
 
 
 class RoundChoiceField(forms.ModelChoiceField):
+    """Offers coming rounds only; a round of another candidate, or one that is
+    over or cancelled, is recognised and refused with a message that says so."""
+
+    def __init__(self, *, coach: User, candidate_id: int | None, **kwargs):
+        super().__init__(**kwargs)
+        self.coach = coach
+        self.candidate_id = candidate_id
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            digits = str(value)
+            if digits.isdecimal() and len(digits) < 12:
+                round = (
+                    InterviewRound.objects.for_coach(self.coach)
+                    .select_related("opportunity__candidate")
+                    .filter(pk=int(digits))
+                    .first()
+                )
+                if round is not None:
+                    raise forms.ValidationError(
+                        self._refusal(round), code="invalid_round"
+                    ) from None
+            raise
+
+    def _refusal(self, round: InterviewRound) -> str:
+        owner = round.opportunity.candidate
+        if self.candidate_id is not None and owner.pk != self.candidate_id:
+            chosen = (
+                Candidate.objects.for_coach(self.coach).filter(pk=self.candidate_id).first()
+                or "the chosen candidate"
+            )
+            return (
+                f"That round belongs to {owner}, not {chosen}. "
+                f"Choose one of {chosen}'s coming rounds or no round."
+            )
+        return "That round is over or cancelled. Choose a coming round or no round."
+
     def label_from_instance(self, obj: InterviewRound) -> str:
         opportunity = obj.opportunity
         return f"{opportunity.candidate} — {obj.display_name} ({opportunity.position})"
@@ -158,20 +197,22 @@ class AssignmentForm(forms.Form):
         self.fields["candidate"] = CandidateChoiceField(
             coach=coach, label="Candidate", empty_label="Choose a candidate"
         )
+        # Only coming rounds, of the chosen candidate when there is one (the
+        # ?candidate= prefill, or the posted candidate); the field explains
+        # why any other round of the coach's is refused.
+        candidate_id = candidate.pk if candidate is not None else self._posted_candidate_id()
         rounds = (
             InterviewRound.objects.for_coach(coach)
+            .coming()
+            .filter(opportunity__candidate__archived=False)
             .select_related("opportunity__candidate")
             .with_kind_count()
         )
-        if not self.is_bound:
-            # Only offer what makes sense; a submitted id is still checked
-            # against all the coach's rounds so the error can say what is wrong.
-            rounds = (
-                rounds.filter(opportunity__candidate=candidate)
-                if candidate is not None
-                else rounds.filter(opportunity__candidate__archived=False)
-            )
+        if candidate_id is not None:
+            rounds = rounds.filter(opportunity__candidate_id=candidate_id)
         self.fields["round"] = RoundChoiceField(
+            coach=coach,
+            candidate_id=candidate_id,
             queryset=rounds.order_by(
                 "opportunity__candidate__full_name", "scheduled_at", "opportunity_id", "sequence"
             ),
@@ -205,6 +246,14 @@ class AssignmentForm(forms.Form):
                     "Without it, the email reminds them of that earlier link."
                 )
         self.helper = form_helper("Assign checklist")
+
+    def _posted_candidate_id(self) -> int | None:
+        """The posted candidate's id, when it is a plausible one; ownership is
+        in the round queryset (for_coach), not here."""
+        if not self.is_bound:
+            return None
+        digits = str(self.data.get(self.add_prefix("candidate"), ""))
+        return int(digits) if digits.isdecimal() and len(digits) < 12 else None
 
     def clean_due_date(self) -> datetime.date | None:
         due = check_year(self.cleaned_data.get("due_date"), "due date")

@@ -33,6 +33,14 @@ class InterviewRoundQuerySet(OwnedByCandidateQuerySet):
             opportunity__candidate=candidate, kind=kind, company_key=Lower(company)
         )
 
+    def coming(self, now: datetime.datetime | None = None) -> InterviewRoundQuerySet:
+        """Rounds still ahead: scheduled after ``now`` or not dated yet, and
+        not cancelled. What a coach assigns prep for."""
+        now = now or timezone.now()
+        return self.filter(Q(scheduled_at__gt=now) | Q(scheduled_at__isnull=True)).exclude(
+            InterviewRound.cancelled_q()
+        )
+
     def with_kind_count(self) -> InterviewRoundQuerySet:
         """Annotate ``same_kind_rounds`` (one subquery), which
         ``InterviewRound.display_name`` reads, so a list of rounds names each

@@ -16,7 +16,15 @@ from django.db.models import (
     When,
 )
 
-from ..models import ChecklistTemplate, PracticeMembership, Question, User, practice_ids_of
+from ..models import (
+    Assignment,
+    ChecklistTemplate,
+    InterviewRound,
+    PracticeMembership,
+    Question,
+    User,
+    practice_ids_of,
+)
 
 # ---------------------------------------------------------------- question bank and templates
 
@@ -85,6 +93,23 @@ def library_template(user: User, template: ChecklistTemplate) -> ChecklistTempla
     """One template the coach may see (checked by the access helper first), as
     the list shows it: owner, practice and the coach's rights loaded."""
     return with_library_rights(ChecklistTemplate.objects.filter(pk=template.pk), user).get()
+
+
+def template_for_round(coach: User, round: InterviewRound) -> ChecklistTemplate | None:
+    """The template the assign form preselects for a round: the one the coach
+    last assigned for a round of the same kind (if they can still see it),
+    else the built-in suggested for that kind, else none."""
+    visible = ChecklistTemplate.objects.visible_to(coach)
+    last = (
+        Assignment.objects.for_coach(coach)
+        .filter(round__kind=round.kind, template__in=visible)
+        .select_related("template")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is not None:
+        return last.template
+    return visible.builtin().filter(round_kind=round.kind).order_by("title", "id").first()
 
 
 def visible_template(coach: User, pk: int) -> ChecklistTemplate | None:

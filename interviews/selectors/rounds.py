@@ -434,6 +434,9 @@ class CoachRound:
     #: Prepared answers that the candidate said came up in the interview.
     came_up: list[AssignmentItem]
     assignments: list[Assignment]
+    #: The checklist the page's main button opens: the first one not withdrawn
+    #: (soonest due); None when the round has none, and "Assign" leads.
+    live_assignment: Assignment | None
 
 
 def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
@@ -452,6 +455,9 @@ def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
         asked_questions=round_asked_questions(round),
         came_up=[item for item in round_prepared_answers(round) if item.came_up],
         assignments=assignments,
+        live_assignment=next(
+            (a for a in assignments if a.status != Assignment.Status.WITHDRAWN), None
+        ),
     )
 
 
@@ -544,8 +550,11 @@ def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime
 
 
 def coach_candidate_round(coach: User, candidate: Candidate, pk: int) -> InterviewRound | None:
+    """One coming round of the coach's candidate: the only kind the assign form
+    offers, so the only kind it prefills."""
     return (
         InterviewRound.objects.for_coach(coach)
+        .coming()
         .filter(pk=pk, opportunity__candidate=candidate)
         .first()
     )

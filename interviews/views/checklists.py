@@ -242,7 +242,7 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 
 def _assignment_initial(request: HttpRequest) -> tuple[dict, Candidate | None]:
     """Pre-fill from ?candidate=<id>&round=<id>&template=<id>; ids the coach does
-    not own are ignored."""
+    not own are ignored. Without a template, a round's kind suggests one."""
     coach = request.user
     initial: dict = {}
     candidate = None
@@ -265,6 +265,10 @@ def _assignment_initial(request: HttpRequest) -> tuple[dict, Candidate | None]:
                 initial["due_date"] = max(due, timezone.localdate())
     if (pk := _int_param(request, "template")) is not None:
         template = library_selectors.visible_template(coach, pk)
+        if template is not None:
+            initial["template"] = template
+    if "template" not in initial and "round" in initial:
+        template = library_selectors.template_for_round(coach, initial["round"])
         if template is not None:
             initial["template"] = template
     return initial, candidate

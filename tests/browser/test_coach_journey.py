@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interviews.models import Assignment, Candidate
+from interviews.models import Assignment, Candidate, ChecklistTemplate
 
 from .conftest import log_in
 
@@ -92,10 +92,14 @@ def test_coach_adds_candidate_invites_and_assigns_second_round_prep(
     expect(page.get_by_label("Due date")).to_have_value(
         f"{when - datetime.timedelta(days=2):%Y-%m-%d}"
     )
-    journey.check(page, "assign-form")
-    page.get_by_label("Checklist template").select_option(
-        label="Second-round interview prep (built-in)"
+    # A second round with no history: the built-in second-round prep is preselected.
+    expect(page.get_by_label("Checklist template")).to_have_value(
+        str(ChecklistTemplate.objects.get(builtin_key="second-round-prep").pk)
     )
+    expect(page.get_by_label("Checklist template").locator("option:checked")).to_have_text(
+        "Second-round interview prep (built-in)"
+    )
+    journey.check(page, "assign-form")
     page.get_by_label("Instructions for the candidate").fill(
         "Start with the questions about the role; we go through them on Thursday."
     )

@@ -419,3 +419,37 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         body = coach_client.get(detail(candidate)).content.decode()
     assert body.count("(hiring manager)") == 2 * n
+
+
+# ---------------------------------------------------------------- one way to assign
+
+
+def _assign_links(body: str) -> list[str]:
+    """Every link in the page's <main> to the assign form, as its whole <a>
+    tag. The site nav's generic "Assign checklist" is outside <main>."""
+    main = body[body.index("<main") : body.index("</main>")]
+    path = re.escape(reverse("coach:assignment_create"))
+    return re.findall(rf'<a [^>]*href="{path}[^"]*"[^>]*>[^<]*</a>', main)
+
+
+@pytest.mark.parametrize("with_checklist", [False, True])
+def test_the_candidate_page_offers_assign_once_as_the_checklists_button(
+    coach_client, candidate, with_checklist
+):
+    if with_checklist:
+        make_assignment(
+            candidate,
+            round=InterviewRoundFactory(opportunity=OpportunityFactory(candidate=candidate)),
+        )
+    body = coach_client.get(detail(candidate)).content.decode()
+    [link] = _assign_links(body)
+    assert f"?candidate={candidate.pk}" in link
+    assert 'class="btn btn-sm btn-primary"' in link
+    assert ">Assign a checklist</a>" in link
+    # In the Checklists section, after its heading, not in the page header.
+    assert body.index('id="checklists-heading"') < body.index(link)
+
+
+def test_an_archived_candidates_page_offers_no_assign(coach, coach_client):
+    archived = CandidateFactory(coach=coach, archived=True)
+    assert _assign_links(coach_client.get(detail(archived)).content.decode()) == []

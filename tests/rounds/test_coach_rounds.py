@@ -1,13 +1,14 @@
 """Coach pages for opportunities and interview rounds."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import Interviewer, InterviewRound, Opportunity
+from interviews.models import Assignment, Interviewer, InterviewRound, Opportunity
 
 from ..checklist_helpers import round_form_data
 from ..factories import (
@@ -281,8 +282,46 @@ def test_the_round_page_shows_its_assignments(coach_client, candidate, round):
     assert "Initech second-round prep" in body
     assert "Unrelated checklist" not in body
     assert "0 of 3 required done" in body
-    assert "Assign a checklist for this round" in body
     assert f"?candidate={candidate.pk}&amp;round={round.pk}" in body
+
+
+def _header_buttons(body: str) -> list[str]:
+    """The buttons of the page's title row, in order, as their <a> tags."""
+    header = body[body.index("<h1") : body.index("</div>", body.index("<h1"))]
+    return re.findall(r'<a class="btn [^"]*"[^>]*>[^<]*</a>', header)
+
+
+def test_a_round_with_a_live_checklist_leads_with_opening_it(coach_client, candidate, round):
+    withdrawn = make_assignment(
+        candidate, round=round, status=Assignment.Status.WITHDRAWN, withdrawn_at=timezone.now()
+    )
+    live = make_assignment(candidate, round=round, title="Initech second-round prep")
+    body = coach_client.get(reverse("coach:round_detail", args=[round.pk])).content.decode()
+    buttons = _header_buttons(body)
+    primary = [b for b in buttons if 'class="btn btn-primary"' in b]
+    assert len(primary) == 1
+    assert ">Open the checklist</a>" in primary[0]
+    assert reverse("coach:assignment_detail", args=[live.pk]) in primary[0]
+    assert reverse("coach:assignment_detail", args=[withdrawn.pk]) not in primary[0]
+    [another] = [b for b in buttons if ">Assign another checklist</a>" in b]
+    assert 'class="btn btn-outline-primary"' in another
+    assert f"?candidate={candidate.pk}&amp;round={round.pk}" in another
+    assert "Assign a checklist for this round" not in body
+    assert buttons.index(another) < buttons.index(primary[0])
+
+
+def test_a_round_with_only_a_withdrawn_checklist_leads_with_assigning(
+    coach_client, candidate, round
+):
+    make_assignment(
+        candidate, round=round, status=Assignment.Status.WITHDRAWN, withdrawn_at=timezone.now()
+    )
+    body = coach_client.get(reverse("coach:round_detail", args=[round.pk])).content.decode()
+    primary = [b for b in _header_buttons(body) if 'class="btn btn-primary"' in b]
+    assert len(primary) == 1
+    assert ">Assign a checklist for this round</a>" in primary[0]
+    assert "Open the checklist" not in body
+    assert "Assign another checklist" not in body
 
 
 def test_the_round_page_says_what_to_do_without_assignments(coach_client, round):
