@@ -224,3 +224,14 @@ def test_a_round_that_is_over_or_cancelled_is_refused_with_a_clear_error(
     assert response.status_code == 200
     assert "over or cancelled" in response.context["form"].errors["round"][0]
     assert not Assignment.objects.exists()
+
+
+def test_a_round_that_has_started_offers_no_assign_link(coach_client, candidate):
+    """The form takes only coming rounds, so the page of a past one offers none."""
+    past = _round(candidate, days=-2)
+    html = coach_client.get(reverse("coach:round_detail", args=[past.pk])).content.decode()
+    assert f"{NEW}?" not in html
+    assert "prep checklists are for interviews still to come" in html
+    coming = _round(candidate, days=2)
+    html = coach_client.get(reverse("coach:round_detail", args=[coming.pk])).content.decode()
+    assert "Assign a checklist for this round" in html
