@@ -1,0 +1,63 @@
+"""Markup the Nu HTML checker flagged, pinned: machine-readable times to the
+second, a legend as its fieldset's first child and one type on the bank's
+search box."""
+
+import datetime
+import re
+import zoneinfo
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+VALID_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            datetime.datetime(2026, 12, 10, 15, 0, 7, 999999, tzinfo=datetime.UTC),
+            "2026-12-10T16:00:07+01:00",
+        ),
+        (datetime.date(2026, 12, 10), "2026-12-10"),
+        (None, ""),
+    ],
+)
+def test_datetime_attr_writes_seconds_and_the_offset_of_the_current_zone(value, expected):
+    from django.utils import timezone
+
+    with timezone.override(zoneinfo.ZoneInfo("Europe/Berlin")):
+        out = Template("{{ value|datetime_attr }}").render(Context({"value": value}))
+    assert out == expected
+
+
+def test_no_template_writes_a_datetime_attribute_with_date_c():
+    """``date:'c'`` keeps microseconds, which a datetime attribute may not have."""
+    from django.conf import settings
+
+    root = settings.BASE_DIR / "templates"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if re.search(r"""datetime="\{\{[^}]*\|date:["']c["']""", path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_each_template_item_legend_is_its_fieldsets_first_child(coach_client, own_template):
+    body = coach_client.get(reverse("coach:template_edit", args=[own_template.pk])).content
+    body = body.decode()
+
+    fieldsets = re.findall(r"<fieldset\b[^>]*>\s*(<[a-z]+)", body)
+    assert len(fieldsets) >= 3
+    assert set(fieldsets) == {"<legend"}
+
+
+def test_the_bank_search_box_has_one_type(coach_client):
+    body = coach_client.get(reverse("coach:question_list")).content.decode()
+
+    box = re.search(r'<input\b[^>]*name="q"[^>]*>', body).group(0)
+    assert re.findall(r"\btype=", box) == ["type="]
+    assert 'type="search"' in box
+    assert 'placeholder="Words in the text"' in box
