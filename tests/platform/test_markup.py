@@ -1,6 +1,6 @@
 """Markup the Nu HTML checker flagged, pinned: machine-readable times to the
-second, a legend as its fieldset's first child and one type on the bank's
-search box."""
+second, a legend as its fieldset's first child, one type on the bank's search
+box, and a description for search engines on public pages."""
 
 import datetime
 import re
@@ -61,3 +61,25 @@ def test_the_bank_search_box_has_one_type(coach_client):
     assert re.findall(r"\btype=", box) == ["type="]
     assert 'type="search"' in box
     assert 'placeholder="Words in the text"' in box
+
+
+def _description(body: str) -> str:
+    tags = re.findall(r'<meta name="description" content="([^"]*)">', body)
+    assert len(tags) == 1, tags
+    return tags[0]
+
+
+@pytest.mark.django_db
+def test_the_login_page_describes_coachsite_for_search_engines(client):
+    body = client.get(reverse("login")).content.decode()
+
+    description = _description(body)
+    assert "Coachsite" in description
+    assert "log in" in description.lower()
+
+
+@pytest.mark.django_db
+def test_the_password_reset_page_has_the_default_description(client):
+    body = client.get(reverse("password_reset")).content.decode()
+
+    assert "interview preparation" in _description(body)
