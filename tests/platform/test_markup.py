@@ -83,3 +83,41 @@ def test_the_password_reset_page_has_the_default_description(client):
     body = client.get(reverse("password_reset")).content.decode()
 
     assert "interview preparation" in _description(body)
+
+
+# ---------------------------------------------------------------- the phone menu
+
+
+def _toggler(body: str) -> str | None:
+    match = re.search(r'<button class="navbar-toggler"[^>]*>', body)
+    return match.group(0) if match else None
+
+
+def test_signed_in_pages_fold_the_menu_behind_a_labelled_button(coach, coach_client):
+    from interviews.models import Notification, NotificationKind
+
+    body = coach_client.get(reverse("coach:dashboard")).content.decode()
+    toggler = _toggler(body)
+    assert 'aria-controls="main-menu"' in toggler
+    assert 'aria-expanded="false"' in toggler
+    assert 'aria-label="Menu"' in toggler
+    assert 'class="collapse navbar-collapse' in body
+    assert 'id="main-menu"' in body
+    # Bootstrap's own script, vendored, deferred; the no-js marker before any paint.
+    assert '<script src="/static/vendor/bootstrap/bootstrap.bundle.min.js" defer>' in body
+    assert '<html lang="en" class="no-js">' in body
+    assert '<script src="/static/js/js-class.js"></script>' in body
+
+    Notification.objects.create(
+        user=coach, kind=NotificationKind.ASSIGNMENT_SUBMITTED, subject="New", url="/coach/"
+    )
+    body = coach_client.get(reverse("coach:dashboard")).content.decode()
+    assert 'aria-label="Menu, 1 unread notification"' in _toggler(body)
+
+
+@pytest.mark.django_db
+def test_the_login_page_has_no_menu_button_and_no_bootstrap_script(client):
+    body = client.get(reverse("login")).content.decode()
+
+    assert _toggler(body) is None
+    assert "bootstrap.bundle" not in body
