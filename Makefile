@@ -54,9 +54,10 @@ node_modules/.stamp: package.json package-lock.json
 	@touch $@
 
 assets: check-prereqs node_modules/.stamp
-	@echo "==> Copying Bootstrap and axe-core into static/vendor"
+	@echo "==> Copying Bootstrap (CSS, JS) and axe-core into static/vendor"
 	@mkdir -p static/vendor/bootstrap static/vendor/axe-core
 	@cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
+	@cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	@cp node_modules/axe-core/axe.min.js static/vendor/axe-core/
 
 setup: deps assets

@@ -51,10 +51,15 @@ class QuestionForm(forms.ModelForm):
 
 
 class QuestionFilterForm(forms.Form):
-    """The GET filters of the question bank. Invalid values are ignored (and shown)."""
+    """The GET filters of the question bank. Invalid values are ignored (and shown).
+    Laid out field by field in question_list.html (a one-row filter bar)."""
 
     q = forms.CharField(
-        label="Search", max_length=200, required=False, validators=[validate_single_line]
+        label="Search",
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+        widget=forms.SearchInput(attrs={"placeholder": "Words in the text"}),
     )
     category = forms.ChoiceField(
         label="Category",
@@ -69,11 +74,6 @@ class QuestionFilterForm(forms.Form):
     retired = forms.BooleanField(label="Show retired questions only", required=False)
 
     showing_retired = False  # set by filter()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Laid out field by field in question_list.html (a one-row filter bar).
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": "Words in the text"})
 
     def filter(self, qs, *, user):
         """The questions the filters ask for; invalid filters are left out."""

@@ -11,15 +11,20 @@
   time in the viewer's zone and, where it reads differently, in the
   candidate's: "Thu 25 Mar, 10:00 EDT · 15:00 CET for Alex". Reads
   ``candidate.user``: select it with the candidate.
+- ``<time datetime="{{ value|datetime_attr }}">`` → "2026-12-10T16:00:00+01:00":
+  the machine-readable form, to the second with the offset (``date:'c'`` writes
+  microseconds, which the HTML checker rejects).
 - ``{% round_name round candidate %}`` → the round's ``display_name`` with
   the time so (``round.opportunity`` must be loaded too).
 """
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 
 from django import template
+from django.utils import timezone
 
 from ..lib import when as when_lib
 
@@ -29,6 +34,19 @@ register = template.Library()
 @register.filter
 def when(value, style: str = "short") -> str:
     return when_lib.when(value, style) if value else ""
+
+
+@register.filter
+def datetime_attr(value) -> str:
+    """A valid HTML ``datetime`` attribute: seconds precision, with the offset
+    of the current time zone; a plain date as YYYY-MM-DD."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
 
 
 @register.filter

@@ -355,8 +355,20 @@ def log_in(page, journey: Journey, email: str, password: str, *, first: bool = T
     page.wait_for_load_state("load")
 
 
+def main_nav(page):
+    """The main navigation, with its menu opened first where a phone folds it
+    behind "Menu" (templates/base.html)."""
+    nav = page.get_by_role("navigation", name="Main")
+    menu = nav.get_by_role("button", name="Menu")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") == "false":
+        menu.click()
+        # Bootstrap ignores clicks while the menu is still sliding open.
+        page.wait_for_function("() => !document.getElementById('main-menu').matches('.collapsing')")
+    return nav
+
+
 def log_out(page) -> None:
-    page.get_by_role("button", name="Log out").click()
+    main_nav(page).get_by_role("button", name="Log out").click()
     page.wait_for_load_state("load")
 
 

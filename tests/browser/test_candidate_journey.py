@@ -9,7 +9,14 @@ from interviews.models import Assignment
 from interviews.services import caseload as caseload_services
 
 from ..factories import CandidateFactory
-from .conftest import DESKTOP, PHONE, checklist_item, invitation_link, prepare_second_round
+from .conftest import (
+    DESKTOP,
+    PHONE,
+    checklist_item,
+    invitation_link,
+    main_nav,
+    prepare_second_round,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("2-candidate-joins-and-fills-checklist")]
 
@@ -63,7 +70,7 @@ def test_invited_candidate_joins_fills_checklist_in_two_sittings_and_submits(
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved (3 answers).")).to_be_visible()
     journey.check(page, "draft-saved")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
+    main_nav(page).get_by_role("link", name="My checklists").click()
     expect(page.get_by_role("heading", name="My checklists")).to_be_visible()
     journey.check(page, "left")
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from interviews.models import Assignment, Candidate, ChecklistTemplate
 
-from .conftest import log_in
+from .conftest import log_in, main_nav
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,7 +26,7 @@ def test_coach_adds_candidate_invites_and_assigns_second_round_prep(
     journey.check(page, "dashboard-empty")
 
     # A new candidate.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Candidates").click()
+    main_nav(page).get_by_role("link", name="Candidates").click()
     expect(page.get_by_text("You have no candidates yet.")).to_be_visible()
     journey.check(page, "candidate-list-empty")
     page.get_by_role("link", name="Add candidate", exact=True).click()
@@ -109,7 +109,7 @@ def test_coach_adds_candidate_invites_and_assigns_second_round_prep(
     journey.check(page, "assigned")
 
     # The dashboard shows the interview in the coming week.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    main_nav(page).get_by_role("link", name="Dashboard").click()
     upcoming = page.get_by_role("region", name="Interviews in the next 7 days")
     expect(upcoming.get_by_role("link", name="Riley Newcomer")).to_be_visible()
     journey.check(page, "dashboard-after")

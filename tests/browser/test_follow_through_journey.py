@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from interviews.models import Assignment, Candidate, InterviewRound, ThankYouNote, User
 
 from ..factories import CandidateFactory
-from .conftest import DESKTOP, PHONE, invitation_link, log_in
+from .conftest import DESKTOP, PHONE, invitation_link, log_in, main_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("20-time-and-follow-through")]
 
@@ -87,9 +87,7 @@ def test_time_zones_and_follow_through(
 
         # A day after the interview (26 h): the coach's dashboard shows the overdue note.
         clock.move_to(INTERVIEW + datetime.timedelta(hours=26))
-        coach_page.get_by_role("navigation", name="Main").get_by_role(
-            "link", name="Dashboard"
-        ).click()
+        main_nav(coach_page).get_by_role("link", name="Dashboard").click()
         after = coach_page.get_by_role("region", name="After interviews")
         row = after.get_by_role("listitem").filter(has_text="Alex Berger").first
         expect(row).to_contain_text("Notes overdue by 2 h")
@@ -106,7 +104,7 @@ def test_time_zones_and_follow_through(
 
 
 def _coach_schedules_and_assigns(page, journey):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Candidates").click()
+    main_nav(page).get_by_role("link", name="Candidates").click()
     journey.check(page, "candidates")
     page.get_by_role("link", name="Alex Berger").click()
     journey.check(page, "candidate")
@@ -162,7 +160,7 @@ def _candidate_joins_from_berlin(page, journey, mailoutbox):
     journey.check(page, "joined")
     assert Candidate.objects.get(email="alex@example.com").user.time_zone == "Europe/Berlin"
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
+    main_nav(page).get_by_role("link", name="My checklists").click()
     upcoming = page.get_by_role("region", name="Upcoming interviews")
     link = upcoming.get_by_role("link", name=re.compile(r"^Second-round interview at Fabrikam"))
     expect(link).to_contain_text("Thu 25 Mar, 15:00 CET")
@@ -174,7 +172,7 @@ def _candidate_joins_from_berlin(page, journey, mailoutbox):
 
 
 def _candidate_records_the_outcome_first(page, journey):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
+    main_nav(page).get_by_role("link", name="My checklists").click()
     todo = page.get_by_role("list", name="After your interviews")
     expect(todo).to_contain_text("Send your thank-you notes to Dana Interviewer")
     expect(todo).to_contain_text("Write your debrief")
@@ -189,7 +187,7 @@ def _candidate_records_the_outcome_first(page, journey):
 
 def _candidate_edits_the_note_and_opens_it(page, journey):
     # The outcome is in; the note and the debrief are still on the home page.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
+    main_nav(page).get_by_role("link", name="My checklists").click()
     todo = page.get_by_role("list", name="After your interviews")
     expect(todo).not_to_contain_text("Record the outcome")
     expect(todo).to_contain_text("Write your debrief")

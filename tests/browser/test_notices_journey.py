@@ -20,7 +20,7 @@ from interviews.selectors import notifications as notifications_selectors
 from interviews.services import notifications as notifications_services
 from interviews.services import reminders
 
-from .conftest import DESKTOP, PHONE, log_in, prepare_second_round
+from .conftest import DESKTOP, PHONE, log_in, main_nav, prepare_second_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("8-notices")]
 
@@ -97,7 +97,7 @@ def test_candidate_opens_a_reminder_and_chooses_emails_coach_finds_calendar(
     # The candidate logs in and sees one unread notice in the navigation.
     page = open_page("candidate", viewport=viewport)
     log_in(page, journey, candidate.user.email, password)
-    nav = page.get_by_role("navigation", name="Main")
+    nav = main_nav(page)
     notices_link = nav.get_by_role("link", name=re.compile(r"^Notifications"))
     expect(notices_link).to_have_accessible_name("Notifications 1 unread")
     expect(notices_link.locator(".badge")).to_have_text("1 unread")
@@ -120,7 +120,7 @@ def test_candidate_opens_a_reminder_and_chooses_emails_coach_finds_calendar(
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(prepared.assignment.get_candidate_url()) + "$"))
     expect(page.get_by_role("heading", name="Second-round interview prep")).to_be_visible()
-    nav = page.get_by_role("navigation", name="Main")
+    nav = main_nav(page)
     expect(nav.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     expect(nav.locator(".badge")).to_have_count(0)
     journey.check(page, "checklist-from-notice")
@@ -141,7 +141,7 @@ def test_candidate_opens_a_reminder_and_chooses_emails_coach_finds_calendar(
     coach_page = open_page("coach", viewport=viewport)
     log_in(coach_page, journey, coach.email, password)
     journey.check(coach_page, "coach-dashboard")
-    coach_page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    main_nav(coach_page).get_by_role("link", name="Profile").click()
     calendar = coach_page.get_by_role("region", name="Calendar")
     address = calendar.get_by_label("Your private calendar address")
     expect(address).to_have_js_property("readOnly", True)
@@ -177,7 +177,7 @@ def test_candidate_opens_a_reminder_and_chooses_emails_coach_finds_calendar(
 
 
 def _choose_emails(page, journey):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    main_nav(page).get_by_role("link", name="Profile").click()
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
     card = page.get_by_role("region", name="Notifications")
     expect(card).to_be_visible()

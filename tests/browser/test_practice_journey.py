@@ -30,7 +30,7 @@ from ..factories import (
     TemplateItemFactory,
     UserFactory,
 )
-from .conftest import DESKTOP, PHONE, log_in
+from .conftest import DESKTOP, PHONE, log_in, main_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("10-practice")]
 
@@ -66,7 +66,7 @@ def test_lead_invites_coach_who_assigns_a_shared_template_then_lead_reassigns(
     journey.check(page, "template-shared")
 
     # Practice → Members → invite a coach by email.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
+    main_nav(page).get_by_role("link", name="Practice").click()
     expect(page.get_by_role("heading", name="Northstar Careers", level=1)).to_be_visible()
     journey.check(page, "practice-overview-alone")
     page.get_by_role("link", name="Members", exact=True).click()
@@ -114,9 +114,7 @@ def test_lead_invites_coach_who_assigns_a_shared_template_then_lead_reassigns(
         sequence=2,
         scheduled_at=timezone.now() + datetime.timedelta(days=3),
     )
-    newcomer.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Assign checklist"
-    ).click()
+    main_nav(newcomer).get_by_role("link", name="Assign checklist").click()
     newcomer.get_by_role("combobox", name="Candidate").select_option(label="Quinn Client")
     newcomer.get_by_label("Checklist template").select_option(
         label="Northstar panel prep (by Casey Coach)"
@@ -134,7 +132,7 @@ def test_lead_invites_coach_who_assigns_a_shared_template_then_lead_reassigns(
     ]
 
     # The lead's overview shows Robin's candidate and the interview coming up.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
+    main_nav(page).get_by_role("link", name="Practice").click()
     # A table row on wide screens, a card on phones.
     robin_row = page.locator(
         f"#coach-{robin.pk}" if width == "desktop" else f"#coach-card-{robin.pk}"
@@ -176,7 +174,7 @@ def test_lead_invites_coach_who_assigns_a_shared_template_then_lead_reassigns(
     journey.check(newcomer, "former-candidate-404")
 
     # The practice's outcomes.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
+    main_nav(page).get_by_role("link", name="Practice").click()
     journey.check(page, "overview-after")
     page.get_by_role("main").get_by_role("link", name="Outcomes", exact=True).click()
     expect(page.get_by_role("heading", name="Outcomes in Northstar Careers")).to_be_visible()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from interviews.models import Assignment, InterviewRound, Review
 
-from .conftest import checklist_item, log_in
+from .conftest import checklist_item, log_in, main_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("3-review-revise-approve-follow-up")]
 
@@ -66,7 +66,7 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     journey.check(page, "candidate-resubmitted")
 
     # The coach sees what changed since the review, marks the item OK and approves.
-    coach_page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    main_nav(coach_page).get_by_role("link", name="Dashboard").click()
     journey.check(coach_page, "coach-dashboard-resubmitted")
     waiting = coach_page.get_by_role("region", name="Waiting for your review")
     waiting.get_by_role("link", name="Cam Candidate").click()
@@ -120,7 +120,7 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
 
 
 def _follow_up(page, journey):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
+    main_nav(page).get_by_role("link", name="My checklists").click()
     approved = page.get_by_role("region", name="Recently approved")
     expect(approved.get_by_role("link", name="Second-round interview prep")).to_be_visible()
     journey.check(page, "candidate-home-approved")

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from interviews.models import InterviewRound, Question, Review, ThankYouNote
 from interviews.services import checklists as checklists_services
 
-from .conftest import DESKTOP, PHONE, log_in
+from .conftest import DESKTOP, PHONE, log_in, main_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("7-interview-round")]
 
@@ -167,7 +167,7 @@ def _coach_completes_interviewers(page, journey):
 
 
 def _candidate_debriefs_and_drafts_notes(page, journey):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My checklists").click()
+    main_nav(page).get_by_role("link", name="My checklists").click()
     follow_up = page.get_by_role("region", name="To do").get_by_role(
         "list", name="After your interviews"
     )
@@ -232,7 +232,7 @@ def _candidate_debriefs_and_drafts_notes(page, journey):
 
 
 def _coach_checks_note_and_banks_question(page, journey):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    main_nav(page).get_by_role("link", name="Dashboard").click()
     to_check = page.get_by_role("region", name="Thank-you notes to check")
     expect(to_check.get_by_text("To Dana Interviewer · Northwind Traders")).to_be_visible()
     journey.check(page, "coach-dashboard-note-to-check")

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from interviews import twofactor
 
-from .conftest import DESKTOP, PHONE, log_in, log_out
+from .conftest import DESKTOP, PHONE, log_in, log_out, main_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("9-two-factor")]
 
@@ -54,7 +54,7 @@ def test_coach_sets_up_two_factor_and_logs_in_with_a_recovery_code(
     journey.check(page, "dashboard")
 
     # Profile → Two-factor login: off for now.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    main_nav(page).get_by_role("link", name="Profile").click()
     card = page.get_by_role("region", name="Two-factor login")
     expect(card).to_be_visible()
     journey.check(page, "profile")

@@ -3,6 +3,7 @@ Profile → Notifications, and the public one-click unsubscribe link."""
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.test import Client
@@ -62,6 +63,19 @@ def test_the_list_shows_own_notices_newest_first(coach, other_coach, coach_clien
     assert html.index("Newer news") < html.index("Older news")
     assert "Someone else" not in html
     assert [n.subject for n in response.context["page"]] == ["Newer news", "Older news"]
+
+
+def test_each_notice_time_is_a_valid_datetime_attribute_to_the_second(coach, coach_client):
+    # Stored times carry microseconds; the HTML checker rejects them in datetime="".
+    at = datetime.datetime(2026, 3, 4, 10, 15, 30, 123456, tzinfo=datetime.UTC)
+    _notice(coach, "Timed news", created_at=at)
+
+    html = coach_client.get(LIST).content.decode()
+
+    local = at.astimezone(zoneinfo.ZoneInfo(coach.time_zone))
+    stamps = re.findall(r'<time datetime="([^"]*)"', html)
+    assert stamps == [local.replace(microsecond=0).isoformat()]
+    assert re.fullmatch(r"2026-03-04T\d\d:\d\d:30[+-]\d\d:\d\d", stamps[0])
 
 
 def test_unread_notices_are_marked_in_words_not_only_bold(coach, coach_client):

@@ -5,6 +5,7 @@ candidate to another coach of the practice."""
 import datetime
 import html
 import re
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -659,3 +660,16 @@ def test_a_practice_with_no_other_coach_says_so(db):
     assert "There is no other coach to hand" in body
     assert reverse("practice:members") in body
     assert Candidate.objects.get(pk=record.pk).coach == solo
+
+
+def test_the_oldest_wait_carries_a_valid_machine_readable_time(lead_at_now, lead, candidate):
+    # A stored time has microseconds; HTML's datetime attribute accepts none.
+    waited = NOW - 3 * DAY + datetime.timedelta(microseconds=123456)
+    make_assignment(candidate, status="submitted", submitted_at=waited)
+
+    body = lead_at_now.get(HOME).content.decode()
+
+    stamps = re.findall(r'<time datetime="([^"]*)"', body)
+    expected = (NOW - 3 * DAY).astimezone(zoneinfo.ZoneInfo(lead.time_zone)).isoformat()
+    assert expected in stamps
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", s) for s in stamps)
