@@ -51,13 +51,10 @@ class CandidateChoiceField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            digits = str(value)
-            # An id: not "²" (a digit int() refuses), nor thousands of digits.
-            if digits.isdecimal() and len(digits) < 12:
+            pk = _an_id(value)
+            if pk is not None:
                 archived = (
-                    Candidate.objects.for_coach(self.coach)
-                    .filter(pk=int(digits), archived=True)
-                    .first()
+                    Candidate.objects.for_coach(self.coach).filter(pk=pk, archived=True).first()
                 )
                 if archived is not None:
                     raise forms.ValidationError(
@@ -65,6 +62,13 @@ class CandidateChoiceField(forms.ModelChoiceField):
                         code="archived",
                     ) from None
             raise
+
+
+def _an_id(value) -> int | None:
+    """A refused choice's value read as a row id, to say why it was refused:
+    not "²" (a digit int() refuses), nor thousands of digits."""
+    digits = str(value)
+    return int(digits) if digits.isdecimal() and len(digits) < 12 else None
 
 
 class RoundChoiceField(forms.ModelChoiceField):
@@ -80,12 +84,12 @@ class RoundChoiceField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            digits = str(value)
-            if digits.isdecimal() and len(digits) < 12:
+            pk = _an_id(value)
+            if pk is not None:
                 round = (
                     InterviewRound.objects.for_coach(self.coach)
                     .select_related("opportunity__candidate")
-                    .filter(pk=int(digits))
+                    .filter(pk=pk)
                     .first()
                 )
                 if round is not None:
