@@ -1,6 +1,8 @@
 """Helpers for the checklist-loop tests: build the POST of the fill-in form the way
 the page renders it (one prefixed form per item, with its version)."""
 
+import re
+
 from django.contrib.messages import get_messages
 
 from interviews.lib.demo import sample_responses
@@ -86,3 +88,15 @@ def changes_requested(
 def messages_of(response) -> list[tuple[str, str]]:
     """The (level, text) of the messages a response queued for the next page."""
     return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+
+
+def marks_as_rendered(html: str) -> dict[str, str]:
+    """The review form's marks as the page checks them: what a browser posts
+    for the mark buttons when the coach changes nothing (a group with no
+    button checked posts nothing)."""
+    marks = {}
+    for attrs in re.findall(r'<input type="radio" class="btn-check"([^>]*)>', html):
+        name = re.search(r'name="(mark-\d+)"', attrs)
+        if name and " checked" in attrs:
+            marks[name.group(1)] = re.search(r'value="([^"]*)"', attrs).group(1)
+    return marks

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django import forms
 
 from ..models import AssignmentItem, ItemKind
+from ..selectors.sections import answer_label
 from ..validators import validate_single_line
 from .layout import fields_only_helper
 
@@ -72,11 +73,13 @@ class TextItemForm(ItemForm):
     response_fields = ("response_text",)
 
     response_text = forms.CharField(
-        label="Your answer", required=False, strip=False, max_length=20000
+        label="My answer", required=False, strip=False, max_length=20000
     )
 
     def __init__(self, item, data=None):
         super().__init__(item, data)
+        # "Questions I will ask" under a question for the interviewer, and so on.
+        self.fields["response_text"].label = answer_label(item)
         self.fields["response_text"].widget = _textarea(item, 5)
 
 
@@ -84,9 +87,7 @@ class CheckItemForm(ItemForm):
     response_fields = ("done", "response_text")
 
     done = forms.BooleanField(label="Done", required=False)
-    response_text = forms.CharField(
-        label="Note (optional)", required=False, strip=False, max_length=20000
-    )
+    response_text = forms.CharField(label="Note", required=False, strip=False, max_length=20000)
 
     def __init__(self, item, data=None):
         super().__init__(item, data)

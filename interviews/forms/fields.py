@@ -168,6 +168,35 @@ def render_field(field: BoundField) -> SafeString:
     )
 
 
+def render_choice_buttons(field: BoundField, *, order: tuple[str, ...] = ()) -> SafeString:
+    """A choice field as a row of toggle buttons (radio inputs, so arrow keys
+    move between them and the form posts the same value a drop-down would),
+    grouped in a fieldset whose legend is the field's label, for screen
+    readers only. ``order``: the choices' values in the order to show them."""
+    field_id = field.id_for_label
+    chosen = str(field.value() or "")
+    choices = list(field.field.choices)
+    if order:
+        choices.sort(key=lambda choice: order.index(str(choice[0])))
+    buttons = []
+    for n, (value, label) in enumerate(choices):
+        input_id = f"{field_id}_{n}"
+        buttons.append(
+            f'<input type="radio" class="btn-check"'
+            f"{_attrs({'name': field.html_name, 'id': input_id, 'value': value})}"
+            f"{' checked' if str(value) == chosen else ''}>"
+            f'<label class="btn btn-outline-secondary mark-{_escape(value) or "none"}"'
+            f' for="{_escape(input_id)}">{_escape(label)}</label>'
+        )
+    errors = "".join(f'<p class="text-danger small mb-0">{_escape(e)}</p>' for e in field.errors)
+    return mark_safe(  # noqa: S308 - every value escaped above
+        f'<fieldset class="choice-buttons" id="{_escape(field_id)}">'
+        f'<legend class="visually-hidden">{_escape(field.label)}</legend>'
+        f'<div class="btn-group btn-group-sm flex-wrap">{"".join(buttons)}</div>{errors}'
+        "</fieldset>"
+    )
+
+
 def render_fields(form: forms.Form) -> SafeString:
     """Every field of ``form`` in order (hidden ones first, as crispy does),
     with the form's own (non-field) errors on top."""

@@ -36,6 +36,7 @@ from ..models import (
     ItemKind,
     Question,
 )
+from . import sections
 
 # ---------------------------------------------------------------- the interview brief
 
@@ -54,13 +55,11 @@ def round_brief(round: InterviewRound) -> RoundBrief:
     return build(round, interviewers=round.interviewers.all(), checklists=checklists)
 
 
-#: Built-in questions about the role itself ("role-day-to-day", "role-history",
-#: …): what the candidate noted against them is what they know about the role so
-#: far. A prefix rather than a list, so role questions the library gains later
-#: land here too.
-ROLE_KEY_PREFIX = "role-"
-#: The built-in question to ask near the end of the interview.
-CLOSING_KEY = "close-anything-else"
+#: Built-in questions about the role itself ("role-day-to-day", …): what the
+#: candidate noted against them is what they know about the role so far. The
+#: keys are the guide's (selectors/sections.py), shared with the checklist page.
+ROLE_KEY_PREFIX = sections.ROLE_KEY_PREFIX
+CLOSING_KEY = sections.CLOSING_QUESTION_KEY
 
 
 class Section(enum.Enum):

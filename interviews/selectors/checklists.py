@@ -40,14 +40,18 @@ def checklist_items_with_comments(assignment: Assignment) -> list[AssignmentItem
     """A checklist's items in order, each with its comments and their authors
     (the candidate's page)."""
     comments = Comment.objects.select_related("author")
-    return list(assignment.items.prefetch_related(Prefetch("comments", queryset=comments)))
+    return list(
+        assignment.items.select_related("question").prefetch_related(
+            Prefetch("comments", queryset=comments)
+        )
+    )
 
 
 def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]:
     """A checklist's items in order, each with its comments and its answer
     revisions, oldest first, with their authors (the coach's review page)."""
     return list(
-        assignment.items.prefetch_related(
+        assignment.items.select_related("question").prefetch_related(
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
             Prefetch("revisions", queryset=AnswerRevision.objects.select_related("author")),
         )

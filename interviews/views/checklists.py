@@ -26,6 +26,7 @@ from ..selectors import caseload as caseload_selectors
 from ..selectors import checklists as checklists_selectors
 from ..selectors import library as library_selectors
 from ..selectors import rounds as rounds_selectors
+from ..selectors.sections import in_sections
 from ..services import checklists as checklists_services
 from . import refusal_as_message
 
@@ -60,7 +61,9 @@ def _render_checklist(
         "assignment": assignment,
         "page": page,
         "forms": forms,
-        "rows": [(row, forms.for_item(row.item)) for row in page.rows],
+        "sections": in_sections(
+            [(row, forms.for_item(row.item)) for row in page.rows], lambda pair: pair[0].item
+        ),
     }
     return render(request, "interviews/checklists/fill.html", context)
 

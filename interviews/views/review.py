@@ -20,6 +20,7 @@ from ..forms.review import ReviewForm
 from ..lib.diffing import FieldChange
 from ..models import Assignment, AssignmentItem, Review
 from ..selectors import checklists as checklists_selectors
+from ..selectors.sections import in_sections
 from ..services import checklists as checklists_services
 from . import refusal_as_message
 from .checklists import post_comment
@@ -132,6 +133,7 @@ def render_checklist(
             "candidate": assignment.candidate,
             "read_only": read_only,
             "rows": rows,
+            "sections": in_sections(rows, lambda row: row.item),
             "changed_items": page.changed,
             "reviews": page.reviews,
             "latest_review": page.latest_review,

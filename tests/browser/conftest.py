@@ -427,6 +427,19 @@ def prepared(library, coach, candidate) -> Prepared:
     )
 
 
+def mark_button(page, position: int, mark: str):
+    """The review mark button ("OK", "Needs work", "Not reviewed") of an item."""
+    group = page.get_by_role("group", name=f"Mark for item {position}", exact=True)
+    return group.get_by_role("radio", name=mark, exact=True)
+
+
+def mark_item(page, position: int, mark: str) -> None:
+    """Press an item's review mark button (its label: the radio itself is hidden)."""
+    group = page.get_by_role("group", name=f"Mark for item {position}", exact=True)
+    group.locator("label", has_text=mark).click()
+    expect(mark_button(page, position, mark)).to_be_checked()
+
+
 def checklist_item(page, position: int):
     """One checklist item (a list item), found by its visible numbered prompt."""
     heading = page.get_by_role("heading", name=re.compile(rf"^{position}\. "))

@@ -63,10 +63,12 @@ def test_invited_candidate_joins_fills_checklist_in_two_sittings_and_submits(
 
     # First sitting: two answers and one task, then save and leave.
     first_answer = "A typical week: what is delivered after 3 and 12 months?"
-    checklist_item(page, 1).get_by_label("Your answer").fill(first_answer)
-    checklist_item(page, 2).get_by_label("Your answer").fill("Who held the role before me?")
+    checklist_item(page, 1).get_by_label("Questions I will ask").fill(first_answer)
+    checklist_item(page, 2).get_by_label("Questions I will ask").fill(
+        "Who held the role before me?"
+    )
     checklist_item(page, 9).get_by_label("Done").check()
-    checklist_item(page, 9).get_by_label("Note (optional)").fill("Case study on slide 4.")
+    checklist_item(page, 9).get_by_label("Note", exact=True).fill("Case study on slide 4.")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved (3 answers).")).to_be_visible()
     journey.check(page, "draft-saved")
@@ -76,34 +78,36 @@ def test_invited_candidate_joins_fills_checklist_in_two_sittings_and_submits(
 
     # Second sitting: everything is still there.
     page.get_by_role("link", name="Second-round interview prep").click()
-    expect(checklist_item(page, 1).get_by_label("Your answer")).to_have_value(first_answer)
+    expect(checklist_item(page, 1).get_by_label("Questions I will ask")).to_have_value(first_answer)
     expect(checklist_item(page, 9).get_by_label("Done")).to_be_checked()
     journey.check(page, "returned")
 
     # A submit with required items still empty lists them and keeps the new text.
-    checklist_item(page, 5).get_by_label("Your answer").fill("Calm under pressure, clear writing.")
-    checklist_item(page, 7).get_by_label("Your answer").fill("Less retail experience; reading up.")
+    checklist_item(page, 5).get_by_label("Questions I will ask").fill(
+        "Calm under pressure, clear writing."
+    )
+    checklist_item(page, 7).get_by_label("My answer").fill("Less retail experience; reading up.")
     page.get_by_role("button", name="Submit for review").click()
     missing = page.get_by_role("alert").filter(has_text="complete these required items")
     expect(missing).to_be_visible()
     for position in (6, 8, 10, 12, 13):
         expect(missing.get_by_role("link", name=f"{position}. ")).to_be_visible()
     expect(missing.get_by_role("link", name="5. ")).to_have_count(0)
-    expect(checklist_item(page, 5).get_by_label("Your answer")).to_have_value(
+    expect(checklist_item(page, 5).get_by_label("Questions I will ask")).to_have_value(
         "Calm under pressure, clear writing."
     )
-    expect(checklist_item(page, 7).get_by_label("Your answer")).to_have_value(
+    expect(checklist_item(page, 7).get_by_label("My answer")).to_have_value(
         "Less retail experience; reading up."
     )
-    expect(checklist_item(page, 1).get_by_label("Your answer")).to_have_value(first_answer)
+    expect(checklist_item(page, 1).get_by_label("Questions I will ask")).to_have_value(first_answer)
     journey.check(page, "missing-items")
 
     # Finish and submit.
-    checklist_item(page, 6).get_by_label("Your answer").fill("Led the intake redesign in 2024.")
-    checklist_item(page, 8).get_by_label("Your answer").fill("Anything else you need from me?")
+    checklist_item(page, 6).get_by_label("My answer").fill("Led the intake redesign in 2024.")
+    checklist_item(page, 8).get_by_label("My plan").fill("Anything else you need from me?")
     checklist_item(page, 10).get_by_label("Done").check()
     checklist_item(page, 12).get_by_label("Done").check()
-    checklist_item(page, 13).get_by_label("Your answer").fill(
+    checklist_item(page, 13).get_by_label("My plan").fill(
         "Thank Sam for the tour of the design studio."
     )
     page.get_by_role("button", name="Submit for review").click()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from interviews.models import Assignment, InterviewRound, Review
 
-from .conftest import checklist_item, log_in, main_nav
+from .conftest import checklist_item, log_in, main_nav, mark_button, mark_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("3-review-revise-approve-follow-up")]
 
@@ -29,7 +29,9 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     waiting.get_by_role("link", name="Cam Candidate").click()
     expect(coach_page.get_by_text("Submitted for review. Mark each item")).to_be_visible()
     journey.check(coach_page, "coach-review")
-    coach_page.get_by_label("Mark for item 6").select_option(label="Needs work")
+    mark_item(coach_page, 6, "Needs work")
+    # The comment box is folded away until the coach opens it.
+    checklist_item(coach_page, 6).get_by_text("Comment for the candidate").click()
     coach_page.get_by_label("Comment on item 6").fill(
         "Say what changed because of the move: numbers, if you have them."
     )
@@ -58,7 +60,7 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     item6.get_by_role("button", name="Post reply").click()
     expect(page.get_by_text("Your reply on item 6 was posted.")).to_be_visible()
     journey.check(page, "candidate-replied")
-    checklist_item(page, 6).get_by_label("Your answer").fill(
+    checklist_item(page, 6).get_by_label("My answer").fill(
         "I led the warehouse move in 2023: two weeks early and 12% under budget."
     )
     page.get_by_role("button", name="Submit for review").click()
@@ -80,7 +82,7 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     ).to_be_visible()
     expect(item6.get_by_text("Good point: I will add the figures.")).to_be_visible()
     journey.check(coach_page, "coach-sees-changes")
-    coach_page.get_by_label("Mark for item 6").select_option(label="OK")
+    mark_item(coach_page, 6, "OK")
     coach_page.get_by_label("Overall note to the candidate").fill("Ready. Good luck on Thursday!")
     # From the bar at the top: the rest marked OK, then approved by keyboard;
     # the mark and the note typed below are kept.
@@ -89,8 +91,8 @@ def test_coach_requests_changes_candidate_revises_coach_approves_candidate_follo
     filled = re.compile(r"items? marked OK\. Nothing is saved")
     expect(coach_page.get_by_text(filled)).to_be_visible()
     expect(verdict_bar.get_by_text("Every item is marked.")).to_be_visible()
-    expect(coach_page.get_by_label("Mark for item 6")).to_have_value("ok")
-    expect(coach_page.get_by_label("Mark for item 1", exact=True)).to_have_value("ok")
+    expect(mark_button(coach_page, 6, "OK")).to_be_checked()
+    expect(mark_button(coach_page, 1, "OK")).to_be_checked()
     expect(coach_page.get_by_label("Overall note to the candidate")).to_have_value(
         "Ready. Good luck on Thursday!"
     )

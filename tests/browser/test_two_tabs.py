@@ -32,21 +32,21 @@ def test_second_tab_saving_the_same_item_sees_the_conflict_with_both_texts(
     journey.check(tab_a, "tab-a-open")
 
     # Tab A saves first.
-    checklist_item(tab_a, 1).get_by_label("Your answer").fill(FROM_A)
+    checklist_item(tab_a, 1).get_by_label("Questions I will ask").fill(FROM_A)
     tab_a.get_by_role("button", name="Save draft").click()
     expect(tab_a.get_by_text("Draft saved (1 answer).")).to_be_visible()
     journey.check(tab_a, "tab-a-saved")
 
     # Tab B, still showing the old version, saves the same item: a conflict.
     tab_b.bring_to_front()
-    checklist_item(tab_b, 1).get_by_label("Your answer").fill(FROM_B)
+    checklist_item(tab_b, 1).get_by_label("Questions I will ask").fill(FROM_B)
     tab_b.get_by_role("button", name="Save draft").click()
     expect(tab_b.get_by_text("changed in another tab or by someone else")).to_be_visible()
     conflict = tab_b.get_by_role("group", name="Conflict on item 1")
     expect(conflict).to_be_visible()
     expect(conflict.get_by_text(FROM_A)).to_be_visible()
     expect(conflict.get_by_text(FROM_B)).to_be_visible()
-    expect(checklist_item(tab_b, 1).get_by_label("Your answer")).to_have_value(FROM_B)
+    expect(checklist_item(tab_b, 1).get_by_label("Questions I will ask")).to_have_value(FROM_B)
     journey.check(tab_b, "tab-b-conflict")
     item = AssignmentItem.objects.get(assignment=prepared.assignment, position=1)
     assert item.response_text == FROM_A
@@ -54,7 +54,7 @@ def test_second_tab_saving_the_same_item_sees_the_conflict_with_both_texts(
     # Saving again from tab B is now a deliberate choice, and it wins.
     tab_b.get_by_role("button", name="Save draft").click()
     expect(tab_b.get_by_text("Draft saved (1 answer).")).to_be_visible()
-    expect(checklist_item(tab_b, 1).get_by_label("Your answer")).to_have_value(FROM_B)
+    expect(checklist_item(tab_b, 1).get_by_label("Questions I will ask")).to_have_value(FROM_B)
     journey.check(tab_b, "tab-b-saved-after-compare")
     item.refresh_from_db()
     assert item.response_text == FROM_B

@@ -276,7 +276,7 @@ def test_an_overlong_answer_is_a_field_error_and_keeps_all_input(assignment, can
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nothing was saved" in html
-    assert "Item 1 · Your answer" in html
+    assert "Item 1 · My answer" in html
     assert "at most 20000 characters" in html
     assert "x" * 20001 in html
     assert "Portfolio link ready" in html

@@ -208,9 +208,7 @@ def test_a_refused_post_shows_every_error_and_keeps_every_box(candidate):
     sent = ChecklistSent.from_post(items, data, reply_to=None)
     assert not sent.is_valid()
     forms = ChecklistPageForms(items, editable=True, sent=sent)
-    assert [(form.item.position, label) for form, _, label, _ in forms.errors] == [
-        (1, "Your answer")
-    ]
+    assert [(form.item.position, label) for form, _, label, _ in forms.errors] == [(1, "My answer")]
     assert forms.for_item(items[0]).form["response_text"].value() == "x" * 20001
     assert forms.for_item(items[1]).comment_form["body"].value() == "Keep me"
 

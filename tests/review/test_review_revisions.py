@@ -1,8 +1,6 @@
 """The coach's review after the candidate revised: a revised "needs work" item no
 longer blocks approval; and no alarm before the candidate has started."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -10,7 +8,7 @@ from interviews import services
 from interviews.models import Assignment, AssignmentItem
 from interviews.services import checklists as checklists_services
 
-from ..checklist_helpers import changes_requested, fill_all, item
+from ..checklist_helpers import changes_requested, fill_all, item, marks_as_rendered
 from ..factories import make_assignment
 
 S = Assignment.Status
@@ -47,11 +45,7 @@ def _revise_item_1_and_resubmit(assignment):
 def _review_form_as_rendered(html: str) -> dict:
     """The review form's marks as the page pre-selects them (what a coach who
     changes nothing would post)."""
-    data = {}
-    for name, body in re.findall(r'<select name="(mark-\d+)"[^>]*>(.*?)</select>', html, re.S):
-        selected = re.search(r'<option value="([^"]*)"\s+selected', body)
-        data[name] = selected.group(1) if selected else ""
-    return data
+    return marks_as_rendered(html)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from interviews.models import Assignment, AssignmentItem, Comment, Review
 
-from ..checklist_helpers import item, submitted
+from ..checklist_helpers import item, marks_as_rendered, submitted
 from ..factories import make_assignment
 
 S = Assignment.Status
@@ -41,10 +41,8 @@ def assignment(candidate):
 
 
 def _selected(html, it):
-    """The value of the option selected in an item's mark select."""
-    select = re.search(rf'<select name="mark-{it.pk}".*?</select>', html, re.S).group(0)
-    found = re.search(r'<option value="([^"]*)"[^>]*selected', select)
-    return found.group(1) if found else None
+    """The value of the mark button checked for an item (None when none is)."""
+    return marks_as_rendered(html).get(f"mark-{it.pk}")
 
 
 # ---------------------------------------------------------------- the bar at the top
