@@ -49,8 +49,8 @@ $(VENV)/.deps-stamp: pyproject.toml | venv
 deps: venv $(VENV)/.deps-stamp
 
 node_modules/.stamp: package.json package-lock.json
-	@echo "==> Installing front-end packages (npm ci)"
-	@npm ci --no-audit --no-fund --loglevel=error
+	@echo "==> Installing front-end packages (npm ci; no install scripts: none of them needs one)"
+	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 assets: check-prereqs node_modules/.stamp
