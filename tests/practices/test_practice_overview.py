@@ -498,7 +498,8 @@ def test_the_lead_reads_each_state_of_a_checklist_on_the_review_page_with_no_for
     # The coach's page, said to the lead.
     assert html.escape(READ_ONLY_NOTES[status]) in body
     assert "The coach's instructions" in body and "Start with the role." in body
-    assert '<dt class="col-sm-3">Coach</dt><dd class="col-sm-9">Casey Coach</dd>' in body
+    coach_fact = '<dt class="col-4 col-sm-3">Coach</dt><dd class="col-8 col-sm-9">Casey Coach</dd>'
+    assert coach_fact in body
     assert "Review history" in body and item_at(assignment, 1).prompt in body
     # No review marks, comment boxes, verdict or withdrawal.
     assert "<textarea" not in body and "<select" not in body and 'type="radio"' not in body
