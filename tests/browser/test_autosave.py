@@ -3,14 +3,17 @@
 nothing; offline, it says so and saves when the network is back; a save from
 another tab stops it, and Save draft then shows both texts."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from interviews.models import AssignmentItem, Comment
 
+from ..factories import InterviewRoundFactory, OpportunityFactory
 from .conftest import checklist_item, log_in, main_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("autosave")]
@@ -75,6 +78,24 @@ def test_typing_saves_itself_and_leaving_asks_nothing(open_page, journey, prepar
     assert item.version == 3
 
 
+def test_leaving_before_the_pause_sends_the_answers_on_the_way_out(
+    open_page, journey, prepared, password
+):
+    """What iOS relies on (it never fires beforeunload): the answers go out with
+    keepalive when the page is hidden, before the usual pause is over."""
+    page = open_checklist(open_page, journey, prepared, password)
+    page.on("dialog", lambda dialog: dialog.accept())  # Chromium's "Leave site?"
+    answer = "Typed just before leaving"
+    checklist_item(page, 1).get_by_label("Your answer").fill(answer)
+    main_nav(page).get_by_role("link", name="My checklists").click()
+    expect(page.get_by_role("heading", name="My checklists")).to_be_visible()
+    journey.check(page, "left-at-once")
+    page.get_by_role("link", name=TITLE).click()
+    expect(checklist_item(page, 1).get_by_label("Your answer")).to_have_value(answer)
+    journey.check(page, "back-with-the-answer")
+    assert stored(prepared, 1).response_text == answer
+
+
 def test_offline_typing_is_kept_and_saved_when_back_online(open_page, journey, prepared, password):
     page = open_checklist(open_page, journey, prepared, password)
     dialogs = []
@@ -127,3 +148,51 @@ def test_a_save_in_another_tab_stops_the_autosave_and_save_draft_shows_both(
     expect(checklist_item(tab_a, 1).get_by_label("Your answer")).to_have_value(from_a)
     journey.check(tab_a, "tab-a-both-versions")
     assert stored(prepared, 1).response_text == from_b
+
+
+@pytest.mark.journey("unsaved-typing-put-back")
+def test_typing_left_on_a_form_without_autosave_is_offered_back(
+    open_page, journey, candidate, password
+):
+    """iOS Safari never warns before leaving: the round page's forms keep what
+    was typed in sessionStorage and offer it back when the page is shown again."""
+    round_ = InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Northwind Traders"),
+        scheduled_at=timezone.now() - datetime.timedelta(hours=3),
+        debrief_notes="Saved before.",
+    )
+    url = reverse("me:round", args=[round_.pk])
+    page = open_page("candidate")
+    log_in(page, journey, candidate.user.email, password)
+    journey.check(page, "home")
+    page.goto(url)
+    journey.check(page, "round")
+    debrief = page.locator("#debrief")
+    banner = debrief.get_by_role("group", name="Unsaved typing")
+    expect(banner).to_be_hidden()
+    typed = "Saved before. Then the panel asked about budgets."
+    debrief.get_by_label("How did it go?").fill(typed)
+
+    # Leaving: Chromium asks (iOS would not); the typing is kept all the same.
+    page.on("dialog", lambda dialog: dialog.accept())
+    main_nav(page).get_by_role("link", name="My checklists").click()
+    expect(page.get_by_role("heading", name="My checklists")).to_be_visible()
+    journey.check(page, "left")
+    page.goto(url)
+    expect(banner).to_be_visible()
+    expect(debrief.get_by_label("How did it go?")).to_have_value("Saved before.")
+    expect(page.locator("#notes").get_by_role("group", name="Unsaved typing")).to_be_hidden()
+    journey.check(page, "offered-back")
+    banner.get_by_role("button", name="Put it back").click()
+    expect(debrief.get_by_label("How did it go?")).to_have_value(typed)
+    expect(banner).to_be_hidden()
+    debrief.get_by_role("button", name="Save debrief").click()
+    expect(page.get_by_text("Debrief saved.")).to_be_visible()
+    journey.check(page, "saved")
+    round_.refresh_from_db()
+    assert round_.debrief_notes == typed
+
+    # Saved: nothing is offered any more.
+    page.goto(url)
+    journey.check(page, "again")
+    expect(banner).to_be_hidden()
