@@ -24,6 +24,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const LOGGED_OUT =
     "Not saved: you are no longer logged in. Log in again in another tab, then type here " +
     "to save; your typing is kept on this page.";
+  const REFUSED =
+    "Not saved: this page can no longer save the checklist (it may have been withdrawn, or " +
+    "you logged out elsewhere). Copy what you typed, then reload the page.";
   if (hint) {
     hint.textContent =
       "Drafts save themselves a few seconds after you stop typing. A reply typed in a " +
@@ -127,6 +130,11 @@ document.addEventListener("DOMContentLoaded", () => {
     } else if (response && response.type === "opaqueredirect") {
       unsaved = true;
       say(LOGGED_OUT);
+    } else if (response && response.status >= 400 && response.status < 500) {
+      // Not the script's JSON (a 404, a refused CSRF token): trying again will not help.
+      stopped = true;
+      unsaved = true;
+      say(REFUSED);
     } else {
       unsaved = true;
       say(OFFLINE);

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from interviews.models import AssignmentItem, Comment
+from interviews.services import checklists as checklists_services
 
 from ..factories import InterviewRoundFactory, OpportunityFactory
 from .conftest import checklist_item, log_in, main_nav
@@ -94,6 +95,23 @@ def test_leaving_before_the_pause_sends_the_answers_on_the_way_out(
     expect(checklist_item(page, 1).get_by_label("Your answer")).to_have_value(answer)
     journey.check(page, "back-with-the-answer")
     assert stored(prepared, 1).response_text == answer
+
+
+def test_a_withdrawn_checklist_says_it_cannot_save_and_keeps_the_page(
+    open_page, journey, prepared, password
+):
+    page = open_checklist(open_page, journey, prepared, password)
+    checklists_services.assignment_withdraw(assignment=prepared.assignment, by=prepared.coach)
+    journey.expected_failures.add((autosave_url(journey, prepared), "status of 404"))
+    checklist_item(page, 1).get_by_label("Your answer").fill("Typed after the withdrawal")
+    expect(page.locator("[data-autosave-status]")).to_have_text(
+        re.compile("^Not saved: this page can no longer save the checklist"), timeout=WAIT
+    )
+    expect(checklist_item(page, 1).get_by_label("Your answer")).to_have_value(
+        "Typed after the withdrawal"
+    )
+    journey.check(page, "withdrawn-meanwhile")
+    assert stored(prepared, 1).response_text == ""
 
 
 def test_offline_typing_is_kept_and_saved_when_back_online(open_page, journey, prepared, password):
