@@ -128,6 +128,7 @@ practice_patterns = [
 candidate_patterns = [
     path("", home.home, name="home"),
     path("checklists/<int:pk>/", checklists.checklist, name="checklist"),
+    path("checklists/<int:pk>/autosave/", checklists.checklist_autosave, name="checklist_autosave"),
     path("items/<int:pk>/comment/", checklists.item_comment, name="item_comment"),
     path("items/<int:pk>/email-sent/", checklists.item_email_sent, name="item_email_sent"),
     path("rounds/past/", rounds.candidate_past_rounds, name="past_rounds"),

@@ -36,6 +36,11 @@ from .notifications import zone_of
 # ---------------------------------------------------------------- one checklist
 
 
+def checklist_items(assignment: Assignment) -> list[AssignmentItem]:
+    """A checklist's items in order, nothing else (the autosave reads only answers)."""
+    return list(assignment.items.all())
+
+
 def checklist_items_with_comments(assignment: Assignment) -> list[AssignmentItem]:
     """A checklist's items in order, each with its comments and their authors
     (the candidate's page)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from ..access import (
     item_for_candidate,
 )
 from ..forms.assignments import AssignmentForm
-from ..forms.checklists import ChecklistPageForms, ChecklistSent, CommentForm
+from ..forms.checklists import ChecklistItemForms, ChecklistPageForms, ChecklistSent, CommentForm
 from ..models import Assignment, AssignmentItem, Candidate, InterviewRound
 from ..selectors import caseload as caseload_selectors
 from ..selectors import checklists as checklists_selectors
@@ -173,6 +173,62 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.info(request, "Nothing had changed since your last save.")
     return redirect(assignment.get_candidate_url())
+
+
+@candidate_required
+@require_POST
+def checklist_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """The checklist page's script (static/js/autosave.js) saves the answers a few
+    seconds after typing stops, through the same service as "Save draft" (the
+    same revisions and state change). Only the answers: a reply typed in a
+    comment box is posted by a button, never by a pause in typing. Answers JSON
+    for the script: the new versions, so its next save does not meet its own
+    text as a conflict; or why nothing was saved."""
+    assignment = assignment_for_candidate(request, pk)
+    answers = ChecklistItemForms(checklists_selectors.checklist_items(assignment), request.POST)
+    if assignment.is_editable and not answers.is_valid():
+        return JsonResponse(
+            {
+                "saved": False,
+                "message": "Not saved: some fields are too long or not valid. "
+                "Press Save draft to see which; everything you typed is still on the page.",
+                "errors": [
+                    {"item": form.item.position, "field": field_id, "label": label, "message": text}
+                    for form, field_id, label, text in answers.error_list()
+                ],
+            },
+            status=400,
+        )
+    try:
+        result = checklists_services.assignment_save(
+            assignment=assignment,
+            by=request.user,
+            # Not editable: the service refuses with a message that says why.
+            responses=answers.responses() if assignment.is_editable else {},
+        )
+    except services.EditConflict as conflict:
+        return JsonResponse(
+            {
+                "saved": False,
+                "conflict": True,
+                "items": sorted(c.item.position for c in conflict.conflicts),
+                "message": str(conflict),
+            },
+            status=409,
+        )
+    except services.WrongState as error:
+        return JsonResponse({"saved": False, "closed": True, "message": str(error)}, status=409)
+    except services.ServiceError as error:
+        return JsonResponse({"saved": False, "message": str(error)}, status=400)
+    # Only the changed items: an item left alone keeps the version the page has.
+    return JsonResponse(
+        {
+            "saved": True,
+            "saved_at": f"{timezone.localtime():%H:%M}",
+            "versions": {str(item.pk): item.version for item in result.changed},
+            "changed": len(result.changed),
+        }
+    )
 
 
 def _parse_action(value: str, items: list[AssignmentItem]) -> tuple[str, AssignmentItem | None]:

@@ -19,6 +19,72 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
     form.addEventListener("input", () => { dirty.add(form); });
     form.addEventListener("submit", () => { submitting = form; });
+    // The checklist saved itself (static/js/autosave.js): nothing left to lose.
+    form.addEventListener("autosave:clean", () => { dirty.delete(form); });
+  });
+  // iOS Safari never fires beforeunload, so the warning never shows there. A
+  // form without autosave keeps its typing in sessionStorage when the page is
+  // hidden; shown again with other values, the page offers to put it back
+  // (the form's [data-restore] banner).
+  const keyOf = (form) => `unsaved:${window.location.pathname}#${form.id || form.getAttribute("action")}`;
+  const typedFields = (form) => [...form.elements].filter(
+    (field) => field.name && field.name !== "csrfmiddlewaretoken" &&
+      !["hidden", "submit", "button", "file", "password"].includes(field.type),
+  );
+  const valuesOf = (form) => Object.fromEntries(typedFields(form).map(
+    (field) => [field.name + (field.type === "checkbox" || field.type === "radio" ? `=${field.value}` : ""),
+      field.type === "checkbox" || field.type === "radio" ? field.checked : field.value],
+  ));
+  const keepTyping = () => {
+    dirty.forEach((form) => {
+      if (form !== submitting && !form.dataset.autosaveUrl) {
+        try {
+          window.sessionStorage.setItem(keyOf(form), JSON.stringify(valuesOf(form)));
+        } catch (error) {
+          // Storage full or switched off: the typing cannot be kept.
+        }
+      }
+    });
+  };
+  window.addEventListener("pagehide", keepTyping);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") {
+      keepTyping();
+    }
+  });
+  document.querySelectorAll("form[data-warn-unsaved]:not([data-autosave-url])").forEach((form) => {
+    const key = keyOf(form);
+    form.addEventListener("submit", () => { window.sessionStorage.removeItem(key); });
+    let kept = null;
+    try {
+      kept = JSON.parse(window.sessionStorage.getItem(key) || "null");
+    } catch (error) {
+      kept = null;
+    }
+    const banner = form.querySelector("[data-restore]");
+    const now = valuesOf(form);
+    const differs = kept && Object.keys(kept).some((name) => name in now && kept[name] !== now[name]);
+    if (!differs || !banner) {
+      window.sessionStorage.removeItem(key);
+      return;
+    }
+    banner.hidden = false;
+    banner.querySelector("[data-restore-put-back]").addEventListener("click", () => {
+      typedFields(form).forEach((field) => {
+        const checkable = field.type === "checkbox" || field.type === "radio";
+        const name = field.name + (checkable ? `=${field.value}` : "");
+        if (name in kept) {
+          field[checkable ? "checked" : "value"] = kept[name];
+        }
+      });
+      dirty.add(form);
+      banner.hidden = true;
+      form.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    banner.querySelector("[data-restore-discard]").addEventListener("click", () => {
+      window.sessionStorage.removeItem(key);
+      banner.hidden = true;
+    });
   });
   document.addEventListener("click", (event) => {
     if (event.target.closest && event.target.closest('a[href^="mailto:"]')) {

@@ -175,6 +175,9 @@ class Journey:
         self.problems: list[str] = []
         self.watches: dict[int, PageWatch] = {}
         self.expected_404: set[str] = set()
+        # (address, words of Chromium's note) a journey makes fail on purpose:
+        # cut off the network, or a script's request the server refuses.
+        self.expected_failures: set[tuple[str, str]] = set()
         self.axe_log: list[dict] = []
         self.step = 0
 
@@ -190,6 +193,11 @@ class Journey:
             location = message.location or {}
             if location.get("url") in self.expected_404 and "status of 404" in text:
                 return  # Chromium's note on a not-found page the journey asked for
+            if any(
+                location.get("url") == url and words in text
+                for url, words in self.expected_failures
+            ):
+                return  # a failure the journey brought about
             self.problems.append(
                 f"[{watch.label}] console error on {page.url}: {text} "
                 f"({location.get('url', '')}:{location.get('lineNumber', '')})"

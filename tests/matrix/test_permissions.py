@@ -364,6 +364,16 @@ MATRIX: dict[str, Row] = {
     # Candidate
     "me/": candidate_page(shared=True),
     "me/checklists/<int:pk>/": candidate_page(assignment_pk),
+    # The checklist page's script saves the answers; it answers JSON, not a redirect.
+    "me/checklists/<int:pk>/autosave/": Row(
+        kwargs=assignment_pk,
+        get={"anonymous": LOGIN, "candidate": 405},
+        post={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "candidate": 200},
+        data=lambda w: {
+            f"item-{w['item'].pk}-version": str(w["item"].version),
+            f"item-{w['item'].pk}-response_text": "Saved by itself.",
+        },
+    ),
     "me/items/<int:pk>/comment/": candidate_action(item_pk, data=lambda w: {"body": "Thanks!"}),
     "me/items/<int:pk>/email-sent/": candidate_action(email_item_pk),
     # Each candidate's own past interviews (a list, no object in the address).
