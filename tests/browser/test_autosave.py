@@ -51,7 +51,7 @@ def test_typing_saves_itself_and_leaving_asks_nothing(open_page, journey, prepar
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
 
     answer = "Who would I work with every day?"
-    checklist_item(page, 1).get_by_label("Your answer").fill(answer)
+    checklist_item(page, 1).get_by_label("Questions I will ask").fill(answer)
     # A reply typed but not posted: the autosave leaves it alone.
     item2 = checklist_item(page, 2)
     item2.get_by_text("Add a comment").click()
@@ -68,11 +68,11 @@ def test_typing_saves_itself_and_leaving_asks_nothing(open_page, journey, prepar
     assert dialogs == []
 
     page.get_by_role("link", name=TITLE).click()
-    expect(checklist_item(page, 1).get_by_label("Your answer")).to_have_value(answer)
+    expect(checklist_item(page, 1).get_by_label("Questions I will ask")).to_have_value(answer)
     journey.check(page, "back")
 
     # Typing again saves again, from the version the first save made.
-    checklist_item(page, 1).get_by_label("Your answer").fill(f"{answer} And who decides?")
+    checklist_item(page, 1).get_by_label("Questions I will ask").fill(f"{answer} And who decides?")
     expect(page.locator("[data-autosave-status]")).to_have_text(SAVED, timeout=WAIT)
     item = stored(prepared, 1)
     assert item.response_text == f"{answer} And who decides?"
@@ -87,12 +87,12 @@ def test_leaving_before_the_pause_sends_the_answers_on_the_way_out(
     page = open_checklist(open_page, journey, prepared, password)
     page.on("dialog", lambda dialog: dialog.accept())  # Chromium's "Leave site?"
     answer = "Typed just before leaving"
-    checklist_item(page, 1).get_by_label("Your answer").fill(answer)
+    checklist_item(page, 1).get_by_label("Questions I will ask").fill(answer)
     main_nav(page).get_by_role("link", name="My checklists").click()
     expect(page.get_by_role("heading", name="My checklists")).to_be_visible()
     journey.check(page, "left-at-once")
     page.get_by_role("link", name=TITLE).click()
-    expect(checklist_item(page, 1).get_by_label("Your answer")).to_have_value(answer)
+    expect(checklist_item(page, 1).get_by_label("Questions I will ask")).to_have_value(answer)
     journey.check(page, "back-with-the-answer")
     assert stored(prepared, 1).response_text == answer
 
@@ -103,11 +103,11 @@ def test_a_withdrawn_checklist_says_it_cannot_save_and_keeps_the_page(
     page = open_checklist(open_page, journey, prepared, password)
     checklists_services.assignment_withdraw(assignment=prepared.assignment, by=prepared.coach)
     journey.expected_failures.add((autosave_url(journey, prepared), "status of 404"))
-    checklist_item(page, 1).get_by_label("Your answer").fill("Typed after the withdrawal")
+    checklist_item(page, 1).get_by_label("Questions I will ask").fill("Typed after the withdrawal")
     expect(page.locator("[data-autosave-status]")).to_have_text(
         re.compile("^Not saved: this page can no longer save the checklist"), timeout=WAIT
     )
-    expect(checklist_item(page, 1).get_by_label("Your answer")).to_have_value(
+    expect(checklist_item(page, 1).get_by_label("Questions I will ask")).to_have_value(
         "Typed after the withdrawal"
     )
     journey.check(page, "withdrawn-meanwhile")
@@ -121,7 +121,7 @@ def test_offline_typing_is_kept_and_saved_when_back_online(open_page, journey, p
     journey.expected_failures.add((autosave_url(journey, prepared), "ERR_INTERNET_DISCONNECTED"))
     page.context.set_offline(True)
     answer = "Typed on a train"
-    checklist_item(page, 1).get_by_label("Your answer").fill(answer)
+    checklist_item(page, 1).get_by_label("Questions I will ask").fill(answer)
     expect(page.locator("[data-autosave-status]")).to_have_text(
         re.compile("^Not saved yet: you seem to be offline."), timeout=WAIT
     )
@@ -141,7 +141,7 @@ def test_a_save_in_another_tab_stops_the_autosave_and_save_draft_shows_both(
     journey.check(tab_b, "tab-b-open")
 
     from_b = "Tab B: saved with the button"
-    checklist_item(tab_b, 1).get_by_label("Your answer").fill(from_b)
+    checklist_item(tab_b, 1).get_by_label("Questions I will ask").fill(from_b)
     tab_b.get_by_role("button", name="Save draft").click()
     expect(tab_b.get_by_text("Draft saved (1 answer).")).to_be_visible()
     journey.check(tab_b, "tab-b-saved")
@@ -149,7 +149,7 @@ def test_a_save_in_another_tab_stops_the_autosave_and_save_draft_shows_both(
     tab_a.bring_to_front()
     journey.expected_failures.add((autosave_url(journey, prepared), "status of 409"))
     from_a = "Tab A: typed on the old page"
-    checklist_item(tab_a, 1).get_by_label("Your answer").fill(from_a)
+    checklist_item(tab_a, 1).get_by_label("Questions I will ask").fill(from_a)
     expect(tab_a.locator("[data-autosave-status]")).to_have_text(
         "This checklist was changed in another tab or by someone else. Press Save draft to see "
         "both versions; nothing you typed is lost.",
@@ -163,7 +163,7 @@ def test_a_save_in_another_tab_stops_the_autosave_and_save_draft_shows_both(
     expect(conflict).to_be_visible()
     expect(conflict.get_by_text(from_a)).to_be_visible()
     expect(conflict.get_by_text(from_b)).to_be_visible()
-    expect(checklist_item(tab_a, 1).get_by_label("Your answer")).to_have_value(from_a)
+    expect(checklist_item(tab_a, 1).get_by_label("Questions I will ask")).to_have_value(from_a)
     journey.check(tab_a, "tab-a-both-versions")
     assert stored(prepared, 1).response_text == from_b
 
