@@ -15,7 +15,7 @@ from interviews.models import AssignmentItem, Comment
 from interviews.services import checklists as checklists_services
 
 from ..factories import InterviewRoundFactory, OpportunityFactory
-from .conftest import checklist_item, log_in, main_nav
+from .conftest import DESKTOP, PHONE, checklist_item, log_in, main_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey("autosave")]
 
@@ -25,8 +25,8 @@ WAIT = 20_000
 TITLE = "Second-round interview prep"
 
 
-def open_checklist(open_page, journey, prepared, password, label="candidate"):
-    page = open_page(label)
+def open_checklist(open_page, journey, prepared, password, label="candidate", viewport=DESKTOP):
+    page = open_page(label, viewport=viewport)
     log_in(page, journey, prepared.candidate.user.email, password)
     journey.check(page, "home")
     page.get_by_role("link", name=TITLE).click()
@@ -43,8 +43,25 @@ def stored(prepared, position):
     return AssignmentItem.objects.get(assignment=prepared.assignment, position=position)
 
 
-def test_typing_saves_itself_and_leaving_asks_nothing(open_page, journey, prepared, password):
-    page = open_checklist(open_page, journey, prepared, password)
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_typing_saves_itself_and_leaving_asks_nothing(
+    open_page, journey, prepared, password, viewport
+):
+    page = open_checklist(open_page, journey, prepared, password, viewport=viewport)
+    # What the candidate's typing costs: posts of the checklist form (a button
+    # pressed) against the autosave's own posts, and page loads.
+    posts = {"buttons": 0, "autosave": 0}
+    loads = []
+    checklist_path = prepared.assignment.get_candidate_url()
+
+    def on_request(request):
+        if request.method == "POST" and request.url.endswith(checklist_path):
+            posts["buttons"] += 1
+        elif request.method == "POST" and request.url.endswith("/autosave/"):
+            posts["autosave"] += 1
+
+    page.on("request", on_request)
+    page.on("framenavigated", lambda frame: frame == page.main_frame and loads.append(frame.url))
     hint = page.get_by_text("Drafts save themselves a few seconds after you stop typing.")
     expect(hint).to_be_visible()
     dialogs = []
@@ -66,6 +83,13 @@ def test_typing_saves_itself_and_leaving_asks_nothing(open_page, journey, prepar
     expect(page.get_by_role("heading", name="My checklists")).to_be_visible()
     journey.check(page, "left-without-a-button")
     assert dialogs == []
+    print(
+        f"\n[autosave {viewport['width']}px] page loads after opening the checklist: "
+        f"{len(loads)} (the page left to); buttons pressed: {posts['buttons']}; "
+        f"autosave posts: {posts['autosave']}"
+    )
+    assert posts["buttons"] == 0 and posts["autosave"] >= 1
+    assert len(loads) == 1
 
     page.get_by_role("link", name=TITLE).click()
     expect(checklist_item(page, 1).get_by_label("Questions I will ask")).to_have_value(answer)
