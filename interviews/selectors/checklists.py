@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import dateformat, timezone
@@ -18,6 +18,7 @@ from ..lib.diffing import FieldChange, response_changes
 from ..lib.drafts import mailto_url
 from ..lib.readiness import Readiness
 from ..lib.when import when
+from ..lib.writing import Finding, answer_findings, note_findings
 from ..models import (
     AnswerRevision,
     Assignment,
@@ -32,6 +33,7 @@ from ..models import (
     User,
 )
 from .notifications import zone_of
+from .sections import answer_label
 
 # ---------------------------------------------------------------- one checklist
 
@@ -63,6 +65,34 @@ def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]
     )
 
 
+def item_findings(
+    item: AssignmentItem, *, assignment: Assignment, items: list[AssignmentItem]
+) -> list[Finding]:
+    """The writing checks of an item's saved text (``lib.writing``): a written
+    answer (a text item the page calls "My answer") gets the answer checks; an
+    email draft, the thank-you note checks against the round's debrief and the
+    checklist's other drafts. The draft's addressee is an email address, not a
+    name, so the greeting check is skipped. No query: the checklist comes with
+    its round and opportunity, the items with their questions."""
+    if item.kind == ItemKind.TEXT and answer_label(item) == "My answer":
+        return answer_findings(item.response_text)
+    if item.kind == ItemKind.EMAIL:
+        round = assignment.round
+        return note_findings(
+            subject=item.email_subject,
+            body=item.email_body,
+            interviewer_name="",
+            debrief=round.debrief_notes if round else "",
+            other_notes=[
+                other.email_body
+                for other in items
+                if other.kind == ItemKind.EMAIL and other.pk != item.pk
+            ],
+            ignore=[round.opportunity.company, round.opportunity.position] if round else [],
+        )
+    return []
+
+
 def checklist_reviews(assignment: Assignment) -> list[Review]:
     """A checklist's reviews, newest first, with their reviewers."""
     return list(assignment.reviews.select_related("reviewer"))
@@ -83,6 +113,8 @@ class ItemForReview:
     changes: list[FieldChange] | None
     #: Required and still incomplete; never flagged before the candidate started.
     incomplete: bool
+    #: The writing checks of the answer or draft (``item_findings``).
+    findings: list[Finding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -138,6 +170,7 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
                 else response_changes(item.kind, _response_at(item, latest), item.response())
             ),
             incomplete=item.required and not item.is_complete and started,
+            findings=item_findings(item, assignment=assignment, items=items),
         )
         for item in items
     ]
@@ -337,6 +370,8 @@ class CandidateItemRow:
     mailto: str
     #: Why the email cannot be marked as sent yet; "" when it can, and for other kinds.
     email_sent_closed: str
+    #: The writing checks of the saved answer or draft (``item_findings``).
+    findings: list[Finding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -374,6 +409,7 @@ def candidate_checklist(
             if item.kind == ItemKind.EMAIL and item.email_body
             else "",
             email_sent_closed=closed if item.kind == ItemKind.EMAIL else "",
+            findings=item_findings(item, assignment=assignment, items=items),
         )
         for item in items
     ]

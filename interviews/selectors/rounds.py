@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 
 from ..lib.drafts import ThankYouSources, mailto_url
 from ..lib.timeline import Phase, Timeline, due_text, round_timeline, span
+from ..lib.writing import Finding, note_findings
 from ..models import (
     AskedQuestion,
     Assignment,
@@ -155,6 +156,25 @@ def round_interviewers(round: InterviewRound) -> list[Interviewer]:
 def round_notes(round: InterviewRound) -> list[ThankYouNote]:
     """The round's thank-you notes, oldest first, with their interviewers."""
     return list(round.thank_you_notes.select_related("interviewer"))
+
+
+def note_checks(
+    note: ThankYouNote, *, round: InterviewRound, notes: list[ThankYouNote]
+) -> list[Finding]:
+    """The writing checks (``lib.writing.note_findings``) of a note as stored:
+    against the round's debrief ("nothing specific", where the company and
+    the position prove nothing) and the round's other notes (near copies). No
+    query: ``notes`` are the round's notes with their interviewers, and the
+    round comes with its opportunity."""
+    opportunity = round.opportunity
+    return note_findings(
+        subject=note.subject,
+        body=note.body,
+        interviewer_name=note.interviewer.name if note.interviewer_id else note.to_name,
+        debrief=round.debrief_notes,
+        other_notes=[other.body for other in notes if other.pk != note.pk],
+        ignore=[opportunity.company, opportunity.position],
+    )
 
 
 def interviewers_to_thank(
@@ -430,6 +450,8 @@ class CoachRound:
     timeline: Timeline
     interviewers: list[Interviewer]
     notes: list[ThankYouNote]
+    #: Each note's writing checks (``note_checks``), by the note's pk.
+    note_findings: dict[int, list[Finding]]
     asked_questions: list[AskedQuestion]
     #: Prepared answers that the candidate said came up in the interview.
     came_up: list[AssignmentItem]
@@ -452,6 +474,7 @@ def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
         timeline=dataclasses.replace(timeline, next_step=next_step),
         interviewers=interviewers,
         notes=notes,
+        note_findings={note.pk: note_checks(note, round=round, notes=notes) for note in notes},
         asked_questions=round_asked_questions(round),
         came_up=[item for item in round_prepared_answers(round) if item.came_up],
         assignments=assignments,
@@ -508,6 +531,8 @@ class CandidateNoteRow:
     #: has a body): the link a page without JavaScript offers after saving; with
     #: it, static/js/app.js builds the link from the text on screen.
     mailto: str
+    #: The writing checks of the saved text (``note_checks``): suggestions only.
+    findings: list[Finding] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -541,7 +566,9 @@ def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime
         to_thank=to_thank,
         notes=[
             CandidateNoteRow(
-                note=note, mailto=mailto_url(note.to, note.subject, note.body) if note.body else ""
+                note=note,
+                mailto=mailto_url(note.to, note.subject, note.body) if note.body else "",
+                findings=note_checks(note, round=round, notes=notes),
             )
             for note in notes
         ],

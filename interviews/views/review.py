@@ -4,7 +4,7 @@ now"; the same page, read-only, is the practice lead's (views/practices.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.forms import BoundField
@@ -18,6 +18,7 @@ from ..forms.assignments import AssignmentUpdateForm
 from ..forms.checklists import CommentForm
 from ..forms.review import ReviewForm
 from ..lib.diffing import FieldChange
+from ..lib.writing import Finding
 from ..models import Assignment, AssignmentItem, Review
 from ..selectors import checklists as checklists_selectors
 from ..selectors.sections import in_sections
@@ -65,6 +66,8 @@ class ReviewRow:
     mark_field: BoundField | None = None
     comment_field: BoundField | None = None
     comment_form: CommentForm | None = None
+    #: The writing checks the candidate sees under the answer or draft.
+    findings: list[Finding] = field(default_factory=list)
 
 
 def render_checklist(
@@ -116,6 +119,7 @@ def render_checklist(
                 mark_field=review_form[f"mark-{item.pk}"] if reviewable else None,
                 comment_field=review_form[f"comment-{item.pk}"] if reviewable else None,
                 comment_form=reply,
+                findings=read.findings,
             )
         )
     notes = READ_ONLY_NOTES if read_only else WAITING_NOTES

@@ -37,6 +37,7 @@ from ..forms.rounds import (
     ThankYouNotesForm,
 )
 from ..lib.paging import paginate
+from ..lib.writing import Finding
 from ..models import Interviewer, InterviewRound, ThankYouNote
 from ..selectors import rounds as rounds_selectors
 from ..services import rounds as rounds_services
@@ -457,6 +458,8 @@ class CoachNoteRow:
     note: ThankYouNote
     status: rounds_selectors.NoteStatus
     check_form: CoachNoteCheckForm | None
+    #: The same writing checks the candidate sees under the note.
+    findings: list[Finding]
 
 
 def _render_coach_round(
@@ -472,7 +475,12 @@ def _render_coach_round(
             keep = check_form is not None and check_form.note_pk == note.pk
             form = check_form if keep else CoachNoteCheckForm(note=note)
         notes.append(
-            CoachNoteRow(note=note, status=rounds_selectors.note_status(note), check_form=form)
+            CoachNoteRow(
+                note=note,
+                status=rounds_selectors.note_status(note),
+                check_form=form,
+                findings=page.note_findings[note.pk],
+            )
         )
     return render(
         request,

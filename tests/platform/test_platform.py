@@ -31,6 +31,7 @@ from interviews.models import (
     User,
 )
 from interviews.selectors import library as library_selectors
+from interviews.selectors import rounds as rounds_selectors
 from interviews.services import builtin_library
 from interviews.services import checklists as checklists_services
 from interviews.services import library as library_services
@@ -380,7 +381,7 @@ def test_demo_data_is_complete_and_idempotent(capsys):
 
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
-def test_demo_casey_interviewed_yesterday_with_approved_prep_and_nothing_written_since(capsys):
+def test_demo_casey_interviewed_yesterday_with_approved_prep_and_untouched_note_drafts(capsys):
     call_command("load_demo")
     call_command("load_demo")
     assert "casey@example.com" in capsys.readouterr().out
@@ -400,7 +401,14 @@ def test_demo_casey_interviewed_yesterday_with_approved_prep_and_nothing_written
     assert checklist.reviews.get().verdict == "approved"
     assert all(item.is_complete for item in checklist.items.all())
     assert round_.debriefed_at is None and not round_.debrief_notes
-    assert not round_.thank_you_notes.exists()
+    # The notes are the template's drafts, one per interviewer, not yet touched:
+    # the writing checks flag the placeholder each still holds.
+    notes = list(round_.thank_you_notes.select_related("interviewer"))
+    assert sorted(note.interviewer.name for note in notes) == ["Grace Park", "Omar Haddad"]
+    assert all(note.placeholders and not note.is_sent for note in notes)
+    for note in notes:
+        findings = rounds_selectors.note_checks(note, round=round_, notes=notes)
+        assert "placeholder" in [finding.code for finding in findings]
 
 
 @pytest.mark.django_db

@@ -49,8 +49,8 @@ class Command(BaseCommand):
             f"leads {PRACTICE_NAME})\n"
             "  candidate  alex@example.com    (second-round checklist in progress)\n"
             "  candidate  sam@example.com     (checklist submitted, waiting for review)\n"
-            "  candidate  casey@example.com   (interviewed yesterday: debrief and thank-you "
-            "notes to write)\n"
+            "  candidate  casey@example.com   (interviewed yesterday: debrief to write, "
+            "thank-you notes drafted, untouched)\n"
             "  coach      coach2@example.com  (candidate Jordan: works alone, shows isolation)\n"
             "  candidate  jordan@example.com\n"
             f"  coach      coach3@example.com  (in {PRACTICE_NAME}, led by coach@example.com; "
@@ -338,7 +338,9 @@ class Command(BaseCommand):
         now: datetime.datetime,
     ) -> None:
         """A second round that took place yesterday, prepared and approved
-        beforehand; the debrief and the thank-you notes are still to write."""
+        beforehand; the debrief is still to write, and the thank-you notes are
+        drafts from the template, untouched: their placeholders show what the
+        writing checks say about a note sent as drafted."""
         opportunity = Opportunity.objects.create(
             candidate=casey_c,
             company="Contoso Health",
@@ -384,6 +386,7 @@ class Command(BaseCommand):
             verdict=Review.Verdict.APPROVED,
             note="Well prepared: concrete examples and sharp questions to ask.",
         )
+        rounds_services.thank_you_notes_prepare(round=second, by=casey)
 
     def _user(self, email: str, name: str, role: str) -> User:
         user, created = User.objects.get_or_create(
