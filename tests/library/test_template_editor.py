@@ -1,6 +1,8 @@
 """The template editor's unsaved changes: Move up/down, Remove and Undo, and
 adding bank questions, all without a script and without saving until Save."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -344,3 +346,15 @@ def test_editor_get_query_count_is_pinned(coach_client, coach, django_assert_num
         response = coach_client.get(_url(template))
     assert response.status_code == 200
     assert len(response.context["layout"].rows) == count
+
+
+def test_a_full_template_posts_fewer_fields_than_django_accepts(coach_client, coach, settings):
+    """Every field of a 200-item editor goes up with Save and each Move: it must
+    stay under DATA_UPLOAD_MAX_NUMBER_FIELDS or Django answers 400."""
+    template = ChecklistTemplateFactory(owner=coach)
+    TemplateItemFactory.create_batch(ChecklistTemplate.MAX_ITEMS, template=template)
+    body = coach_client.get(_url(template)).content.decode()
+    form = body.split('id="template-editor"')[1].split("</form>")[0]
+    fields = re.findall(r'<(?:input|select|textarea)\b[^>]*\bname="', form)
+    assert len(fields) <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert len(fields) > 1000  # Django's default would refuse it
