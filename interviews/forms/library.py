@@ -231,7 +231,7 @@ class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
         ]
 
     def removed_ids(self) -> list[int]:
-        """The stored items ticked "Remove this item"."""
+        """The stored items taken out with their "Remove" button (the hidden DELETE flag)."""
         return [form.instance.pk for form in self.deleted_forms if form.instance.pk]
 
     def save(self, commit: bool = True):
