@@ -292,6 +292,11 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
+# The template editor posts about 8 fields per item and a template may have
+# 200 items (ChecklistTemplate.MAX_ITEMS): Django's default of 1000 fields
+# refused a long template's Save and Move buttons with a 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
 # Security. Cookies are secure and HSTS is on whenever debug is off; the SSL
 # redirect can be left to the reverse proxy with DJANGO_SECURE_SSL_REDIRECT=0.
 SESSION_COOKIE_SECURE = not DEBUG

@@ -79,11 +79,6 @@ coach_patterns = [
     path("templates/<int:pk>/edit/", library.template_edit, name="template_edit"),
     path("templates/<int:pk>/copy/", library.template_copy, name="template_copy"),
     path("templates/<int:pk>/share/", library.template_share, name="template_share"),
-    path(
-        "templates/<int:pk>/add-questions/",
-        library.template_add_questions,
-        name="template_add_questions",
-    ),
     # Assignments
     path("assignments/new/", checklists.assignment_create, name="assignment_create"),
     path(

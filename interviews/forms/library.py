@@ -2,9 +2,10 @@
 
 The template editor is one page with one <form>: ``TemplateForm`` for the
 title and ``TemplateItemFormSet`` for the ordered items. The formset works
-without JavaScript: a position number per item, a "Remove" tick box, and a few
-blank rows at the end for new items. The forms only parse and order what was
-posted; ``services.library.template_save`` writes it.
+without JavaScript: a hidden position number per item (the "Move" buttons and
+the drag script rewrite it, see ``forms.template_editor``), a hidden "Remove"
+flag, and a blank row at the end for a new item. The forms only parse and
+order what was posted; ``services.library.template_save`` writes it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from ..validators import validate_single_line
 from .layout import form_helper
 
 MAX_ITEMS = ChecklistTemplate.MAX_ITEMS
-EXTRA_ITEMS = 3
+EXTRA_ITEMS = 1
 
 
 # ---------------------------------------------------------------- questions
@@ -114,18 +115,26 @@ class TemplateForm(forms.ModelForm):
 
 
 class TemplateItemForm(forms.ModelForm):
+    #: The bank question a new item was added from (hidden); stored items keep theirs.
+    bank_question = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+
     class Meta:
         model = TemplateItem
         fields = ["kind", "prompt", "guidance", "required"]
         labels = {
             "kind": "Kind",
             "prompt": "Prompt",
-            "guidance": "Guidance",
-            "required": "Required before submitting",
+            "guidance": "Guidance for the candidate",
+            "required": "Required",
         }
+        # Rendered field by field in _template_item.html (no crispy helper per item).
         widgets = {
-            "prompt": forms.Textarea(attrs={"rows": 2}),
-            "guidance": forms.Textarea(attrs={"rows": 2}),
+            "kind": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "prompt": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            "guidance": forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 3}),
+            "required": forms.CheckboxInput(attrs={"class": "form-check-input"}),
         }
 
 
@@ -185,16 +194,19 @@ class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
             initial=form.fields["id"].initial,
         )
         if ORDERING_FIELD_NAME in form.fields:
+            # Hidden: the Move buttons and the drag script keep it, nobody types it.
             form.fields[ORDERING_FIELD_NAME] = forms.IntegerField(
                 label="Position",
                 required=False,
                 min_value=0,
                 max_value=9999,
                 initial=form.fields[ORDERING_FIELD_NAME].initial,
-                widget=forms.NumberInput(attrs={"class": "position-input"}),
+                widget=forms.HiddenInput(attrs={"data-position": ""}),
             )
         if DELETION_FIELD_NAME in form.fields:
+            # Hidden: set by the "Remove" button, cleared by "Undo".
             form.fields[DELETION_FIELD_NAME].label = "Remove this item"
+            form.fields[DELETION_FIELD_NAME].widget = forms.HiddenInput()
 
     def rows(self) -> list[TemplateItemData]:
         """The kept items in the order the coach chose, for ``services.library.template_save``.
@@ -208,40 +220,31 @@ class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
                 prompt=form.cleaned_data["prompt"],
                 guidance=form.cleaned_data["guidance"],
                 required=form.cleaned_data["required"],
-                question_id=form.instance.question_id,
+                # A stored item keeps its question; a new one says which it came from.
+                question_id=(
+                    form.instance.question_id
+                    if form.instance.pk
+                    else form.cleaned_data.get("bank_question")
+                ),
             )
             for form in self.forms_in_chosen_order()
         ]
 
     def removed_ids(self) -> list[int]:
-        """The stored items ticked "Remove this item"."""
+        """The stored items taken out with their "Remove" button (the hidden DELETE flag)."""
         return [form.instance.pk for form in self.deleted_forms if form.instance.pk]
 
     def save(self, commit: bool = True):
         raise NotImplementedError("The template editor saves through library.template_save.")
 
     def forms_in_chosen_order(self) -> list[forms.Form]:
-        """The kept forms, sorted by their position numbers.
-
-        A number works as "move to position n": an item moved up (or a new
-        one) goes before the item already holding that number, an item moved
-        down goes after it. Items without a number go to the end.
-        """
+        """The kept forms, sorted by their position numbers (``chosen_order_key``)."""
         initial_count = self.initial_form_count()
 
         def key(indexed):
             index, form = indexed
             order = form.cleaned_data.get(ORDERING_FIELD_NAME)
-            if order is None:
-                return (1, 0, 0, index)
-            before = index + 1 if index < initial_count else None
-            if before is None or order < before:
-                tiebreak = -1
-            elif order > before:
-                tiebreak = 1
-            else:
-                tiebreak = 0
-            return (0, order, tiebreak, index)
+            return chosen_order_key(order, index, initial_count)
 
         kept = set(map(id, self.ordered_forms))  # valid, not deleted, not blank
         return [
@@ -250,6 +253,25 @@ class BaseTemplateItemFormSet(forms.BaseInlineFormSet):
                 ((i, f) for i, f in enumerate(self.forms) if id(f) in kept), key=key
             )
         ]
+
+
+def chosen_order_key(order: int | None, index: int, initial_count: int) -> tuple:
+    """Sorts item forms by position number ``order`` (form ``index``).
+
+    A number works as "move to position n": an item moved up (or a new one)
+    goes before the item already holding that number, an item moved down goes
+    after it. Items without a number go to the end, in form order.
+    """
+    if order is None:
+        return (1, 0, 0, index)
+    before = index + 1 if index < initial_count else None
+    if before is None or order < before:
+        tiebreak = -1
+    elif order > before:
+        tiebreak = 1
+    else:
+        tiebreak = 0
+    return (0, order, tiebreak, index)
 
 
 TemplateItemFormSet = forms.inlineformset_factory(

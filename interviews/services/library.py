@@ -8,7 +8,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
 
 from ..models import (
     ChecklistTemplate,
@@ -116,44 +115,13 @@ def template_copy(*, template: ChecklistTemplate, by: User) -> ChecklistTemplate
     return copy
 
 
+#: The kind of item a bank question becomes in a template.
 QUESTION_KIND = {
     Question.Category.ASK: ItemKind.TEXT,
     Question.Category.ANSWER: ItemKind.TEXT,
     Question.Category.BRING: ItemKind.CHECK,
     Question.Category.FOLLOW_UP: ItemKind.TEXT,
 }
-
-
-@transaction.atomic
-def template_add_questions(
-    *, template: ChecklistTemplate, questions: list[Question], by: User
-) -> list[TemplateItem]:
-    """Append bank questions to the end of one of the coach's own templates,
-    within the cap on a template's items."""
-    template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
-    _check_editable(template, by, "template")
-    for question in questions:
-        check_visible(question, by)
-    count = template.items.count()
-    room = ChecklistTemplate.MAX_ITEMS - count
-    if len(questions) > room:
-        raise WrongState(
-            f"A template can have at most {ChecklistTemplate.MAX_ITEMS} items; this one has "
-            f"{count}, so add at most {max(room, 0)} more."
-        )
-    last = template.items.aggregate(last=Max("position"))["last"] or 0
-    return TemplateItem.objects.bulk_create(
-        TemplateItem(
-            template=template,
-            position=last + n,
-            kind=QUESTION_KIND[question.category],
-            prompt=question.prompt,
-            guidance=question.guidance,
-            required=True,
-            question=question,
-        )
-        for n, question in enumerate(questions, start=1)
-    )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from .. import access, services
 from ..access import coach_required
+from ..forms import template_editor
 from ..forms.library import (
     AddQuestionsForm,
     QuestionFilterForm,
@@ -23,7 +24,7 @@ from ..forms.library import (
 )
 from ..lib.links import safe_next
 from ..lib.paging import paginate
-from ..models import ChecklistTemplate, Question
+from ..models import ChecklistTemplate, Question, TemplateItem
 from ..selectors import library as library_selectors
 from ..services import library as library_services
 from . import refusal_as_message
@@ -139,21 +140,51 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _render_editor(request, template, form, formset, add_form) -> HttpResponse:
+def _render_editor(
+    request, template, form, formset, add_form, *, focus: str = "", unsaved: bool = False
+) -> HttpResponse:
+    layout = template_editor.editor_layout(formset, add_form.bank, focus=focus)
     return render(
         request,
         "interviews/library/template_edit.html",
-        {"template": template, "form": form, "formset": formset, "add_form": add_form},
+        {
+            "template": template,
+            "form": form,
+            "formset": formset,
+            "layout": layout,
+            "add_form": add_form,
+            "unsaved": unsaved,
+        },
+    )
+
+
+def _item_formset(data, template) -> TemplateItemFormSet:
+    # The items' questions give the editor its section headings.
+    return TemplateItemFormSet(
+        data,
+        instance=template,
+        prefix="items",
+        queryset=TemplateItem.objects.select_related("question"),
     )
 
 
 @coach_required
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Title and the ordered items in one form (a formset that needs no JavaScript)."""
+    """Title and the ordered items in one form (a formset that needs no JavaScript).
+
+    "Save" writes it; the Move, Remove, Undo and "Add ticked questions" buttons
+    of the same form send it back rearranged and unsaved (``template_editor``).
+    """
     template = access.template_for_coach(request, pk)
     data = request.POST if request.method == "POST" else None
+    bank = library_selectors.questions_to_add(request.user)
+    action = template_editor.action_of(request.POST) if data is not None else None
+    if action is not None:
+        response = _rearrange(request, template, action, bank)
+        if response is not None:
+            return response
     form = TemplateForm(data, instance=template)
-    formset = TemplateItemFormSet(data, instance=template, prefix="items")
+    formset = _item_formset(data, template)
     if data is not None and form.is_valid() and formset.is_valid():
         try:
             library_services.template_save(
@@ -170,8 +201,47 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The template has been saved.")
             return redirect("coach:template_edit", pk=template.pk)
-    add_form = AddQuestionsForm(questions=library_selectors.questions_to_add(request.user))
-    return _render_editor(request, template, form, formset, add_form)
+    add_form = AddQuestionsForm(questions=bank)
+    return _render_editor(request, template, form, formset, add_form, unsaved=data is not None)
+
+
+def _rearrange(request, template, action, bank) -> HttpResponse | None:
+    """Make one Move/Remove/Undo/Add change to the posted, unsaved editor and show it.
+
+    Nothing is saved and nothing is validated (errors show on Save), so no
+    redirect: the page comes back with status 200. None when the posted
+    form is too broken to rearrange (no management form): the Save path
+    then shows what is wrong.
+    """
+    formset = _item_formset(request.POST, template)
+    if not formset.management_form.is_valid():
+        return None
+    add_form = AddQuestionsForm(
+        request.POST if action[0] == template_editor.ADD else None, questions=bank
+    )
+    layout = template_editor.editor_layout(formset, add_form.bank)
+    data, focus = request.POST, ""
+    try:
+        change = template_editor.rearrange(
+            request.POST,
+            prefix=formset.prefix,
+            initial=formset.initial_form_count(),
+            total=formset.total_form_count(),
+            action=action,
+            add_form=add_form,
+            sections=template_editor.sections_by_index(layout),
+            template_pk=template.pk,
+        )
+    except template_editor.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, change.message)
+        data, focus = change.data, change.focus
+        add_form = AddQuestionsForm(questions=bank)
+    form = TemplateForm(data, instance=template)
+    formset = _item_formset(data, template)
+    template_editor.without_errors(form, formset)
+    return _render_editor(request, template, form, formset, add_form, focus=focus, unsaved=True)
 
 
 @coach_required
@@ -185,31 +255,6 @@ def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("coach:template_list")
     messages.success(request, f"“{copy.title}” is yours to edit.")
     return redirect("coach:template_edit", pk=copy.pk)
-
-
-@coach_required
-@require_POST
-def template_add_questions(request: HttpRequest, pk: int) -> HttpResponse:
-    """Append the ticked bank questions to the end of the template, in bank order."""
-    template = access.template_for_coach(request, pk)
-    add_form = AddQuestionsForm(
-        request.POST, questions=library_selectors.questions_to_add(request.user)
-    )
-    if add_form.is_valid():
-        try:
-            added = library_services.template_add_questions(
-                template=template, questions=add_form.cleaned_data["questions"], by=request.user
-            )
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, f"Added {len(added)} item{'s' if len(added) != 1 else ''} at the end."
-            )
-            return redirect("coach:template_edit", pk=template.pk)
-    form = TemplateForm(instance=template)
-    formset = TemplateItemFormSet(instance=template, prefix="items")
-    return _render_editor(request, template, form, formset, add_form)
 
 
 # ---------------------------------------------------------------- sharing with the practice

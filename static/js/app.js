@@ -17,6 +17,11 @@ document.addEventListener("DOMContentLoaded", () => {
   // and all; Chromium still fires beforeunload for it, so that click is let through.
   let toMailProgram = false;
   document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
+    // data-unsaved: the server sent the form back with changes not saved yet
+    // (the template editor's Move and Remove buttons).
+    if (form.hasAttribute("data-unsaved")) {
+      dirty.add(form);
+    }
     form.addEventListener("input", () => { dirty.add(form); });
     form.addEventListener("submit", () => { submitting = form; });
     // The checklist saved itself (static/js/autosave.js): nothing left to lose.

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from interviews.models import ChecklistTemplate, ItemKind, Question, TemplateItem
+from interviews.models import ChecklistTemplate, ItemKind, TemplateItem
 
 from ..factories import ChecklistTemplateFactory, QuestionFactory, TemplateItemFactory
 
@@ -179,13 +179,17 @@ def test_editor_renders_labelled_items_for_owner(coach_client, own_template):
     response = coach_client.get(_url("template_edit", own_template))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Item 3" in body
-    assert "New item 4" in body  # blank rows for adding
+    assert "Item <span data-number>3</span>" in body
+    assert "New item</legend>" in body  # a blank row for adding
     assert 'for="id_items-0-prompt"' in body
-    assert 'for="id_items-0-ORDER"' in body
-    assert 'for="id_items-0-DELETE"' in body
-    assert 'name="items-3-DELETE"' not in body  # no remove box on blank rows
+    # Order and removal are buttons; the numbers and flags under them are hidden.
+    assert '<input type="hidden" name="items-0-ORDER" value="1"' in body
+    assert '<input type="hidden" name="items-0-DELETE"' in body
+    assert 'name="move" value="down:0"' in body
+    assert 'name="remove" value="2"' in body
+    assert 'name="items-3-DELETE"' not in body  # no remove flag on the blank row
     assert "Add from the question bank" in body
+    assert 'name="add_from_bank"' in body
 
 
 def test_builtin_and_other_coaches_templates_cannot_be_edited(
@@ -292,7 +296,9 @@ def test_overlong_item_prompt_is_an_error_on_that_item_and_nothing_is_lost(
     assert "prompt" in formset.forms[1].errors
     assert not formset.forms[0].errors
     body = response.content.decode()
-    assert "Item 2, prompt" in body  # the summary names the item and the field
+    # The summary names the item by the place it is shown at (the first item
+    # was sent to position 3) and the field.
+    assert "Item 1, prompt" in body
     assert "p" * 501 in body
     assert "Typed new item" in body
     assert 'value="Not saved"' in body
@@ -333,34 +339,11 @@ def test_editor_query_count_does_not_grow(
     with django_assert_max_num_queries(6):
         response = coach_client.get(_url("template_edit", template))
     assert response.status_code == 200
-    assert f"Item {count}" in response.content.decode()
+    assert f"Item <span data-number>{count}</span>" in response.content.decode()
 
 
 # ---------------------------------------------------------------- add from the bank
-
-
-def test_add_questions_appends_them_in_bank_order_with_the_question_set(
-    coach_client, coach, own_template
-):
-    mine = QuestionFactory(owner=coach, prompt="Bring references", category="bring")
-    builtin = Question.objects.filter(owner__isnull=True, category="ask").order_by("prompt").first()
-    response = coach_client.post(
-        _url("template_add_questions", own_template), {"questions": [mine.pk, builtin.pk]}
-    )
-    assert response.status_code == 302
-    assert response.url == _url("template_edit", own_template)
-    items = list(own_template.items.order_by("position"))
-    assert [item.prompt for item in items] == [
-        "First",
-        "Second",
-        "Third",
-        builtin.prompt,  # "ask" comes before "bring" in the bank
-        "Bring references",
-    ]
-    assert [item.position for item in items[3:]] == [4, 5]
-    assert items[3].question == builtin
-    assert items[4].question == mine
-    assert items[4].kind == ItemKind.CHECK
+# (the inline picker is tested with the other unsaved changes in test_template_editor.py)
 
 
 def test_add_questions_editor_lists_bank_grouped_without_retired(coach_client, coach, own_template):
@@ -370,48 +353,3 @@ def test_add_questions_editor_lists_bank_grouped_without_retired(coach_client, c
     assert "Visible own question" in body
     assert "Retired own question" not in body
     assert '<legend class="h6 fw-semibold">Follow up</legend>' in body
-
-
-@pytest.mark.parametrize("bad", ["999999", "abc", "retired", "foreign"])
-def test_add_unknown_retired_or_foreign_question_is_a_clear_error(
-    coach_client, coach, other_coach, own_template, bad
-):
-    ids = {
-        "retired": lambda: QuestionFactory(owner=coach, retired=True).pk,
-        "foreign": lambda: QuestionFactory(owner=other_coach).pk,
-    }
-    value = ids[bad]() if bad in ids else bad
-    response = coach_client.post(
-        _url("template_add_questions", own_template), {"questions": [value]}
-    )
-    assert response.status_code == 200
-    assert "not in your bank" in response.content.decode()
-    assert own_template.items.count() == 3
-
-
-def test_add_nothing_ticked_is_a_clear_error(coach_client, own_template):
-    response = coach_client.post(_url("template_add_questions", own_template), {})
-    assert response.status_code == 200
-    assert "Tick at least one question" in response.content.decode()
-    assert own_template.items.count() == 3
-
-
-def test_add_questions_to_builtin_or_other_coaches_template_is_404(
-    coach_client, other_coach_client, candidate_client, own_template
-):
-    builtin = _builtin()
-    question = Question.objects.filter(owner__isnull=True).first()
-    before = builtin.items.count()
-    assert (
-        coach_client.post(
-            _url("template_add_questions", builtin), {"questions": [question.pk]}
-        ).status_code
-        == 404
-    )
-    assert builtin.items.count() == before
-    for client in (other_coach_client, candidate_client):
-        response = client.post(
-            _url("template_add_questions", own_template), {"questions": [question.pk]}
-        )
-        assert response.status_code == 404
-    assert own_template.items.count() == 3

@@ -444,19 +444,28 @@ def test_adding_bank_questions_stops_at_the_cap(coach_client, coach):
     template = ChecklistTemplateFactory(owner=coach)
     TemplateItemFactory.create_batch(199, template=template)
     questions = QuestionFactory.create_batch(2, owner=coach)
+    url = reverse("coach:template_edit", args=[template.pk])
+    rows = _stored_rows(template)
     response = coach_client.post(
-        reverse("coach:template_add_questions", args=[template.pk]),
-        {"questions": [q.pk for q in questions]},
-        follow=True,
+        url,
+        {
+            **_editor_post(template, rows=rows),
+            "add_from_bank": "1",
+            "questions": [q.pk for q in questions],
+        },
     )
     assert "A template can have at most 200 items; this one has 199, so add at most 1 more." in (
         response.content.decode()
     )
-    assert template.items.count() == 199
-    coach_client.post(
-        reverse("coach:template_add_questions", args=[template.pk]),
-        {"questions": [questions[0].pk]},
+    assert len(response.context["layout"].rows) == 199
+    response = coach_client.post(
+        url,
+        {**_editor_post(template, rows=rows), "add_from_bank": "1", "questions": [questions[0].pk]},
     )
+    assert len(response.context["layout"].rows) == 200
+    assert template.items.count() == 199  # added to the form, not saved
+    saved = coach_client.post(url, response.context["layout"].rows[0].form.data)
+    assert saved.status_code == 302
     assert template.items.count() == 200
 
 

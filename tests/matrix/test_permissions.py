@@ -308,9 +308,6 @@ MATRIX: dict[str, Row] = {
     "coach/templates/<int:pk>/share/": library_action(
         template_pk, edit=True, data=lambda w: {"shared": "0"}
     ),
-    "coach/templates/<int:pk>/add-questions/": library_action(
-        template_pk, edit=True, data=lambda w: {"questions": [w["question"].pk]}
-    ),
     # Coach: assignments and review
     "coach/assignments/new/": coach_page(shared=True),
     "coach/assignments/<int:pk>/": coach_page(assignment_pk),
