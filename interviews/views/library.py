@@ -179,6 +179,11 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     bank = library_selectors.questions_to_add(request.user)
     action = template_editor.action_of(request.POST) if data is not None else None
+    if data is not None and action is None and data.getlist("questions"):
+        # Save pressed with questions still ticked in the bank: they are added
+        # first (not lost), and the page asks for Save again with them in place.
+        action = (template_editor.ADD, "")
+        messages.info(request, "Not saved yet: the questions you ticked in the bank come first.")
     if action is not None:
         response = _rearrange(request, template, action, bank)
         if response is not None:

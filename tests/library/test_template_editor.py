@@ -282,6 +282,24 @@ def test_a_question_of_a_section_not_in_the_template_goes_at_the_end(
     assert (added.question, added.kind, added.position) == (mine, "check", 6)
 
 
+def test_save_with_questions_still_ticked_adds_them_first_and_saves_nothing(
+    coach_client, coach, own_template
+):
+    """A tick in the bank is something the coach chose: Save does not drop it."""
+    mine = QuestionFactory(owner=coach, prompt="Which team would I join?", category="answer")
+    data = editor_data(own_template, changes={0: {"prompt": "Kept edit"}})
+    response = coach_client.post(_url(own_template), {**data, "questions": [str(mine.pk)]})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Not saved yet: the questions you ticked in the bank come first." in body
+    assert f"1 question added. {UNSAVED}" in body
+    assert _shown(response) == ["Kept edit", "Second", "Third", "Which team would I join?"]
+    assert _stored(own_template) == ["First", "Second", "Third"]
+    # Save again, as the page asks: everything is stored.
+    assert _save(coach_client, own_template, response).status_code == 302
+    assert _stored(own_template) == ["Kept edit", "Second", "Third", "Which team would I join?"]
+
+
 def test_add_nothing_ticked_is_a_clear_error_keeping_the_edits(coach_client, own_template):
     data = editor_data(own_template, changes={0: {"prompt": "Kept edit"}})
     response = coach_client.post(_url(own_template), {**data, "add_from_bank": "1"})
