@@ -81,7 +81,10 @@ class StoryForm(forms.ModelForm):
 
 class StoryCommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Comment",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write something before posting."},
     )
 
     def __init__(self, *args, label: str = "Comment", **kwargs):

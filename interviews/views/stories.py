@@ -130,7 +130,8 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # The text stays as typed; saving again now replaces the stored version.
             data = request.POST.copy()
             data["version"] = str(stored.version)
-            form = StoryForm(data, instance=stored, tags=tags)
+            # A copy: validating the form writes the typed text into its instance.
+            form = StoryForm(data, instance=Story.objects.get(pk=stored.pk), tags=tags)
             form.is_valid()
         except ServiceError as error:
             form.add_error(None, str(error))
