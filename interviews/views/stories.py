@@ -55,7 +55,7 @@ def _record_for_new_story(request: HttpRequest) -> Candidate:
 def story_create(request: HttpRequest) -> HttpResponse:
     record = _record_for_new_story(request)
     form = StoryForm(request.POST or None, tags=stories_selectors.tags_for_record(record))
-    form.helper.form_action = request.get_full_path()
+    # The form has no action: it posts back to this address, ?record= and all.
     if request.method == "POST" and form.is_valid():
         try:
             story = stories_services.story_create(
