@@ -26,6 +26,7 @@ from .models import (
     PracticeMembership,
     PracticeRole,
     Question,
+    Story,
     ThankYouNote,
     User,
 )
@@ -113,6 +114,15 @@ def assignment_for_coach(request: HttpRequest, pk: int) -> Assignment:
     )
 
 
+def story_for_coach(request: HttpRequest, pk: int) -> Story:
+    """A story of one of the coach's own candidates — or 404 (a colleague in
+    the same practice included: the lead reads through /practice/)."""
+    return get_object_or_404(
+        Story.objects.for_coach(request.user).select_related("candidate__user", "strong_by"),
+        pk=pk,
+    )
+
+
 def item_for_coach(request: HttpRequest, pk: int) -> AssignmentItem:
     return get_object_or_404(
         AssignmentItem.objects.for_coach(request.user).select_related("assignment__candidate"),
@@ -148,6 +158,20 @@ def round_for_candidate(request: HttpRequest, pk: int) -> InterviewRound:
         .select_related("opportunity__candidate__coach")
         .with_kind_count(),
         pk=pk,
+    )
+
+
+def story_for_candidate(request: HttpRequest, pk: int) -> Story:
+    """A story in one of the candidate's own banks — or 404 for anyone else."""
+    return get_object_or_404(
+        Story.objects.for_candidate_user(request.user).select_related("candidate__coach"), pk=pk
+    )
+
+
+def record_for_candidate(request: HttpRequest, pk: int) -> Candidate:
+    """One of the candidate records this login joined (one per coach) — or 404."""
+    return get_object_or_404(
+        Candidate.objects.for_candidate_user(request.user).select_related("coach"), pk=pk
     )
 
 
@@ -260,6 +284,16 @@ def assignment_for_lead(request: HttpRequest, pk: int) -> Assignment:
     return get_object_or_404(
         Assignment.objects.for_coaches(_led_coach_ids(request)).select_related(
             "candidate__coach", "candidate__user", "round__opportunity", "template"
+        ),
+        pk=pk,
+    )
+
+
+def story_for_lead(request: HttpRequest, pk: int) -> Story:
+    """A story of a candidate of the lead's practice, read-only — or 404."""
+    return get_object_or_404(
+        Story.objects.for_coaches(_led_coach_ids(request)).select_related(
+            "candidate__coach", "candidate__user", "strong_by"
         ),
         pk=pk,
     )

@@ -26,6 +26,10 @@ from .models import (
     Question,
     ReminderSweep,
     Review,
+    Story,
+    StoryComment,
+    StoryRevision,
+    StoryTag,
     TemplateItem,
     ThankYouNote,
     ThrottleHit,
@@ -335,6 +339,53 @@ class ReviewAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_filter = ["verdict"]
     list_select_related = ["assignment", "reviewer"]
     raw_id_fields = ["assignment", "reviewer"]
+
+
+# ---------------------------------------------------------------- stories
+
+
+@admin.register(StoryTag)
+class StoryTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "owner", "position"]
+    list_select_related = ["owner"]
+    search_fields = ["name", "slug"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "candidate", "updated_at", "archived_at", "strong_at"]
+    list_select_related = ["candidate"]
+    search_fields = ["title", "candidate__full_name", "candidate__email"]
+    raw_id_fields = ["candidate", "strong_by"]
+    filter_horizontal = ["tags"]
+    # Owned by the story services: an edit here would skip the version check
+    # and leave no revision.
+    readonly_fields = [
+        "title",
+        *Story.STAR_FIELDS,
+        "learned",
+        "measurable_result",
+        "version",
+        "created_at",
+        "updated_at",
+        "strong_at",
+        "strong_by",
+    ]
+
+
+@admin.register(StoryComment)
+class StoryCommentAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = ["story", "author", "created_at"]
+    list_select_related = ["story", "author"]
+    raw_id_fields = ["story", "author"]
+
+
+@admin.register(StoryRevision)
+class StoryRevisionAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = ["story", "story_version", "author", "created_at"]
+    list_select_related = ["story", "author"]
+    raw_id_fields = ["story", "author"]
 
 
 # ---------------------------------------------------------------- notifications and email

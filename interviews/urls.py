@@ -19,6 +19,7 @@ from .views import (
     privacy,
     review,
     rounds,
+    stories,
 )
 
 coach_patterns = [
@@ -89,6 +90,15 @@ coach_patterns = [
     path("assignments/<int:pk>/update/", review.assignment_update, name="assignment_update"),
     path("assignments/<int:pk>/remind/", review.assignment_remind, name="assignment_remind"),
     path("items/<int:pk>/comment/", review.item_comment, name="item_comment"),
+    # Stories: the candidate writes them; the coach comments and marks one strong
+    path("stories/<int:pk>/", stories.coach_story, name="story"),
+    path("stories/<int:pk>/comment/", stories.coach_story_comment, name="story_comment"),
+    path("stories/<int:pk>/strong/", stories.coach_story_strong, name="story_strong"),
+    path(
+        "candidates/<int:pk>/story-tags/new/",
+        stories.coach_story_tag_create,
+        name="story_tag_create",
+    ),
     # Outcomes over time, and the caseload as a spreadsheet
     path("outcomes/", outcomes.coach_outcomes, name="outcomes"),
     path("export.csv", outcomes.coach_export, name="export"),
@@ -116,6 +126,7 @@ practice_patterns = [
         name="candidate_reassign",
     ),
     path("assignments/<int:pk>/", practices.assignment_detail, name="assignment"),
+    path("stories/<int:pk>/", stories.lead_story, name="story"),
     path("outcomes/", outcomes.practice_outcomes, name="outcomes"),
     path("export.csv", outcomes.practice_export, name="export"),
 ]
@@ -127,6 +138,15 @@ candidate_patterns = [
     path("items/<int:pk>/comment/", checklists.item_comment, name="item_comment"),
     path("items/<int:pk>/email-sent/", checklists.item_email_sent, name="item_email_sent"),
     path("rounds/past/", rounds.candidate_past_rounds, name="past_rounds"),
+    # The story bank
+    path("stories/", stories.story_list, name="stories"),
+    path("stories/new/", stories.story_create, name="story_create"),
+    path("stories/<int:pk>/", stories.story_detail, name="story"),
+    path("stories/<int:pk>/edit/", stories.story_edit, name="story_edit"),
+    path("stories/<int:pk>/archive/", stories.story_archive, name="story_archive"),
+    path("stories/<int:pk>/restore/", stories.story_restore, name="story_restore"),
+    path("stories/<int:pk>/copy/", stories.story_copy, name="story_copy"),
+    path("stories/<int:pk>/comment/", stories.story_comment, name="story_comment"),
     path("rounds/<int:pk>/", rounds.candidate_round_detail, name="round"),
     path("rounds/<int:pk>/brief/", brief.candidate_brief, name="round_brief"),
     path("rounds/<int:pk>/brief.pdf", brief.candidate_brief_pdf, name="round_brief_pdf"),

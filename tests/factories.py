@@ -9,6 +9,7 @@ from interviews.lib.links import token_hash
 from interviews.services import checklists as checklists_services
 from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
+from interviews.services import stories as stories_services
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -182,6 +183,14 @@ def one_of_each(candidate) -> dict[type, object]:
     )
     assignment.refresh_from_db()
     item.refresh_from_db()
+    own_tag = stories_services.story_tag_create(coach=coach, name="Stakeholder management")
+    story = stories_services.story_create(
+        candidate=candidate,
+        by=candidate.user,
+        values={"title": "Churn model", "action": "I built the model."},
+        tags=[models.StoryTag.objects.get(owner=None, slug="analysis-and-data"), own_tag],
+    )
+    story_comment = stories_services.story_comment_add(story=story, by=coach, body="Strong one.")
     practice = practices_services.practice_create(by=coach, name="Northstar")
     practice_invitation, _ = practices_services.practice_invite(
         practice=practice, by=coach, email="newcoach@example.com"
@@ -203,6 +212,10 @@ def one_of_each(candidate) -> dict[type, object]:
         models.Comment: comment,
         models.AnswerRevision: item.revisions.get(),
         models.Review: review,
+        models.StoryTag: own_tag,
+        models.Story: story,
+        models.StoryRevision: story.revisions.get(),
+        models.StoryComment: story_comment,
         models.Interviewer: InterviewerFactory(round=round_, name="Tom Becker"),
         models.AskedQuestion: models.AskedQuestion.objects.create(
             round=round_, text="Why this team?"

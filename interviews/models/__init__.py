@@ -72,8 +72,18 @@ from .rounds import (
     RoundOutcome,
     ThankYouNote,
 )
+from .stories import (
+    BUILTIN_TAGS,
+    Story,
+    StoryComment,
+    StoryQuerySet,
+    StoryRevision,
+    StoryTag,
+    StoryTagQuerySet,
+)
 
 __all__ = [
+    "BUILTIN_TAGS",
     "TIME_ZONE_MAX_LENGTH",
     "AnswerRevision",
     "AskedQuestion",
@@ -117,6 +127,12 @@ __all__ = [
     "RoundKind",
     "RoundOutcome",
     "SetAsideNotes",
+    "Story",
+    "StoryComment",
+    "StoryQuerySet",
+    "StoryRevision",
+    "StoryTag",
+    "StoryTagQuerySet",
     "TemplateItem",
     "ThankYouNote",
     "ThrottleHit",

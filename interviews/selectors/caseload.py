@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..models import Assignment, Candidate, InterviewRound, Invitation, Opportunity, User
 from . import checklists as checklists_selectors
+from . import stories as stories_selectors
 
 # ---------------------------------------------------------------- coach: candidates
 
@@ -145,15 +146,16 @@ def invitation_purpose(
 @dataclass(frozen=True)
 class CandidatePage:
     """What a candidate's page reads besides the candidate: the coach's page
-    and the practice lead's read-only one draw the same things from it. Five
-    queries whatever the number of opportunities, rounds and checklists; one
-    more for a candidate without a login (their last invitation)."""
+    and the practice lead's read-only one draw the same things from it. Eight
+    queries whatever the number of opportunities, rounds, checklists and
+    stories; one more for a candidate without a login (their last invitation)."""
 
     #: The last invitation while the candidate has no login (the page shows its
     #: state then); None once they joined or were erased, or when never invited.
     invitation: Invitation | None
     opportunities: QuerySet[Opportunity]
     assignments: QuerySet[Assignment]
+    stories: stories_selectors.CandidateStories
 
 
 def candidate_page(candidate: Candidate) -> CandidatePage:
@@ -162,6 +164,7 @@ def candidate_page(candidate: Candidate) -> CandidatePage:
         invitation=candidate_invitation(candidate) if awaiting_login else None,
         opportunities=candidate_opportunities(candidate),
         assignments=checklists_selectors.candidate_assignments(candidate),
+        stories=stories_selectors.candidate_stories(candidate),
     )
 
 

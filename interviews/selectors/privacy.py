@@ -20,6 +20,9 @@ from ..models import (
     Opportunity,
     Review,
     SetAsideNotes,
+    Story,
+    StoryComment,
+    StoryRevision,
     ThankYouNote,
     User,
 )
@@ -62,6 +65,15 @@ def _records(candidates) -> list[Candidate]:
             Prefetch("set_aside_notes", queryset=SetAsideNotes.objects.select_related("author")),
             Prefetch("assignments__items", queryset=items),
             Prefetch("assignments__reviews", queryset=Review.objects.select_related("reviewer")),
+            Prefetch("stories", queryset=Story.objects.order_by("created_at", "pk")),
+            "stories__tags",
+            Prefetch(
+                "stories__revisions",
+                queryset=StoryRevision.objects.select_related("author").order_by(
+                    "story_version", "pk"
+                ),
+            ),
+            Prefetch("stories__comments", queryset=StoryComment.objects.select_related("author")),
         )
     )
 
@@ -153,6 +165,31 @@ def _checklist(assignment: Assignment) -> dict:
     }
 
 
+def _story(story: Story) -> dict:
+    return {
+        **story.content(),
+        "tags": [tag.name for tag in story.tags.all()],
+        "archived_at": story.archived_at,
+        "marked_strong_at": story.strong_at,
+        "created_at": story.created_at,
+        "updated_at": story.updated_at,
+        "revisions": [
+            {
+                "by": _who(r.author),
+                "at": r.created_at,
+                "version": r.story_version,
+                **r.content(),
+                "tags": r.tag_names,
+            }
+            for r in story.revisions.all()
+        ],
+        "comments": [
+            {"by": _who(c.author), "body": c.body, "created_at": c.created_at}
+            for c in story.comments.all()
+        ],
+    }
+
+
 def _record(candidate: Candidate) -> dict:
     return {
         "coach": {"name": candidate.coach.get_full_name(), "email": candidate.coach.email},
@@ -182,6 +219,7 @@ def _record(candidate: Candidate) -> dict:
             for o in candidate.opportunities.all()
         ],
         "checklists": [_checklist(a) for a in candidate.assignments.all()],
+        "stories": [_story(s) for s in candidate.stories.all()],
     }
 
 

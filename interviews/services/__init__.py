@@ -45,6 +45,17 @@ class EditConflict(ServiceError):
         )
 
 
+class StoryConflict(ServiceError):
+    """A story edit started from an older version than the stored one."""
+
+    def __init__(self, stored):
+        self.stored = stored  # the Story as it is stored now
+        super().__init__(
+            "This story was changed in another tab or by someone else since you opened it. "
+            "Nothing was saved. Compare your text with the stored text below, then save again."
+        )
+
+
 class InvitationInvalid(ServiceError):
     pass
 

@@ -30,6 +30,7 @@ from ..models import (
     PracticeMembership,
     Review,
     SetAsideNotes,
+    Story,
     ThankYouNote,
     ThrottleHit,
     User,
@@ -184,6 +185,9 @@ def erase_candidate_rows(candidate: Candidate) -> None:
     Invitation.objects.filter(candidate=candidate).delete()
     SetAsideNotes.objects.filter(candidate=candidate).delete()
     _forget_admin_history(Candidate, candidate.pk)
+    # Stories are the candidate's own words from end to end: they go whole,
+    # with their revisions, comments and tag links (CASCADE).
+    Story.objects.filter(candidate=candidate).delete()
     Comment.objects.filter(item__in=items).delete()
     AnswerRevision.objects.filter(item__in=items).delete()
     items.update(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from .. import services, throttle
 from ..access import candidate_for_coach, coach_required, opportunity_for_coach
 from ..forms.caseload import CandidateForm, OpportunityForm
+from ..forms.stories import StoryTagForm
 from ..lib.paging import paginate
 from ..models import Candidate
 from ..selectors import caseload as caseload_selectors
@@ -81,6 +82,8 @@ def render_candidate(
             "invitation": page.invitation,
             "opportunities": page.opportunities,
             "assignments": page.assignments,
+            "stories": page.stories,
+            "tag_form": None if read_only or candidate.erased_at else StoryTagForm(),
             "assign_url": None if read_only else assign_url(candidate),
         },
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from interviews.lib import when as when_lib
 from interviews.models import Candidate, Interviewer, Invitation
+from interviews.services import stories as stories_services
 
 from ..factories import (
     AssignmentFactory,
@@ -413,12 +414,17 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
         round = InterviewRoundFactory(opportunity=opportunity)
         InterviewerFactory.create_batch(2, round=round)
         make_assignment(candidate, round=round)
+        stories_services.story_create(
+            candidate=candidate, by=candidate.user, values={"title": f"Story {_}"}
+        )
     # session, user, candidate; opportunities, their rounds, the rounds'
-    # interviewers; checklists, their rounds; unread notices in the navigation.
-    # The last invitation is read only while the candidate has no login.
-    with django_assert_max_num_queries(9):
+    # interviewers; checklists, their rounds; stories, their tags, the tags
+    # to list; unread notices in the navigation. The last invitation is read
+    # only while the candidate has no login.
+    with django_assert_max_num_queries(12):
         body = coach_client.get(detail(candidate)).content.decode()
     assert body.count("(hiring manager)") == 2 * n
+    assert body.count("Not used yet") == n
 
 
 # ---------------------------------------------------------------- one way to assign

@@ -51,12 +51,16 @@ from interviews.models import (
     Practice,
     PracticeMembership,
     Question,
+    Story,
+    StoryTag,
     User,
 )
 from interviews.services import caseload as caseload_services
 from interviews.services import practices as practices_services
+from interviews.services import stories as stories_services
 
 from ..checklist_helpers import submitted
+from ..conftest import make_joined_candidate
 from ..factories import (
     PASSWORD,
     CandidateFactory,
@@ -414,6 +418,19 @@ def _stored_assignment_update(w, data):
     assert stored.instructions == data.get("update-instructions", "").strip().replace("\r\n", "\n")
 
 
+def _stored_story(w, data):
+    assert Story.objects.filter(candidate=w.candidate, title=_single(data["title"])).exists()
+
+
+def _stored_story_tag(w, data):
+    assert w.coach.story_tags.filter(name=" ".join(data["name"].split())).exists()
+
+
+def _tag_ids(w):
+    foreign = stories_services.story_tag_create(coach=w.other_coach, name="Grit")
+    return {"tags": [str(t.pk) for t in StoryTag.objects.builtin()[:3]] + [str(foreign.pk), "x"]}
+
+
 def _submit(data: QueryDict) -> bool:
     return data.get("action", "").partition(":")[0] == "submit"
 
@@ -552,6 +569,41 @@ FORMS: dict[str, Form] = {
     "interviewer_edit (candidate)": Form(
         "candidate", _url("me:interviewer_edit", "interviewer"), stored=_stored_interviewer
     ),
+    # The story bank: the candidate writes, the coach comments and marks
+    "story_create": Form(
+        "candidate", lambda w: reverse("me:story_create"), known=_tag_ids, stored=_stored_story
+    ),
+    "story_edit": Form(
+        "candidate",
+        _url("me:story_edit", "story"),
+        known=lambda w: {"version": ["1", "2", "0", "-1", "x"], **_tag_ids(w)},
+        stored=_stored_story,
+    ),
+    "story_comment (candidate)": Form(
+        "candidate", _url("me:story", "story"), action=_url("me:story_comment", "story")
+    ),
+    "story_copy": Form(
+        "candidate",
+        _url("me:story", "story"),
+        action=_url("me:story_copy", "story"),
+        known=lambda w: {"to": [str(w.candidate.pk), "0", str(w.uninvited.pk)]},
+    ),
+    "story_comment (coach)": Form(
+        "coach", _url("coach:story", "story"), action=_url("coach:story_comment", "story")
+    ),
+    "story_strong": Form(
+        "coach",
+        _url("coach:story", "story"),
+        action=_url("coach:story_strong", "story"),
+        known=lambda w: {"strong": ["0", "1"]},
+    ),
+    "story_tag_create": Form(
+        "coach",
+        _url("coach:candidate_detail", "candidate"),
+        action=_url("coach:story_tag_create", "candidate"),
+        known=lambda w: {"name": ["Leadership", "Stakeholder management"]},
+        stored=_stored_story_tag,
+    ),
     # Both roles: the account
     "profile": Form("coach", lambda w: reverse("profile"), stored=_stored_profile),
     # The zone banner on every signed-in page (hidden until zone.js shows it).
@@ -681,8 +733,14 @@ def world(coach, candidate, other_coach):
     _, coach_join_token = practices_services.practice_invite(
         practice=practice, by=coach, email=joining.email
     )
+    # The candidate is also other_coach's client: their story can be copied there.
+    make_joined_candidate(other_coach, candidate.user)
     return SimpleNamespace(
         coach=coach,
+        other_coach=other_coach,
+        story=stories_services.story_create(
+            candidate=candidate, by=candidate.user, values={"title": "Churn model"}
+        ),
         candidate=candidate,
         colleague=colleague,
         colleague_membership=colleague_membership,

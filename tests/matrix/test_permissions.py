@@ -35,6 +35,7 @@ from django.utils import timezone
 from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind, Notification
 from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
+from interviews.services import stories as stories_services
 
 from ..conftest import (
     client_for,
@@ -187,6 +188,7 @@ email_item_pk = lambda w: {"pk": w["email_item"].pk}  # noqa: E731
 interviewer_pk = lambda w: {"pk": w["interviewer"].pk}  # noqa: E731
 note_to_check_pk = lambda w: {"pk": w["note_to_check"].pk}  # noqa: E731
 asked_question_pk = lambda w: {"pk": w["asked_question"].pk}  # noqa: E731
+story_pk = lambda w: {"pk": w["story"].pk}  # noqa: E731
 
 # Keyed by the full route, as the resolver matches it: names can repeat (two
 # patterns are called "login"), routes are what a request reaches. To add a
@@ -320,6 +322,13 @@ MATRIX: dict[str, Row] = {
     ),
     "coach/assignments/<int:pk>/remind/": coach_action(assignment_pk),
     "coach/items/<int:pk>/comment/": coach_action(item_pk, data=lambda w: {"body": "Looks good."}),
+    # Coach: the candidate's stories (a colleague of the practice gets 404 too)
+    "coach/stories/<int:pk>/": coach_page(story_pk),
+    "coach/stories/<int:pk>/comment/": coach_action(story_pk, data=lambda w: {"body": "Strong."}),
+    "coach/stories/<int:pk>/strong/": coach_action(story_pk, data=lambda w: {"strong": "1"}),
+    "coach/candidates/<int:pk>/story-tags/new/": coach_action(
+        candidate_pk, data=lambda w: {"name": "Stakeholder management"}
+    ),
     # Coach: outcomes and the spreadsheet of their own caseload
     "coach/outcomes/": coach_page(shared=True),
     "coach/export.csv": coach_page(shared=True),
@@ -356,6 +365,7 @@ MATRIX: dict[str, Row] = {
         data=lambda w: {"coach": w["colleague"].pk},
     ),
     "practice/assignments/<int:pk>/": lead_page(assignment_pk),
+    "practice/stories/<int:pk>/": lead_page(story_pk),
     "practice/outcomes/": lead_page(),
     "practice/export.csv": lead_page(),
     # Candidate
@@ -373,6 +383,21 @@ MATRIX: dict[str, Row] = {
     ),
     "me/items/<int:pk>/comment/": candidate_action(item_pk, data=lambda w: {"body": "Thanks!"}),
     "me/items/<int:pk>/email-sent/": candidate_action(email_item_pk),
+    # The story bank: each candidate's own list and form (no object in the address).
+    "me/stories/": candidate_page(shared=True),
+    "me/stories/new/": candidate_page(shared=True),
+    "me/stories/<int:pk>/": candidate_page(story_pk),
+    "me/stories/<int:pk>/edit/": candidate_page(story_pk),
+    "me/stories/<int:pk>/archive/": candidate_action(story_pk),
+    # Restoring a live story is refused with a message: still a redirect.
+    "me/stories/<int:pk>/restore/": candidate_action(story_pk),
+    # A single record: nothing to copy to, refused with a message.
+    "me/stories/<int:pk>/copy/": candidate_action(
+        story_pk, data=lambda w: {"to": w["candidate"].pk}
+    ),
+    "me/stories/<int:pk>/comment/": candidate_action(
+        story_pk, data=lambda w: {"body": "What do you think?"}
+    ),
     # Each candidate's own past interviews (a list, no object in the address).
     "me/rounds/past/": candidate_page(shared=True),
     "me/rounds/<int:pk>/": candidate_page(round_pk),
@@ -528,6 +553,9 @@ def build_world() -> tuple[dict, dict]:
         ),
         "unsubscribe_token": notifications_services.unsubscribe_token(
             coach, Notification.Kind.DIGEST
+        ),
+        "story": stories_services.story_create(
+            candidate=candidate, by=candidate.user, values={"title": "Churn model"}
         ),
         "colleague": colleague,
         "colleague_membership": colleague.practice_membership,

@@ -18,6 +18,7 @@ from interviews.models import Assignment, Candidate, Comment, PracticeRole, Revi
 from interviews.services import caseload as caseload_services
 from interviews.services import checklists as checklists_services
 from interviews.services import privacy as privacy_services
+from interviews.services import stories as stories_services
 from interviews.views.review import READ_ONLY_NOTES
 
 from ..checklist_helpers import changes_requested, messages_of, submitted
@@ -42,7 +43,8 @@ DAY = datetime.timedelta(days=1)
 # The overview's own include the interviews over with their interviewers and
 # notes (three), read by the rule the coach's dashboard and digest read.
 QUERIES_HOME = 11
-QUERIES_CANDIDATE = 9
+# The candidate's page: and its stories, their tags, the tags to list (three).
+QUERIES_CANDIDATE = 12
 QUERIES_CHECKLIST = 8
 
 
@@ -550,10 +552,14 @@ def test_the_read_only_candidate_costs_the_same_queries_whatever_the_size(
         round_ = _round(candidate)
         InterviewerFactory(round=round_)
         make_assignment(candidate, round=round_)
+        stories_services.story_create(
+            candidate=candidate, by=candidate.user, values={"title": f"Story {_}"}
+        )
     with django_assert_max_num_queries(QUERIES_CANDIDATE):
         response = lead_client.get(reverse("practice:candidate", args=[candidate.pk]))
     assert response.status_code == 200
     assert len(response.context["assignments"]) == size
+    assert len(response.context["stories"].rows) == size
 
 
 @pytest.mark.parametrize("who", ["colleague", "rival", "other_coach", "coach"])

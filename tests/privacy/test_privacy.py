@@ -31,6 +31,9 @@ from interviews.models import (
     Notification,
     OutgoingEmail,
     Review,
+    Story,
+    StoryComment,
+    StoryRevision,
     ThankYouNote,
     ThrottleHit,
     User,
@@ -38,6 +41,7 @@ from interviews.models import (
 from interviews.selectors import privacy as privacy_selectors
 from interviews.services import caseload as caseload_services
 from interviews.services import privacy as privacy_services
+from interviews.services import stories as stories_services
 
 from ..factories import (
     PASSWORD,
@@ -112,7 +116,21 @@ def plant(candidate: Candidate) -> list[str]:
     )
     markers.append("marker-rev-to@example.com")
     Comment.objects.filter(pk=rows[Comment].pk).update(body=mark("COACH-COMMENT"))
-    # The candidate's own comment: its author is PROTECTed, so it must go first.
+    Story.objects.filter(pk=rows[Story].pk).update(
+        title=mark("STORY-TITLE"),
+        situation=mark("SITUATION"),
+        task=mark("TASK"),
+        action=mark("ACTION"),
+        result=mark("RESULT"),
+        learned=mark("LEARNED"),
+        measurable_result=mark("MEASURABLE"),
+    )
+    StoryRevision.objects.filter(story=rows[Story]).update(
+        title=mark("REV-STORY-TITLE"), action=mark("REV-ACTION"), tag_names=[mark("REV-TAG")]
+    )
+    StoryComment.objects.filter(pk=rows[StoryComment].pk).update(body=mark("STORY-COMMENT"))
+    # The candidate's own comments: their author is PROTECTed, so they must go first.
+    StoryComment.objects.create(story=rows[Story], author=user, body=mark("CAND-STORY-COMMENT"))
     Comment.objects.create(item=rows[AssignmentItem], author=user, body=mark("CAND-COMMENT"))
     Review.objects.filter(pk=rows[Review].pk).update(note=mark("REVIEW-NOTE"))
     Notification.objects.create(
@@ -213,6 +231,12 @@ def test_the_candidates_download_holds_all_their_data_and_nothing_else(
     assert item["answer"]["response_text"] == "MARKER-ANSWER-123"
     assert item["revisions"][0]["by"] == {"role": "candidate", "name": "Cam Candidate"}
     assert [c["by"]["role"] for c in item["comments"]] == ["coach", "candidate"]
+    [story] = record["stories"]
+    assert story["title"] == "MARKER-STORY-TITLE-123"
+    assert story["action"] == "MARKER-ACTION-123"
+    assert story["tags"] == ["Analysis and data", "Stakeholder management"]
+    assert story["revisions"][0]["tags"] == ["MARKER-REV-TAG-123"]
+    assert [c["by"]["role"] for c in story["comments"]] == ["coach", "candidate"]
     assert "OTHER-" not in text
     assert "othercand@example.com" not in text
 
@@ -258,10 +282,16 @@ def test_the_download_takes_the_same_queries_whatever_the_data_size(candidate):
         assignment = make_assignment(candidate, round=round_)
         item = assignment.items.first()
         Comment.objects.create(item=item, author=candidate.coach, body="More")
+        story = stories_services.story_create(
+            candidate=candidate, by=candidate.user, values={"title": "Another story"}
+        )
+        stories_services.story_comment_add(story=story, by=candidate.coach, body="More")
     large = _export_queries(candidate)
 
     assert small == large
-    assert large <= 16
+    # 13 for the checklists and rounds, 4 for the stories, their tags,
+    # revisions and comments.
+    assert large <= 17
 
 
 # ---------------------------------------------------------------- erasure

@@ -18,6 +18,7 @@ from ...models import (
     Opportunity,
     Practice,
     Review,
+    StoryTag,
     User,
 )
 from ...services import caseload as caseload_services
@@ -25,6 +26,7 @@ from ...services import checklists as checklists_services
 from ...services import library as library_services
 from ...services import practices as practices_services
 from ...services import rounds as rounds_services
+from ...services import stories as stories_services
 
 PASSWORD = "demo-pass-2026"
 PRACTICE_NAME = "Northstar Careers"
@@ -143,6 +145,9 @@ class Command(BaseCommand):
                     ),
                 },
             )
+
+        if not alex_c.stories.exists():
+            self._alex_stories(coach, alex, alex_c)
 
         sam_c = self._candidate(coach, sam, "Engineering manager")
         if not sam_c.assignments.exists():
@@ -396,6 +401,92 @@ class Command(BaseCommand):
             user.set_password(PASSWORD)
             user.save(update_fields=["password"])
         return user
+
+    def _alex_stories(self, coach: User, alex: User, alex_c: Candidate) -> None:
+        """Four stories in Alex's bank: one marked strong by the coach, one whose
+        action says "we" far more than "I" (the writing checks flag it), a
+        short conversation on two of them."""
+        tags = {tag.slug: tag for tag in StoryTag.objects.builtin()}
+
+        def story(title: str, slugs: tuple[str, ...], **values):
+            return stories_services.story_create(
+                candidate=alex_c,
+                by=alex,
+                values={"title": title, **values},
+                tags=[tags[slug] for slug in slugs],
+            )
+
+        churn = story(
+            "Churn model that changed the renewal plan",
+            ("analysis-and-data", "influence"),
+            situation="At Contoso Bank our card renewals dropped two quarters in a row, and "
+            "the retention team was calling every customer with the same script.",
+            task="I was asked to find out who was likely to leave and why, within six weeks, "
+            "so the team could focus its calls.",
+            action="I joined three years of transaction and support data, built a simple "
+            "churn model and checked it against last year's leavers. I found that customers "
+            "who had two declined payments in a month left at four times the usual rate. "
+            "I presented this to the head of retention with three call lists ranked by risk, "
+            "and I ran a four-week pilot with two callers to test it.",
+            result="The pilot group renewed 12 % more often than the control group, and the "
+            "ranked lists became the team's weekly routine.",
+            measurable_result="cut churn 12 % in the pilot",
+            learned="A model is only useful when it arrives as a list someone can act on on "
+            "Monday morning.",
+        )
+        stories_services.story_mark_strong(story=churn, by=coach)
+        stories_services.story_comment_add(
+            story=churn,
+            by=coach,
+            body='This is your strongest example for "analysis and data". Lead with the 12 %.',
+        )
+        stories_services.story_comment_add(
+            story=churn,
+            by=alex,
+            body="Thanks! I will open with the result next time I tell it.",
+        )
+        launch = story(
+            "Dashboard launch under a hard deadline",
+            ("delivery-under-pressure", "teamwork"),
+            situation="Two weeks before the board meeting, the finance dashboard we were "
+            "building still showed numbers that did not match the ledger.",
+            task="The dashboard had to be right and live for the board pack.",
+            action="We split the work by data source and we met every morning. We found "
+            "that we had double-counted refunds, so we rewrote the refund logic together and "
+            "we tested it against the ledger every night. We shipped it two days early.",
+            result="The board used the dashboard in the meeting and finance stopped its "
+            "monthly spreadsheet.",
+            measurable_result="live 2 days before the deadline",
+        )
+        stories_services.story_comment_add(
+            story=launch,
+            by=coach,
+            body='Good story, but I cannot hear what you did yourself. Say "I" for your part.',
+        )
+        story(
+            "Disagreeing with a product manager about a metric",
+            ("conflict", "influence"),
+            situation="Our product manager wanted to report weekly active users as the "
+            "success metric of a new savings feature.",
+            task="I thought the metric would hide whether people actually saved money, and I "
+            "had to raise it without stalling the launch.",
+            action="I pulled a sample of accounts and showed that most active users opened "
+            "the feature once and never set a goal. I proposed a second metric, goals "
+            "funded after 30 days, and offered to build it myself before the launch.",
+            result="We reported both metrics; the second one led to a redesign of the "
+            "onboarding screen two months later.",
+            learned="Bring data and an offer to do the work, not just an objection.",
+        )
+        story(
+            "Learning SQL window functions in a week",
+            ("learning-fast",),
+            situation="I joined a team whose reports all used window functions I had never "
+            "written.",
+            task="I had to take over the weekly cohort report within my first week.",
+            action="I rebuilt last month's report from scratch beside the old one, compared "
+            "the two line by line and asked a colleague to review my query.",
+            result="I ran the report on my own from week two and made it twice as fast.",
+        )
 
     def _candidate(self, coach: User, user: User, headline: str) -> Candidate:
         candidate, created = Candidate.objects.get_or_create(
