@@ -184,7 +184,7 @@ CHANGE_WORDS = frozenset(
     delivered completed finished fixed resolved eliminated removed boosted shortened
     sped accelerated adopted promoted hired retained renewed signed closed recovered
     exceeded beat surpassed achieved passed approved faster slower fewer cheaper higher
-    lower smaller bigger""".split()  # noqa: SIM905 (a word list reads better as words)
+    lower smaller bigger stopped started replaced switched""".split()  # noqa: SIM905 (a word list reads better as words)
 )
 
 
@@ -193,15 +193,19 @@ def _has_amount(text: str) -> bool:
     return any(c.isdigit() or c == "%" or unicodedata.category(c) == "Sc" for c in text)
 
 
-def result_without_change(result: str) -> list[Finding]:
+def result_without_change(result: str, measurable: str = "") -> list[Finding]:
     """A result with no number and no observable change (see ``NUMBER_WORDS``,
-    ``CHANGE_WORDS``, and any digit, "%" or currency sign). The guide asks what
-    changed: "the client renewed for two years" is remembered, "it went well"
-    is not. (An empty result is ``empty_parts``'s.)"""
-    if not result.strip() or _has_amount(result):
+    ``CHANGE_WORDS``, and any digit, "%" or currency sign), in the result or
+    in the story's measurable result beside it. The guide asks what changed:
+    "the client renewed for two years" is remembered, "it went well" is not.
+    (An empty result is ``empty_parts``'s.)"""
+    if not result.strip():
         return []
-    if any(_fold(word) in NUMBER_WORDS | CHANGE_WORDS for word in _words(result)):
-        return []
+    for text in (result, measurable):
+        if _has_amount(text) or any(
+            _fold(word) in NUMBER_WORDS | CHANGE_WORDS for word in _words(text)
+        ):
+            return []
     return [
         Finding(
             "result_without_change",
@@ -241,14 +245,17 @@ def speaking_time(text: str, field: str = "") -> list[Finding]:
     return []
 
 
-def story_findings(*, situation: str, task: str, action: str, result: str) -> list[Finding]:
-    """The checks for a story told as situation, task, action, result."""
+def story_findings(
+    *, situation: str, task: str, action: str, result: str, measurable_result: str = ""
+) -> list[Finding]:
+    """The checks for a story told as situation, task, action, result (and the
+    optional measurable result, which can carry the result's figure)."""
     parts = {"situation": situation, "task": task, "action": action, "result": result}
     return [
         *empty_parts(parts),
         *small_action(parts),
         *we_not_i(action, "action"),
-        *result_without_change(result),
+        *result_without_change(result, measurable_result),
         *speaking_time("\n".join(parts.values())),
     ]
 

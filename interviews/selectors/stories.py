@@ -19,7 +19,11 @@ from ..models import Candidate, Story, StoryComment, StoryRevision, StoryTag, Us
 def story_findings(story: Story) -> list[Finding]:
     """The writing checks' suggestions on a saved story (lib/writing.py)."""
     return writing.story_findings(
-        situation=story.situation, task=story.task, action=story.action, result=story.result
+        situation=story.situation,
+        task=story.task,
+        action=story.action,
+        result=story.result,
+        measurable_result=story.measurable_result,
     )
 
 

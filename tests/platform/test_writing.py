@@ -135,6 +135,20 @@ def test_a_result_with_a_change_verb_is_fine():
         assert writing.result_without_change(result) == [], result
 
 
+def test_a_figure_in_the_measurable_result_counts_for_the_result():
+    assert writing.result_without_change("The board was pleased.", "live 2 days early") == []
+    assert writing.result_without_change("The board was pleased.", "") != []
+    assert writing.result_without_change("The board was pleased.", "a good outcome") != []
+    findings = writing.story_findings(
+        situation="s",
+        task="t",
+        action="I did it",
+        result="The board was pleased.",
+        measurable_result="cut churn 12 %",
+    )
+    assert "result_without_change" not in [f.code for f in findings]
+
+
 def test_an_empty_result_is_the_empty_part_rule():
     assert writing.result_without_change("") == []
 
