@@ -112,6 +112,7 @@ def test_writing_a_story_stores_it_and_shows_the_suggestions(
         "task": VALUES["task"],
         "action": VALUES["action"],
         "result": VALUES["result"],
+        "measurable_result": VALUES["measurable_result"],
     }
 
 
