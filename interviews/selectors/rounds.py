@@ -37,10 +37,12 @@ from ..models import (
     ItemKind,
     Opportunity,
     Question,
+    Story,
     ThankYouNote,
     User,
 )
 from .checklists import round_assignments
+from .stories import debrief_stories, stories_for_question
 
 
 def _round_item_count(complete_only: bool) -> Coalesce:
@@ -536,10 +538,32 @@ class CandidateNoteRow:
 
 
 @dataclass(frozen=True)
+class DebriefQuestion:
+    """A question asked in the interview, with the stories of the candidate's
+    bank that fit it (``selectors.stories.stories_for_question``; none: the
+    page says there is no story for it yet)."""
+
+    asked: AskedQuestion
+    stories: list[Story]
+
+
+def debrief_questions(round: InterviewRound) -> list[DebriefQuestion]:
+    """The round's asked questions, each with its suggested stories: one query
+    for the questions, two for the record's live stories with their tags (none
+    when nothing was asked), whatever the number of questions and stories."""
+    asked = list(round.asked_questions.all())
+    if not asked:
+        return []
+    stories = debrief_stories(round.opportunity.candidate_id)
+    return [DebriefQuestion(asked=q, stories=stories_for_question(q.text, stories)) for q in asked]
+
+
+@dataclass(frozen=True)
 class CandidateRound:
     """What the candidate's round page reads besides the round itself: three
-    queries whatever the number of interviewers, notes and checklists. (From the
-    interview's start the debrief form reads the questions it ticks off:
+    queries whatever the number of interviewers, notes and checklists, and from
+    the interview's start three more for the debrief's story suggestions. (From
+    the interview's start the debrief form reads the questions it ticks off:
     ``forms.rounds.DebriefForm.for_round``.)"""
 
     #: The phase and what is next, said to the candidate.
@@ -552,6 +576,8 @@ class CandidateRound:
     checklists: list[Assignment]
     #: From the interview's start: what is left to do after it (None before).
     follow_up: FollowUp | None
+    #: From the interview's start: each asked question with the stories that fit it.
+    debrief: list[DebriefQuestion] = dataclasses.field(default_factory=list)
 
 
 def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime) -> CandidateRound:
@@ -573,6 +599,7 @@ def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime
             for note in notes
         ],
         checklists=list(round_checklists_for_candidate(round, user)),
+        debrief=debrief_questions(round) if started else [],
     )
 
 
