@@ -446,7 +446,8 @@ def note_status(note: ThankYouNote) -> NoteStatus:
 @dataclass(frozen=True)
 class CoachRound:
     """What the coach's round page reads besides the round itself: five queries
-    whatever the number of interviewers, notes, questions and checklists."""
+    whatever the number of interviewers, notes, questions and checklists, and
+    two more for the stories that fit the asked questions (when there are some)."""
 
     #: The phase and, in ``next_step``, what is next from the coach's side.
     timeline: Timeline
@@ -455,6 +456,8 @@ class CoachRound:
     #: Each note's writing checks (``note_checks``), by the note's pk.
     note_findings: dict[int, list[Finding]]
     asked_questions: list[AskedQuestion]
+    #: The same questions, each with the candidate's stories that fit it (read-only).
+    debrief: list[DebriefQuestion]
     #: Prepared answers that the candidate said came up in the interview.
     came_up: list[AssignmentItem]
     assignments: list[Assignment]
@@ -469,6 +472,7 @@ def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
     to_thank = len(interviewers_to_thank(interviewers, notes))
     timeline = round_timeline(round, notes=notes, interviewers_to_thank=to_thank, now=now)
     assignments = list(round_assignments(round))
+    asked = round_asked_questions(round)
     next_step = _coach_next_step(
         round, timeline=timeline, notes=notes, interviewers=interviewers, assignments=assignments
     )
@@ -477,7 +481,8 @@ def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
         interviewers=interviewers,
         notes=notes,
         note_findings={note.pk: note_checks(note, round=round, notes=notes) for note in notes},
-        asked_questions=round_asked_questions(round),
+        asked_questions=asked,
+        debrief=debrief_questions(round, asked),
         came_up=[item for item in round_prepared_answers(round) if item.came_up],
         assignments=assignments,
         live_assignment=next(
@@ -547,11 +552,15 @@ class DebriefQuestion:
     stories: list[Story]
 
 
-def debrief_questions(round: InterviewRound) -> list[DebriefQuestion]:
-    """The round's asked questions, each with its suggested stories: one query
-    for the questions, two for the record's live stories with their tags (none
-    when nothing was asked), whatever the number of questions and stories."""
-    asked = list(round.asked_questions.all())
+def debrief_questions(
+    round: InterviewRound, asked: list[AskedQuestion] | None = None
+) -> list[DebriefQuestion]:
+    """The round's asked questions (read unless given), each with its suggested
+    stories: one query for the questions, two for the record's live stories
+    with their tags (none when nothing was asked), whatever the number of
+    questions and stories."""
+    if asked is None:
+        asked = list(round.asked_questions.all())
     if not asked:
         return []
     stories = debrief_stories(round.opportunity.candidate_id)

@@ -123,3 +123,16 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_stories(
         html = page(candidate_client, round)
     assert html.count('class="suggested-story') == (3 * 5 if stories else 0)
     assert html.count('class="no-story') == (0 if stories else 5)
+
+
+def test_the_coach_sees_the_same_suggestions_read_only(round, candidate, coach_client):
+    fits = story(candidate, "Metric argument", tags=("conflict",))
+    AskedQuestion.objects.create(round=round, position=1, text="A time you disagreed?")
+    AskedQuestion.objects.create(round=round, position=2, text="What notice period do you have?")
+    response = coach_client.get(reverse("coach:round_detail", args=[round.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{reverse("coach:story", args=[fits.pk])}"' in html
+    assert "Stories that fit:" in html and "No story for this yet." in html
+    # The coach does not write the candidate's stories.
+    assert reverse("me:story_create") not in html
