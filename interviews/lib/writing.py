@@ -603,3 +603,13 @@ def note_findings(
         *nothing_specific(body, debrief, drop=[interviewer_name, *ignore]),
         *near_copy(body, other_notes),
     ]
+
+
+# ---------------------------------------------------------------- shared with other readers
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of ``text`` folded for comparing (lower case, no accents, one
+    apostrophe), in order: how the debrief's story suggestions
+    (``selectors.stories.stories_for_question``) read a question and a story."""
+    return [_fold(word) for word in _words(text)]

@@ -37,10 +37,12 @@ from ..models import (
     ItemKind,
     Opportunity,
     Question,
+    Story,
     ThankYouNote,
     User,
 )
 from .checklists import round_assignments
+from .stories import debrief_stories, stories_for_question
 
 
 def _round_item_count(complete_only: bool) -> Coalesce:
@@ -444,7 +446,8 @@ def note_status(note: ThankYouNote) -> NoteStatus:
 @dataclass(frozen=True)
 class CoachRound:
     """What the coach's round page reads besides the round itself: five queries
-    whatever the number of interviewers, notes, questions and checklists."""
+    whatever the number of interviewers, notes, questions and checklists, and
+    two more for the stories that fit the asked questions (when there are some)."""
 
     #: The phase and, in ``next_step``, what is next from the coach's side.
     timeline: Timeline
@@ -453,6 +456,8 @@ class CoachRound:
     #: Each note's writing checks (``note_checks``), by the note's pk.
     note_findings: dict[int, list[Finding]]
     asked_questions: list[AskedQuestion]
+    #: The same questions, each with the candidate's stories that fit it (read-only).
+    debrief: list[DebriefQuestion]
     #: Prepared answers that the candidate said came up in the interview.
     came_up: list[AssignmentItem]
     assignments: list[Assignment]
@@ -467,6 +472,7 @@ def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
     to_thank = len(interviewers_to_thank(interviewers, notes))
     timeline = round_timeline(round, notes=notes, interviewers_to_thank=to_thank, now=now)
     assignments = list(round_assignments(round))
+    asked = round_asked_questions(round)
     next_step = _coach_next_step(
         round, timeline=timeline, notes=notes, interviewers=interviewers, assignments=assignments
     )
@@ -475,7 +481,8 @@ def coach_round(round: InterviewRound, *, now: datetime.datetime) -> CoachRound:
         interviewers=interviewers,
         notes=notes,
         note_findings={note.pk: note_checks(note, round=round, notes=notes) for note in notes},
-        asked_questions=round_asked_questions(round),
+        asked_questions=asked,
+        debrief=debrief_questions(round, asked),
         came_up=[item for item in round_prepared_answers(round) if item.came_up],
         assignments=assignments,
         live_assignment=next(
@@ -536,10 +543,36 @@ class CandidateNoteRow:
 
 
 @dataclass(frozen=True)
+class DebriefQuestion:
+    """A question asked in the interview, with the stories of the candidate's
+    bank that fit it (``selectors.stories.stories_for_question``; none: the
+    page says there is no story for it yet)."""
+
+    asked: AskedQuestion
+    stories: list[Story]
+
+
+def debrief_questions(
+    round: InterviewRound, asked: list[AskedQuestion] | None = None
+) -> list[DebriefQuestion]:
+    """The round's asked questions (read unless given), each with its suggested
+    stories: one query for the questions, two for the record's live stories
+    with their tags (none when nothing was asked), whatever the number of
+    questions and stories."""
+    if asked is None:
+        asked = list(round.asked_questions.all())
+    if not asked:
+        return []
+    stories = debrief_stories(round.opportunity.candidate_id)
+    return [DebriefQuestion(asked=q, stories=stories_for_question(q.text, stories)) for q in asked]
+
+
+@dataclass(frozen=True)
 class CandidateRound:
     """What the candidate's round page reads besides the round itself: three
-    queries whatever the number of interviewers, notes and checklists. (From the
-    interview's start the debrief form reads the questions it ticks off:
+    queries whatever the number of interviewers, notes and checklists, and from
+    the interview's start three more for the debrief's story suggestions. (From
+    the interview's start the debrief form reads the questions it ticks off:
     ``forms.rounds.DebriefForm.for_round``.)"""
 
     #: The phase and what is next, said to the candidate.
@@ -552,6 +585,8 @@ class CandidateRound:
     checklists: list[Assignment]
     #: From the interview's start: what is left to do after it (None before).
     follow_up: FollowUp | None
+    #: From the interview's start: each asked question with the stories that fit it.
+    debrief: list[DebriefQuestion] = dataclasses.field(default_factory=list)
 
 
 def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime) -> CandidateRound:
@@ -573,6 +608,7 @@ def candidate_round(round: InterviewRound, *, user: User, now: datetime.datetime
             for note in notes
         ],
         checklists=list(round_checklists_for_candidate(round, user)),
+        debrief=debrief_questions(round) if started else [],
     )
 
 

@@ -92,7 +92,7 @@ def test_only_the_candidates_own_live_checklists_for_this_round(round, candidate
 
 
 @pytest.mark.parametrize("size", [1, 10])
-def test_the_read_model_runs_three_queries_at_any_size(
+def test_the_read_model_runs_four_queries_at_any_size(
     round, candidate, size, django_assert_num_queries
 ):
     for i in range(size):
@@ -100,8 +100,9 @@ def test_the_read_model_runs_three_queries_at_any_size(
         ThankYouNoteFactory(round=round, interviewer=interviewer, body=f"Note {i}")
         InterviewerFactory(round=round)
         make_assignment(candidate, round=round)
-    # Interviewers, notes with their interviewers, checklists with readiness.
-    with django_assert_num_queries(3):
+    # Interviewers, notes with their interviewers, checklists with readiness;
+    # after the start, the asked questions (none: no stories read for them).
+    with django_assert_num_queries(4):
         page = page_of(round, candidate)
         assert len(page.notes) == size
         assert len(page.to_thank) == size
@@ -134,7 +135,7 @@ def test_the_debrief_form_reads_its_questions_and_prepared_answers(
 
 
 @pytest.mark.parametrize("size", [1, 10])
-@pytest.mark.parametrize(("started", "queries"), [(False, 7), (True, 9)])
+@pytest.mark.parametrize(("started", "queries"), [(False, 7), (True, 11)])
 def test_the_page_runs_a_fixed_number_of_queries(
     round, candidate, candidate_client, size, started, queries, django_assert_max_num_queries
 ):
@@ -146,7 +147,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
         AskedQuestion.objects.create(round=round, position=i + 1, text=f"Question {i}?")
         make_assignment(candidate, round=round)
     # Session, user, the round; its interviewers, notes and checklists; from the
-    # start the debrief's asked questions and prepared answers; the unread notices.
+    # start the debrief's asked questions and prepared answers, and for its story
+    # suggestions the asked questions and the stories (none here, so no tags);
+    # the unread notices.
     with django_assert_max_num_queries(queries):
         response = candidate_client.get(reverse("me:round", args=[round.pk]))
     assert response.status_code == 200

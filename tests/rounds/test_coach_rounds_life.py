@@ -456,8 +456,9 @@ def test_the_round_page_runs_a_fixed_number_of_queries(
     _grow(candidate, round, n)
     # session, user, the round; interviewers, notes, asked questions, prepared
     # answers, checklists
-    # +1: unread notices in the navigation
-    with django_assert_max_num_queries(9):
+    # +1: unread notices in the navigation; +2: the candidate's stories and
+    # their tags, for the asked questions' suggestions (no tags without stories)
+    with django_assert_max_num_queries(11):
         body = page(coach_client, round)
     assert body.count('class="card mb-3 thank-you-note"') == n
     assert body.count("Add to my question bank") == n
