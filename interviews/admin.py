@@ -16,6 +16,7 @@ from .models import (
     Interviewer,
     InterviewRound,
     Invitation,
+    ItemStory,
     Notification,
     NotificationPreference,
     Opportunity,
@@ -30,6 +31,7 @@ from .models import (
     StoryComment,
     StoryRevision,
     StoryTag,
+    SubmittedStory,
     TemplateItem,
     ThankYouNote,
     ThrottleHit,
@@ -386,6 +388,21 @@ class StoryRevisionAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["story", "story_version", "author", "created_at"]
     list_select_related = ["story", "author"]
     raw_id_fields = ["story", "author"]
+
+
+# Owned by services.checklists (item_story_use, assignment_submit): view only.
+@admin.register(ItemStory)
+class ItemStoryAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = ["story", "item", "position", "created_at"]
+    list_select_related = ["story", "item"]
+    raw_id_fields = ["story", "item"]
+
+
+@admin.register(SubmittedStory)
+class SubmittedStoryAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "item", "submitted_at", "story_version"]
+    list_select_related = ["item"]
+    raw_id_fields = ["story", "item"]
 
 
 # ---------------------------------------------------------------- notifications and email

@@ -176,13 +176,6 @@ def one_of_each(candidate) -> dict[type, object]:
     checklists_services.assignment_save(
         assignment=assignment, by=candidate.user, responses=sample_responses(assignment)
     )
-    checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
-    comment = checklists_services.comment_add(item=item, by=coach, body="Good start.")
-    review = checklists_services.assignment_review(
-        assignment=assignment, by=coach, verdict=models.Review.Verdict.APPROVED
-    )
-    assignment.refresh_from_db()
-    item.refresh_from_db()
     own_tag = stories_services.story_tag_create(coach=coach, name="Stakeholder management")
     story = stories_services.story_create(
         candidate=candidate,
@@ -190,6 +183,14 @@ def one_of_each(candidate) -> dict[type, object]:
         values={"title": "Churn model", "action": "I built the model."},
         tags=[models.StoryTag.objects.get(owner=None, slug="analysis-and-data"), own_tag],
     )
+    item_story = checklists_services.item_story_use(item=item, story=story, by=candidate.user)
+    checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
+    comment = checklists_services.comment_add(item=item, by=coach, body="Good start.")
+    review = checklists_services.assignment_review(
+        assignment=assignment, by=coach, verdict=models.Review.Verdict.APPROVED
+    )
+    assignment.refresh_from_db()
+    item.refresh_from_db()
     story_comment = stories_services.story_comment_add(story=story, by=coach, body="Strong one.")
     practice = practices_services.practice_create(by=coach, name="Northstar")
     practice_invitation, _ = practices_services.practice_invite(
@@ -216,6 +217,8 @@ def one_of_each(candidate) -> dict[type, object]:
         models.Story: story,
         models.StoryRevision: story.revisions.get(),
         models.StoryComment: story_comment,
+        models.ItemStory: item_story,
+        models.SubmittedStory: models.SubmittedStory.objects.get(item=item),
         models.Interviewer: InterviewerFactory(round=round_, name="Tom Becker"),
         models.AskedQuestion: models.AskedQuestion.objects.create(
             round=round_, text="Why this team?"

@@ -73,3 +73,26 @@ def response_changes(kind: str, old: dict, new: dict) -> list[FieldChange]:
             html = word_diff(before or "", after or "")
         changes.append(FieldChange(label=label, html=html))
     return changes
+
+
+#: A frozen story's parts as the review page names them, in its order.
+STORY_FIELDS = (
+    ("title", "Title"),
+    ("situation", "Situation"),
+    ("task", "Task"),
+    ("action", "Action"),
+    ("result", "Result"),
+    ("measurable_result", "Measurable result"),
+    ("learned", "What I learned"),
+    ("tags", "Tags"),
+)
+
+
+def story_changes(old: dict, new: dict) -> list[FieldChange]:
+    """What changed between two frozen copies of a story, part by part (the
+    tags as one comma-separated text); empty when nothing did."""
+    return [
+        FieldChange(label=label, html=word_diff(old.get(name) or "", new.get(name) or ""))
+        for name, label in STORY_FIELDS
+        if (old.get(name) or "") != (new.get(name) or "")
+    ]

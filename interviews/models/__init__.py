@@ -74,12 +74,14 @@ from .rounds import (
 )
 from .stories import (
     BUILTIN_TAGS,
+    ItemStory,
     Story,
     StoryComment,
     StoryQuerySet,
     StoryRevision,
     StoryTag,
     StoryTagQuerySet,
+    SubmittedStory,
 )
 
 __all__ = [
@@ -104,6 +106,7 @@ __all__ = [
     "Invitation",
     "ItemKind",
     "ItemMark",
+    "ItemStory",
     "Notification",
     "NotificationDelivery",
     "NotificationKind",
@@ -133,6 +136,7 @@ __all__ = [
     "StoryRevision",
     "StoryTag",
     "StoryTagQuerySet",
+    "SubmittedStory",
     "TemplateItem",
     "ThankYouNote",
     "ThrottleHit",

@@ -18,6 +18,7 @@ from ..lib.writing import speaking_seconds
 from ..validators import validate_single_line
 from .accounts import User
 from .caseload import Candidate, OwnedByCandidateQuerySet
+from .checklists import AssignmentItem
 
 # ---------------------------------------------------------------- tags
 
@@ -255,3 +256,80 @@ class StoryComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
+
+
+# ---------------------------------------------------------------- stories in checklists
+
+
+class ItemStory(models.Model):
+    """A story a written-answer item of a checklist uses (an item can use
+    several: "two examples"). Live: what the fill page shows while the
+    checklist is editable; a submit freezes it into SubmittedStory."""
+
+    item = models.ForeignKey(AssignmentItem, on_delete=models.CASCADE, related_name="story_links")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="item_links")
+    # The order the candidate added them in: the first example first.
+    position = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "story"], name="interviews_itemstory_item_story_unique"
+            ),
+        ]
+        indexes = [
+            # selectors.stories.used_in: where each of a list of stories is used.
+            models.Index(fields=["story", "item"], name="itemstory_story_item_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Story {self.story_id} in item {self.item_id}"
+
+
+class SubmittedStory(models.Model):
+    """A story as it stood when its checklist was submitted: what the coach
+    reviewed, kept even if the story is edited, archived or deleted later
+    (``story`` then empty). One row per story used per item per submission;
+    ``submitted_at`` is that submission's ``Assignment.submitted_at``."""
+
+    item = models.ForeignKey(
+        AssignmentItem, on_delete=models.CASCADE, related_name="submitted_stories"
+    )
+    story = models.ForeignKey(
+        Story, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    position = models.PositiveSmallIntegerField(default=1)
+    story_version = models.PositiveIntegerField()
+    title = models.CharField(max_length=120)
+    situation = models.TextField(blank=True)
+    task = models.TextField(blank=True)
+    action = models.TextField(blank=True)
+    result = models.TextField(blank=True)
+    learned = models.TextField(blank=True)
+    measurable_result = models.CharField(max_length=200, blank=True)
+    tag_names = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["item_id", "submitted_at", "position", "id"]
+        indexes = [
+            # The review page and the candidate's read-only checklist: an
+            # item's stories per submission.
+            models.Index(fields=["item", "submitted_at"], name="substory_item_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (submitted {self.submitted_at:%Y-%m-%d %H:%M})"
+
+    def content(self) -> dict:
+        return {name: getattr(self, name) for name in Story.CONTENT_FIELDS}
+
+    @property
+    def spoken_text(self) -> str:
+        return "\n".join(getattr(self, name) for name in Story.STAR_FIELDS)
+
+    @property
+    def speaking_seconds(self) -> int:
+        return speaking_seconds(self.spoken_text)

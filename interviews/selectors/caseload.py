@@ -146,7 +146,7 @@ def invitation_purpose(
 @dataclass(frozen=True)
 class CandidatePage:
     """What a candidate's page reads besides the candidate: the coach's page
-    and the practice lead's read-only one draw the same things from it. Eight
+    and the practice lead's read-only one draw the same things from it. Nine
     queries whatever the number of opportunities, rounds, checklists and
     stories; one more for a candidate without a login (their last invitation)."""
 

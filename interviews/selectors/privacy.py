@@ -17,6 +17,7 @@ from ..models import (
     Candidate,
     Comment,
     InterviewRound,
+    ItemStory,
     Opportunity,
     Review,
     SetAsideNotes,
@@ -44,6 +45,8 @@ def _records(candidates) -> list[Candidate]:
     items = AssignmentItem.objects.prefetch_related(
         Prefetch("revisions", queryset=AnswerRevision.objects.select_related("author")),
         Prefetch("comments", queryset=Comment.objects.select_related("author")),
+        Prefetch("story_links", queryset=ItemStory.objects.select_related("story")),
+        "submitted_stories",
     )
     return list(
         candidates.select_related("coach").prefetch_related(
@@ -141,6 +144,21 @@ def _item(item: AssignmentItem) -> dict:
         "comments": [
             {"by": _who(c.author), "body": c.body, "created_at": c.created_at}
             for c in item.comments.all()
+        ],
+        # The stories the answer uses now (their text is under "stories"), and
+        # each submission's frozen copy of them.
+        "stories_used": [
+            {"title": link.story.title, "added_at": link.created_at}
+            for link in item.story_links.all()
+        ],
+        "stories_submitted": [
+            {
+                "submitted_at": s.submitted_at,
+                "version": s.story_version,
+                **s.content(),
+                "tags": s.tag_names,
+            }
+            for s in item.submitted_stories.all()
         ],
     }
 

@@ -9,10 +9,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from ..lib import writing
 from ..lib.writing import Finding
-from ..models import Candidate, Story, StoryComment, StoryRevision, StoryTag, User
+from ..models import (
+    Assignment,
+    Candidate,
+    ItemStory,
+    Story,
+    StoryComment,
+    StoryRevision,
+    StoryTag,
+    User,
+)
 
 # ---------------------------------------------------------------- pieces
 
@@ -28,11 +38,65 @@ def story_findings(story: Story) -> list[Finding]:
     )
 
 
-def used_in(stories: list[Story]) -> dict[int, list]:
-    """Where each story is used, by story id. Empty for now: the checklist
-    items that use a story (links to them) come with part 2 of issue 23
-    ("Stories in checklists"), which fills this in one query."""
-    return {story.pk: [] for story in stories}
+@dataclass(frozen=True)
+class StoryUse:
+    """A checklist item that uses a story, with the addresses each page links
+    it to: the candidate's checklist, the coach's review page, the practice
+    lead's read-only copy."""
+
+    assignment_id: int
+    assignment_title: str
+    item_id: int
+    item_position: int
+
+    def __str__(self) -> str:
+        return f"{self.assignment_title}, item {self.item_position}"
+
+    @property
+    def candidate_url(self) -> str:
+        return f"{reverse('me:checklist', args=[self.assignment_id])}#item-{self.item_id}"
+
+    @property
+    def coach_url(self) -> str:
+        return (
+            f"{reverse('coach:assignment_detail', args=[self.assignment_id])}#item-{self.item_id}"
+        )
+
+    @property
+    def lead_url(self) -> str:
+        return f"{reverse('practice:assignment', args=[self.assignment_id])}#item-{self.item_id}"
+
+
+def used_in(stories: list[Story]) -> dict[int, list[StoryUse]]:
+    """Where each story is used, by story id: the items of its record's
+    checklists (withdrawn ones left out: the candidate no longer sees them),
+    oldest checklist first. One query whatever the number of stories; none
+    for an empty list."""
+    where: dict[int, list[StoryUse]] = {story.pk: [] for story in stories}
+    if not where:
+        return where
+    links = (
+        ItemStory.objects.filter(story_id__in=list(where))
+        .exclude(item__assignment__status=Assignment.Status.WITHDRAWN)
+        .order_by("item__assignment__created_at", "item__assignment_id", "item__position")
+        .values_list(
+            "story_id",
+            "item__assignment_id",
+            "item__assignment__title",
+            "item_id",
+            "item__position",
+        )
+    )
+    for story_id, assignment_id, title, item_id, position in links:
+        where[story_id].append(
+            StoryUse(
+                assignment_id=assignment_id,
+                assignment_title=title,
+                item_id=item_id,
+                item_position=position,
+            )
+        )
+    return where
 
 
 def speaking_time(seconds: int) -> str:
@@ -48,7 +112,7 @@ class StoryRow:
     """A story in a list: the story (tags prefetched) and where it is used."""
 
     story: Story
-    used_in: list
+    used_in: list[StoryUse]
 
     @property
     def speaking_time(self) -> str:
@@ -102,7 +166,7 @@ class Bank:
 def candidate_bank(user: User, *, tag: str = "", archived: bool = False) -> Bank:
     """The stories of every record the login joined, one group per coach
     (live ones, or the archived ones), filtered by a tag's slug when given.
-    Four queries whatever the number of stories."""
+    Five queries whatever the number of stories (one is where they are used)."""
     records = candidate_records(user)
     tags = list(StoryTag.objects.for_coach_ids([r.coach_id for r in records]))
     chosen = next((t for t in tags if t.slug == tag), None) if tag else None
@@ -143,7 +207,7 @@ class StoryPage:
     revisions: list[StoryRevision]
     comments: list[StoryComment]
     findings: list[Finding]
-    used_in: list
+    used_in: list[StoryUse]
     #: The person's other records (their banks with other coaches), to copy to.
     other_records: list[Candidate] = field(default_factory=list)
 
@@ -188,7 +252,7 @@ class CandidateStories:
 
 
 def candidate_stories(candidate: Candidate) -> CandidateStories:
-    """Three queries whatever the number of stories."""
+    """Four queries whatever the number of stories (one is where they are used)."""
     rows = _rows(_with_tags(candidate.stories.live()))
     tags = list(StoryTag.objects.for_coach(candidate.coach_id))
     covered = {tag.pk for row in rows for tag in row.story.tags.all()}

@@ -1,6 +1,7 @@
 """Checklists: assigning (and changing the date and instructions, reminding
 the candidate), saving answers (optimistic locking, every change a
-revision), submitting, reviewing, withdrawing, comments.
+revision), the stories a written answer uses, submitting (which freezes
+those stories), reviewing, withdrawing, comments.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from ..models import (
     Comment,
     InterviewRound,
     ItemKind,
+    ItemStory,
     Notification,
     Review,
+    Story,
+    SubmittedStory,
     User,
 )
 from ..selectors import checklists as checklists_selectors
@@ -358,8 +362,95 @@ def assignment_submit(*, assignment: Assignment, by: User) -> Assignment:
     assignment.status = Assignment.Status.SUBMITTED
     assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["status", "submitted_at", "updated_at"])
+    _freeze_stories(assignment)
     emails.send_assignment_submitted(assignment)
     return assignment
+
+
+def _freeze_stories(assignment: Assignment) -> None:
+    """Copy every story the checklist's items use, as it stands now, into the
+    submission: the review, its diff and the history show what the coach
+    was sent even after the story changes. Three queries whatever the count."""
+    links = ItemStory.objects.filter(item__assignment=assignment).select_related("story")
+    links = list(links.prefetch_related("story__tags").order_by("item_id", "position", "pk"))
+    SubmittedStory.objects.bulk_create(
+        SubmittedStory(
+            item_id=link.item_id,
+            story=link.story,
+            submitted_at=assignment.submitted_at,
+            position=position,
+            story_version=link.story.version,
+            tag_names=[tag.name for tag in link.story.tags.all()],
+            **link.story.content(),
+        )
+        for position, link in _numbered(links)
+    )
+
+
+def _numbered(links: list[ItemStory]):
+    """(1, 2, … per item, link): the frozen order of each item's stories."""
+    counts: dict[int, int] = {}
+    for link in links:
+        counts[link.item_id] = counts.get(link.item_id, 0) + 1
+        yield counts[link.item_id], link
+
+
+# ---------------------------------------------------------------- stories in checklists
+
+
+def _lock_story_item(item: AssignmentItem, by: User) -> tuple[Assignment, AssignmentItem]:
+    """The item's checklist, locked (a submit cannot slip in between), owned
+    by ``by`` and editable; the item re-read from it."""
+    assignment = _lock_for_candidate(item.assignment, by)
+    _require_editable(assignment)
+    return assignment, assignment.items.get(pk=item.pk)
+
+
+@transaction.atomic
+def item_story_use(*, item: AssignmentItem, story: Story, by: User) -> ItemStory:
+    """A written answer uses a story of the candidate's bank: only the
+    candidate, only while the checklist is editable, only a live story of the
+    same candidate record (the bank of the coach who assigned the
+    checklist), and each story once per item."""
+    assignment, item = _lock_story_item(item, by)
+    if item.kind != ItemKind.TEXT:
+        raise WrongState("Only a written answer can use stories.")
+    story = Story.objects.get(pk=story.pk)
+    if story.candidate_id != assignment.candidate_id:
+        raise NotAllowed(
+            "That story is not in your story bank with this coach, so it cannot be used here."
+        )
+    if story.is_archived:
+        raise WrongState(f"“{story.title}” is archived. Restore it before using it.")
+    links = list(item.story_links.all())
+    if any(link.story_id == story.pk for link in links):
+        raise WrongState(f"Item {item.position} already uses “{story.title}”.")
+    link = ItemStory.objects.create(
+        item=item, story=story, position=max((link.position for link in links), default=0) + 1
+    )
+    _touch(assignment)
+    return link
+
+
+@transaction.atomic
+def item_story_remove(*, link: ItemStory, by: User) -> None:
+    """The answer no longer uses the story (the story stays in the bank):
+    only the candidate, only while the checklist is editable."""
+    link = ItemStory.objects.select_related("item__assignment").filter(pk=link.pk).first()
+    if link is None:  # removed meanwhile, in another tab
+        raise WrongState("That story was already removed from this answer.")
+    assignment, _ = _lock_story_item(link.item, by)
+    ItemStory.objects.filter(pk=link.pk).delete()
+    _touch(assignment)
+
+
+def _touch(assignment: Assignment) -> None:
+    """The checklist changed: started, and its "last changed" moves on."""
+    update_fields = ["updated_at"]
+    if assignment.status == Assignment.Status.ASSIGNED:
+        assignment.status = Assignment.Status.IN_PROGRESS
+        update_fields.append("status")
+    assignment.save(update_fields=update_fields)
 
 
 @transaction.atomic

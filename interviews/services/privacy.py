@@ -31,6 +31,7 @@ from ..models import (
     Review,
     SetAsideNotes,
     Story,
+    SubmittedStory,
     ThankYouNote,
     ThrottleHit,
     User,
@@ -187,7 +188,10 @@ def erase_candidate_rows(candidate: Candidate) -> None:
     _forget_admin_history(Candidate, candidate.pk)
     # Stories are the candidate's own words from end to end: they go whole,
     # with their revisions, comments and tag links (CASCADE).
+    # Their links to checklist items go with them (CASCADE); the copies frozen
+    # into submissions outlive a story, so they go explicitly.
     Story.objects.filter(candidate=candidate).delete()
+    SubmittedStory.objects.filter(item__in=items).delete()
     Comment.objects.filter(item__in=items).delete()
     AnswerRevision.objects.filter(item__in=items).delete()
     items.update(

@@ -104,7 +104,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_checklist(request, assignment)
 
     items = checklists_selectors.checklist_items_with_comments(assignment)
-    action, target = _parse_action(request.POST.get("action", ""), items)
+    action, target, link_pk = _parse_action(request.POST.get("action", ""), items)
     sent = ChecklistSent.from_post(
         items, request.POST, reply_to=target if action == "comment" else None
     )
@@ -163,6 +163,10 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_item_url(target))
     if action == "email_sent":
         return _after_save_email_sent(request, target, result, replied)
+    if action == "use_story":
+        return _after_save_use_story(request, target, result, replied)
+    if action == "remove_story":
+        return _after_save_remove_story(request, assignment, link_pk, result, replied)
     if result.changed:
         count = len(result.changed)
         messages.success(
@@ -231,16 +235,70 @@ def checklist_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-def _parse_action(value: str, items: list[AssignmentItem]) -> tuple[str, AssignmentItem | None]:
-    """The pressed button: save, submit, or "comment:<item>" / "email_sent:<item>"
-    (an item action that saves the draft first). Anything unknown is a save."""
+def _parse_action(
+    value: str, items: list[AssignmentItem]
+) -> tuple[str, AssignmentItem | None, str]:
+    """The pressed button: save, submit, an item action that saves the draft
+    first ("comment:<item>", "email_sent:<item>", "use_story:<item>"), or
+    "remove_story:<link>" (the link's id, checked against the checklist
+    later). Anything unknown is a save."""
     action, _, pk = value.partition(":")
-    if action in ("comment", "email_sent"):
+    if action in ("comment", "email_sent", "use_story"):
         item = next((item for item in items if str(item.pk) == pk), None)
         if item is not None:
-            return action, item
-        return "save", None
-    return ("submit" if action == "submit" else "save"), None
+            return action, item, ""
+        return "save", None, ""
+    if action == "remove_story":
+        return action, None, pk
+    return ("submit" if action == "submit" else "save"), None, ""
+
+
+def _saved_note(result, replied: str) -> str:
+    return f"{' Your draft was saved.' if result.changed else ''}{replied}"
+
+
+def _after_save_use_story(request, item: AssignmentItem, result, replied: str) -> HttpResponse:
+    """The draft (and any reply) is saved; now the item uses the story picked
+    in its "Use a story" list."""
+    saved = _saved_note(result, replied)
+    picked = request.POST.get(f"use-story-{item.pk}", "")
+    story = checklists_selectors.story_of_record(item.assignment, picked)
+    if story is None:
+        why = (
+            "That story is not in your story bank with this coach, so nothing was linked."
+            if picked
+            else "Choose a story from the list first."
+        )
+        messages.error(request, f"{why}{saved}")
+        return redirect(_item_url(item))
+    try:
+        checklists_services.item_story_use(item=item, story=story, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, f"{error}{saved}")
+    else:
+        messages.success(request, f"Item {item.position} now uses “{story.title}”.{saved}")
+    return redirect(_item_url(item))
+
+
+def _after_save_remove_story(
+    request, assignment: Assignment, link_pk: str, result, replied: str
+) -> HttpResponse:
+    """The draft (and any reply) is saved; now the item stops using the story."""
+    saved = _saved_note(result, replied)
+    link = checklists_selectors.link_of_checklist(assignment, link_pk)
+    if link is None:
+        messages.info(request, f"That story is no longer used here.{saved}")
+        return redirect(assignment.get_candidate_url())
+    try:
+        checklists_services.item_story_remove(link=link, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, f"{error}{saved}")
+    else:
+        messages.success(
+            request,
+            f"“{link.story.title}” is no longer used here; it stays in your story bank.{saved}",
+        )
+    return redirect(_item_url(link.item))
 
 
 def _after_save_email_sent(request, item, result, replied: str) -> HttpResponse:

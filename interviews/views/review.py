@@ -21,6 +21,7 @@ from ..lib.diffing import FieldChange
 from ..lib.writing import Finding
 from ..models import Assignment, AssignmentItem, Review
 from ..selectors import checklists as checklists_selectors
+from ..selectors.checklists import ItemStories
 from ..selectors.sections import in_sections
 from ..services import checklists as checklists_services
 from . import refusal_as_message
@@ -68,6 +69,8 @@ class ReviewRow:
     comment_form: CommentForm | None = None
     #: The writing checks the candidate sees under the answer or draft.
     findings: list[Finding] = field(default_factory=list)
+    #: The stories the answer used, as submitted, and their history.
+    stories: ItemStories = field(default_factory=ItemStories)
 
 
 def render_checklist(
@@ -120,6 +123,7 @@ def render_checklist(
                 comment_field=review_form[f"comment-{item.pk}"] if reviewable else None,
                 comment_form=reply,
                 findings=read.findings,
+                stories=read.stories,
             )
         )
     notes = READ_ONLY_NOTES if read_only else WAITING_NOTES

@@ -20,9 +20,11 @@ from ..access import (
     story_for_lead,
 )
 from ..forms.stories import StoryCommentForm, StoryCopyForm, StoryForm, StoryTagForm
-from ..models import Candidate, Story
+from ..models import AssignmentItem, Candidate, Story
+from ..selectors import checklists as checklists_selectors
 from ..selectors import stories as stories_selectors
 from ..services import ServiceError, StoryConflict
+from ..services import checklists as checklists_services
 from ..services import stories as stories_services
 from . import refusal_as_message
 
@@ -51,11 +53,29 @@ def _record_for_new_story(request: HttpRequest) -> Candidate:
     return records[0]
 
 
+def _item_for_new_story(request: HttpRequest) -> AssignmentItem | None:
+    """``?item=<pk>``: the fill page's "Write a new story" — the checklist item
+    the new story will be used in, when it is one of the candidate's written
+    answers still editable. Anything else is ignored, and said so."""
+    raw = request.GET.get("item", "")
+    if not raw:
+        return None
+    item = checklists_selectors.editable_written_item(request.user, raw)
+    if item is None and request.method != "POST":
+        messages.warning(
+            request,
+            "That checklist item is not one of your answers that can still be changed, "
+            "so the new story will only be saved to your story bank.",
+        )
+    return item
+
+
 @candidate_required
 def story_create(request: HttpRequest) -> HttpResponse:
-    record = _record_for_new_story(request)
+    item = _item_for_new_story(request)
+    record = item.assignment.candidate if item is not None else _record_for_new_story(request)
     form = StoryForm(request.POST or None, tags=stories_selectors.tags_for_record(record))
-    # The form has no action: it posts back to this address, ?record= and all.
+    # The form has no action: it posts back to this address, ?record= (or ?item=) and all.
     if request.method == "POST" and form.is_valid():
         try:
             story = stories_services.story_create(
@@ -67,6 +87,8 @@ def story_create(request: HttpRequest) -> HttpResponse:
         except ServiceError as error:
             form.add_error(None, str(error))
         else:
+            if item is not None:
+                return _use_new_story(request, story, item)
             messages.success(request, f"“{story.title}” is in your story bank.")
             return redirect(story.get_candidate_url())
     return render(
@@ -75,9 +97,27 @@ def story_create(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "record": record,
-            "records": stories_selectors.candidate_records(request.user),
+            "records": [record] if item else stories_selectors.candidate_records(request.user),
+            "item": item,
         },
     )
+
+
+def _use_new_story(request: HttpRequest, story: Story, item: AssignmentItem) -> HttpResponse:
+    """The story written from the fill page is in the bank; now its item uses
+    it, and the candidate goes back to the item."""
+    back = f"{item.assignment.get_candidate_url()}#item-{item.pk}"
+    try:
+        checklists_services.item_story_use(item=item, story=story, by=request.user)
+    except ServiceError as error:
+        messages.warning(
+            request, f"“{story.title}” is in your story bank, but not used in the answer: {error}"
+        )
+        return redirect(story.get_candidate_url())
+    messages.success(
+        request, f"“{story.title}” is in your story bank, and item {item.position} uses it."
+    )
+    return redirect(back)
 
 
 def _render_story(

@@ -128,7 +128,7 @@ def test_the_items_come_with_their_comments(candidate, coach, django_assert_num_
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_the_read_model_runs_three_queries_at_any_size(
+def test_the_read_model_runs_five_queries_at_any_size(
     candidate, coach, size, django_assert_num_queries
 ):
     kinds = (["text", "check", "email"] * 10)[:size]
@@ -137,8 +137,9 @@ def test_the_read_model_runs_three_queries_at_any_size(
     for it in assignment.items.all():
         checklists_services.comment_add(item=it, by=coach, body="A comment")
     assignment = Assignment.objects.select_related("candidate", "round").get(pk=assignment.pk)
-    # The items, their comments with authors, the latest review.
-    with django_assert_num_queries(3):
+    # The items, their comments with authors, the latest review, the stories
+    # used and the bank (empty: no tags read).
+    with django_assert_num_queries(5):
         page = page_of(assignment)
         assert len(page.rows) == size
         assert len(page.needs_work) == 2
@@ -147,7 +148,7 @@ def test_the_read_model_runs_three_queries_at_any_size(
 def test_items_already_read_are_not_read_again(candidate, django_assert_num_queries):
     assignment = make_assignment(candidate)
     items = checklists_selectors.checklist_items_with_comments(assignment)
-    with django_assert_num_queries(1):  # the latest review
+    with django_assert_num_queries(3):  # the latest review, the stories used, the bank
         page = page_of(assignment, items=items)
     assert page.items is items
 
@@ -306,9 +307,9 @@ def test_a_refused_reply_shows_the_page_in_a_fixed_number_of_queries(
         checklists_services.comment_add(item=it, by=coach, body="A comment")
     first = item(assignment, 1)
     # Session, user, the item, the checklist; its items, their comments, the
-    # latest review (read once: the reply box is moved, not re-read); and the
-    # navigation's two counts.
-    with django_assert_max_num_queries(9):
+    # latest review (read once: the reply box is moved, not re-read); the
+    # stories used and the bank; and the navigation's two counts.
+    with django_assert_max_num_queries(11):
         response = candidate_client.post(reverse("me:item_comment", args=[first.pk]), {"body": ""})
     assert response.status_code == 200
     html = response.content.decode()

@@ -56,6 +56,7 @@ from interviews.models import (
     User,
 )
 from interviews.services import caseload as caseload_services
+from interviews.services import checklists as checklists_services
 from interviews.services import practices as practices_services
 from interviews.services import stories as stories_services
 
@@ -431,6 +432,35 @@ def _tag_ids(w):
     return {"tags": [str(t.pk) for t in StoryTag.objects.builtin()[:3]] + [str(foreign.pk), "x"]}
 
 
+def _story_actions(w):
+    """The checklist's story buttons, also aimed at what is not this
+    checklist's: another record's story, another checklist's link and item."""
+    item = w.assignment.items.get(position=1)
+    foreign_story = stories_services.story_create(
+        candidate=w.other_record, by=w.candidate.user, values={"title": "Other bank"}
+    )
+    other = make_assignment(w.candidate)
+    foreign_link = checklists_services.item_story_use(
+        item=other.items.get(position=1), story=w.story, by=w.candidate.user
+    )
+    return {
+        "action": [
+            f"use_story:{item.pk}",
+            f"remove_story:{w.story_link.pk}",
+            f"remove_story:{foreign_link.pk}",
+            f"use_story:{other.items.get(position=1).pk}",
+            f"use_story:{w.assignment.items.get(position=2).pk}",
+            "remove_story:x",
+        ],
+        f"use-story-{item.pk}": [str(w.story.pk), str(foreign_story.pk), "0"],
+    }
+
+
+def _stored_story_for_item(w, data):
+    story = Story.objects.get(candidate=w.candidate, title=_single(data["title"]))
+    assert story.item_links.filter(item__assignment=w.assignment).exists()
+
+
 def _submit(data: QueryDict) -> bool:
     return data.get("action", "").partition(":")[0] == "submit"
 
@@ -541,6 +571,15 @@ FORMS: dict[str, Form] = {
     ),
     # Candidate
     "checklist": Form("candidate", _url("me:checklist", "assignment"), refusal_writes=_submit),
+    # The stories of a written answer: buttons of the same form, which save
+    # the draft first (so a refused use still writes the draft).
+    "checklist (stories)": Form(
+        "candidate",
+        _url("me:checklist", "assignment"),
+        known=_story_actions,
+        refusal_writes=_submit,
+        without=("action",),
+    ),
     # static/js/autosave.js posts the checklist form's answers here.
     "checklist_autosave": Form(
         "candidate",
@@ -572,6 +611,13 @@ FORMS: dict[str, Form] = {
     # The story bank: the candidate writes, the coach comments and marks
     "story_create": Form(
         "candidate", lambda w: reverse("me:story_create"), known=_tag_ids, stored=_stored_story
+    ),
+    # "Write a new story" on the fill page: saved to the bank and used in the item.
+    "story_create (for a checklist item)": Form(
+        "candidate",
+        lambda w: f"{reverse('me:story_create')}?item={w.assignment.items.get(position=1).pk}",
+        known=_tag_ids,
+        stored=_stored_story_for_item,
     ),
     "story_edit": Form(
         "candidate",
@@ -734,13 +780,24 @@ def world(coach, candidate, other_coach):
         practice=practice, by=coach, email=joining.email
     )
     # The candidate is also other_coach's client: their story can be copied there.
-    make_joined_candidate(other_coach, candidate.user)
+    other_record = make_joined_candidate(other_coach, candidate.user)
+    story = stories_services.story_create(
+        candidate=candidate, by=candidate.user, values={"title": "Churn model"}
+    )
+    # The checklist's written answer uses another story; "Churn model" is offered.
+    story_link = checklists_services.item_story_use(
+        item=assignment.items.get(position=1),
+        story=stories_services.story_create(
+            candidate=candidate, by=candidate.user, values={"title": "Dashboard launch"}
+        ),
+        by=candidate.user,
+    )
     return SimpleNamespace(
         coach=coach,
         other_coach=other_coach,
-        story=stories_services.story_create(
-            candidate=candidate, by=candidate.user, values={"title": "Churn model"}
-        ),
+        other_record=other_record,
+        story=story,
+        story_link=story_link,
         candidate=candidate,
         colleague=colleague,
         colleague_membership=colleague_membership,

@@ -43,9 +43,11 @@ DAY = datetime.timedelta(days=1)
 # The overview's own include the interviews over with their interviewers and
 # notes (three), read by the rule the coach's dashboard and digest read.
 QUERIES_HOME = 11
-# The candidate's page: and its stories, their tags, the tags to list (three).
-QUERIES_CANDIDATE = 12
-QUERIES_CHECKLIST = 8
+# The candidate's page: and its stories, their tags, the tags to list, where
+# the stories are used (four).
+QUERIES_CANDIDATE = 13
+# The checklist: and the stories its submissions froze (one).
+QUERIES_CHECKLIST = 9
 
 
 def _round(candidate, **kwargs):

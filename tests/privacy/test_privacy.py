@@ -34,6 +34,7 @@ from interviews.models import (
     Story,
     StoryComment,
     StoryRevision,
+    SubmittedStory,
     ThankYouNote,
     ThrottleHit,
     User,
@@ -129,6 +130,17 @@ def plant(candidate: Candidate) -> list[str]:
         title=mark("REV-STORY-TITLE"), action=mark("REV-ACTION"), tag_names=[mark("REV-TAG")]
     )
     StoryComment.objects.filter(pk=rows[StoryComment].pk).update(body=mark("STORY-COMMENT"))
+    # The copy frozen into the submission outlives the story: it must go too.
+    SubmittedStory.objects.filter(pk=rows[SubmittedStory].pk).update(
+        title=mark("FROZEN-TITLE"),
+        situation=mark("FROZEN-SITUATION"),
+        task=mark("FROZEN-TASK"),
+        action=mark("FROZEN-ACTION"),
+        result=mark("FROZEN-RESULT"),
+        learned=mark("FROZEN-LEARNED"),
+        measurable_result=mark("FROZEN-MEASURABLE"),
+        tag_names=[mark("FROZEN-TAG")],
+    )
     # The candidate's own comments: their author is PROTECTed, so they must go first.
     StoryComment.objects.create(story=rows[Story], author=user, body=mark("CAND-STORY-COMMENT"))
     Comment.objects.create(item=rows[AssignmentItem], author=user, body=mark("CAND-COMMENT"))
@@ -237,6 +249,10 @@ def test_the_candidates_download_holds_all_their_data_and_nothing_else(
     assert story["tags"] == ["Analysis and data", "Stakeholder management"]
     assert story["revisions"][0]["tags"] == ["MARKER-REV-TAG-123"]
     assert [c["by"]["role"] for c in story["comments"]] == ["coach", "candidate"]
+    assert item["stories_used"][0]["title"] == "MARKER-STORY-TITLE-123"
+    [frozen] = item["stories_submitted"]
+    assert frozen["action"] == "MARKER-FROZEN-ACTION-123"
+    assert frozen["tags"] == ["MARKER-FROZEN-TAG-123"]
     assert "OTHER-" not in text
     assert "othercand@example.com" not in text
 
@@ -290,8 +306,9 @@ def test_the_download_takes_the_same_queries_whatever_the_data_size(candidate):
 
     assert small == large
     # 13 for the checklists and rounds, 4 for the stories, their tags,
-    # revisions and comments.
-    assert large <= 17
+    # revisions and comments, 2 for the stories the items use and their
+    # frozen copies.
+    assert large <= 19
 
 
 # ---------------------------------------------------------------- erasure

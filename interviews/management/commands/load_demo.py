@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ...lib.demo import sample_responses
 from ...models import (
+    Assignment,
     Candidate,
     ChecklistTemplate,
     Interviewer,
@@ -18,6 +19,7 @@ from ...models import (
     Opportunity,
     Practice,
     Review,
+    Story,
     StoryTag,
     User,
 )
@@ -180,7 +182,15 @@ class Command(BaseCommand):
             self._alex_screening_debrief(alex, screening)
 
         if not alex_c.stories.exists():
-            self._alex_stories(coach, alex, alex_c)
+            used = self._alex_stories(coach, alex, alex_c)
+            # "How do my attributes fit …" asks for two examples: Alex uses two.
+            item = (
+                alex_c.assignments.filter(status__in=Assignment.EDITABLE)
+                .get(template=prep)
+                .items.get(question__builtin_key="success-my-match")
+            )
+            for story in used:
+                checklists_services.item_story_use(item=item, story=story, by=alex)
 
         sam_c = self._candidate(coach, sam, "Engineering manager")
         if not sam_c.assignments.exists():
@@ -435,10 +445,11 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         return user
 
-    def _alex_stories(self, coach: User, alex: User, alex_c: Candidate) -> None:
+    def _alex_stories(self, coach: User, alex: User, alex_c: Candidate) -> list[Story]:
         """Four stories in Alex's bank: one marked strong by the coach, one whose
         action says "we" far more than "I" (the writing checks flag it), a
-        short conversation on two of them."""
+        short conversation on two of them. Returns the two Alex's current
+        checklist uses."""
         tags = {tag.slug: tag for tag in StoryTag.objects.builtin()}
 
         def story(title: str, slugs: tuple[str, ...], **values):
@@ -584,6 +595,7 @@ class Command(BaseCommand):
                 "What notice period do you have?",
             ],
         )
+        return [churn, launch]
 
     def _candidate(self, coach: User, user: User, headline: str) -> Candidate:
         candidate, created = Candidate.objects.get_or_create(
