@@ -167,6 +167,13 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_save_use_story(request, target, result, replied)
     if action == "remove_story":
         return _after_save_remove_story(request, assignment, link_pk, result, replied)
+    if action == "new_story":
+        # The draft is saved; the story form opens for this item, and saving
+        # the story brings the candidate back here with the story in use.
+        saved = _saved_note(result, replied).strip()
+        if saved:
+            messages.success(request, saved)
+        return redirect(f"{reverse('me:story_create')}?item={target.pk}")
     if result.changed:
         count = len(result.changed)
         messages.success(
@@ -239,11 +246,12 @@ def _parse_action(
     value: str, items: list[AssignmentItem]
 ) -> tuple[str, AssignmentItem | None, str]:
     """The pressed button: save, submit, an item action that saves the draft
-    first ("comment:<item>", "email_sent:<item>", "use_story:<item>"), or
+    first ("comment:<item>", "email_sent:<item>", "use_story:<item>",
+    "new_story:<item>"), or
     "remove_story:<link>" (the link's id, checked against the checklist
     later). Anything unknown is a save."""
     action, _, pk = value.partition(":")
-    if action in ("comment", "email_sent", "use_story"):
+    if action in ("comment", "email_sent", "use_story", "new_story"):
         item = next((item for item in items if str(item.pk) == pk), None)
         if item is not None:
             return action, item, ""

@@ -68,7 +68,7 @@ def test_candidate_uses_writes_and_removes_stories_then_the_coach_reads_them(
     shot(item, f"fill-page-{width}")
 
     # A new story, written from the item, comes back to it.
-    item.get_by_role("link", name="Write a new story").click()
+    item.get_by_role("button", name="Write a new story").click()
     expect(page.get_by_text(f"item {fit.position} of “{assignment.title}” uses it")).to_be_visible()
     journey.check(page, "new-story-for-an-item")
     page.get_by_label("Title").fill("Dashboard launch")

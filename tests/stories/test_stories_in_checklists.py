@@ -173,7 +173,7 @@ def test_the_fill_page_offers_the_banks_live_stories_not_yet_used(candidate, can
     assert "Free one · Teamwork · " in html
     assert ">Used one ·" not in html and "Archived one" not in html
     assert f'value="use_story:{it.pk}"' in html
-    assert f"{reverse('me:story_create')}?item={it.pk}" in html
+    assert f'value="new_story:{it.pk}"' in html
     # Only the written answer has a picker.
     assert html.count('name="action" value="use_story:') == 1
 
@@ -244,6 +244,22 @@ def test_a_checklist_no_longer_editable_says_why(candidate, candidate_client, as
     data[f"use-story-{it.pk}"] = str(make_story(candidate, title="New").pk)
     candidate_client.post(checklist_url(assignment), data)
     assert ItemStory.objects.count() == 1
+
+
+def test_write_a_new_story_saves_the_typed_answer_before_the_story_form_opens(
+    candidate, candidate_client, assignment
+):
+    """ "Write a new story" is a button of the checklist form: what was typed is
+    saved before the candidate leaves for the story form (also without a script)."""
+    it = item(assignment, 1)
+    data = form_data(assignment, f"new_story:{it.pk}", item1={"response_text": "Typed first"})
+    response = candidate_client.post(checklist_url(assignment), data)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('me:story_create')}?item={it.pk}"
+    it.refresh_from_db()
+    assert it.response_text == "Typed first"
+    assert ("success", "Your draft was saved.") in messages_of(response)
+    assert not ItemStory.objects.exists()
 
 
 def test_a_new_story_from_the_fill_page_is_linked_and_returns_to_the_item(

@@ -576,6 +576,7 @@ class Command(BaseCommand):
             "ran in 4 minutes instead of 11, because it read the transactions table once "
             "instead of three times, and the team now uses my notes to onboard new analysts.",
         )
+        return [churn, launch]
 
     def _alex_screening_debrief(self, alex: User, screening: InterviewRound) -> None:
         """Alex's debrief of last week's screening: one question a story of the
@@ -595,7 +596,6 @@ class Command(BaseCommand):
                 "What notice period do you have?",
             ],
         )
-        return [churn, launch]
 
     def _candidate(self, coach: User, user: User, headline: str) -> Candidate:
         candidate, created = Candidate.objects.get_or_create(
