@@ -34,6 +34,7 @@ from ..models import (
     Interviewer,
     InterviewRound,
     ItemKind,
+    ItemStory,
     Question,
 )
 from . import sections
@@ -45,7 +46,14 @@ def round_brief(round: InterviewRound) -> RoundBrief:
     """The interview brief of a round: its interviewers and the answers of the
     candidate's live (not withdrawn) checklists for it, sorted into sections
     (see above). Three queries, whatever the number of items."""
-    items = AssignmentItem.objects.select_related("question").order_by("position", "id")
+    items = (
+        AssignmentItem.objects.select_related("question")
+        .prefetch_related(
+            Prefetch("story_links", queryset=ItemStory.objects.select_related("story")),
+            "submitted_stories",
+        )
+        .order_by("position", "id")
+    )
     checklists = (
         Assignment.objects.filter(round=round, candidate_id=round.opportunity.candidate_id)
         .exclude(status=Assignment.Status.WITHDRAWN)
@@ -130,6 +138,57 @@ def cut(text: str, limit: int) -> tuple[str, bool]:
     return head.rstrip(), True
 
 
+#: The most of each part of a story (situation, task, action, result) the
+#: brief shows: a compact reminder, not the story told in full.
+STORY_PART_LIMIT = 240
+#: The most stories one answer shows on the brief.
+STORIES_PER_ENTRY = 3
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """A story an answer uses, as a compact STAR summary: ``parts`` holds
+    (label, text) pairs, each text cut at ``STORY_PART_LIMIT``; empty when
+    the brief's budget ran out (the title still shows)."""
+
+    title: str
+    parts: tuple[tuple[str, str], ...]
+    measurable_result: str = ""
+
+    @property
+    def size(self) -> int:
+        return len(self.title) + sum(len(text) for _, text in self.parts)
+
+
+_STAR = (("situation", "S"), ("task", "T"), ("action", "A"), ("result", "R"))
+
+
+def story_summary(story) -> StorySummary:
+    """A story (or its frozen copy) as the brief shows it."""
+    parts = []
+    for name, label in _STAR:
+        text, was_cut = cut(" ".join(getattr(story, name).split()), STORY_PART_LIMIT)
+        if text:
+            parts.append((label, f"{text} …" if was_cut else text))
+    return StorySummary(
+        title=story.title, parts=tuple(parts), measurable_result=story.measurable_result
+    )
+
+
+def stories_of(item: AssignmentItem) -> list[StorySummary]:
+    """The stories an answer uses, as the brief shows them: once its checklist
+    has been submitted and is no longer open, the copies frozen at the latest
+    submission (what the coach reviewed); while it is open, the stories as
+    they are now. Reads the prefetched links and frozen copies."""
+    frozen = list(item.submitted_stories.all())
+    if frozen and not item.assignment.is_editable:
+        latest = max(copy.submitted_at for copy in frozen)
+        chosen = [copy for copy in frozen if copy.submitted_at == latest]
+    else:
+        chosen = [link.story for link in item.story_links.all()]
+    return [story_summary(story) for story in chosen[:STORIES_PER_ENTRY]]
+
+
 @dataclass(frozen=True)
 class Entry:
     """One answered item: the prompt, and the candidate's answer or note (at
@@ -143,6 +202,15 @@ class Entry:
     done: bool = False
     continued: bool = False
     checklist_id: int | None = None
+    #: The stories the answer uses ("my examples"), as STAR summaries;
+    #: ``stories_cut``: past the budget, some show only their title.
+    stories: tuple[StorySummary, ...] = ()
+    stories_cut: bool = False
+
+    @property
+    def more_in_app(self) -> bool:
+        """Something of this answer is only in Coachsite: the brief links there."""
+        return self.continued or self.stories_cut
 
 
 def entry_for(item: AssignmentItem) -> Entry | None:
@@ -153,9 +221,10 @@ def entry_for(item: AssignmentItem) -> Entry | None:
         if not (item.done or note):
             return None
         return Entry(prompt=item.prompt, note=note, task=True, done=item.done, **more)
-    if not note:
+    stories = tuple(stories_of(item)) if item.kind == ItemKind.TEXT else ()
+    if not (note or stories):
         return None
-    return Entry(prompt=item.prompt, note=note, **more)
+    return Entry(prompt=item.prompt, note=note, stories=stories, **more)
 
 
 def within_budget(entries: Iterable[Entry], budget: int = NOTES_LIMIT) -> list[Entry]:
@@ -168,6 +237,16 @@ def within_budget(entries: Iterable[Entry], budget: int = NOTES_LIMIT) -> list[E
         budget -= len(note)
         if cut_here:
             entry = replace(entry, note=note, continued=True)
+        if entry.stories:
+            # The stories' summaries spend the same budget; past it, only titles.
+            stories = []
+            for story in entry.stories:
+                if story.size > budget:
+                    story = replace(story, parts=())
+                    entry = replace(entry, stories_cut=True)
+                budget -= story.size
+                stories.append(story)
+            entry = replace(entry, stories=tuple(stories))
         bounded.append(entry)
     return bounded
 

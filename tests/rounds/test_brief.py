@@ -9,10 +9,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from interviews.lib import pdf
+from interviews.lib.demo import sample_responses
 from interviews.models import Assignment, ChecklistTemplate, Interviewer, ItemKind
 from interviews.selectors import brief as brief_selectors
 from interviews.selectors.brief import Section
 from interviews.services import checklists as checklists_services
+from interviews.services import stories as stories_services
 
 from ..factories import (
     AssignmentItemFactory,
@@ -338,16 +340,19 @@ def test_the_brief_runs_a_fixed_number_of_queries(
         )
     InterviewerFactory.create_batch(items, round=round_)
 
-    # +1: unread notices in the navigation; +1: the state of the stored PDF
-    with django_assert_max_num_queries(8):
+    # +1: unread notices in the navigation; +1: the state of the stored PDF;
+    # +2: the stories the answers use and their frozen copies
+    with django_assert_max_num_queries(10):
         response = candidate_client.get(brief_url(round_))
 
     assert len(response.context["brief"].section(Section.SUCCEED).entries) == items
     assert len(response.context["brief"].interviewers) == items + 2
 
 
-def test_the_selector_runs_three_queries(round_, prep, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_the_selector_runs_five_queries(round_, prep, django_assert_num_queries):
+    # The interviewers, the checklists, their items; the stories the answers
+    # use, and their frozen copies (selectors/brief.py round_brief).
+    with django_assert_num_queries(5):
         brief = brief_selectors.round_brief(round_)
         assert brief.sections and brief.interviewers
 
@@ -463,3 +468,97 @@ def test_the_brief_is_linked_from_the_round_the_checklist_and_home(
     assert url in candidate_client.get(reverse("me:home")).content.decode()
     coach_page = coach_client.get(reverse("coach:round_detail", args=[round_.pk]))
     assert brief_url(round_, "coach") in coach_page.content.decode()
+
+
+# ---------------------------------------------------------------- stories: "my examples"
+
+
+def _use_story(prep, candidate, **values):
+    story = stories_services.story_create(
+        candidate=candidate,
+        by=candidate.user,
+        values={
+            "title": "Churn model",
+            "situation": "Renewals had fallen two quarters in a row.",
+            "task": "Find which customers would leave.",
+            "action": "I joined three years of data and built a simple model.",
+            "result": "Renewals rose 12 % in the pilot.",
+            "measurable_result": "12 % more renewals",
+            **values,
+        },
+    )
+    item = prep.items.get(question__builtin_key="success-my-match")
+    checklists_services.item_story_use(item=item, story=story, by=candidate.user)
+    return story
+
+
+def test_a_used_story_shows_as_a_star_summary_under_its_answer(candidate, candidate_client, prep):
+    _use_story(prep, candidate)
+    response = candidate_client.get(brief_url(prep.round))
+    entry = next(
+        e
+        for e in response.context["brief"].section(Section.SUCCEED).entries
+        if e.note == MATCH_NOTE
+    )
+    assert [story.title for story in entry.stories] == ["Churn model"]
+    assert entry.stories[0].parts == (
+        ("S", "Renewals had fallen two quarters in a row."),
+        ("T", "Find which customers would leave."),
+        ("A", "I joined three years of data and built a simple model."),
+        ("R", "Renewals rose 12 % in the pilot."),
+    )
+    body = response.content.decode()
+    assert "Example: Churn model" in body and "(12 % more renewals)" in body
+
+
+def test_a_submitted_checklists_brief_shows_the_story_as_the_coach_reviewed_it(
+    candidate, candidate_client, prep
+):
+    story = _use_story(prep, candidate)
+    checklists_services.assignment_save(
+        assignment=prep, by=candidate.user, responses=sample_responses(prep, required_only=True)
+    )
+    checklists_services.assignment_submit(assignment=prep, by=candidate.user)
+    stories_services.story_update(
+        story=story,
+        by=candidate.user,
+        version=story.version,
+        values={**story.content(), "title": "Renamed after submitting"},
+    )
+    body = candidate_client.get(brief_url(prep.round)).content.decode()
+    assert "Example: Churn model" in body
+    assert "Renamed after submitting" not in body
+
+
+def test_an_answer_with_only_a_story_still_shows(candidate, candidate_client, prep):
+    answer(prep, "success-my-match", response_text="")
+    _use_story(prep, candidate)
+    brief = candidate_client.get(brief_url(prep.round)).context["brief"]
+    entries = brief.section(Section.SUCCEED).entries
+    assert any(e.note == "" and e.stories for e in entries)
+
+
+def test_stories_spend_the_briefs_budget_and_keep_their_titles_past_it(candidate, prep):
+    long = "I did one more careful thing. " * 40
+    _use_story(prep, candidate, situation=long, task=long, action=long, result=long)
+    item = prep.items.get(question__builtin_key="success-my-match")
+    entry = brief_selectors.entry_for(item)
+    # Each part is cut to a compact reminder.
+    assert all(
+        len(text) <= brief_selectors.STORY_PART_LIMIT + 2 for _, text in entry.stories[0].parts
+    )
+    # Within the budget the summary shows; past it, the title only, and the
+    # entry points at the app for the rest.
+    (kept,) = brief_selectors.within_budget([entry], budget=5000)
+    assert kept.stories[0].parts == entry.stories[0].parts
+    (over,) = brief_selectors.within_budget([entry], budget=len(MATCH_NOTE) + 250)
+    assert over.stories[0].title == "Churn model"
+    assert over.stories[0].parts == ()
+    assert over.stories_cut and over.more_in_app and not over.continued
+
+
+def test_the_pdf_lists_the_stories_the_answers_use(candidate, candidate_client, prep):
+    _use_story(prep, candidate)
+    text = pdf_text(candidate_client.get(pdf_url(prep.round)))
+    assert "Example: Churn model" in text
+    assert "Renewals rose 12 % in the pilot." in text
