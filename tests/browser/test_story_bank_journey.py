@@ -82,6 +82,8 @@ def full_shot(page, name: str, width: str) -> None:
     if SHOTS:
         pathlib.Path(SHOTS).mkdir(parents=True, exist_ok=True)
         px = (DESKTOP if width == "desktop" else PHONE)["width"]
+        # From the top: scrolled, Chromium draws the sticky save bar mid-page.
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=f"{SHOTS}/{name}-{px}.png", full_page=True)
 
 
