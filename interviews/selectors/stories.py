@@ -48,9 +48,15 @@ class StoryUse:
     assignment_title: str
     item_id: int
     item_position: int
+    #: The company of the checklist's round ("" without a round): checklists
+    #: from one template share their title, so the company tells them apart.
+    company: str = ""
 
     def __str__(self) -> str:
-        return f"{self.assignment_title}, item {self.item_position}"
+        title = self.assignment_title
+        if self.company:
+            title = f"{title} ({self.company})"
+        return f"{title}, item {self.item_position}"
 
     @property
     def candidate_url(self) -> str:
@@ -85,15 +91,17 @@ def used_in(stories: list[Story]) -> dict[int, list[StoryUse]]:
             "item__assignment__title",
             "item_id",
             "item__position",
+            "item__assignment__round__opportunity__company",
         )
     )
-    for story_id, assignment_id, title, item_id, position in links:
+    for story_id, assignment_id, title, item_id, position, company in links:
         where[story_id].append(
             StoryUse(
                 assignment_id=assignment_id,
                 assignment_title=title,
                 item_id=item_id,
                 item_position=position,
+                company=company or "",
             )
         )
     return where

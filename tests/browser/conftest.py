@@ -22,12 +22,14 @@ from playwright.sync_api import expect
 
 from interviews.lib.demo import sample_responses
 from interviews.models import (
+    BUILTIN_TAGS,
     Assignment,
     Candidate,
     ChecklistTemplate,
     InterviewRound,
     Opportunity,
     Question,
+    StoryTag,
     TemplateItem,
     User,
 )
@@ -124,12 +126,17 @@ def browser_context_args(browser_context_args, live_server):
 
 @pytest.fixture
 def library(transactional_db):
-    """The built-in question bank and templates.
+    """The built-in question bank, templates and story tags.
 
-    The data migration creates them, but transactional tests flush every table
-    afterwards, so install them again (idempotent) for each journey.
+    The data migrations create them, but transactional tests flush every table
+    afterwards, so install them again (idempotent) for each journey; without
+    the tags, a story form after the first journey offers no competency.
     """
     builtin_library.install(Question, ChecklistTemplate, TemplateItem)
+    for position, (slug, name) in enumerate(BUILTIN_TAGS, start=1):
+        StoryTag.objects.get_or_create(
+            owner=None, slug=slug, defaults={"name": name, "position": position}
+        )
 
 
 @pytest.fixture(autouse=True)

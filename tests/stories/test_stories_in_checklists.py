@@ -14,7 +14,7 @@ from interviews.services import stories as stories_services
 
 from ..checklist_helpers import changes_requested, fill_all, form_data, item, messages_of, submitted
 from ..conftest import make_joined_candidate
-from ..factories import make_assignment
+from ..factories import InterviewRoundFactory, OpportunityFactory, make_assignment
 from .conftest import make_story
 
 
@@ -403,6 +403,21 @@ def test_used_in_lists_the_items_in_one_query_and_skips_withdrawn_checklists(
     it = item(first, 1)
     assert row.candidate_url == f"{checklist_url(first)}#item-{it.pk}"
     assert row.coach_url == f"{reverse('coach:assignment_detail', args=[first.pk])}#item-{it.pk}"
+
+
+def test_used_in_names_the_company_of_each_checklists_round(candidate):
+    """Two checklists from one template share a title: the company tells them apart."""
+    story = make_story(candidate)
+    round_ = InterviewRoundFactory(
+        opportunity=OpportunityFactory(candidate=candidate, company="Contoso")
+    )
+    for assignment in (
+        make_assignment(candidate, title="Prep", round=round_),
+        make_assignment(candidate, title="Prep"),
+    ):
+        use(assignment, story)
+    rows = stories_selectors.used_in([story])[story.pk]
+    assert [str(row) for row in rows] == ["Prep (Contoso), item 1", "Prep, item 1"]
 
 
 def test_the_story_pages_link_where_the_story_is_used(
