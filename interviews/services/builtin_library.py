@@ -258,3 +258,17 @@ def install_after_migrate(sender, *, using, apps=None, **kwargs) -> None:
         models.get_model("interviews", "ChecklistTemplate"),
         models.get_model("interviews", "TemplateItem"),
     )
+    install_story_tags(models.get_model("interviews", "StoryTag"))
+
+
+def install_story_tags(tag_model) -> None:
+    """The built-in competency tags of the story bank (``BUILTIN_TAGS``, with
+    their stable slugs), as migration 0013 installs them: again after a
+    ``flush``, like the rest of the library. Idempotent; a renamed built-in
+    takes its name back."""
+    from ..models.stories import BUILTIN_TAGS
+
+    for position, (slug, name) in enumerate(BUILTIN_TAGS, start=1):
+        tag_model.objects.update_or_create(
+            owner=None, slug=slug, defaults={"name": name, "position": position}
+        )

@@ -22,7 +22,6 @@ from playwright.sync_api import expect
 
 from interviews.lib.demo import sample_responses
 from interviews.models import (
-    BUILTIN_TAGS,
     Assignment,
     Candidate,
     ChecklistTemplate,
@@ -133,10 +132,7 @@ def library(transactional_db):
     the tags, a story form after the first journey offers no competency.
     """
     builtin_library.install(Question, ChecklistTemplate, TemplateItem)
-    for position, (slug, name) in enumerate(BUILTIN_TAGS, start=1):
-        StoryTag.objects.get_or_create(
-            owner=None, slug=slug, defaults={"name": name, "position": position}
-        )
+    builtin_library.install_story_tags(StoryTag)
 
 
 @pytest.fixture(autouse=True)

@@ -196,13 +196,15 @@ def _candidate_debriefs_and_drafts_notes(page, journey):
         "Dana asked about the Leeds warehouse move; Raj showed me the planning tools. "
         "It went well; the start date is still open."
     )
-    page.get_by_label("Questions you were asked").fill("\n".join(ASKED))
+    page.get_by_label("Questions you were asked", exact=True).fill("\n".join(ASKED))
     page.get_by_label("What would you do differently?").fill(
         "Bring the numbers for the warehouse move on one slide."
     )
     page.get_by_role("button", name="Save debrief").click()
     expect(page.get_by_text("Debrief saved. Your coach can read it")).to_be_visible()
-    expect(page.get_by_label("Questions you were asked")).to_have_value("\n".join(ASKED))
+    expect(page.get_by_label("Questions you were asked", exact=True)).to_have_value(
+        "\n".join(ASKED)
+    )
     # Each question asked now has its "did your preparation cover it?" box.
     expect(page.get_by_role("group", name="Did your preparation cover them?")).to_be_visible()
     journey.check(page, "debrief-saved")

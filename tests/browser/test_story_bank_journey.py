@@ -320,7 +320,7 @@ def _candidate_debriefs(page, journey, prepared, story, width):
     todo.get_by_role("link", name="Write your debrief").click()
     journey.check(page, "round-after-interview")
     page.get_by_label("How did it go?").fill(DEBRIEF)
-    page.get_by_label("Questions you were asked").fill(f"{FITS}\n{FITS_NONE}")
+    page.get_by_label("Questions you were asked", exact=True).fill(f"{FITS}\n{FITS_NONE}")
     page.get_by_role("button", name="Save debrief").click()
     expect(page.get_by_text("Debrief saved.")).to_be_visible()
     journey.check(page, "debrief-saved")

@@ -418,10 +418,10 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
             candidate=candidate, by=candidate.user, values={"title": f"Story {_}"}
         )
     # session, user, candidate; opportunities, their rounds, the rounds'
-    # interviewers; checklists, their rounds; stories, their tags, the tags
-    # to list; unread notices in the navigation. The last invitation is read
-    # only while the candidate has no login.
-    with django_assert_max_num_queries(12):
+    # interviewers; checklists, their rounds; stories, their tags, where each
+    # is used, the tags to list; unread notices in the navigation. The last
+    # invitation is read only while the candidate has no login.
+    with django_assert_max_num_queries(13):
         body = coach_client.get(detail(candidate)).content.decode()
     assert body.count("(hiring manager)") == 2 * n
     assert body.count("Not used yet") == n
