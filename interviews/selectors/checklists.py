@@ -69,17 +69,33 @@ def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]
     )
 
 
+def takes_stories(item: AssignmentItem) -> bool:
+    """A written answer the candidate answers themselves ("My answer"): its
+    examples can come from the story bank. Questions for the interviewer and
+    plans take none."""
+    return item.kind == ItemKind.TEXT and answer_label(item) == "My answer"
+
+
 def item_findings(
-    item: AssignmentItem, *, assignment: Assignment, items: list[AssignmentItem]
+    item: AssignmentItem,
+    *,
+    assignment: Assignment,
+    items: list[AssignmentItem],
+    uses_stories: bool = False,
 ) -> list[Finding]:
     """The writing checks of an item's saved text (``lib.writing``): a written
     answer (a text item the page calls "My answer") gets the answer checks; an
     email draft, the thank-you note checks against the round's debrief and the
     checklist's other drafts. The draft's addressee is an email address, not a
-    name, so the greeting check is skipped. No query: the checklist comes with
-    its round and opportunity, the items with their questions."""
-    if item.kind == ItemKind.TEXT and answer_label(item) == "My answer":
-        return answer_findings(item.response_text)
+    name, so the greeting check is skipped. An answer that ``uses_stories`` is
+    not "too short": its examples are told in the stories. No query: the
+    checklist comes with its round and opportunity, the items with their
+    questions."""
+    if takes_stories(item):
+        findings = answer_findings(item.response_text)
+        if uses_stories:
+            findings = [f for f in findings if f.code != "too_short"]
+        return findings
     if item.kind == ItemKind.EMAIL:
         round = assignment.round
         return note_findings(
@@ -383,7 +399,9 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
                 else response_changes(item.kind, _response_at(item, latest), item.response())
             ),
             incomplete=item.required and not item.is_complete and started,
-            findings=item_findings(item, assignment=assignment, items=items),
+            findings=item_findings(
+                item, assignment=assignment, items=items, uses_stories=item.pk in frozen
+            ),
             stories=_item_stories(
                 frozen.get(item.pk, {}),
                 latest_at=assignment.submitted_at,
@@ -596,6 +614,9 @@ class CandidateItemRow:
     #: Editable written answers: the stories used now, and what the picker offers.
     stories: list[UsedStory] = field(default_factory=list)
     story_choices: list[StoryChoice] = field(default_factory=list)
+    #: The picker shows: a "My answer" item (``takes_stories``), or one that
+    #: already uses a story (so it can be removed).
+    takes_stories: bool = False
     #: Read-only checklist: the stories as the latest submission froze them.
     submitted_stories: list[FrozenStory] = field(default_factory=list)
 
@@ -644,9 +665,15 @@ def candidate_checklist(
             if item.kind == ItemKind.EMAIL and item.email_body
             else "",
             email_sent_closed=closed if item.kind == ItemKind.EMAIL else "",
-            findings=item_findings(item, assignment=assignment, items=items),
+            findings=item_findings(
+                item,
+                assignment=assignment,
+                items=items,
+                uses_stories=bool(live.used.get(item.pk) or frozen.get(item.pk)),
+            ),
             stories=live.used.get(item.pk, []),
-            story_choices=live.choices(item) if item.kind == ItemKind.TEXT and editable else [],
+            story_choices=live.choices(item) if takes_stories(item) and editable else [],
+            takes_stories=takes_stories(item) or bool(live.used.get(item.pk)),
             submitted_stories=frozen.get(item.pk, []),
         )
         for item in items

@@ -11,6 +11,7 @@ from django.urls import reverse
 from interviews.models import Assignment, Question
 from interviews.selectors import checklists as checklists_selectors
 from interviews.services import checklists as checklists_services
+from interviews.services import stories as stories_services
 
 from ..checklist_helpers import fill_all, form_data, item
 from ..factories import InterviewRoundFactory, OpportunityFactory, QuestionFactory, make_assignment
@@ -139,3 +140,22 @@ def test_the_suggestions_add_no_query(candidate, size, django_assert_num_queries
     with django_assert_num_queries(5):
         review = checklists_selectors.checklist_review(assignment)
         assert all(row.findings for row in review.rows if row.item.kind == "text")
+
+
+def test_an_answer_whose_examples_are_stories_is_not_too_short(candidate, assignment):
+    save(assignment, candidate, 1, response_text="Two examples fit: see my stories.")
+    it = item(assignment, 1)
+    assert [
+        f.code
+        for f in checklists_selectors.item_findings(
+            it, assignment=assignment, items=[it], uses_stories=False
+        )
+    ] == ["too_short"]
+    story = stories_services.story_create(
+        candidate=candidate, by=candidate.user, values={"title": "Churn model", "action": "I"}
+    )
+    checklists_services.item_story_use(item=it, story=story, by=candidate.user)
+    page = checklists_selectors.candidate_checklist(
+        assignment, now=assignment.created_at, items=None
+    )
+    assert page.rows[0].findings == []

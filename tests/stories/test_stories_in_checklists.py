@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from interviews.models import Assignment, ItemStory, Story, SubmittedStory
+from interviews.models import Assignment, ChecklistTemplate, ItemStory, Story, SubmittedStory
 from interviews.selectors import stories as stories_selectors
 from interviews.services import NotAllowed, WrongState
 from interviews.services import checklists as checklists_services
@@ -489,3 +489,21 @@ def test_the_coachs_candidate_page_costs_the_same_with_0_or_5_stories_used(
     with django_assert_num_queries(queries):
         response = coach_client.get(url)
     assert response.content.decode().count(", item 1</a>") == count
+
+
+def test_only_an_answer_of_ones_own_offers_stories(coach, candidate, candidate_client):
+    """Questions for the interviewer and plans take no story; "My answer" items do."""
+    prep = checklists_services.assignment_create(
+        coach=coach,
+        candidate=candidate,
+        template=ChecklistTemplate.objects.get(builtin_key="second-round-prep", owner=None),
+    )
+    make_story(candidate, title="Churn model")
+    html = candidate_client.get(checklist_url(prep)).content.decode()
+    offered = {
+        it.question.builtin_key
+        for it in prep.items.select_related("question")
+        if f'value="new_story:{it.pk}"' in html
+    }
+    assert offered == {"success-my-match", "success-gap"}
+    assert html.count('name="action" value="use_story:') == 2
