@@ -1,26 +1,32 @@
 """Reads of the story bank: the candidate's list (per coach), a story's page,
-the stories section of the coach's candidate page, and the writing findings
-shown beside a story.
+the stories section of the coach's candidate page, the writing findings
+shown beside a story, the stories a debrief question suggests, and the
+stories checklist items use (live on the fill page, frozen for the review).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from ..lib import writing
+from ..lib.diffing import FieldChange, story_changes
 from ..lib.writing import Finding
 from ..models import (
     Assignment,
+    AssignmentItem,
     Candidate,
+    ItemKind,
     ItemStory,
     Story,
     StoryComment,
     StoryRevision,
     StoryTag,
+    SubmittedStory,
     User,
 )
 
@@ -437,3 +443,201 @@ def debrief_stories(candidate_id: int) -> list[Story]:
     debrief's questions are matched against (two queries, whatever the number
     of stories and tags)."""
     return list(_with_tags(Story.objects.filter(candidate_id=candidate_id).live()))
+
+
+# ---------------------------------------------------------------- stories in checklists
+
+
+@dataclass(frozen=True)
+class UsedStory:
+    """A story a written answer uses now (the fill page): the link, to remove
+    it, and the story with its tags prefetched."""
+
+    link: ItemStory
+    story: Story
+
+    @property
+    def speaking_time(self) -> str:
+        return speaking_time(self.story.speaking_seconds)
+
+
+@dataclass(frozen=True)
+class StoryChoice:
+    """A story the picker offers: "title · tags · speaking time"."""
+
+    story: Story
+
+    @property
+    def label(self) -> str:
+        tags = ", ".join(tag.name for tag in self.story.tags.all())
+        parts = [self.story.title, tags, speaking_time(self.story.speaking_seconds)]
+        return " · ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class ChecklistStories:
+    """The stories of a checklist's written answers: those used now, by item
+    id, and the record's live stories (what the picker offers)."""
+
+    used: dict[int, list[UsedStory]]
+    bank: list[Story]
+
+    def choices(self, item: AssignmentItem) -> list[StoryChoice]:
+        taken = {used.story.pk for used in self.used.get(item.pk, [])}
+        return [StoryChoice(story) for story in self.bank if story.pk not in taken]
+
+
+def checklist_stories(assignment: Assignment) -> ChecklistStories:
+    """The stories the checklist's items use and the candidate record's live
+    stories (an archived story stays shown where it is used). Three queries
+    whatever the number of items and stories (two when the bank is empty)."""
+    links = list(ItemStory.objects.filter(item__assignment=assignment))
+    stories = {
+        story.pk: story
+        for story in Story.objects.filter(candidate_id=assignment.candidate_id)
+        .filter(Q(archived_at__isnull=True) | Q(pk__in=[link.story_id for link in links]))
+        .prefetch_related("tags")
+    }
+    used: dict[int, list[UsedStory]] = {}
+    for link in links:
+        used.setdefault(link.item_id, []).append(UsedStory(link=link, story=stories[link.story_id]))
+    return ChecklistStories(
+        used=used, bank=[story for story in stories.values() if not story.is_archived]
+    )
+
+
+def link_of_checklist(assignment: Assignment, pk: str) -> ItemStory | None:
+    """The link ``pk`` (as posted) when it belongs to an item of this
+    checklist; None for anything else."""
+    if not (pk.isascii() and pk.isdigit() and len(pk) < 12):
+        return None
+    links = ItemStory.objects.select_related("story", "item__assignment")
+    return links.filter(item__assignment=assignment, pk=int(pk)).first()
+
+
+def story_of_record(assignment: Assignment, pk: str) -> Story | None:
+    """The story ``pk`` (as posted) when it is in the bank of the checklist's
+    candidate record; None for anything else (another record's, a stranger's)."""
+    if not (pk.isascii() and pk.isdigit() and len(pk) < 12):
+        return None
+    return Story.objects.filter(candidate_id=assignment.candidate_id, pk=int(pk)).first()
+
+
+def editable_written_item(user: User, pk: str) -> AssignmentItem | None:
+    """The written-answer item ``pk`` (as sent) of one of the candidate's own
+    checklists that is still editable: where "Write a new story" on the fill
+    page links the new story. None for anything else."""
+    if not (pk.isascii() and pk.isdigit() and len(pk) < 12):
+        return None
+    return (
+        AssignmentItem.objects.for_candidate_user(user)
+        .filter(pk=int(pk), kind=ItemKind.TEXT, assignment__status__in=Assignment.EDITABLE)
+        .select_related("assignment__candidate__coach")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class FrozenStory:
+    """A story as one submission froze it, with the writing checks of its
+    text and, on the review page, what changed since the reviewed submission."""
+
+    story: SubmittedStory
+    findings: list[Finding] = field(default_factory=list)
+    #: None: no earlier review to compare with, or the story is new since.
+    changes: list[FieldChange] | None = None
+    #: Not used in the submission the last review read.
+    added: bool = False
+
+    @property
+    def speaking_time(self) -> str:
+        return speaking_time(self.story.speaking_seconds)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """An item's stories in one submission (the history's earlier ones)."""
+
+    submitted_at: datetime.datetime
+    stories: list[SubmittedStory]
+
+
+def submitted_stories(assignment: Assignment) -> dict[int, dict[datetime.datetime, list]]:
+    """Every frozen story of the checklist: by item id, by submission time,
+    in order. One query."""
+    grouped: dict[int, dict[datetime.datetime, list]] = {}
+    for frozen in SubmittedStory.objects.filter(item__assignment=assignment):
+        grouped.setdefault(frozen.item_id, {}).setdefault(frozen.submitted_at, []).append(frozen)
+    return grouped
+
+
+def latest_submitted_stories(assignment: Assignment) -> dict[int, list[FrozenStory]]:
+    """The stories of the latest submission, by item id (the candidate's
+    read-only checklist). One query; none before a first submission."""
+    if assignment.submitted_at is None:
+        return {}
+    frozen = SubmittedStory.objects.filter(
+        item__assignment=assignment, submitted_at=assignment.submitted_at
+    )
+    grouped: dict[int, list[FrozenStory]] = {}
+    for story in frozen:
+        grouped.setdefault(story.item_id, []).append(FrozenStory(story=story))
+    return grouped
+
+
+def _story_key(story: SubmittedStory) -> object:
+    # A story deleted since (erasure keeps none, but be safe) is matched by title.
+    return story.story_id if story.story_id is not None else f"title:{story.title}"
+
+
+@dataclass(frozen=True)
+class ItemStories:
+    """An item's stories on the review page."""
+
+    #: The latest submission's, in full.
+    latest: list[FrozenStory] = field(default_factory=list)
+    #: Used in the reviewed submission and no longer (titles); after a review only.
+    removed: list[str] = field(default_factory=list)
+    #: The earlier submissions', newest first.
+    earlier: list[Submission] = field(default_factory=list)
+
+
+def item_stories(
+    by_time: dict[datetime.datetime, list],
+    *,
+    latest_at: datetime.datetime | None,
+    compare: bool,
+    reviewed_at: datetime.datetime | None,
+) -> ItemStories:
+    """``compare``: after a review, the latest submission's stories are
+    compared with those of the submission it read (``reviewed_at``; None when
+    no submission before it froze a story)."""
+    latest = by_time.get(latest_at, []) if latest_at is not None else []
+    before = {_story_key(s): s for s in by_time.get(reviewed_at, [])} if compare else {}
+    rows = []
+    for story in latest:
+        old = before.get(_story_key(story))
+        rows.append(
+            FrozenStory(
+                story=story,
+                findings=story_findings(story),
+                changes=story_changes(_frozen_content(old), _frozen_content(story))
+                if old is not None
+                else None,
+                added=compare and old is None,
+            )
+        )
+    kept = {_story_key(s) for s in latest}
+    return ItemStories(
+        latest=rows,
+        removed=[s.title for key, s in before.items() if key not in kept],
+        earlier=[
+            Submission(submitted_at=at, stories=stories)
+            for at, stories in sorted(by_time.items(), key=lambda pair: pair[0], reverse=True)
+            if at != latest_at
+        ],
+    )
+
+
+def _frozen_content(story: SubmittedStory) -> dict:
+    return {**story.content(), "tags": ", ".join(story.tag_names)}

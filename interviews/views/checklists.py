@@ -26,6 +26,7 @@ from ..selectors import caseload as caseload_selectors
 from ..selectors import checklists as checklists_selectors
 from ..selectors import library as library_selectors
 from ..selectors import rounds as rounds_selectors
+from ..selectors import stories as stories_selectors
 from ..selectors.sections import in_sections
 from ..services import checklists as checklists_services
 from . import refusal_as_message
@@ -270,7 +271,7 @@ def _after_save_use_story(request, item: AssignmentItem, result, replied: str) -
     in its "Use a story" list."""
     saved = _saved_note(result, replied)
     picked = request.POST.get(f"use-story-{item.pk}", "")
-    story = checklists_selectors.story_of_record(item.assignment, picked)
+    story = stories_selectors.story_of_record(item.assignment, picked)
     if story is None:
         why = (
             "That story is not in your story bank with this coach, so nothing was linked."
@@ -293,7 +294,7 @@ def _after_save_remove_story(
 ) -> HttpResponse:
     """The draft (and any reply) is saved; now the item stops using the story."""
     saved = _saved_note(result, replied)
-    link = checklists_selectors.link_of_checklist(assignment, link_pk)
+    link = stories_selectors.link_of_checklist(assignment, link_pk)
     if link is None:
         messages.info(request, f"That story is no longer used here.{saved}")
         return redirect(assignment.get_candidate_url())

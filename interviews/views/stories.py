@@ -21,7 +21,6 @@ from ..access import (
 )
 from ..forms.stories import StoryCommentForm, StoryCopyForm, StoryForm, StoryTagForm
 from ..models import AssignmentItem, Candidate, Story
-from ..selectors import checklists as checklists_selectors
 from ..selectors import stories as stories_selectors
 from ..services import ServiceError, StoryConflict
 from ..services import checklists as checklists_services
@@ -60,7 +59,7 @@ def _item_for_new_story(request: HttpRequest) -> AssignmentItem | None:
     raw = request.GET.get("item", "")
     if not raw:
         return None
-    item = checklists_selectors.editable_written_item(request.user, raw)
+    item = stories_selectors.editable_written_item(request.user, raw)
     if item is None and request.method != "POST":
         messages.warning(
             request,
