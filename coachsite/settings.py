@@ -263,6 +263,43 @@ STORAGES = {
     },
 }
 
+# Private files (evidence on checklist items): a storage of their own, the
+# "private" alias, never served as static or media; only views that run the
+# access helper first hand its files out (README, "Private files"). The local
+# file system by default; an S3-compatible object store through django-storages
+# when PRIVATE_FILES_S3_BUCKET is set, so several app servers share the files.
+PRIVATE_FILES_DIR = Path(env_str("PRIVATE_FILES_DIR", str(BASE_DIR / "private-files")))
+PRIVATE_FILES_S3_BUCKET = env_str("PRIVATE_FILES_S3_BUCKET")
+# How long a signed download address stays valid, in seconds.
+PRIVATE_FILES_URL_SECONDS = env_int("PRIVATE_FILES_URL_SECONDS", 60, minimum=5)
+if PRIVATE_FILES_S3_BUCKET:
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_FILES_S3_BUCKET,
+            "endpoint_url": env_str("PRIVATE_FILES_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("PRIVATE_FILES_S3_REGION") or None,
+            "access_key": env_str("PRIVATE_FILES_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("PRIVATE_FILES_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("PRIVATE_FILES_S3_PREFIX"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_FILES_URL_SECONDS,
+            # Keys are random and never reused: an existing key is never overwritten.
+            "file_overwrite": False,
+        },
+    }
+else:
+    _private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: the directory is never served; files leave only through views.
+        "OPTIONS": {"location": PRIVATE_FILES_DIR, "base_url": None},
+    }
+STORAGES["private"] = _private_storage
+# The largest file one upload may be, and the most one candidate record may keep.
+PRIVATE_FILE_MAX_BYTES = env_int("PRIVATE_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+PRIVATE_FILES_QUOTA_BYTES = env_int("PRIVATE_FILES_QUOTA_BYTES", 100 * 1024 * 1024, minimum=1)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

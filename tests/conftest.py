@@ -227,3 +227,17 @@ def own_template(coach):
     for position, prompt in enumerate(["First", "Second", "Third"], start=1):
         TemplateItemFactory(template=template, position=position, prompt=prompt)
     return template
+
+
+@pytest.fixture(autouse=True)
+def private_files(tmp_path, settings):
+    """Every test its own private-files directory (the "private" storage)."""
+    location = tmp_path / "private-files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None},
+        },
+    }
+    return location

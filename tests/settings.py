@@ -1,6 +1,7 @@
 """Test settings: the real settings, with debug off, plus what tests must change."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
@@ -13,6 +14,15 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Each test gets its own directory (the autouse fixture in tests/conftest.py);
+    # this one is only a safe place should a test run without it.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.path.join(tempfile.gettempdir(), "coachsite-test-private-files"),
+            "base_url": None,
+        },
+    },
 }
 # Test clients talk plain HTTP.
 SESSION_COOKIE_SECURE = False
