@@ -16,6 +16,8 @@ from .models import (
     Interviewer,
     InterviewRound,
     Invitation,
+    ItemFile,
+    ItemFileEvent,
     ItemStory,
     Notification,
     NotificationPreference,
@@ -331,6 +333,24 @@ class CommentAdmin(ViewOnlyMixin, admin.ModelAdmin):
 @admin.register(AnswerRevision)
 class AnswerRevisionAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["item", "item_version", "author", "created_at"]
+    list_select_related = ["item", "author"]
+    raw_id_fields = ["item", "author"]
+
+
+@admin.register(ItemFile)
+class ItemFileAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """The files' data only: the bytes are served to their owners by the
+    app's views, never from the admin; the storage key is not shown."""
+
+    list_display = ["name", "content_type", "size", "candidate", "created_at"]
+    list_select_related = ["candidate"]
+    fields = ["candidate", "item", "name", "content_type", "size", "sha256", "uploaded_by"]
+    raw_id_fields = ["candidate", "item", "uploaded_by"]
+
+
+@admin.register(ItemFileEvent)
+class ItemFileEventAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = ["item", "action", "name", "author", "created_at"]
     list_select_related = ["item", "author"]
     raw_id_fields = ["item", "author"]
 

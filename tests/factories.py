@@ -1,12 +1,14 @@
 import datetime
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from interviews import models
 from interviews.lib.demo import sample_responses
 from interviews.lib.links import token_hash
 from interviews.services import checklists as checklists_services
+from interviews.services import files as files_services
 from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
 from interviews.services import stories as stories_services
@@ -184,6 +186,11 @@ def one_of_each(candidate) -> dict[type, object]:
         tags=[models.StoryTag.objects.get(owner=None, slug="analysis-and-data"), own_tag],
     )
     item_story = checklists_services.item_story_use(item=item, story=story, by=candidate.user)
+    item_file = files_services.item_file_add(
+        item=item,
+        upload=SimpleUploadedFile("portfolio.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"),
+        by=candidate.user,
+    )
     checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     comment = checklists_services.comment_add(item=item, by=coach, body="Good start.")
     review = checklists_services.assignment_review(
@@ -218,6 +225,8 @@ def one_of_each(candidate) -> dict[type, object]:
         models.StoryRevision: story.revisions.get(),
         models.StoryComment: story_comment,
         models.ItemStory: item_story,
+        models.ItemFile: item_file,
+        models.ItemFileEvent: models.ItemFileEvent.objects.get(item=item),
         models.SubmittedStory: models.SubmittedStory.objects.get(item=item),
         models.Interviewer: InterviewerFactory(round=round_, name="Tom Becker"),
         models.AskedQuestion: models.AskedQuestion.objects.create(

@@ -35,6 +35,7 @@ from .checklists import (
     Review,
     ReviewVerdict,
 )
+from .files import ItemFile, ItemFileAction, ItemFileEvent, ItemFileQuerySet
 from .library import (
     ChecklistTemplate,
     ItemKind,
@@ -104,6 +105,10 @@ __all__ = [
     "Interviewer",
     "InterviewerRole",
     "Invitation",
+    "ItemFile",
+    "ItemFileAction",
+    "ItemFileEvent",
+    "ItemFileQuerySet",
     "ItemKind",
     "ItemMark",
     "ItemStory",

@@ -69,3 +69,7 @@ class UnlockLinkInvalid(ServiceError):
 
 class WrongPassword(ServiceError):
     """The password given to confirm an erasure is not the user's."""
+
+
+class FileRefused(ServiceError):
+    """An upload refused by content, size or quota; the message says which."""

@@ -23,6 +23,8 @@ from ..models import (
     Interviewer,
     InterviewRound,
     Invitation,
+    ItemFile,
+    ItemFileEvent,
     Notification,
     NotificationPreference,
     Opportunity,
@@ -37,6 +39,7 @@ from ..models import (
     User,
 )
 from . import NotAllowed, WrongPassword, WrongState
+from .files import delete_bytes
 
 
 @transaction.atomic
@@ -191,6 +194,12 @@ def erase_candidate_rows(candidate: Candidate) -> None:
     # Their links to checklist items go with them (CASCADE); the copies frozen
     # into submissions outlive a story, so they go explicitly.
     Story.objects.filter(candidate=candidate).delete()
+    # Their files: the rows now, the bytes once the erasure is committed.
+    files = ItemFile.objects.filter(candidate=candidate)
+    keys = list(files.values_list("key", flat=True))
+    files.delete()
+    ItemFileEvent.objects.filter(item__in=items).delete()
+    transaction.on_commit(lambda: delete_bytes(keys))
     SubmittedStory.objects.filter(item__in=items).delete()
     Comment.objects.filter(item__in=items).delete()
     AnswerRevision.objects.filter(item__in=items).delete()
