@@ -20,6 +20,7 @@ from .models import (
     ChecklistTemplate,
     Interviewer,
     InterviewRound,
+    ItemFile,
     Notification,
     Opportunity,
     PracticeInvitation,
@@ -300,6 +301,25 @@ def story_for_lead(request: HttpRequest, pk: int) -> Story:
 
 
 # ---------------------------------------------------------------- notices (both roles)
+
+
+# ---------------------------------------------------------------- private files
+
+
+def file_for_candidate(request: HttpRequest, pk: int) -> ItemFile:
+    """A file on one of the candidate's own checklists — or 404."""
+    return get_object_or_404(ItemFile.objects.for_candidate_user(request.user), pk=pk)
+
+
+def file_for_coach(request: HttpRequest, pk: int) -> ItemFile:
+    """A file of one of the coach's own candidates — or 404."""
+    return get_object_or_404(ItemFile.objects.for_coach(request.user), pk=pk)
+
+
+def file_for_lead(request: HttpRequest, pk: int) -> ItemFile:
+    """A file of a candidate of the lead's practice: the lead's read-only
+    copy of a checklist shows the answers, so it opens the evidence too — or 404."""
+    return get_object_or_404(ItemFile.objects.for_coaches(_led_coach_ids(request)), pk=pk)
 
 
 def notification_for_user(request: HttpRequest, pk: int) -> Notification:

@@ -11,6 +11,7 @@ from .views import (
     calendar,
     caseload,
     checklists,
+    files,
     home,
     library,
     notifications,
@@ -93,6 +94,7 @@ coach_patterns = [
     # Stories: the candidate writes them; the coach comments and marks one strong
     path("stories/<int:pk>/", stories.coach_story, name="story"),
     path("stories/<int:pk>/comment/", stories.coach_story_comment, name="story_comment"),
+    path("files/<int:pk>/", files.coach_file, name="file"),
     path("stories/<int:pk>/strong/", stories.coach_story_strong, name="story_strong"),
     path(
         "candidates/<int:pk>/story-tags/new/",
@@ -127,6 +129,7 @@ practice_patterns = [
     ),
     path("assignments/<int:pk>/", practices.assignment_detail, name="assignment"),
     path("stories/<int:pk>/", stories.lead_story, name="story"),
+    path("files/<int:pk>/", files.lead_file, name="file"),
     path("outcomes/", outcomes.practice_outcomes, name="outcomes"),
     path("export.csv", outcomes.practice_export, name="export"),
 ]
@@ -137,6 +140,7 @@ candidate_patterns = [
     path("checklists/<int:pk>/autosave/", checklists.checklist_autosave, name="checklist_autosave"),
     path("items/<int:pk>/comment/", checklists.item_comment, name="item_comment"),
     path("items/<int:pk>/email-sent/", checklists.item_email_sent, name="item_email_sent"),
+    path("files/<int:pk>/", files.candidate_file, name="file"),
     path("rounds/past/", rounds.candidate_past_rounds, name="past_rounds"),
     # The story bank
     path("stories/", stories.story_list, name="stories"),

@@ -26,13 +26,16 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind, Notification
+from interviews.services import files as files_services
 from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
 from interviews.services import stories as stories_services
@@ -59,6 +62,7 @@ from ..factories import (
     ThankYouNoteFactory,
     make_assignment,
 )
+from ..files.samples import PDF
 
 ROLES = [
     "anonymous",
@@ -189,6 +193,7 @@ interviewer_pk = lambda w: {"pk": w["interviewer"].pk}  # noqa: E731
 note_to_check_pk = lambda w: {"pk": w["note_to_check"].pk}  # noqa: E731
 asked_question_pk = lambda w: {"pk": w["asked_question"].pk}  # noqa: E731
 story_pk = lambda w: {"pk": w["story"].pk}  # noqa: E731
+file_pk = lambda w: {"pk": w["file"].pk}  # noqa: E731
 
 # Keyed by the full route, as the resolver matches it: names can repeat (two
 # patterns are called "login"), routes are what a request reaches. To add a
@@ -324,6 +329,8 @@ MATRIX: dict[str, Row] = {
     "coach/items/<int:pk>/comment/": coach_action(item_pk, data=lambda w: {"body": "Looks good."}),
     # Coach: the candidate's stories (a colleague of the practice gets 404 too)
     "coach/stories/<int:pk>/": coach_page(story_pk),
+    # Private files: the owner's coach; the lead's read-only copy (below); the candidate.
+    "coach/files/<int:pk>/": coach_page(file_pk),
     "coach/stories/<int:pk>/comment/": coach_action(story_pk, data=lambda w: {"body": "Strong."}),
     "coach/stories/<int:pk>/strong/": coach_action(story_pk, data=lambda w: {"strong": "1"}),
     "coach/candidates/<int:pk>/story-tags/new/": coach_action(
@@ -366,6 +373,7 @@ MATRIX: dict[str, Row] = {
     ),
     "practice/assignments/<int:pk>/": lead_page(assignment_pk),
     "practice/stories/<int:pk>/": lead_page(story_pk),
+    "practice/files/<int:pk>/": lead_page(file_pk),
     "practice/outcomes/": lead_page(),
     "practice/export.csv": lead_page(),
     # Candidate
@@ -387,6 +395,7 @@ MATRIX: dict[str, Row] = {
     "me/stories/": candidate_page(shared=True),
     "me/stories/new/": candidate_page(shared=True),
     "me/stories/<int:pk>/": candidate_page(story_pk),
+    "me/files/<int:pk>/": candidate_page(file_pk),
     "me/stories/<int:pk>/edit/": candidate_page(story_pk),
     "me/stories/<int:pk>/archive/": candidate_action(story_pk),
     # Restoring a live story is refused with a message: still a redirect.
@@ -557,6 +566,11 @@ def build_world() -> tuple[dict, dict]:
         "story": stories_services.story_create(
             candidate=candidate, by=candidate.user, values={"title": "Churn model"}
         ),
+        "file": files_services.item_file_add(
+            item=items[0],
+            upload=SimpleUploadedFile("portfolio.pdf", PDF),
+            by=candidate.user,
+        ),
         "colleague": colleague,
         "colleague_membership": colleague.practice_membership,
         "practice_invitation": practices_services.practice_invite(
@@ -582,7 +596,29 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
+def matrix_files(tmp_path_factory):
+    """One private-files directory for the module's world (its file is made once)."""
+    location = tmp_path_factory.mktemp("matrix-private-files")
+    with override_settings(
+        STORAGES={
+            **django_settings.STORAGES,
+            "private": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": location, "base_url": None},
+            },
+        }
+    ):
+        yield location
+
+
+@pytest.fixture(autouse=True)
+def private_files(matrix_files):
+    """Every case reads the module's directory (instead of one of its own)."""
+    return matrix_files
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, matrix_files):
     """The world and one signed-in session per role, made once for the module
     inside a transaction that is rolled back after the last case.
 
