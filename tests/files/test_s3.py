@@ -50,7 +50,7 @@ def s3(s3_endpoint, settings):
         endpoint_url=s3_endpoint,
         region_name="us-east-1",
         aws_access_key_id="test",
-        aws_secret_access_key="test",  # noqa: S106
+        aws_secret_access_key="test",
     )
     client.create_bucket(Bucket=BUCKET)
     settings.STORAGES = {
