@@ -218,3 +218,8 @@ def list_keys(storage: Storage | None = None, prefix: str = "files") -> list[str
     except FileNotFoundError:
         return []
     return sorted(f"{prefix}/{name}" for name in names)
+
+
+def max_bytes_words() -> str:
+    """The per-file limit in words, for help texts: "10.0 MB"."""
+    return filesizeformat(settings.PRIVATE_FILE_MAX_BYTES)

@@ -26,6 +26,7 @@ from ..models import (
     Candidate,
     Comment,
     InterviewRound,
+    ItemFileEvent,
     ItemKind,
     Notification,
     NotificationKind,
@@ -56,22 +57,25 @@ def checklist_items(assignment: Assignment) -> list[AssignmentItem]:
 
 def checklist_items_with_comments(assignment: Assignment) -> list[AssignmentItem]:
     """A checklist's items in order, each with its comments and their authors
-    (the candidate's page)."""
+    and its files (the candidate's page)."""
     comments = Comment.objects.select_related("author")
     return list(
         assignment.items.select_related("question").prefetch_related(
-            Prefetch("comments", queryset=comments)
+            Prefetch("comments", queryset=comments), "files"
         )
     )
 
 
 def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]:
     """A checklist's items in order, each with its comments and its answer
-    revisions, oldest first, with their authors (the coach's review page)."""
+    revisions, oldest first, with their authors, its files and the history
+    of its files (the coach's review page)."""
     return list(
         assignment.items.select_related("question").prefetch_related(
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
             Prefetch("revisions", queryset=AnswerRevision.objects.select_related("author")),
+            "files",
+            Prefetch("file_events", queryset=ItemFileEvent.objects.select_related("author")),
         )
     )
 

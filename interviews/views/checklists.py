@@ -21,14 +21,17 @@ from ..access import (
 )
 from ..forms.assignments import AssignmentForm
 from ..forms.checklists import ChecklistItemForms, ChecklistPageForms, ChecklistSent, CommentForm
+from ..lib import files as lib_files
 from ..models import Assignment, AssignmentItem, Candidate, InterviewRound
 from ..selectors import caseload as caseload_selectors
 from ..selectors import checklists as checklists_selectors
+from ..selectors import files as files_selectors
 from ..selectors import library as library_selectors
 from ..selectors import rounds as rounds_selectors
 from ..selectors import stories as stories_selectors
 from ..selectors.sections import in_sections
 from ..services import checklists as checklists_services
+from ..services import files as files_services
 from . import refusal_as_message
 
 
@@ -53,9 +56,12 @@ def _render_checklist(
     *,
     items: list[AssignmentItem] | None = None,
     sent: ChecklistSent | None = None,
+    file_error: tuple[int, str] | None = None,
 ) -> HttpResponse:
     """The checklist page; after a refused POST, with what was sent and why
-    (``items``: those its forms were bound to)."""
+    (``items``: those its forms were bound to); after a refused upload, the
+    reason next to that item's file input (``file_error``: the item's id and
+    the message)."""
     page = checklists_selectors.candidate_checklist(assignment, now=timezone.now(), items=items)
     forms = ChecklistPageForms(page.items, editable=page.editable, sent=sent)
     context = {
@@ -65,8 +71,12 @@ def _render_checklist(
         "sections": in_sections(
             [(row, forms.for_item(row.item)) for row in page.rows], lambda pair: pair[0].item
         ),
+        "file_error_item": file_error[0] if file_error else None,
+        "file_error": file_error[1] if file_error else "",
+        "file_limit": lib_files.max_bytes_words(),
     }
-    return render(request, "interviews/checklists/fill.html", context)
+    status = 400 if file_error else 200
+    return render(request, "interviews/checklists/fill.html", context, status=status)
 
 
 def _replies_note(result: checklists_services.SaveResult) -> str:
@@ -168,6 +178,10 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_save_use_story(request, target, result, replied)
     if action == "remove_story":
         return _after_save_remove_story(request, assignment, link_pk, result, replied)
+    if action == "add_file":
+        return _after_save_add_file(request, target, result, replied)
+    if action == "remove_file":
+        return _after_save_remove_file(request, assignment, link_pk, result, replied)
     if action == "new_story":
         # The draft is saved; the story form opens for this item, and saving
         # the story brings the candidate back here with the story in use.
@@ -248,16 +262,16 @@ def _parse_action(
 ) -> tuple[str, AssignmentItem | None, str]:
     """The pressed button: save, submit, an item action that saves the draft
     first ("comment:<item>", "email_sent:<item>", "use_story:<item>",
-    "new_story:<item>"), or
-    "remove_story:<link>" (the link's id, checked against the checklist
-    later). Anything unknown is a save."""
+    "new_story:<item>", "add_file:<item>"), or
+    "remove_story:<link>" / "remove_file:<file>" (the id, checked against the
+    checklist later). Anything unknown is a save."""
     action, _, pk = value.partition(":")
-    if action in ("comment", "email_sent", "use_story", "new_story"):
+    if action in ("comment", "email_sent", "use_story", "new_story", "add_file"):
         item = next((item for item in items if str(item.pk) == pk), None)
         if item is not None:
             return action, item, ""
         return "save", None, ""
-    if action == "remove_story":
+    if action in ("remove_story", "remove_file"):
         return action, None, pk
     return ("submit" if action == "submit" else "save"), None, ""
 
@@ -308,6 +322,49 @@ def _after_save_remove_story(
             f"“{link.story.title}” is no longer used here; it stays in your story bank.{saved}",
         )
     return redirect(_item_url(link.item))
+
+
+def _after_save_add_file(request, item: AssignmentItem, result, replied: str) -> HttpResponse:
+    """The draft (and any reply) is saved; now the file chosen in the item's
+    file input is checked and attached. Refused: the page again, from the
+    saved answers, with the reason next to that input."""
+    saved = _saved_note(result, replied)
+    upload = request.FILES.get(f"file-{item.pk}")
+    if upload is None:
+        error = "Choose a file first."
+    else:
+        try:
+            file = files_services.item_file_add(item=item, upload=upload, by=request.user)
+        except services.ServiceError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"“{file.name}” is attached to item {item.position}.{saved}")
+            return redirect(_item_url(item))
+    if saved:
+        messages.info(request, saved.strip())
+    return _render_checklist(
+        request,
+        assignment_for_candidate(request, item.assignment_id),
+        file_error=(item.pk, error),
+    )
+
+
+def _after_save_remove_file(
+    request, assignment: Assignment, file_pk: str, result, replied: str
+) -> HttpResponse:
+    """The draft (and any reply) is saved; now the file comes off its item."""
+    saved = _saved_note(result, replied)
+    file = files_selectors.file_of_checklist(assignment, file_pk)
+    if file is None:
+        messages.info(request, f"That file was already removed.{saved}")
+        return redirect(assignment.get_candidate_url())
+    try:
+        files_services.item_file_remove(file=file, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, f"{error}{saved}")
+    else:
+        messages.success(request, f"“{file.name}” was removed.{saved}")
+    return redirect(_item_url(file.item))
 
 
 def _after_save_email_sent(request, item, result, replied: str) -> HttpResponse:

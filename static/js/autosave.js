@@ -52,7 +52,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const answers = () => {
     const data = new FormData(form);
     for (const name of [...data.keys()]) {
-      if (name === "action" || name.startsWith("comment-")) {
+      // Files go with a button's post only ("Save and attach"), never with an autosave.
+      if (name === "action" || name.startsWith("comment-") || name.startsWith("file-")) {
         data.delete(name);
       }
     }

@@ -128,7 +128,7 @@ def test_the_items_come_with_their_comments(candidate, coach, django_assert_num_
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_the_read_model_runs_five_queries_at_any_size(
+def test_the_read_model_runs_six_queries_at_any_size(
     candidate, coach, size, django_assert_num_queries
 ):
     kinds = (["text", "check", "email"] * 10)[:size]
@@ -137,9 +137,9 @@ def test_the_read_model_runs_five_queries_at_any_size(
     for it in assignment.items.all():
         checklists_services.comment_add(item=it, by=coach, body="A comment")
     assignment = Assignment.objects.select_related("candidate", "round").get(pk=assignment.pk)
-    # The items, their comments with authors, the latest review, the stories
-    # used and the bank (empty: no tags read).
-    with django_assert_num_queries(5):
+    # The items, their comments with authors, their files, the latest review,
+    # the stories used and the bank (empty: no tags read).
+    with django_assert_num_queries(6):
         page = page_of(assignment)
         assert len(page.rows) == size
         assert len(page.needs_work) == 2
