@@ -33,6 +33,7 @@ from ..models import (
     BriefPdf,
     Interviewer,
     InterviewRound,
+    ItemFile,
     ItemKind,
     ItemStory,
     Question,
@@ -45,12 +46,14 @@ from . import sections
 def round_brief(round: InterviewRound) -> RoundBrief:
     """The interview brief of a round: its interviewers and the answers of the
     candidate's live (not withdrawn) checklists for it, sorted into sections
-    (see above). Three queries, whatever the number of items."""
+    (see above). Six queries, whatever the number of items: the files' names
+    are read, never their bytes (the PDF is built by a worker from this)."""
     items = (
         AssignmentItem.objects.select_related("question")
         .prefetch_related(
             Prefetch("story_links", queryset=ItemStory.objects.select_related("story")),
             "submitted_stories",
+            Prefetch("files", queryset=ItemFile.objects.only("pk", "item_id", "name")),
         )
         .order_by("position", "id")
     )
@@ -206,6 +209,8 @@ class Entry:
     #: ``stories_cut``: past the budget, some show only their title.
     stories: tuple[StorySummary, ...] = ()
     stories_cut: bool = False
+    #: The names of the files attached to the item: what the candidate brings.
+    files: tuple[str, ...] = ()
 
     @property
     def more_in_app(self) -> bool:
@@ -216,13 +221,14 @@ class Entry:
 def entry_for(item: AssignmentItem) -> Entry | None:
     """The item as the brief shows it, or None when there is nothing to show."""
     note, continued = cut(item.response_text.strip(), NOTE_LIMIT)
-    more = {"continued": continued, "checklist_id": item.assignment_id}
+    files = tuple(file.name for file in item.files.all())
+    more = {"continued": continued, "checklist_id": item.assignment_id, "files": files}
     if item.kind == ItemKind.CHECK:
-        if not (item.done or note):
+        if not (item.done or note or files):
             return None
         return Entry(prompt=item.prompt, note=note, task=True, done=item.done, **more)
     stories = tuple(stories_of(item)) if item.kind == ItemKind.TEXT else ()
-    if not (note or stories):
+    if not (note or stories or files):
         return None
     return Entry(prompt=item.prompt, note=note, stories=stories, **more)
 

@@ -2,9 +2,11 @@
 
 import datetime
 import io
+import shutil
 import sys
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -14,6 +16,7 @@ from interviews.models import Assignment, ChecklistTemplate, Interviewer, ItemKi
 from interviews.selectors import brief as brief_selectors
 from interviews.selectors.brief import Section
 from interviews.services import checklists as checklists_services
+from interviews.services import files as files_services
 from interviews.services import stories as stories_services
 
 from ..factories import (
@@ -24,6 +27,7 @@ from ..factories import (
     QuestionFactory,
     make_assignment,
 )
+from ..files import samples
 
 # Tuesday 1 December 2026, 15:00 UTC: 10:00 in New York, 00:00 the next day in Tokyo.
 DASH = "\N{EN DASH}"  # between the start and the end time
@@ -341,18 +345,19 @@ def test_the_brief_runs_a_fixed_number_of_queries(
     InterviewerFactory.create_batch(items, round=round_)
 
     # +1: unread notices in the navigation; +1: the state of the stored PDF;
-    # +2: the stories the answers use and their frozen copies
-    with django_assert_max_num_queries(10):
+    # +2: the stories the answers use and their frozen copies; +1: the files' names
+    with django_assert_max_num_queries(11):
         response = candidate_client.get(brief_url(round_))
 
     assert len(response.context["brief"].section(Section.SUCCEED).entries) == items
     assert len(response.context["brief"].interviewers) == items + 2
 
 
-def test_the_selector_runs_five_queries(round_, prep, django_assert_num_queries):
+def test_the_selector_runs_six_queries(round_, prep, django_assert_num_queries):
     # The interviewers, the checklists, their items; the stories the answers
-    # use, and their frozen copies (selectors/brief.py round_brief).
-    with django_assert_num_queries(5):
+    # use, and their frozen copies; the names of the files attached
+    # (selectors/brief.py round_brief).
+    with django_assert_num_queries(6):
         brief = brief_selectors.round_brief(round_)
         assert brief.sections and brief.interviewers
 
@@ -562,3 +567,28 @@ def test_the_pdf_lists_the_stories_the_answers_use(candidate, candidate_client, 
     text = pdf_text(candidate_client.get(pdf_url(prep.round)))
     assert "Example: Churn model" in text
     assert "Renewals rose 12 % in the pilot." in text
+
+
+# ---------------------------------------------------------------- files: what the candidate brings
+
+
+def test_the_brief_and_its_pdf_list_the_files_by_name_without_their_bytes(
+    candidate, candidate_client, round_, prep, private_files
+):
+    item = prep.items.get(question__builtin_key="close-show-work")
+    files_services.item_file_add(
+        item=item, upload=SimpleUploadedFile("portfolio.pdf", samples.PDF), by=candidate.user
+    )
+    # The brief names the file without reading it: gone from the storage, it still lists it.
+    shutil.rmtree(private_files)
+    page = candidate_client.get(brief_url(round_)).content.decode()
+    assert "Bringing: portfolio.pdf" in page
+    assert "Bringing: portfolio.pdf" in pdf_text(candidate_client.get(pdf_url(round_)))
+
+
+def test_a_task_with_only_a_file_still_shows(candidate, candidate_client, round_, prep):
+    item = prep.items.get(question__builtin_key="close-certificates")
+    files_services.item_file_add(
+        item=item, upload=SimpleUploadedFile("degree.png", samples.PNG), by=candidate.user
+    )
+    assert "Bringing: degree.png" in candidate_client.get(brief_url(round_)).content.decode()
