@@ -33,7 +33,7 @@ coach_patterns = [
     path("candidates/<int:pk>/archive/", caseload.candidate_archive, name="candidate_archive"),
     path("candidates/<int:pk>/restore/", caseload.candidate_restore, name="candidate_restore"),
     path("candidates/<int:pk>/invite/", caseload.candidate_invite, name="candidate_invite"),
-    path("candidates/<int:pk>/data.json", privacy.candidate_export, name="candidate_export"),
+    path("candidates/<int:pk>/data.zip", privacy.candidate_export, name="candidate_export"),
     path("candidates/<int:pk>/erase/", privacy.candidate_erase, name="candidate_erase"),
     # Opportunities and rounds
     path(
@@ -180,7 +180,7 @@ candidate_patterns = [
 urlpatterns = [
     path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/profile/time-zone/", accounts.time_zone_use, name="time_zone_use"),
-    path("accounts/data.json", privacy.my_data_export, name="my_data_export"),
+    path("accounts/data.zip", privacy.my_data_export, name="my_data_export"),
     path("accounts/delete/", privacy.account_delete, name="account_delete"),
     path("accounts/sessions/end-others/", accounts.sessions_end_others, name="sessions_end_others"),
     path(

@@ -5,11 +5,13 @@ downloads it from their profile, a coach for one candidate.
 from __future__ import annotations
 
 import json
+import zipfile
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from ..lib import files as lib_files
 from ..models import (
     AnswerRevision,
     Assignment,
@@ -17,6 +19,7 @@ from ..models import (
     Candidate,
     Comment,
     InterviewRound,
+    ItemFile,
     ItemStory,
     Opportunity,
     Review,
@@ -47,6 +50,7 @@ def _records(candidates) -> list[Candidate]:
         Prefetch("comments", queryset=Comment.objects.select_related("author")),
         Prefetch("story_links", queryset=ItemStory.objects.select_related("story")),
         "submitted_stories",
+        "files",
     )
     return list(
         candidates.select_related("coach").prefetch_related(
@@ -144,6 +148,18 @@ def _item(item: AssignmentItem) -> dict:
         "comments": [
             {"by": _who(c.author), "body": c.body, "created_at": c.created_at}
             for c in item.comments.all()
+        ],
+        # The files attached; their bytes are in the ZIP under "path".
+        "files": [
+            {
+                "name": f.name,
+                "content_type": f.content_type,
+                "size": f.size,
+                "sha256": f.sha256,
+                "added_at": f.created_at,
+                "path": archive_path(f),
+            }
+            for f in item.files.all()
         ],
         # The stories the answer uses now (their text is under "stories"), and
         # each submission's frozen copy of them.
@@ -286,3 +302,35 @@ def export_candidate(candidate_or_user: Candidate | User) -> dict:
 
 def export_json(candidate_or_user: Candidate | User) -> str:
     return json.dumps(export_candidate(candidate_or_user), cls=DjangoJSONEncoder, indent=2)
+
+
+def archive_path(file: ItemFile) -> str:
+    """Where a file's bytes are in the data download: unique by the row's id,
+    named as uploaded (the name is data, cleaned when it was stored)."""
+    return f"files/{file.pk}-{file.name.replace('/', '_')}"
+
+
+def export_files(candidate_or_user: Candidate | User):
+    """The files the data download holds: a candidate record's, or those of
+    every record linked to a candidate's login (a coach's own: none)."""
+    if isinstance(candidate_or_user, Candidate):
+        return ItemFile.objects.filter(candidate=candidate_or_user).order_by("pk")
+    return ItemFile.objects.filter(candidate__user=candidate_or_user).order_by("pk")
+
+
+def write_export_zip(candidate_or_user: Candidate | User, out) -> None:
+    """The data download as a ZIP: ``data.json`` (``export_json``) and every
+    file's bytes at its ``path``; a file whose bytes are missing from the
+    storage is listed in ``missing-files.txt`` instead of failing the download."""
+    storage = lib_files.private_storage()
+    missing = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", export_json(candidate_or_user))
+        for file in export_files(candidate_or_user):
+            try:
+                with storage.open(file.key, "rb") as stored:
+                    archive.writestr(archive_path(file), stored.read())
+            except FileNotFoundError:
+                missing.append(archive_path(file))
+        if missing:
+            archive.writestr("missing-files.txt", "\n".join(missing) + "\n")

@@ -1,4 +1,5 @@
-"""A user's data: the JSON download and the erasure (README, "Privacy").
+"""A user's data: the download (a ZIP of the JSON and the files) and the
+erasure (README, "Privacy").
 
 Candidates download their data and delete their account from the profile;
 coaches download or erase one candidate from the candidate's page.
@@ -6,9 +7,11 @@ coaches download or erase one candidate from the candidate's page.
 
 from __future__ import annotations
 
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -22,13 +25,18 @@ from . import refusal_as_message
 
 
 def _download(candidate_or_user: Candidate | User) -> HttpResponse:
-    response = HttpResponse(
-        privacy_selectors.export_json(candidate_or_user),
-        content_type="application/json; charset=utf-8",
+    """The data download: a ZIP of ``data.json`` and the files' bytes. Built
+    in a spooled temporary file (in memory up to 10 MiB, then on disk): the
+    files may add up to the quota."""
+    out = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    privacy_selectors.write_export_zip(candidate_or_user, out)
+    out.seek(0)
+    filename = f"coachsite-data-{timezone.localdate().isoformat()}.zip"
+    response = FileResponse(
+        out, content_type="application/zip", as_attachment=True, filename=filename
     )
-    filename = f"coachsite-data-{timezone.localdate().isoformat()}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -242,7 +242,7 @@ MATRIX: dict[str, Row] = {
     "accounts/profile/": Row(get=logged_in(200)),
     # The zone banner's answer: each user's own zone only (tests/accounts/test_time_zones.py).
     "accounts/profile/time-zone/": Row(get=logged_in(405), post=logged_in(302)),
-    "accounts/data.json": Row(get=logged_in(200)),
+    "accounts/data.zip": Row(get=logged_in(200)),
     # A wrong password erases nothing: the form (or, for coaches, the page) again.
     "accounts/delete/": Row(
         get=logged_in(200), post=logged_in(200), data=lambda w: {"password": "wrong"}
@@ -271,7 +271,7 @@ MATRIX: dict[str, Row] = {
     "coach/candidates/<int:pk>/archive/": coach_action(candidate_pk),
     "coach/candidates/<int:pk>/restore/": coach_action(candidate_pk),
     "coach/candidates/<int:pk>/invite/": coach_action(lambda w: {"pk": w["new_candidate"].pk}),
-    "coach/candidates/<int:pk>/data.json": coach_page(candidate_pk),
+    "coach/candidates/<int:pk>/data.zip": coach_page(candidate_pk),
     "coach/candidates/<int:pk>/erase/": Row(
         kwargs=candidate_pk,
         get=coach_page().get,

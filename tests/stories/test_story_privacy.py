@@ -8,6 +8,7 @@ from django.urls import reverse
 from interviews.models import Story, StoryComment, StoryRevision, StoryTag
 from interviews.services import privacy as privacy_services
 from interviews.services import stories as stories_services
+from tests.export_helpers import exported_json
 
 from ..conftest import make_joined_candidate
 from ..factories import PASSWORD
@@ -33,7 +34,7 @@ def told(candidate, coach):
 def test_the_download_holds_each_story_with_its_history_and_comments(
     candidate, candidate_client, told
 ):
-    document = json.loads(candidate_client.get(reverse("my_data_export")).content)
+    document = json.loads(exported_json(candidate_client.get(reverse("my_data_export"))))
 
     [story] = document["candidate_records"][0]["stories"]
     assert story["title"] == "Churn model, shorter"
@@ -47,7 +48,7 @@ def test_the_download_holds_each_story_with_its_history_and_comments(
 
 def test_the_coachs_download_of_the_candidate_holds_their_stories(candidate, coach_client, told):
     response = coach_client.get(reverse("coach:candidate_export", args=[candidate.pk]))
-    [story] = json.loads(response.content)["candidate_records"][0]["stories"]
+    [story] = json.loads(exported_json(response))["candidate_records"][0]["stories"]
     assert story["title"] == "Churn model, shorter"
 
 
