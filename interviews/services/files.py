@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 
 from ..lib import files as lib_files
-from ..models import AssignmentItem, Candidate, ItemFile, ItemFileEvent, User
+from ..models import Assignment, AssignmentItem, Candidate, ItemFile, ItemFileEvent, User
 from . import FileRefused, NotAllowed, WrongState
 
 logger = logging.getLogger(__name__)
@@ -51,8 +51,12 @@ def item_file_add(*, item: AssignmentItem, upload, by: User) -> ItemFile:
     key = storage.save(lib_files.new_key(), ContentFile(checked.content))
     try:
         with transaction.atomic():
-            # The candidate's row lock: two uploads at once cannot both fit the quota.
+            # The candidate's row lock: two uploads at once cannot both fit the
+            # quota; the checklist's: it cannot be submitted or withdrawn meanwhile.
             Candidate.objects.select_for_update().get(pk=candidate.pk)
+            locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+            if not locked.is_editable:
+                raise WrongState(f"This checklist is {locked.get_status_display().lower()}.")
             used = ItemFile.objects.filter(candidate=candidate).aggregate(s=Sum("size"))["s"] or 0
             quota = settings.PRIVATE_FILES_QUOTA_BYTES
             if used + checked.size > quota:
