@@ -4,7 +4,7 @@ pages). Anyone else gets 404; the address holds the row's id, never the key."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
 from ..access import (
@@ -35,8 +35,14 @@ def serve(file: ItemFile) -> HttpResponse:
         )
         response: HttpResponse = HttpResponseRedirect(url)
     else:
+        try:
+            handle = storage.open(file.key, "rb")
+        except FileNotFoundError:
+            # The row outlived its bytes (a restore from an older backup, a
+            # disk mishap): a plain 404, and `private_files_orphans` lists it.
+            raise Http404("This file is missing from the storage.") from None
         response = FileResponse(
-            storage.open(file.key, "rb"),
+            handle,
             content_type=file.content_type,
             as_attachment=not inline,
             filename=file.name,

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from interviews.lib import files as lib_files
 from interviews.services import files as file_services
 
 from ..factories import make_assignment
@@ -64,3 +65,10 @@ def test_anyone_else_gets_404(client, candidate, who, request):
     client.force_login(request.getfixturevalue(who))
     for name in ("me:file", "coach:file", "practice:file"):
         assert client.get(reverse(name, args=[file.pk])).status_code == 404
+
+
+def test_a_file_whose_bytes_are_gone_is_a_404_not_an_error(client, candidate):
+    file = add(candidate)
+    lib_files.private_storage().delete(file.key)
+    client.force_login(candidate.user)
+    assert client.get(reverse("me:file", args=[file.pk])).status_code == 404
