@@ -106,8 +106,7 @@ QUESTIONS = [
         SECOND,
         "Have a portfolio piece or project ready to show that has not come up yet.",
         "Choose one example that fits what you learned about the role, ready for when you ask "
-        "whether they need anything else. Keep it to a few minutes. Attach it here (PDF, "
-        "images or slides under Files) so your coach can see it and the brief lists it.",
+        "whether they need anything else. Keep it to a few minutes.",
     ),
     (
         "close-references",
@@ -115,15 +114,14 @@ QUESTIONS = [
         SECOND,
         "Contact your references and check they are happy to be called.",
         "Tell them about the role so they can speak to what matters; have names, roles and "
-        "contact details written down. You can attach the list here under Files.",
+        "contact details written down.",
     ),
     (
         "close-certificates",
         BRING,
         SECOND,
         "Scan certificates and proof of qualifications so you can send them the same day.",
-        "Keep them as clearly named PDFs in one folder, and attach them here under Files so "
-        "your coach can see them and the brief lists them.",
+        "Keep them as clearly named PDFs in one folder.",
     ),
     (
         "close-notice-period",

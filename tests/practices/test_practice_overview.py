@@ -46,8 +46,9 @@ QUERIES_HOME = 11
 # The candidate's page: and its stories, their tags, the tags to list, where
 # the stories are used (four).
 QUERIES_CANDIDATE = 13
-# The checklist: and the stories its submissions froze (one).
-QUERIES_CHECKLIST = 9
+# The checklist: and the stories its submissions froze (one), the items'
+# files and their history (two).
+QUERIES_CHECKLIST = 11
 
 
 def _round(candidate, **kwargs):
