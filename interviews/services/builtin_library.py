@@ -106,7 +106,8 @@ QUESTIONS = [
         SECOND,
         "Have a portfolio piece or project ready to show that has not come up yet.",
         "Choose one example that fits what you learned about the role, ready for when you ask "
-        "whether they need anything else. Keep it to a few minutes.",
+        "whether they need anything else. Keep it to a few minutes. Add the file to this item "
+        "(a PDF, images or slides) so your coach can look at it and the brief lists it.",
     ),
     (
         "close-references",
@@ -114,14 +115,16 @@ QUESTIONS = [
         SECOND,
         "Contact your references and check they are happy to be called.",
         "Tell them about the role so they can speak to what matters; have names, roles and "
-        "contact details written down.",
+        "contact details written down. A list added to this item as a file travels with your "
+        "brief.",
     ),
     (
         "close-certificates",
         BRING,
         SECOND,
         "Scan certificates and proof of qualifications so you can send them the same day.",
-        "Keep them as clearly named PDFs in one folder.",
+        "Keep them as clearly named PDFs in one folder. Add them to this item as files: your "
+        "coach can check them and the brief lists what you will bring.",
     ),
     (
         "close-notice-period",

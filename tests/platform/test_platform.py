@@ -18,12 +18,14 @@ from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 from django.utils import timezone
 
+from interviews.lib.files import private_storage
 from interviews.models import (
     Assignment,
     Candidate,
     ChecklistTemplate,
     Interviewer,
     InterviewRound,
+    ItemFile,
     Practice,
     PracticeMembership,
     Question,
@@ -164,7 +166,11 @@ def test_superseded_questions_are_retired_not_deleted(coach):
     assert offered.filter(builtin_key="role-career-path").exists()
 
 
-LIBRARY_MIGRATIONS = ["0002_builtin_library", "0005_library_follows_the_guide"]
+LIBRARY_MIGRATIONS = [
+    "0002_builtin_library",
+    "0005_library_follows_the_guide",
+    "0016_guide_mentions_files",
+]
 LATEST_LIBRARY_MIGRATION = LIBRARY_MIGRATIONS[-1]
 
 
@@ -284,8 +290,10 @@ def test_the_guide_migration_changes_built_ins_only_and_keeps_what_was_made_from
     kept = {obj: items_of(obj) for obj in (after_copy, prep_copy, from_after, from_prep)}
     assert len(kept[from_after]) == 4 and len(kept[from_prep]) == 13
 
-    migration = importlib.import_module(f"interviews.migrations.{LATEST_LIBRARY_MIGRATION}")
-    migration.update_library(_historical_apps("0004_interview_centre"), None)
+    # The library migrations after 0002, in order, as ``migrate`` runs them.
+    for name in LIBRARY_MIGRATIONS[1:]:
+        migration = importlib.import_module(f"interviews.migrations.{name}")
+        migration.update_library(_historical_apps("0004_interview_centre"), None)
 
     assert _builtin_rows() == migrated
     assert not ChecklistTemplate.objects.filter(builtin_key="after-the-interview").exists()
@@ -369,6 +377,16 @@ def test_demo_data_is_complete_and_idempotent(capsys):
         ("Tom Becker", "hiring_manager", "tom.becker@example.com"),
         ("Ana Lima", "teammate", "ana.lima@example.com"),
     ]
+    # The portfolio piece Alex will show is a PDF on its item, once however
+    # often the demo loads, and the storage holds its bytes.
+    portfolio = ItemFile.objects.get(candidate=alex)
+    assert portfolio.item.question.builtin_key == "close-show-work"
+    assert (portfolio.name, portfolio.content_type) == (
+        "Churn model case study.pdf",
+        "application/pdf",
+    )
+    with private_storage().open(portfolio.key, "rb") as stored:
+        assert stored.read().startswith(b"%PDF-")
     sam_checklist = Assignment.objects.get(candidate__email="sam@example.com")
     assert sam_checklist.status == Assignment.Status.SUBMITTED
     jordan = Candidate.objects.get(email="jordan@example.com")

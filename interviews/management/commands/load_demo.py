@@ -3,12 +3,13 @@
 import datetime
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from ...lib.demo import sample_responses
+from ...lib.demo import sample_pdf, sample_responses
 from ...models import (
     Assignment,
     Candidate,
@@ -25,6 +26,7 @@ from ...models import (
 )
 from ...services import caseload as caseload_services
 from ...services import checklists as checklists_services
+from ...services import files as files_services
 from ...services import library as library_services
 from ...services import practices as practices_services
 from ...services import rounds as rounds_services
@@ -191,6 +193,9 @@ class Command(BaseCommand):
             )
             for story in used:
                 checklists_services.item_story_use(item=item, story=story, by=alex)
+
+        if not alex_c.files.exists():
+            self._alex_portfolio(alex, alex_c, prep)
 
         sam_c = self._candidate(coach, sam, "Engineering manager")
         if not sam_c.assignments.exists():
@@ -577,6 +582,26 @@ class Command(BaseCommand):
             "instead of three times, and the team now uses my notes to onboard new analysts.",
         )
         return [churn, launch]
+
+    def _alex_portfolio(self, alex: User, alex_c: Candidate, prep: ChecklistTemplate) -> None:
+        """The portfolio piece Alex will show, as a PDF on the prep's item."""
+        item = (
+            alex_c.assignments.filter(status__in=Assignment.EDITABLE)
+            .get(template=prep)
+            .items.get(question__builtin_key="close-show-work")
+        )
+        pdf = sample_pdf(
+            "Churn model case study",
+            [
+                "Alex Rivera - Contoso Bank, 2025",
+                "Question: which customers will not renew, and what can we do about it?",
+                "Data: three years of payments and support tickets, 48,000 accounts.",
+                "Finding: two declined payments in a month predicted churn.",
+                "Result: ranked call lists; the pilot group renewed 12% more often.",
+            ],
+        )
+        upload = ContentFile(pdf, name="Churn model case study.pdf")
+        files_services.item_file_add(item=item, upload=upload, by=alex)
 
     def _alex_screening_debrief(self, alex: User, screening: InterviewRound) -> None:
         """Alex's debrief of last week's screening: one question a story of the
