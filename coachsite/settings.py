@@ -166,6 +166,17 @@ try:
     )
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+# How a persistent PostgreSQL connection is checked before a request reuses
+# it: "poll" looks at its socket (no round trip; coachsite/postgresql/base.py),
+# "query" is Django's SELECT 1 (also finds a server that vanished without
+# closing the connection; README, "Performance").
+DATABASE_HEALTH_CHECK = env_str("DATABASE_HEALTH_CHECK", "poll")
+if DATABASE_HEALTH_CHECK not in ("poll", "query"):
+    raise ImproperlyConfigured(
+        f'DATABASE_HEALTH_CHECK must be "poll" or "query", not {DATABASE_HEALTH_CHECK!r}.'
+    )
+if _db["ENGINE"] == "django.db.backends.postgresql" and DATABASE_HEALTH_CHECK == "poll":
+    _db["ENGINE"] = "coachsite.postgresql"
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite connections are cheap; persistent ones only hold file locks.
     _db["CONN_MAX_AGE"] = 0

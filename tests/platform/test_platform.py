@@ -483,6 +483,7 @@ def _app_start(**env):
         ({"DJANGO_DEBUG": "1", "DATABASE_SQLITE_TIMEOUT": "0"}, "DATABASE_SQLITE_TIMEOUT"),
         ({"DJANGO_DEBUG": "1", "DATABASE_SQLITE_TIMEOUT": "soon"}, "DATABASE_SQLITE_TIMEOUT"),
         ({"DJANGO_DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        ({"DJANGO_DEBUG": "1", "DATABASE_HEALTH_CHECK": "ping"}, "DATABASE_HEALTH_CHECK"),
         ({"DJANGO_DEBUG": "1", "EMAIL_PORT": "-1"}, "EMAIL_PORT"),
         ({"DJANGO_DEBUG": "1", "SITE_URL": "example.com"}, "SITE_URL"),
         (
