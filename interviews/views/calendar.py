@@ -68,7 +68,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     # If-Modified-Since alone could keep a stale feed.
     conditional = get_conditional_response(request, etag=version.etag, response=response)
     if conditional is not response:
-        return conditional  # 304, with the headers above and no body
+        return conditional  # 304 with the headers above and no body (412 for If-Match)
     response.content = calendar.feed_for_version(user, version, now=now)
     return response
 
