@@ -166,6 +166,17 @@ try:
     )
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+# How a persistent PostgreSQL connection is checked before a request reuses
+# it: "poll" looks at its socket (no round trip; coachsite/postgresql/base.py),
+# "query" is Django's SELECT 1 (also finds a server that vanished without
+# closing the connection; README, "Performance").
+DATABASE_HEALTH_CHECK = env_str("DATABASE_HEALTH_CHECK", "poll")
+if DATABASE_HEALTH_CHECK not in ("poll", "query"):
+    raise ImproperlyConfigured(
+        f'DATABASE_HEALTH_CHECK must be "poll" or "query", not {DATABASE_HEALTH_CHECK!r}.'
+    )
+if _db["ENGINE"] == "django.db.backends.postgresql" and DATABASE_HEALTH_CHECK == "poll":
+    _db["ENGINE"] = "coachsite.postgresql"
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite connections are cheap; persistent ones only hold file locks.
     _db["CONN_MAX_AGE"] = 0
@@ -207,6 +218,50 @@ else:
             f"{_options.get('options', '')} -c random_page_cost={float(_page_cost)}".strip()
         )
 DATABASES = {"default": _db}
+
+
+def cache_from_url(url: str) -> dict:
+    """Django's CACHES["default"] from CACHE_URL. Nothing needs more than the
+    default (each process's memory): the calendar feed keeps built feeds there
+    and answers unchanged polls without it (README, "Calendar"). The client
+    libraries of memcached and Redis are not installed with Coachsite."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ImproperlyConfigured(f"CACHE_URL must look like scheme://…; got {url!r}.")
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "coachsite",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if scheme == "db" and rest:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    if scheme == "file" and rest.startswith("/"):
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": rest}
+    needs = {"memcached": "pymemcache", "redis": "redis", "rediss": "redis"}
+    if scheme in needs and rest:
+        try:
+            __import__(needs[scheme])
+        except ImportError:
+            raise ImproperlyConfigured(
+                f"CACHE_URL {scheme}://… needs the {needs[scheme]!r} package, which "
+                "Coachsite does not install."
+            ) from None
+        if scheme == "memcached":
+            return {
+                "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+                "LOCATION": rest.split(","),
+            }
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        "CACHE_URL must be locmem://, dummy://, db://<table>, file:///<absolute folder>, "
+        f"memcached://<host:port,…> or redis://…; got {url!r}."
+    )
+
+
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
 # Seconds a GET or HEAD cut off by a dropped database connection waits for the
 # database to come back before it runs again (0: never run again;
 # interviews.middleware.RetryOnDroppedConnectionMiddleware).

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 from .models import Assignment, AssignmentItem, InterviewRound, Invitation, ItemKind, Review
-from .selectors import notifications as notifications_selectors
 
 
 def choices(request: HttpRequest) -> dict:
@@ -24,11 +22,8 @@ def choices(request: HttpRequest) -> dict:
 
 
 def unread_notifications(request: HttpRequest) -> dict:
-    """How many of the user's notices are unread, for the badge in the navigation.
-    Lazy: the COUNT runs only on pages that show it, and never for anonymous users."""
-
-    def count() -> int:
-        user = getattr(request, "user", None)
-        return notifications_selectors.unread_count(user) if user and user.is_authenticated else 0
-
-    return {"unread_notifications": SimpleLazyObject(count)}
+    """How many of the user's notices are unread, for the badge in the
+    navigation: the count kept on the user row (``User.unread_notices``, kept
+    by services.notifications), which the request has already read. No query."""
+    user = getattr(request, "user", None)
+    return {"unread_notifications": user.unread_notices if user and user.is_authenticated else 0}

@@ -439,6 +439,10 @@ def _seed(size: Size) -> dict:
         notification_fields = ["user_id", "kind", "object_key", "occasion", "subject", "body"]
         notification_fields += ["url", "created_at", "emailed_at", "read_at"]
         _copy(m.Notification, notification_fields, notifications())
+        # The navigation's unread counts, as the services keep them (issue 25).
+        from interviews.services.notifications import unread_notices_recount
+
+        unread_notices_recount()
         bulk = [m.User, m.Candidate, m.Invitation, m.Opportunity, m.InterviewRound]
         bulk += [m.Assignment, m.AssignmentItem]
         with connection.cursor() as cursor:

@@ -241,3 +241,14 @@ def private_files(tmp_path, settings):
         },
     }
     return location
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (the calendar feed keeps built
+    feeds there): nothing one test built is served to another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -135,6 +135,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Part of every session's auth hash: raising it ("Log out everywhere")
     # ends every session signed in before.
     session_epoch = models.PositiveIntegerField(default=0)
+    # How many of the user's notices are unread: the badge every signed-in page
+    # shows, read from the user row the request already has (no COUNT per
+    # page). Kept exact by services.notifications, the one place that makes,
+    # reads and deletes notices; ``manage.py recount_unread_notices`` repairs
+    # drift (a row changed by hand).
+    unread_notices = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

@@ -272,6 +272,9 @@ class Interviewer(models.Model):
     )
     email = models.EmailField(blank=True, help_text="Optional: for the thank-you note.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The calendar feed names interviewers in the round's event: an edit must
+    # change the feed's version and the event's SEQUENCE (selectors/calendar.py).
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RoundPartQuerySet.as_manager()
 

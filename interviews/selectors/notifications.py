@@ -1,5 +1,5 @@
 """Reads of notifications: who gets which kinds, preferences, quiet hours,
-unread counts, a user's notices.
+a user's notices (the unread count is on the user row: services/notifications.py).
 """
 
 from __future__ import annotations
@@ -125,7 +125,3 @@ def user_notifications(user: User) -> QuerySet[Notification]:
     """The user's notices, newest first, without their bodies (the list shows
     subjects only)."""
     return Notification.objects.filter(user=user).defer("body")
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -4,6 +4,14 @@ chose (Profile -> Notifications), each with an opaque one-click unsubscribe link
 ``notify()`` is the one way a notice is made: events (a submission, a review)
 and the reminder sweep (services/reminders.py) both go through it, so the
 unique constraint on Notification keeps every notice to one per occasion.
+
+Each user's unread count (``User.unread_notices``, the badge in the
+navigation) is kept here too, in the same transaction as the change it
+counts: a notice made adds one, marking read and deleting (``notifications_delete``,
+used by erasure) take off exactly the rows that changed. Every step is an
+``F()`` update of the user row, so concurrent writers add up instead of
+overwriting each other; ``unread_notices_recount`` repairs a count that drifted
+anyway (``manage.py recount_unread_notices``).
 """
 
 from __future__ import annotations
@@ -11,9 +19,13 @@ from __future__ import annotations
 import datetime
 import secrets
 import zoneinfo
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -58,16 +70,76 @@ def notification_unsubscribe(*, user: User, kind: str) -> None:
     )
 
 
+def _unread_add(user_id: int, change: int) -> None:
+    """Move a user's unread count by ``change`` in the database (``F()``: two
+    writers at once both count). Never below zero: a count that drifted (a row
+    changed by hand) must not turn a read into an error; the recount repairs it."""
+    if change:
+        User.objects.filter(pk=user_id).update(
+            unread_notices=Greatest(F("unread_notices") + change, Value(0))
+        )
+
+
+@transaction.atomic
 def notification_mark_read(*, notification: Notification) -> None:
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    """Mark one notice read; the count drops only when this call read it (the
+    condition is in the UPDATE, so two tabs opening it at once count it once)."""
+    if notification.read_at is not None:
+        return
+    now = timezone.now()
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
+        _unread_add(notification.user_id, -1)
+    notification.read_at = now
 
 
+@transaction.atomic
 def notifications_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+    """Mark every unread notice of the user read; returns how many were."""
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    _unread_add(user.pk, -count)
+    return count
+
+
+@transaction.atomic
+def notifications_delete(*, notices: QuerySet[Notification]) -> int:
+    """Delete these notices and take the unread ones off their users' counts.
+    The rows are locked and deleted by id, so none is marked read, or made,
+    between the counting and the deleting. Returns how many went."""
+    rows = list(notices.select_for_update().values_list("pk", "user_id", "read_at"))
+    if not rows:
+        return 0
+    Notification.objects.filter(pk__in=[pk for pk, _user, _read in rows]).delete()
+    unread = Counter(user_id for _pk, user_id, read_at in rows if read_at is None)
+    for user_id, count in sorted(unread.items()):  # in id order: no deadlock between two
+        _unread_add(user_id, -count)
+    return len(rows)
+
+
+def unread_notices_recount(*, users: Iterable[User] | None = None) -> int:
+    """Set each user's unread count (every user's, when ``users`` is None) to
+    the real count of their unread notices. Returns how many were wrong."""
+    unread = (
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    real = Coalesce(Subquery(unread), Value(0))
+    rows = User.objects.all()
+    if users is not None:
+        rows = rows.filter(pk__in=[user.pk for user in users])
+    with transaction.atomic():
+        wrong = list(
+            rows.select_for_update()
+            .annotate(real=real)
+            .exclude(unread_notices=F("real"))
+            .values_list("pk", flat=True)
+        )
+        User.objects.filter(pk__in=wrong).update(unread_notices=real)
+    return len(wrong)
 
 
 def unsubscribe_token(user: User, *kinds: str) -> str:
@@ -217,6 +289,8 @@ def notify_together(
                     body=body,
                     url=notice.url,
                 )
+                # In the notice's savepoint: counted exactly when it is kept.
+                _unread_add(user.pk, 1)
         except IntegrityError:
             continue
         made.append((notification, notice))

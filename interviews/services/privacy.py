@@ -40,6 +40,7 @@ from ..models import (
 )
 from . import NotAllowed, WrongPassword, WrongState
 from .files import delete_bytes
+from .notifications import notifications_delete
 
 
 @transaction.atomic
@@ -178,7 +179,7 @@ def erase_candidate_rows(candidate: Candidate) -> None:
         ),
         address=candidate.email,
     )
-    about.delete()
+    notifications_delete(notices=about)
     # A digest that also names other candidates stays, as the guard against a
     # second digest that day, but without its text.
     Notification.objects.filter(Q(user__in=list(coaches)) & _mentions(candidate)).update(
@@ -244,7 +245,7 @@ def delete_user_rows(user: User) -> None:
     caller has erased the candidate records first: comments and revisions
     the user wrote (PROTECT) went with them."""
     email = user.email
-    Notification.objects.filter(user=user).delete()
+    notifications_delete(notices=Notification.objects.filter(user=user))
     NotificationPreference.objects.filter(user=user).delete()
     forget_emails(
         OutgoingEmail.objects.filter(

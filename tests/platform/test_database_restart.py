@@ -104,6 +104,55 @@ def test_a_post_after_the_server_dropped_every_connection_succeeds(coach):
     assert _request(read_all, method="POST", cookie=cookie, body=body) == 302
 
 
+def test_the_check_between_requests_asks_the_socket_not_the_server(coach, monkeypatch):
+    """The reused connection is checked with a poll of its socket
+    (coachsite/postgresql/base.py): no SELECT 1 per request, and a
+    connection the server ended is still replaced (the tests above)."""
+    assert connection.vendor == "postgresql"
+    from django.db import connections
+
+    wrapper = connections["default"]
+    assert type(wrapper).__module__ == "coachsite.postgresql.base"
+    cookie = _session_cookie(coach)
+    page = reverse("coach:dashboard")
+    assert _request(page, cookie=cookie) == 200
+    asked = []
+    monkeypatch.setattr(wrapper, "is_usable", lambda: asked.append(1) or True)
+    assert _request(page, cookie=cookie) == 200
+    assert asked == []
+    assert wrapper.socket_is_quiet()
+    _terminate_app_connections()
+    assert not wrapper.socket_is_quiet()
+
+
+def test_the_round_trip_check_can_be_chosen(tmp_path):
+    """DATABASE_HEALTH_CHECK=query keeps Django's own backend (SELECT 1)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coachsite.settings", "DJANGO_DEBUG": "1"}
+    env["DATABASE_URL"] = "postgres://u@127.0.0.1:5432/x"
+    engines = {}
+    for choice in ("poll", "query"):
+        result = subprocess.run(  # noqa: S603 - our own interpreter and settings
+            [sys.executable, "-c", script],
+            env={**env, "DATABASE_HEALTH_CHECK": choice},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        engines[choice] = result.stdout.strip()
+    assert engines == {
+        "poll": "coachsite.postgresql",
+        "query": "django.db.backends.postgresql",
+    }
+
+
 # ---------------------------------------------------------------- during a request
 
 calls: list[str] = []

@@ -501,6 +501,11 @@ def _app_start(**env):
         ({"DJANGO_DEBUG": "1", "DATABASE_SQLITE_TIMEOUT": "0"}, "DATABASE_SQLITE_TIMEOUT"),
         ({"DJANGO_DEBUG": "1", "DATABASE_SQLITE_TIMEOUT": "soon"}, "DATABASE_SQLITE_TIMEOUT"),
         ({"DJANGO_DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        ({"DJANGO_DEBUG": "1", "DATABASE_HEALTH_CHECK": "ping"}, "DATABASE_HEALTH_CHECK"),
+        ({"DJANGO_DEBUG": "1", "CACHE_URL": "redis"}, "CACHE_URL"),
+        ({"DJANGO_DEBUG": "1", "CACHE_URL": "file://relative/folder"}, "CACHE_URL"),
+        ({"DJANGO_DEBUG": "1", "CACHE_URL": "db://"}, "CACHE_URL"),
+        ({"DJANGO_DEBUG": "1", "CACHE_URL": "couchbase://x"}, "CACHE_URL"),
         ({"DJANGO_DEBUG": "1", "EMAIL_PORT": "-1"}, "EMAIL_PORT"),
         ({"DJANGO_DEBUG": "1", "SITE_URL": "example.com"}, "SITE_URL"),
         (
@@ -517,6 +522,29 @@ def test_malformed_settings_stop_start_up_naming_the_variable(env, named):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("locmem://", "locmem.LocMemCache", "coachsite"),
+        ("dummy://", "dummy.DummyCache", None),
+        ("db://coachsite_cache", "db.DatabaseCache", "coachsite_cache"),
+        ("file:///var/cache/coachsite", "filebased.FileBasedCache", "/var/cache/coachsite"),
+    ],
+)
+def test_cache_url_picks_djangos_backend(url, backend, location):
+    from coachsite.settings import cache_from_url
+
+    cache = cache_from_url(url)
+    assert cache["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert cache.get("LOCATION") == location
+
+
+def test_the_default_cache_is_each_processs_memory():
+    from django.conf import settings
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 @pytest.mark.django_db
