@@ -36,7 +36,7 @@ def count_unread_notices(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interviews", "0015_item_files"),
+        ("interviews", "0016_guide_mentions_files"),
     ]
 
     operations = [
