@@ -337,7 +337,7 @@ def run_size(args: argparse.Namespace) -> None:
     say(f"{name}: timing {args.saves} checklist saves in-process")
     save = _measure_save(world, args.saves)
     say(f"{name}: timing the brief's PDF in fresh processes, with and without the preload")
-    pdf = {mode: _probe_pdf(world, mode) for mode in ("cold", "preload")}
+    pdf = {mode: [_probe_pdf(world, mode) for _ in range(PDF_PROBES)] for mode in PDF_MODES}
     result = {
         "name": name,
         "label": size.label,
@@ -860,7 +860,9 @@ def _measure_save(world: dict, saves: int) -> dict:
 
 # ---------------------------------------------------------------- the brief's PDF
 
-PDF_BUILDS = 6
+PDF_BUILDS = 6  # per process
+PDF_PROBES = 3  # processes per mode: a single first build is one sample
+PDF_MODES = ("cold", "preload")
 
 
 def _probe_pdf(world: dict, mode: str) -> dict:
@@ -902,19 +904,21 @@ def pdf_probe(mode: str, round_id: int, out: str) -> None:
         .select_related("opportunity__candidate")
         .get(pk=round_id)
     )
-    builds = []
+    builds, builds_cpu = [], []
     for _ in range(PDF_BUILDS):
         # What the worker's build does, less storing the file.
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         document = brief.brief_document(round=round_, side=BriefPdf.Side.COACH)
         pdf.html_to_pdf(document.html, base_url="http://127.0.0.1/")
         builds.append((time.perf_counter() - start) * 1000)
+        builds_cpu.append((time.process_time() - cpu_start) * 1000)
     Path(out).write_text(
         json.dumps(
             {
                 "preload_ms": preload_ms,
                 "loaded": loaded,
                 "builds_ms": builds,
+                "builds_cpu_ms": builds_cpu,
                 "rss_start_mib": rss_start,
                 "rss_mib": rss_mib(),
             }
@@ -1036,23 +1040,35 @@ def download_line(page: Page, r: dict, queries: int | None) -> str:
 
 def pdf_line(pdf: dict) -> str:
     """The brief PDF's first build in a fresh process against the next ones,
-    without and with the worker's preload."""
+    without and with the worker's preload: medians over the probes, in CPU
+    time (the process's) and wall time."""
     parts = []
     for mode, label in (("cold", "without the preload"), ("preload", "after the preload")):
-        probe = pdf.get(mode)
-        if not probe:
+        probes = pdf.get(mode)
+        if not probes:
             continue
-        first, rest = probe["builds_ms"][0], probe["builds_ms"][1:]
-        text = f"{label}: first {first:.0f} ms, then median {statistics.median(rest):.0f} ms"
-        if probe.get("preload_ms") is not None:
-            text += f" (the preload: {probe['preload_ms']:.0f} ms at start"
-            text += "" if probe.get("loaded") else ", WeasyPrint unavailable"
-            text += ")"
-        text += f"; RSS {probe['rss_start_mib']:.0f} → {probe['rss_mib']:.0f} MiB"
+
+        def median_of(key: str, first: bool, probes=probes) -> float:
+            values = [p[key][0] if first else statistics.median(p[key][1:]) for p in probes]
+            return statistics.median(values)
+
+        text = (
+            f"{label}: first build {median_of('builds_cpu_ms', True):.0f} ms CPU "
+            f"({median_of('builds_ms', True):.0f} ms wall), the next ones "
+            f"{median_of('builds_cpu_ms', False):.0f} ms CPU "
+            f"({median_of('builds_ms', False):.0f} ms wall)"
+        )
+        preloads = [p["preload_ms"] for p in probes if p.get("preload_ms") is not None]
+        if preloads:
+            text += f"; the preload takes {statistics.median(preloads):.0f} ms at start"
+            text += "" if all(p.get("loaded") for p in probes) else " (WeasyPrint unavailable)"
+        rss = statistics.median(p["rss_mib"] - p["rss_start_mib"] for p in probes)
+        text += f"; RSS +{rss:.0f} MiB"
         parts.append(text)
     return (
-        f"Brief PDF (the coach's brief of the measured round, {PDF_BUILDS} builds in a fresh "
-        "process as the worker makes them, less storing the file): " + "; ".join(parts) + "."
+        f"Brief PDF (the coach's brief of the measured round, built as the worker builds it "
+        f"less storing the file, {PDF_BUILDS} builds in each of {PDF_PROBES} fresh processes "
+        "per line, medians): " + "; ".join(parts) + "."
     )
 
 

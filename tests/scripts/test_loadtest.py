@@ -189,3 +189,29 @@ def test_only_keeps_the_yardsticks_and_the_pages_asked_for():
         loadtest.REPOLL,
     ]
     assert len(loadtest.select_pages(loadtest._pages(world), "")) == len(loadtest._pages(world))
+
+
+def test_the_pdf_line_compares_the_first_build_with_the_next_ones():
+    def probe(first, rest, preload=None):
+        return {
+            "preload_ms": preload,
+            "loaded": preload is not None,
+            "builds_ms": [first + 5, *(r + 5 for r in rest)],
+            "builds_cpu_ms": [first, *rest],
+            "rss_start_mib": 60.0,
+            "rss_mib": 105.0,
+        }
+
+    line = loadtest.pdf_line(
+        {
+            "cold": [probe(500, [70, 72]), probe(520, [70, 70]), probe(900, [71, 75])],
+            "preload": [
+                probe(90, [70, 70], 400),
+                probe(80, [69, 71], 420),
+                probe(85, [70] * 2, 410),
+            ],
+        }
+    )
+    assert "without the preload: first build 520 ms CPU (525 ms wall), the next ones 71" in line
+    assert "after the preload: first build 85 ms CPU (90 ms wall), the next ones 70" in line
+    assert "the preload takes 410 ms at start; RSS +45 MiB" in line
