@@ -3,7 +3,10 @@ given size, written with PostgreSQL's COPY in a minute or so at the large size
 (200 coaches x 100 candidates: 400,000 checklist items, about 330,000 answer
 revisions), with realistic statuses: a fifth of the checklists not started, two
 fifths in progress, the rest submitted or reviewed; half the interviews in the
-next 7 days; answers as long as real ones.
+next 7 days; answers as long as real ones. The coaches form practices (10 of
+5 at the large size, each with a lead: the measured coach leads one), and one
+coach other than the measured one has a second round per candidate: a
+calendar feed of 300 events (200 rounds, 100 due dates).
 
 Runs inside a configured Django process (DJANGO_SETTINGS_MODULE set, django.setup() done).
 """
@@ -33,6 +36,12 @@ class Size:
 
 SIZES = {"small": Size(1, 100), "large": Size(200, 100)}
 ITEMS = 20  # per checklist
+#: Bumped whenever the seeded world changes, so that a database kept by an
+#: older harness (--keep) is seeded again instead of measured as it was.
+SEED_VERSION = 2
+#: Practices of PRACTICE_SIZE coaches each, one lead each (issue 25: 10 x 5 at
+#: the large size); the measured coach leads the first.
+PRACTICES, PRACTICE_SIZE = 10, 5
 
 
 def say(message: str) -> None:
@@ -163,9 +172,13 @@ def seed_or_reuse(name: str, size: Size) -> tuple[dict, dict]:
         row = cursor.fetchone()
     if row:
         world, seeding = (json.loads(v) if isinstance(v, str) else v for v in row)
-        if world.get("size") == [size.coaches, size.candidates]:
+        if world_is_current(world, size):
             say(f"{name}: reusing the database seeded earlier (--keep)")
             return world, {**seeding, "reused": True}
+        raise RuntimeError(
+            f"The database of {name} was seeded by another version of the harness; "
+            "drop it (run once without --keep) to seed it again."
+        )
     say(f"{name}: seeding {size.label} (bulk COPY)")
     start = time.perf_counter()
     world = _seed(size)
@@ -182,6 +195,14 @@ def seed_or_reuse(name: str, size: Size) -> tuple[dict, dict]:
     return world, {**seeding, "reused": False}
 
 
+def world_is_current(world: dict, size: Size) -> bool:
+    """Whether a kept database holds what this version of the seed writes."""
+    return (
+        world.get("size") == [size.coaches, size.candidates]
+        and world.get("version") == SEED_VERSION
+    )
+
+
 def _counts() -> dict:
     from interviews.models import (
         AnswerRevision,
@@ -189,6 +210,8 @@ def _counts() -> dict:
         AssignmentItem,
         Candidate,
         Comment,
+        InterviewRound,
+        Practice,
         User,
     )
 
@@ -199,6 +222,8 @@ def _counts() -> dict:
         "items": AssignmentItem.objects.count(),
         "revisions": AnswerRevision.objects.count(),
         "comments": Comment.objects.count(),
+        "rounds": InterviewRound.objects.count(),
+        "practices": Practice.objects.count(),
     }
 
 
@@ -229,6 +254,12 @@ def _seed(size: Size) -> dict:
         per_coach=size.candidates,
     )
     everyone = [(c, n) for c in range(size.coaches) for n in range(size.candidates)]
+    # The measured coach is one in the middle of the practice; their
+    # candidates numbered 4 and 5 are in progress, 12 has submitted. They lead
+    # a practice. Another coach (the first) owns the big calendar feed, so the
+    # measured coach's pages stay like every other coach's.
+    measured = size.coaches // 2
+    feed_coach = 0 if size.coaches > 1 else None
 
     def name_of(g: int) -> str:
         return f"{_FIRST[g % len(_FIRST)]} {_LAST[(g // len(_FIRST)) % len(_LAST)]} {g}"
@@ -293,6 +324,15 @@ def _seed(size: Size) -> dict:
                 *(ids.round + g, ids.opportunity + g, 1, _KINDS[n % 3], scheduled),
                 *("Video call", outcome),
             )
+        # The feed coach's candidates each have a final round two weeks after
+        # the first: 200 rounds and 100 checklists, a calendar feed of 300 events.
+        if feed_coach is not None:
+            for n in range(size.candidates):
+                g = ids.g(feed_coach, n)
+                yield (
+                    *(ids.round + len(everyone) + n, ids.opportunity + g, 2, "final"),
+                    *(when(n) + datetime.timedelta(days=14), "Video call", "pending"),
+                )
 
     def assignments() -> Iterator[tuple]:
         for c, n in everyone:
@@ -449,12 +489,16 @@ def _seed(size: Size) -> dict:
             for statement in connection.ops.sequence_reset_sql(no_style(), bulk):
                 cursor.execute(statement)
 
-    # The measured coach is one in the middle of the practice; their
-    # candidates numbered 4 and 5 are in progress, 12 has submitted.
-    c = size.coaches // 2
+    lead_practice = _practices(ids, size, measured, m)
+    c = measured
     g_fill, g_save, g_review = ids.g(c, 4), ids.g(c, 5), ids.g(c, 12)
+    feed_user = m.User.objects.get(pk=ids.coach(measured if feed_coach is None else feed_coach))
     return {
+        "version": SEED_VERSION,
         "size": [size.coaches, size.candidates],
+        "practice_coaches": lead_practice,
+        "feed_token": feed_user.calendar_token,
+        "round": ids.round + g_fill,
         "coach_email": f"coach{c}@bench.example",
         "coach": ids.coach(c),
         "candidate_email": f"c{c}-4@bench.example",
@@ -471,6 +515,27 @@ _REVIEWED = ("changes_requested", "approved")
 _EMPTY = {**dict.fromkeys(("response_text", "email_to", "email_subject", "email_body"), "")}
 _EMPTY["done"] = False
 _FLUSH = ("flush",)
+
+
+def _practices(ids: _Ids, size: Size, first: int, m) -> int:
+    """PRACTICES practices of PRACTICE_SIZE coaches (fewer when there are not
+    so many coaches), from coach ``first`` on, each led by its first coach;
+    returns the size of the first one (the measured coach's)."""
+    per = min(PRACTICE_SIZE, size.coaches)
+    count = max(1, min(PRACTICES, size.coaches // per))
+    practices = m.Practice.objects.bulk_create(
+        m.Practice(name=f"Bench practice {p + 1}") for p in range(count)
+    )
+    m.PracticeMembership.objects.bulk_create(
+        m.PracticeMembership(
+            practice=practice,
+            user_id=ids.coach((first + p * per + k) % size.coaches),
+            role=m.PracticeMembership.Role.LEAD if k == 0 else m.PracticeMembership.Role.COACH,
+        )
+        for p, practice in enumerate(practices)
+        for k in range(per)
+    )
+    return per
 
 
 def _templates(ids: _Ids, size: Size, m) -> list[int]:

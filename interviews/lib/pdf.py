@@ -77,6 +77,14 @@ def _fetcher_class(weasyprint):
     return StaticFilesFetcher
 
 
+def warm_up() -> None:
+    """Import WeasyPrint and make one tiny PDF, so that its start-up (the
+    import: ~0.4 s and ~45 MiB here; Pango and the fonts: the first render)
+    is paid once per process, not by the first real PDF. Raises PdfUnavailable
+    as ``html_to_pdf`` does."""
+    html_to_pdf("<!doctype html><title>-</title><p>-</p>", base_url="http://localhost/")
+
+
 def html_to_pdf(html: str, *, base_url: str) -> bytes:
     """The PDF of a complete HTML document. ``base_url`` resolves its relative
     links; stylesheets and images must be static files."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from ..lib import pdf
@@ -108,6 +108,19 @@ def brief_pdf_request(
         # before the row says pending, and neither is kept without the other.
         build_brief_pdf.enqueue(brief_pdf_id=row.pk)
     return BriefPdf.objects.defer("pdf").get(pk=row.pk)
+
+
+def brief_pdf_preload() -> bool:
+    """Load what a PDF build needs (WeasyPrint, its fonts, the brief's PDF
+    template) now: the worker calls this as it starts, so the first PDF after
+    a start costs what the next one does. False when WeasyPrint cannot run
+    here (the builds will then mark their rows unavailable, as before)."""
+    get_template("interviews/brief/pdf.html")
+    try:
+        pdf.warm_up()
+    except pdf.PdfUnavailable:
+        return False
+    return True
 
 
 def brief_pdf_build(*, brief_pdf_id: int) -> str:

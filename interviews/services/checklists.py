@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from ..lib.bulk import rows_update
 from ..models import (
     AnswerRevision,
     Assignment,
@@ -330,7 +331,7 @@ def assignment_save(
             setattr(item, name, value)
         item.version += 1
         item.updated_at = now
-    AssignmentItem.objects.bulk_update(
+    rows_update(
         [item for item, _ in to_change],
         [*AssignmentItem.RESPONSE_FIELDS, "version", "updated_at"],
     )
