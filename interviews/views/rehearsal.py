@@ -102,6 +102,13 @@ def _keep(request: HttpRequest, *, item=None, story=None) -> HttpResponse:
                 duration_seconds=data["duration"],
                 timer_seconds=data["timer"],
             )
+        except services.WrongState as closed:
+            # A stale tab: the checklist was submitted (or the story archived)
+            # meanwhile. The page says so; there is no form to show again.
+            if _wants_json(request):
+                return JsonResponse({"kept": False, "message": f"Not kept: {closed}"}, status=409)
+            messages.error(request, f"The take was not kept: {closed}")
+            return redirect(_page_url(item if item is not None else story))
         except services.ServiceError as refused:
             error = str(refused)
             form.add_error("recording", error)
