@@ -35,7 +35,7 @@ from ..models import (
     User,
 )
 from .notifications import zone_of
-from .rehearsal import TakesSummary, coach_take, rehearsable, summary_of
+from .rehearsal import TakesSummary, coach_take, rehearsable, summary_of, takes_by_item
 from .sections import answer_label
 from .stories import (
     ChecklistStories,
@@ -59,11 +59,11 @@ def checklist_items(assignment: Assignment) -> list[AssignmentItem]:
 
 def checklist_items_with_comments(assignment: Assignment) -> list[AssignmentItem]:
     """A checklist's items in order, each with its comments and their authors
-    its files and its rehearsal takes (the candidate's page)."""
+    and its files (the candidate's page)."""
     comments = Comment.objects.select_related("author")
     return list(
         assignment.items.select_related("question").prefetch_related(
-            Prefetch("comments", queryset=comments), "files", "takes"
+            Prefetch("comments", queryset=comments), "files"
         )
     )
 
@@ -480,6 +480,10 @@ def candidate_checklist(
         else ChecklistStories(used={}, bank=[])
     )
     frozen = latest_submitted_stories(assignment) if written and not editable else {}
+    # Read here, not with the items: a save binds its forms to the items and
+    # redirects, and needs no takes.
+    rehearsed = [item for item in items if rehearsable(item)]
+    takes = takes_by_item(rehearsed) if rehearsed else {}
     rows = [
         CandidateItemRow(
             item=item,
@@ -497,7 +501,7 @@ def candidate_checklist(
             story_choices=live.choices(item) if takes_stories(item) and editable else [],
             takes_stories=takes_stories(item) or bool(live.used.get(item.pk)),
             submitted_stories=frozen.get(item.pk, []),
-            takes=summary_of(item.takes.all()) if rehearsable(item) else None,
+            takes=summary_of(takes.get(item.pk, [])) if item in rehearsed else None,
         )
         for item in items
     ]

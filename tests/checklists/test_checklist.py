@@ -548,8 +548,9 @@ def test_the_fill_page_runs_a_fixed_number_of_queries(
     fill_all(assignment)
     for it in assignment.items.all():
         checklists_services.comment_add(item=it, by=coach, body="A comment")
-    # +1: unread notices in the navigation; +2: the stories used, the bank; +1: the files
-    with django_assert_max_num_queries(10):
+    # +1: unread notices in the navigation; +2: the stories used, the bank; +1: the files;
+    # +1: the written answers' rehearsal takes (the Rehearse buttons' counts)
+    with django_assert_max_num_queries(11):
         response = candidate_client.get(url(assignment))
     assert response.status_code == 200
     assert response.content.decode().count('class="card mb-3 checklist-item') == size

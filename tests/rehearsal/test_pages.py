@@ -4,6 +4,7 @@ deleting, and the takes served."""
 
 import json
 
+import pytest
 from django.urls import reverse
 
 from interviews.models import RehearsalTake
@@ -229,3 +230,21 @@ def test_a_story_take_is_kept_by_upload(candidate, candidate_client):
     take = RehearsalTake.objects.get()
     assert response.url == f"{url}#take-{take.pk}"
     assert take.story == story and take.item is None
+
+
+@pytest.mark.parametrize("takes", [1, 8])
+def test_the_rehearsal_page_runs_a_fixed_number_of_queries(
+    candidate, coach, candidate_client, django_assert_num_queries, takes
+):
+    item = written_item(candidate)
+    for n in range(takes):
+        take = keep(item=item, for_coach=n == 0)
+    take.coach_comment = "Commented"
+    take.comment_by = coach
+    take.save()
+    candidate_client.get(page(item))
+    # Session, user, the item with its checklist, record, coach and question;
+    # the takes with who commented; the navigation's unread notices.
+    with django_assert_num_queries(5):
+        response = candidate_client.get(page(item))
+    assert response.content.decode().count("<audio controls preload") == takes
