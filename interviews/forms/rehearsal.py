@@ -38,7 +38,10 @@ class TakeUploadForm(forms.Form):
 
 
 class TakeCommentForm(forms.Form):
-    """The coach's comment on a story's take (empty removes it)."""
+    """The coach's comment on a story's take (empty removes it). Prefixed: the
+    story page has the story's comment form too ("take-body", not "body")."""
+
+    prefix = "take"
 
     body = forms.CharField(
         label="Comment on the rehearsal",

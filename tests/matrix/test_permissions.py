@@ -338,7 +338,7 @@ MATRIX: dict[str, Row] = {
     # Rehearsal takes: the one sent to the coach (the lead's copy below).
     "coach/takes/<int:pk>/": coach_page(take_pk),
     "coach/takes/<int:pk>/comment/": coach_action(
-        story_take_pk, data=lambda w: {"body": "Lead with the number."}
+        story_take_pk, data=lambda w: {"take-body": "Lead with the number."}
     ),
     "coach/stories/<int:pk>/comment/": coach_action(story_pk, data=lambda w: {"body": "Strong."}),
     "coach/stories/<int:pk>/strong/": coach_action(story_pk, data=lambda w: {"strong": "1"}),

@@ -109,7 +109,7 @@ def test_the_coach_comments_on_a_story_take(candidate, coach_client, candidate_c
     assert "Rehearsal (1:15, 1-minute timer)" in html
     assert f'src="{reverse("coach:take", args=[take.pk])}"' in html
     url = reverse("coach:take_comment", args=[take.pk])
-    response = coach_client.post(url, {"body": "Lead with the number."})
+    response = coach_client.post(url, {"take-body": "Lead with the number."})
     assert response.url == f"{story.get_absolute_url()}#rehearsal"
     take.refresh_from_db()
     assert take.coach_comment == "Lead with the number."
@@ -122,7 +122,7 @@ def test_an_overlong_story_comment_comes_back_in_its_box(candidate, coach_client
     story = story_of(candidate)
     take = keep(story=story, for_coach=True)
     long = "x" * 5001
-    response = coach_client.post(reverse("coach:take_comment", args=[take.pk]), {"body": long})
+    response = coach_client.post(reverse("coach:take_comment", args=[take.pk]), {"take-body": long})
     assert response.status_code == 400
     assert long in response.content.decode()
     take.refresh_from_db()
@@ -131,7 +131,7 @@ def test_an_overlong_story_comment_comes_back_in_its_box(candidate, coach_client
 
 def test_a_checklist_take_is_commented_in_the_review_not_by_the_story_form(candidate, coach_client):
     take = keep(item=written_item(candidate), for_coach=True)
-    response = coach_client.post(reverse("coach:take_comment", args=[take.pk]), {"body": "x"})
+    response = coach_client.post(reverse("coach:take_comment", args=[take.pk]), {"take-body": "x"})
     assert response.status_code == 404
 
 
