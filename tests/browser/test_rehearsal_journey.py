@@ -190,3 +190,31 @@ def test_without_javascript_the_page_takes_an_uploaded_recording(new_context, pr
     expect(page.get_by_text("Length not known · no timer")).to_be_visible()
     take = RehearsalTake.objects.get()
     assert page.locator("audio[preload]").get_attribute("src") == reverse("me:take", args=[take.pk])
+
+
+@pytest.mark.journey("rehearsal-timer-runs-out")
+def test_the_timer_running_out_stops_the_recording(open_page, journey, prepared, password):
+    """Playwright's page clock moves the page's time (performance.now and the
+    countdown's interval) a minute ahead; the recorder itself runs on real time."""
+    _answered(prepared)
+    page = open_page("candidate", permissions=["microphone"])
+    page.clock.install()
+    log_in(page, journey, prepared.candidate.user.email, password)
+    journey.check(page, "candidate-home")
+    page.get_by_role("link", name="Second-round interview prep").click()
+    journey.check(page, "checklist")
+    checklist_item(page, 6).get_by_role("button", name="Rehearse out loud").click()
+    journey.check(page, "rehearsal-page")
+    page.get_by_label("1 minute").check()
+    page.get_by_role("button", name="Record", exact=True).click()
+    expect(page.get_by_role("button", name="Stop", exact=True)).to_be_enabled()
+    page.wait_for_timeout(1000)  # real time: some audio for the recorder
+    page.clock.run_for(31_000)
+    # (The installed clock also goes on with real time.)
+    expect(page.locator("[data-countdown]")).to_have_text(re.compile(r"^0:[12]\d left$"))
+    expect(page.locator("[data-announce]")).to_have_text("30 seconds left.")
+    page.clock.run_for(40_000)
+    expect(page.locator("[data-recorder-status]")).to_have_text("Time is up: recording stopped.")
+    expect(page.get_by_role("button", name="Stop", exact=True)).to_be_disabled()
+    expect(page.locator("[data-playback]")).to_be_visible()
+    journey.check(page, "time-is-up")
