@@ -12,6 +12,7 @@ comment on it is stored on the take.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -112,6 +113,10 @@ class RehearsalTake(models.Model):
     def __str__(self) -> str:
         on = f"item {self.item_id}" if self.item_id else f"story {self.story_id}"
         return f"Take {self.pk} of {on}"
+
+    def clean(self) -> None:
+        if (self.item_id is None) == (self.story_id is None):
+            raise ValidationError("A take is of a checklist item or of a story, not both.")
 
     @property
     def name(self) -> str:

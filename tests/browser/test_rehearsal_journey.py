@@ -218,3 +218,29 @@ def test_the_timer_running_out_stops_the_recording(open_page, journey, prepared,
     expect(page.get_by_role("button", name="Stop", exact=True)).to_be_disabled()
     expect(page.locator("[data-playback]")).to_be_visible()
     journey.check(page, "time-is-up")
+
+
+@pytest.mark.journey("rehearsal-microphone-refused")
+def test_a_refused_microphone_is_said_plainly_and_points_at_the_upload(
+    open_page, journey, prepared, password
+):
+    _answered(prepared)
+    page = open_page("candidate")
+    # As when the person says no to the browser's prompt.
+    page.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () =>"
+        " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));"
+    )
+    log_in(page, journey, prepared.candidate.user.email, password)
+    journey.check(page, "candidate-home")
+    page.get_by_role("link", name="Second-round interview prep").click()
+    journey.check(page, "checklist")
+    checklist_item(page, 6).get_by_role("button", name="Rehearse out loud").click()
+    journey.check(page, "rehearsal-page")
+    page.get_by_role("button", name="Record", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Recording needs your permission to use the microphone"
+    )
+    expect(page.get_by_role("alert")).to_contain_text("upload a recording below")
+    expect(page.get_by_label("Upload a recording")).to_be_visible()
+    journey.check(page, "microphone-refused")

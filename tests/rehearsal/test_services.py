@@ -210,3 +210,31 @@ def test_only_the_candidates_coach_comments_on_a_story_take(candidate, coach, ot
     rehearsal_services.take_mark_for_coach(take=take, by=candidate.user, for_coach=False)
     with pytest.raises(services.WrongState, match="took it back"):
         rehearsal_services.take_comment(take=take, by=coach, body="Again")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"size": 0}, {"timer_seconds": 90}, {"duration_seconds": 60 * 60 + 1}],
+    ids=["empty", "timer", "duration"],
+)
+def test_the_database_refuses_an_impossible_take(candidate, change):
+    take = keep(item=written_item(candidate))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RehearsalTake.objects.filter(pk=take.pk).update(**change)
+
+
+def test_the_database_refuses_two_takes_for_the_coach_on_one_story(candidate):
+    story = story_of(candidate)
+    keep(story=story, for_coach=True)
+    other = keep(story=story)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RehearsalTake.objects.filter(pk=other.pk).update(for_coach=True)
+
+
+def test_clean_says_a_take_needs_exactly_one_subject(candidate):
+    from django.core.exceptions import ValidationError
+
+    take = keep(item=written_item(candidate))
+    take.story = story_of(candidate)
+    with pytest.raises(ValidationError, match="not both"):
+        take.clean()
