@@ -353,7 +353,7 @@ def take_for_coach(request: HttpRequest, pk: int) -> RehearsalTake:
     or 404: the candidate's other takes are theirs alone."""
     return get_object_or_404(
         RehearsalTake.objects.for_coach(request.user)
-        .for_coach_to_hear()
+        .sent_to_coach()
         .select_related("candidate", "story"),
         pk=pk,
     )
@@ -363,7 +363,7 @@ def take_for_lead(request: HttpRequest, pk: int) -> RehearsalTake:
     """A take sent to the coach by a candidate of the lead's practice (the
     read-only copies of the checklist and the story play it) — or 404."""
     return get_object_or_404(
-        RehearsalTake.objects.for_coaches(_led_coach_ids(request)).for_coach_to_hear(), pk=pk
+        RehearsalTake.objects.for_coaches(_led_coach_ids(request)).sent_to_coach(), pk=pk
     )
 
 

@@ -38,7 +38,9 @@ class RehearsalTimer(models.IntegerChoices):
 class RehearsalTakeQuerySet(OwnedByCandidateQuerySet):
     candidate_path = "candidate"
 
-    def for_coach_to_hear(self) -> RehearsalTakeQuerySet:
+    def sent_to_coach(self) -> RehearsalTakeQuerySet:
+        """The takes marked "for my coach": the only ones the coach (and the
+        practice lead) may hear."""
         return self.filter(for_coach=True)
 
 

@@ -79,7 +79,7 @@ def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]
             "files",
             Prefetch("file_events", queryset=ItemFileEvent.objects.select_related("author")),
             # Only the take sent to the coach: the others are the candidate's own.
-            Prefetch("takes", queryset=RehearsalTake.objects.for_coach_to_hear()),
+            Prefetch("takes", queryset=RehearsalTake.objects.sent_to_coach()),
         )
     )
 

@@ -11,13 +11,6 @@ from ..models import AssignmentItem, ItemKind, RehearsalTake, Story
 from .sections import answer_label
 
 
-def take_of_item(item: AssignmentItem, pk: str) -> RehearsalTake | None:
-    """The take with id ``pk`` of this item (a button's value), or None."""
-    if not pk.isdigit():
-        return None
-    return RehearsalTake.objects.filter(item=item, pk=int(pk)).first()
-
-
 @dataclass(frozen=True)
 class TakesSummary:
     """What the Rehearse link says beside an item or a story."""
