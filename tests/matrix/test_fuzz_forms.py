@@ -465,7 +465,11 @@ def _stored_story_for_item(w, data):
 
 
 def _submit(data: QueryDict) -> bool:
-    return data.get("action", "").partition(":")[0] == "submit"
+    """Buttons that save the draft first and stay saved when what follows is
+    refused: a submit with a missing item, and a file to attach that is
+    refused (views/checklists.py ``_after_save_add_file``: 400 with the reason
+    next to the file input, the answers saved)."""
+    return data.get("action", "").partition(":")[0] in ("submit", "add_file")
 
 
 def _dates(w):
