@@ -354,6 +354,9 @@ STORAGES["private"] = _private_storage
 # The largest file one upload may be, and the most one candidate record may keep.
 PRIVATE_FILE_MAX_BYTES = env_int("PRIVATE_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 PRIVATE_FILES_QUOTA_BYTES = env_int("PRIVATE_FILES_QUOTA_BYTES", 100 * 1024 * 1024, minimum=1)
+# Rehearsal takes older than this are deleted by the worker's sweep, except
+# the one sent to the coach while its checklist is open (README, "Rehearsal").
+REHEARSAL_RETENTION_DAYS = env_int("REHEARSAL_RETENTION_DAYS", 90, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -27,6 +27,7 @@ from .models import (
     PracticeMembership,
     PracticeRole,
     Question,
+    RehearsalTake,
     Story,
     ThankYouNote,
     User,
@@ -320,6 +321,50 @@ def file_for_lead(request: HttpRequest, pk: int) -> ItemFile:
     """A file of a candidate of the lead's practice: the lead's read-only
     copy of a checklist shows the answers, so it opens the evidence too — or 404."""
     return get_object_or_404(ItemFile.objects.for_coaches(_led_coach_ids(request)), pk=pk)
+
+
+# ---------------------------------------------------------------- rehearsal takes
+
+
+def rehearsal_item_for_candidate(request: HttpRequest, pk: int) -> AssignmentItem:
+    """An item of one of the candidate's own, not withdrawn, checklists, with
+    what the rehearsal page shows of it — or 404. (Whether the item is a
+    written answer is the view's question.)"""
+    return get_object_or_404(
+        AssignmentItem.objects.for_candidate_user(request.user).select_related(
+            "assignment__candidate__coach", "question"
+        ),
+        pk=pk,
+    )
+
+
+def take_for_candidate(request: HttpRequest, pk: int) -> RehearsalTake:
+    """One of the candidate's own takes (to play, mark or delete) — or 404."""
+    return get_object_or_404(
+        RehearsalTake.objects.for_candidate_user(request.user).select_related(
+            "candidate", "item__assignment", "story"
+        ),
+        pk=pk,
+    )
+
+
+def take_for_coach(request: HttpRequest, pk: int) -> RehearsalTake:
+    """A take one of the coach's own candidates sent them ("for my coach") —
+    or 404: the candidate's other takes are theirs alone."""
+    return get_object_or_404(
+        RehearsalTake.objects.for_coach(request.user)
+        .sent_to_coach()
+        .select_related("candidate", "story"),
+        pk=pk,
+    )
+
+
+def take_for_lead(request: HttpRequest, pk: int) -> RehearsalTake:
+    """A take sent to the coach by a candidate of the lead's practice (the
+    read-only copies of the checklist and the story play it) — or 404."""
+    return get_object_or_404(
+        RehearsalTake.objects.for_coaches(_led_coach_ids(request)).sent_to_coach(), pk=pk
+    )
 
 
 def notification_for_user(request: HttpRequest, pk: int) -> Notification:

@@ -27,6 +27,7 @@ from .models import (
     PracticeInvitation,
     PracticeMembership,
     Question,
+    RehearsalTake,
     ReminderSweep,
     Review,
     Story,
@@ -353,6 +354,30 @@ class ItemFileEventAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["item", "action", "name", "author", "created_at"]
     list_select_related = ["item", "author"]
     raw_id_fields = ["item", "author"]
+
+
+@admin.register(RehearsalTake)
+class RehearsalTakeAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """A take's data only, as for item files: the audio is heard through the
+    app's views by its owner and their coach, never here; no storage key."""
+
+    list_display = ["__str__", "content_type", "size", "for_coach", "candidate", "created_at"]
+    list_select_related = ["candidate"]
+    fields = [
+        "candidate",
+        "item",
+        "story",
+        "content_type",
+        "size",
+        "sha256",
+        "duration_seconds",
+        "timer_seconds",
+        "for_coach",
+        "coach_comment",
+        "comment_by",
+        "commented_at",
+    ]
+    raw_id_fields = ["candidate", "item", "story", "comment_by"]
 
 
 @admin.register(Review)

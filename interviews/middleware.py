@@ -20,24 +20,40 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from .lib import files as lib_files
 from .lib.links import TokenConverter
 from .views.public import healthz
 
 # No inline scripts or styles anywhere: everything is served from 'self'.
-# img-src allows data: because Bootstrap draws some icons as data-URI SVGs.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
+# img-src allows data: because Bootstrap draws some icons as data-URI SVGs;
+# media-src allows blob: for the rehearsal page's playback of a take just
+# recorded (static/js/rehearse.js), before it is kept.
+_CSP_PARTS = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "media-src 'self' blob:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
 )
+CONTENT_SECURITY_POLICY = "; ".join(_CSP_PARTS)
+
+
+def content_security_policy() -> str:
+    """The policy; on an object store (S3), private images and takes are
+    served by a redirect to a signed address there, so its origin is allowed
+    for images and audio too (and for nothing else)."""
+    origin = lib_files.remote_origin()
+    if not origin:
+        return CONTENT_SECURITY_POLICY
+    return "; ".join(
+        f"{part} {origin}" if part.startswith(("img-src", "media-src")) else part
+        for part in _CSP_PARTS
+    )
 
 
 class HealthCheckMiddleware:
@@ -165,7 +181,8 @@ def _reconnect(*, within: float) -> bool:
             time.sleep(0.25)
 
 
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+# The microphone for this site's own pages only: the rehearsal page records.
+PERMISSIONS_POLICY = "camera=(), microphone=(self), geolocation=(), payment=()"
 
 
 def personal_public_pages(urlconf: str | None = None) -> frozenset[str]:
@@ -206,7 +223,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if _is_personal(request):
             # A shared computer's browser or a proxy must not keep a page with

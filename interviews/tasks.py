@@ -12,7 +12,8 @@ The worker (``manage.py db_worker``) runs these. Three kinds of work:
   failure is stored on the row and the next download asks again.
 - ``sweep_reminders``: schedules itself again a few minutes later (so no
   cron job is needed), then finds the reminders that are due and makes them
-  (services/reminders.py).
+  (services/reminders.py), and deletes rehearsal takes past their
+  retention (services/rehearsal.py).
 
 All are safe to run again after a worker is killed mid-task: the worker's
 upkeep (services/worker.py) queues such tasks again once the lease passes.
@@ -181,9 +182,10 @@ def sweep_reminders() -> str:
     another ran less than most of an interval ago does nothing more.
     Each sweep also runs the worker's upkeep (services/worker.py): tasks of
     dead workers queued again, stuck emails handed over again, old task
-    results pruned once a day.
+    results pruned once a day; and rehearsal takes past their retention
+    deleted (services/rehearsal.py ``takes_expire``).
     """
-    from .services import reminders, worker
+    from .services import rehearsal, reminders, worker
 
     now = timezone.now()
     with transaction.atomic():
@@ -198,10 +200,13 @@ def sweep_reminders() -> str:
         upkeep = worker.watchdog(now=now)
         worker.task_results_prune(now=now)
     made = reminders.sweep(now=now)
+    expired = rehearsal.takes_expire(now=now)
     ReminderSweep.objects.filter(pk=1).update(
         last_finished_at=timezone.now(), last_created=len(made)
     )
     summary = f"{len(made)} reminders"
+    if expired:
+        summary += f"; {expired} old rehearsal take(s) deleted"
     if _uses_database_queue() and (upkeep.reclaimed or upkeep.given_up or upkeep.emails_requeued):
         summary += f"; {upkeep}"
     return summary

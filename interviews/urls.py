@@ -18,6 +18,7 @@ from .views import (
     outcomes,
     practices,
     privacy,
+    rehearsal,
     review,
     rounds,
     stories,
@@ -95,6 +96,8 @@ coach_patterns = [
     path("stories/<int:pk>/", stories.coach_story, name="story"),
     path("stories/<int:pk>/comment/", stories.coach_story_comment, name="story_comment"),
     path("files/<int:pk>/", files.coach_file, name="file"),
+    path("takes/<int:pk>/", rehearsal.coach_take, name="take"),
+    path("takes/<int:pk>/comment/", rehearsal.coach_take_comment, name="take_comment"),
     path("stories/<int:pk>/strong/", stories.coach_story_strong, name="story_strong"),
     path(
         "candidates/<int:pk>/story-tags/new/",
@@ -130,6 +133,7 @@ practice_patterns = [
     path("assignments/<int:pk>/", practices.assignment_detail, name="assignment"),
     path("stories/<int:pk>/", stories.lead_story, name="story"),
     path("files/<int:pk>/", files.lead_file, name="file"),
+    path("takes/<int:pk>/", rehearsal.lead_take, name="take"),
     path("outcomes/", outcomes.practice_outcomes, name="outcomes"),
     path("export.csv", outcomes.practice_export, name="export"),
 ]
@@ -141,6 +145,11 @@ candidate_patterns = [
     path("items/<int:pk>/comment/", checklists.item_comment, name="item_comment"),
     path("items/<int:pk>/email-sent/", checklists.item_email_sent, name="item_email_sent"),
     path("files/<int:pk>/", files.candidate_file, name="file"),
+    path("items/<int:pk>/rehearse/", rehearsal.item_rehearse, name="item_rehearse"),
+    path("stories/<int:pk>/rehearse/", rehearsal.story_rehearse, name="story_rehearse"),
+    path("takes/<int:pk>/", rehearsal.candidate_take, name="take"),
+    path("takes/<int:pk>/for-coach/", rehearsal.take_for_coach_mark, name="take_for_coach"),
+    path("takes/<int:pk>/delete/", rehearsal.take_delete, name="take_delete"),
     path("rounds/past/", rounds.candidate_past_rounds, name="past_rounds"),
     # The story bank
     path("stories/", stories.story_list, name="stories"),

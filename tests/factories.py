@@ -1,4 +1,6 @@
 import datetime
+import io
+import wave
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +13,7 @@ from interviews.services import checklists as checklists_services
 from interviews.services import files as files_services
 from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
+from interviews.services import rehearsal as rehearsal_services
 from interviews.services import stories as stories_services
 
 PASSWORD = "correct-horse-battery-9"
@@ -155,6 +158,17 @@ class AssignmentItemFactory(factory.django.DjangoModelFactory):
     required = True
 
 
+def wav_bytes(seconds: float = 0.1) -> bytes:
+    """A short silent WAV, made with the standard library."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x00" * int(8000 * seconds))
+    return buffer.getvalue()
+
+
 def make_assignment(candidate, *, kinds=("text", "check", "email"), round=None, **kwargs):
     """An assignment with one item per kind (all required unless said otherwise)."""
     assignment = AssignmentFactory(candidate=candidate, round=round, **kwargs)
@@ -191,6 +205,14 @@ def one_of_each(candidate) -> dict[type, object]:
         upload=SimpleUploadedFile("portfolio.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"),
         by=candidate.user,
     )
+    take = rehearsal_services.take_add(
+        item=item,
+        upload=SimpleUploadedFile("take.wav", wav_bytes()),
+        by=candidate.user,
+        duration_seconds=1,
+        timer_seconds=60,
+    )
+    rehearsal_services.take_mark_for_coach(take=take, by=candidate.user, for_coach=True)
     checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     comment = checklists_services.comment_add(item=item, by=coach, body="Good start.")
     review = checklists_services.assignment_review(
@@ -226,6 +248,7 @@ def one_of_each(candidate) -> dict[type, object]:
         models.StoryComment: story_comment,
         models.ItemStory: item_story,
         models.ItemFile: item_file,
+        models.RehearsalTake: take,
         models.ItemFileEvent: models.ItemFileEvent.objects.get(item=item),
         models.SubmittedStory: models.SubmittedStory.objects.get(item=item),
         models.Interviewer: InterviewerFactory(round=round_, name="Tom Becker"),

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django import forms
 
-from ..models import AssignmentItem, Review
+from ..models import AssignmentItem, RehearsalTake, Review
 from .layout import fields_only_helper
 
 
@@ -40,9 +40,17 @@ class ReviewForm(forms.Form):
         help_text="Needed when you request changes without marking an item as needing work.",
     )
 
-    def __init__(self, items: Iterable[AssignmentItem], data=None):
+    def __init__(
+        self,
+        items: Iterable[AssignmentItem],
+        data=None,
+        *,
+        takes: dict[int, RehearsalTake] | None = None,
+    ):
         super().__init__(data)
         self.items = list(items)
+        #: The rehearsal take sent to the coach, by item id: a comment box each.
+        self.takes = takes or {}
         for item in self.items:
             self.fields[f"mark-{item.pk}"] = forms.ChoiceField(
                 label=f"Mark for item {item.position}",
@@ -58,6 +66,15 @@ class ReviewForm(forms.Form):
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            take = self.takes.get(item.pk)
+            if take is not None:
+                self.fields[f"take-comment-{item.pk}"] = forms.CharField(
+                    label=f"Comment on the rehearsal of item {item.position}",
+                    required=False,
+                    max_length=5000,
+                    initial=take.coach_comment,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
         self.helper = fields_only_helper()
 
     @property
@@ -88,7 +105,7 @@ class ReviewForm(forms.Form):
         data = self.data.copy()
         for item in self.items:
             data[f"mark-{item.pk}"] = self._effective_mark(item) or AssignmentItem.Mark.OK
-        form = ReviewForm(self.items, data)
+        form = ReviewForm(self.items, data, takes=self.takes)
         form.is_valid()  # already valid: only marks changed, to a valid choice
         return form
 
@@ -102,3 +119,12 @@ class ReviewForm(forms.Form):
 
     def comments(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data[f"comment-{item.pk}"] for item in self.items}
+
+    def take_comments(self) -> dict[int, str]:
+        """The comments on the takes, by take id; only those sent (a post
+        without them keeps the stored comments)."""
+        return {
+            take.pk: self.cleaned_data[f"take-comment-{pk}"]
+            for pk, take in self.takes.items()
+            if f"take-comment-{pk}" in self.data
+        }

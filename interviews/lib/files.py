@@ -29,6 +29,7 @@ import io
 import secrets
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import filetype
 from django.conf import settings
@@ -52,8 +53,24 @@ ACCEPTED = {
 }
 ACCEPTED_WORDS = "PDF, PNG, JPEG, WebP, plain text, Word, PowerPoint or Excel (.docx, .pptx, .xlsx)"
 #: Shown inline by the browser; every other type is downloaded.
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
+INLINE_TYPES = {
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "audio/webm",
+    "audio/ogg",
+    "audio/mp4",
+    "audio/wav",
+}
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/webp"}
+#: A rehearsal take (interviews/models/rehearsal.py) is one of these.
+AUDIO_TYPES = {"audio/webm", "audio/ogg", "audio/mp4", "audio/wav"}
+AUDIO_WORDS = "WebM, Ogg, MP4/M4A or WAV"
+#: The storage's key prefixes: item files and rehearsal takes.
+FILES_PREFIX = "files"
+TAKES_PREFIX = "takes"
+KEY_PREFIXES = (FILES_PREFIX, TAKES_PREFIX)
 
 _OFFICE = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -142,6 +159,22 @@ def check_content(data: bytes, *, limit: int | None = None) -> CheckedFile:
     )
 
 
+def check_audio(data: bytes, *, limit: int | None = None) -> CheckedFile:
+    """Accept ``data`` as a recording (``AUDIO_TYPES``) or raise ``FileRefused``:
+    the same checks as every file (empty, size, markup), then the type found
+    must be audio."""
+    refused = FileRefused(f"Upload an audio recording ({AUDIO_WORDS}).")
+    try:
+        checked = check_content(data, limit=limit)
+    except FileRefused as exc:
+        if not data or len(data) > (settings.PRIVATE_FILE_MAX_BYTES if limit is None else limit):
+            raise
+        raise FileRefused(f"{refused} {exc}") from None
+    if checked.content_type not in AUDIO_TYPES:
+        raise refused
+    return checked
+
+
 def _plain_text(data: bytes) -> str:
     refused = FileRefused(f"This file's type was not recognised. Accepted: {ACCEPTED_WORDS}.")
     if b"\x00" in data:
@@ -194,9 +227,12 @@ def private_storage() -> Storage:
     return storages["private"]
 
 
-def new_key() -> str:
-    """A random storage key: nothing in it comes from the user or the row."""
-    return f"files/{secrets.token_urlsafe(24)}"
+def new_key(prefix: str = FILES_PREFIX) -> str:
+    """A random storage key: nothing in it comes from the user or the row.
+    ``prefix``: one of ``KEY_PREFIXES`` (item files, rehearsal takes)."""
+    if prefix not in KEY_PREFIXES:
+        raise ValueError(f"Unknown key prefix {prefix!r}")
+    return f"{prefix}/{secrets.token_urlsafe(24)}"
 
 
 def is_remote(storage: Storage | None = None) -> bool:
@@ -210,14 +246,34 @@ def is_remote(storage: Storage | None = None) -> bool:
     return False
 
 
-def list_keys(storage: Storage | None = None, prefix: str = "files") -> list[str]:
-    """Every key stored under ``prefix`` (the orphan finder)."""
+def list_keys(storage: Storage | None = None, prefix: str | None = None) -> list[str]:
+    """Every key stored under ``prefix``, or under every one of ``KEY_PREFIXES``
+    when it is None (the orphan finder)."""
     storage = storage or private_storage()
-    try:
-        _dirs, names = storage.listdir(prefix)
-    except FileNotFoundError:
-        return []
-    return sorted(f"{prefix}/{name}" for name in names)
+    keys: list[str] = []
+    for each in KEY_PREFIXES if prefix is None else (prefix,):
+        try:
+            _dirs, names = storage.listdir(each)
+        except FileNotFoundError:
+            continue
+        keys.extend(f"{each}/{name}" for name in names)
+    return sorted(keys)
+
+
+def remote_origin(storage: Storage | None = None) -> str:
+    """The origin (scheme://host[:port]) of the object store's signed
+    addresses, which the Content-Security-Policy must allow for images and
+    audio served by a redirect; "" when files are served by the app. Read
+    once per storage instance (signing a probe key makes no request)."""
+    storage = storage or private_storage()
+    cached = getattr(storage, "_coachsite_origin", None)
+    if cached is None:
+        cached = ""
+        if is_remote(storage):
+            parts = urlsplit(storage.url(f"{FILES_PREFIX}/probe"))
+            cached = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        storage._coachsite_origin = cached
+    return cached
 
 
 def max_bytes_words() -> str:

@@ -62,6 +62,12 @@ from .practices import (
     PracticeRole,
     practice_ids_of,
 )
+from .rehearsal import (
+    MAX_TAKE_SECONDS,
+    RehearsalTake,
+    RehearsalTakeQuerySet,
+    RehearsalTimer,
+)
 from .rounds import (
     AskedQuestion,
     BriefPdf,
@@ -87,6 +93,7 @@ from .stories import (
 
 __all__ = [
     "BUILTIN_TAGS",
+    "MAX_TAKE_SECONDS",
     "TIME_ZONE_MAX_LENGTH",
     "AnswerRevision",
     "AskedQuestion",
@@ -129,6 +136,9 @@ __all__ = [
     "Question",
     "QuestionCategory",
     "QuestionQuerySet",
+    "RehearsalTake",
+    "RehearsalTakeQuerySet",
+    "RehearsalTimer",
     "ReminderSweep",
     "Review",
     "ReviewVerdict",

@@ -30,10 +30,12 @@ from ..models import (
     ItemKind,
     Notification,
     NotificationKind,
+    RehearsalTake,
     Review,
     User,
 )
 from .notifications import zone_of
+from .rehearsal import TakesSummary, coach_take, rehearsable, summary_of, takes_by_item
 from .sections import answer_label
 from .stories import (
     ChecklistStories,
@@ -68,14 +70,16 @@ def checklist_items_with_comments(assignment: Assignment) -> list[AssignmentItem
 
 def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]:
     """A checklist's items in order, each with its comments and its answer
-    revisions, oldest first, with their authors, its files and the history
-    of its files (the coach's review page)."""
+    revisions, oldest first, with their authors, its files, the history
+    of its files and the rehearsal take sent to the coach (the coach's review page)."""
     return list(
         assignment.items.select_related("question").prefetch_related(
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
             Prefetch("revisions", queryset=AnswerRevision.objects.select_related("author")),
             "files",
             Prefetch("file_events", queryset=ItemFileEvent.objects.select_related("author")),
+            # Only the take sent to the coach: the others are the candidate's own.
+            Prefetch("takes", queryset=RehearsalTake.objects.sent_to_coach()),
         )
     )
 
@@ -148,14 +152,16 @@ class ItemForReview:
     findings: list[Finding] = field(default_factory=list)
     #: The stories the answer used, as submitted.
     stories: ItemStories = field(default_factory=ItemStories)
+    #: The rehearsal take the candidate sent to the coach, if any.
+    take: RehearsalTake | None = None
 
 
 @dataclass(frozen=True)
 class ChecklistReview:
     """What the review page reads besides the checklist: the coach's page and
-    the practice lead's read-only one draw the same things from it. Four
-    queries whatever the number of items, comments, revisions, reviews and
-    stories."""
+    the practice lead's read-only one draw the same things from it. Five
+    queries whatever the number of items, comments, revisions, reviews,
+    stories and takes."""
 
     rows: list[ItemForReview]
     #: Newest first.
@@ -223,6 +229,7 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
             )
             if item.pk in frozen
             else ItemStories(),
+            take=coach_take(item.takes.all()),
         )
         for item in items
     ]
@@ -432,12 +439,14 @@ class CandidateItemRow:
     takes_stories: bool = False
     #: Read-only checklist: the stories as the latest submission froze them.
     submitted_stories: list[FrozenStory] = field(default_factory=list)
+    #: A written answer's rehearsal takes (the Rehearse link); None for other items.
+    takes: TakesSummary | None = None
 
 
 @dataclass(frozen=True)
 class CandidateChecklist:
     """What the candidate's checklist page reads besides the checklist itself:
-    six queries whatever the number of items, comments and stories (the
+    seven queries whatever the number of items, comments and stories (the
     stories' three while editable, one once submitted)."""
 
     #: In order, each with its comments and their authors (the page's forms bind to them).
@@ -471,6 +480,10 @@ def candidate_checklist(
         else ChecklistStories(used={}, bank=[])
     )
     frozen = latest_submitted_stories(assignment) if written and not editable else {}
+    # Read here, not with the items: a save binds its forms to the items and
+    # redirects, and needs no takes.
+    rehearsed = [item for item in items if rehearsable(item)]
+    takes = takes_by_item(rehearsed) if rehearsed else {}
     rows = [
         CandidateItemRow(
             item=item,
@@ -488,6 +501,7 @@ def candidate_checklist(
             story_choices=live.choices(item) if takes_stories(item) and editable else [],
             takes_stories=takes_stories(item) or bool(live.used.get(item.pk)),
             submitted_stories=frozen.get(item.pk, []),
+            takes=summary_of(takes.get(item.pk, [])) if item in rehearsed else None,
         )
         for item in items
     ]

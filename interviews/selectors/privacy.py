@@ -22,6 +22,7 @@ from ..models import (
     ItemFile,
     ItemStory,
     Opportunity,
+    RehearsalTake,
     Review,
     SetAsideNotes,
     Story,
@@ -51,6 +52,7 @@ def _records(candidates) -> list[Candidate]:
         Prefetch("story_links", queryset=ItemStory.objects.select_related("story")),
         "submitted_stories",
         "files",
+        Prefetch("takes", queryset=RehearsalTake.objects.order_by("created_at", "pk")),
     )
     return list(
         candidates.select_related("coach").prefetch_related(
@@ -81,6 +83,7 @@ def _records(candidates) -> list[Candidate]:
                 ),
             ),
             Prefetch("stories__comments", queryset=StoryComment.objects.select_related("author")),
+            Prefetch("stories__takes", queryset=RehearsalTake.objects.order_by("created_at", "pk")),
         )
     )
 
@@ -161,6 +164,8 @@ def _item(item: AssignmentItem) -> dict:
             }
             for f in item.files.all()
         ],
+        # Rehearsals recorded on the answer; their audio is in the ZIP under "path".
+        "rehearsal_takes": [_take(t) for t in item.takes.all()],
         # The stories the answer uses now (their text is under "stories"), and
         # each submission's frozen copy of them.
         "stories_used": [
@@ -176,6 +181,21 @@ def _item(item: AssignmentItem) -> dict:
             }
             for s in item.submitted_stories.all()
         ],
+    }
+
+
+def _take(take: RehearsalTake) -> dict:
+    return {
+        "recorded_at": take.created_at,
+        "content_type": take.content_type,
+        "size": take.size,
+        "sha256": take.sha256,
+        "duration_seconds": take.duration_seconds,
+        "timer_seconds": take.timer_seconds,
+        "for_coach": take.for_coach,
+        "coach_comment": take.coach_comment,
+        "commented_at": take.commented_at,
+        "path": archive_path(take),
     }
 
 
@@ -221,6 +241,7 @@ def _story(story: Story) -> dict:
             {"by": _who(c.author), "body": c.body, "created_at": c.created_at}
             for c in story.comments.all()
         ],
+        "rehearsal_takes": [_take(t) for t in story.takes.all()],
     }
 
 
@@ -304,18 +325,26 @@ def export_json(candidate_or_user: Candidate | User) -> str:
     return json.dumps(export_candidate(candidate_or_user), cls=DjangoJSONEncoder, indent=2)
 
 
-def archive_path(file: ItemFile) -> str:
-    """Where a file's bytes are in the data download: unique by the row's id,
-    named as uploaded (the name is data, cleaned when it was stored)."""
-    return f"files/{file.pk}-{file.name.replace('/', '_')}"
+def archive_path(file: ItemFile | RehearsalTake) -> str:
+    """Where a file's (or take's) bytes are in the data download: unique by
+    the row's id, named as uploaded (the name is data, cleaned when it was
+    stored); takes under "takes/"."""
+    folder = "takes" if isinstance(file, RehearsalTake) else "files"
+    return f"{folder}/{file.pk}-{file.name.replace('/', '_')}"
 
 
-def export_files(candidate_or_user: Candidate | User):
-    """The files the data download holds: a candidate record's, or those of
-    every record linked to a candidate's login (a coach's own: none)."""
+def export_files(candidate_or_user: Candidate | User) -> list[ItemFile | RehearsalTake]:
+    """The files and rehearsal takes the data download holds: a candidate
+    record's, or those of every record linked to a candidate's login (a
+    coach's own: none)."""
     if isinstance(candidate_or_user, Candidate):
-        return ItemFile.objects.filter(candidate=candidate_or_user).order_by("pk")
-    return ItemFile.objects.filter(candidate__user=candidate_or_user).order_by("pk")
+        mine = {"candidate": candidate_or_user}
+    else:
+        mine = {"candidate__user": candidate_or_user}
+    return [
+        *ItemFile.objects.filter(**mine).order_by("pk"),
+        *RehearsalTake.objects.filter(**mine).order_by("pk"),
+    ]
 
 
 def write_export_zip(candidate_or_user: Candidate | User, out) -> None:

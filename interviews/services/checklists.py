@@ -35,6 +35,7 @@ from ..selectors import notifications as notifications_selectors
 from . import Conflict, EditConflict, IncompleteItems, NotAllowed, WrongState, emails
 from .caseload import invitation_issue
 from .library import check_visible
+from .rehearsal import take_comments_save
 from .rounds import require_started
 
 # ---------------------------------------------------------------- assignments
@@ -463,6 +464,7 @@ def assignment_review(
     note: str = "",
     marks: dict[int, str] | None = None,
     comments: dict[int, str] | None = None,
+    take_comments: dict[int, str] | None = None,
 ) -> Review:
     """The coach's verdict on a submitted checklist, with item marks and comments.
 
@@ -471,6 +473,8 @@ def assignment_review(
     version it was given on: once the candidate revises the item, an old "needs
     work" no longer blocks approval (approving accepts the revision), and the
     coach can mark it "needs work" again, which then refers to the new version.
+    ``take_comments``: the coach's comments on the rehearsal takes sent to
+    them, by take id, saved with the verdict (services.rehearsal).
     """
     assignment = _lock_for_coach(assignment, by)
     if assignment.status != Assignment.Status.SUBMITTED:
@@ -513,6 +517,7 @@ def assignment_review(
     Comment.objects.bulk_create(
         Comment(item_id=pk, author=by, body=body, created_at=now) for pk, body in comments.items()
     )
+    take_comments_save(assignment=assignment, by=by, comments=take_comments or {}, now=now)
     review = Review.objects.create(
         assignment=assignment, reviewer=by, verdict=verdict, note=note, created_at=now
     )

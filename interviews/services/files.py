@@ -12,7 +12,15 @@ from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 
 from ..lib import files as lib_files
-from ..models import Assignment, AssignmentItem, Candidate, ItemFile, ItemFileEvent, User
+from ..models import (
+    Assignment,
+    AssignmentItem,
+    Candidate,
+    ItemFile,
+    ItemFileEvent,
+    RehearsalTake,
+    User,
+)
 from . import FileRefused, NotAllowed, WrongState
 
 logger = logging.getLogger(__name__)
@@ -29,6 +37,27 @@ def _clean_name(name: str) -> str:
         ext = ext if len(ext) <= 10 else ""
         name = stem[: MAX_NAME - len(ext)] + ext
     return name
+
+
+def bytes_used(candidate: Candidate) -> int:
+    """What a candidate record keeps in the private storage: its item files
+    and its rehearsal takes together (one quota for both)."""
+    files = ItemFile.objects.filter(candidate=candidate).aggregate(s=Sum("size"))["s"] or 0
+    takes = RehearsalTake.objects.filter(candidate=candidate).aggregate(s=Sum("size"))["s"] or 0
+    return files + takes
+
+
+def quota_check(candidate: Candidate, adding: int, *, what: str) -> None:
+    """Refuse ``adding`` bytes more when they would take the candidate record
+    past PRIVATE_FILES_QUOTA_BYTES. The caller holds the candidate's row lock,
+    so two uploads at once cannot both fit."""
+    used = bytes_used(candidate)
+    quota = settings.PRIVATE_FILES_QUOTA_BYTES
+    if used + adding > quota:
+        raise FileRefused(
+            f"{what} would take your files and recordings past the {filesizeformat(quota)} "
+            f"allowed ({filesizeformat(used)} used): remove a file or a recording first."
+        )
 
 
 def item_file_add(*, item: AssignmentItem, upload, by: User) -> ItemFile:
@@ -57,13 +86,7 @@ def item_file_add(*, item: AssignmentItem, upload, by: User) -> ItemFile:
             locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
             if not locked.is_editable:
                 raise WrongState(f"This checklist is {locked.get_status_display().lower()}.")
-            used = ItemFile.objects.filter(candidate=candidate).aggregate(s=Sum("size"))["s"] or 0
-            quota = settings.PRIVATE_FILES_QUOTA_BYTES
-            if used + checked.size > quota:
-                raise FileRefused(
-                    f"This file would take your files past the {filesizeformat(quota)} "
-                    f"allowed ({filesizeformat(used)} used): remove a file first."
-                )
+            quota_check(candidate, checked.size, what="This file")
             name = _clean_name(getattr(upload, "name", ""))
             file = ItemFile.objects.create(
                 candidate=candidate,

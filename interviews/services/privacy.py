@@ -30,6 +30,7 @@ from ..models import (
     Opportunity,
     OutgoingEmail,
     PracticeMembership,
+    RehearsalTake,
     Review,
     SetAsideNotes,
     Story,
@@ -190,6 +191,12 @@ def erase_candidate_rows(candidate: Candidate) -> None:
     Invitation.objects.filter(candidate=candidate).delete()
     SetAsideNotes.objects.filter(candidate=candidate).delete()
     _forget_admin_history(Candidate, candidate.pk)
+    # Rehearsal takes (their voice): the rows now, before the stories they may
+    # hang on, and the bytes once the erasure is committed.
+    takes = RehearsalTake.objects.filter(candidate=candidate)
+    take_keys = list(takes.values_list("key", flat=True))
+    takes.delete()
+    transaction.on_commit(lambda: delete_bytes(take_keys))
     # Stories are the candidate's own words from end to end: they go whole,
     # with their revisions, comments and tag links (CASCADE).
     # Their links to checklist items go with them (CASCADE); the copies frozen

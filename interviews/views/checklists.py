@@ -182,6 +182,12 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_save_add_file(request, target, result, replied)
     if action == "remove_file":
         return _after_save_remove_file(request, assignment, link_pk, result, replied)
+    if action == "rehearse":
+        # The draft is saved; the rehearsal page opens with the answer to speak from.
+        saved = _saved_note(result, replied).strip()
+        if saved:
+            messages.success(request, saved)
+        return redirect("me:item_rehearse", target.pk)
     if action == "new_story":
         # The draft is saved; the story form opens for this item, and saving
         # the story brings the candidate back here with the story in use.
@@ -262,11 +268,11 @@ def _parse_action(
 ) -> tuple[str, AssignmentItem | None, str]:
     """The pressed button: save, submit, an item action that saves the draft
     first ("comment:<item>", "email_sent:<item>", "use_story:<item>",
-    "new_story:<item>", "add_file:<item>"), or
+    "new_story:<item>", "add_file:<item>", "rehearse:<item>"), or
     "remove_story:<link>" / "remove_file:<file>" (the id, checked against the
     checklist later). Anything unknown is a save."""
     action, _, pk = value.partition(":")
-    if action in ("comment", "email_sent", "use_story", "new_story", "add_file"):
+    if action in ("comment", "email_sent", "use_story", "new_story", "add_file", "rehearse"):
         item = next((item for item in items if str(item.pk) == pk), None)
         if item is not None:
             return action, item, ""

@@ -4,6 +4,8 @@ pages). Anyone else gets 404; the address holds the row's id, never the key."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
@@ -15,14 +17,26 @@ from ..access import (
     file_for_lead,
 )
 from ..lib import files as lib_files
-from ..models import ItemFile
 
 
-def serve(file: ItemFile) -> HttpResponse:
+class Stored(Protocol):
+    """What ``serve`` needs of a row: an item file or a rehearsal take."""
+
+    key: str
+    content_type: str
+    size: int
+
+    @property
+    def name(self) -> str: ...
+
+
+def serve(file: Stored) -> HttpResponse:
     """The file with its sniffed type, inline for PDF and images and as a
     download for the rest, never sniffed again by the browser. On an object
     store: a redirect to a signed address that expires within
-    PRIVATE_FILES_URL_SECONDS, made after the caller's access check."""
+    PRIVATE_FILES_URL_SECONDS, made after the caller's access check. Any
+    row with a key, a name, a type and a size (``Stored``): item files and
+    rehearsal takes (views/rehearsal.py)."""
     inline = file.content_type in lib_files.INLINE_TYPES
     storage = lib_files.private_storage()
     if lib_files.is_remote(storage):

@@ -19,8 +19,9 @@ from ..forms.checklists import CommentForm
 from ..forms.review import ReviewForm
 from ..lib.diffing import FieldChange
 from ..lib.writing import Finding
-from ..models import Assignment, AssignmentItem, Review
+from ..models import Assignment, AssignmentItem, RehearsalTake, Review
 from ..selectors import checklists as checklists_selectors
+from ..selectors import rehearsal as rehearsal_selectors
 from ..selectors.checklists import ItemStories
 from ..selectors.sections import in_sections
 from ..services import checklists as checklists_services
@@ -71,6 +72,9 @@ class ReviewRow:
     findings: list[Finding] = field(default_factory=list)
     #: The stories the answer used, as submitted, and their history.
     stories: ItemStories = field(default_factory=ItemStories)
+    #: The rehearsal take sent to the coach, and the review form's comment on it.
+    take: RehearsalTake | None = None
+    take_comment_field: BoundField | None = None
 
 
 def render_checklist(
@@ -100,7 +104,9 @@ def render_checklist(
         update_form = AssignmentUpdateForm(assignment=assignment)
     reviewable = not read_only and assignment.status == Assignment.Status.SUBMITTED
     if reviewable and review_form is None:
-        review_form = ReviewForm(page.items)
+        review_form = ReviewForm(
+            page.items, takes={row.item.pk: row.take for row in page.rows if row.take}
+        )
     commentable = not read_only and assignment.status not in (
         Assignment.Status.SUBMITTED,  # the review form has a comment box per item
         Assignment.Status.WITHDRAWN,
@@ -124,6 +130,10 @@ def render_checklist(
                 comment_form=reply,
                 findings=read.findings,
                 stories=read.stories,
+                take=read.take,
+                take_comment_field=review_form[f"take-comment-{item.pk}"]
+                if reviewable and f"take-comment-{item.pk}" in review_form.fields
+                else None,
             )
         )
     notes = READ_ONLY_NOTES if read_only else WAITING_NOTES
@@ -182,7 +192,11 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
             f"{assignment.get_status_display().lower()}.",
         )
         return redirect(assignment.get_absolute_url())
-    form = ReviewForm(list(assignment.items.all()), request.POST)
+    form = ReviewForm(
+        list(assignment.items.all()),
+        request.POST,
+        takes=rehearsal_selectors.coach_takes_of_checklist(assignment),
+    )
     if not form.is_valid():
         messages.error(request, "The review was not saved: please correct the fields marked below.")
         return render_checklist(request, assignment, review_form=form)
@@ -209,6 +223,7 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             marks=form.marks(),
             comments=form.comments(),
+            take_comments=form.take_comments(),
         )
     except services.ServiceError as error:
         messages.error(request, str(error))

@@ -19,8 +19,10 @@ from ..access import (
     story_for_coach,
     story_for_lead,
 )
+from ..forms.rehearsal import TakeCommentForm
 from ..forms.stories import StoryCommentForm, StoryCopyForm, StoryForm, StoryTagForm
 from ..models import AssignmentItem, Candidate, Story
+from ..selectors import rehearsal as rehearsal_selectors
 from ..selectors import stories as stories_selectors
 from ..services import ServiceError, StoryConflict
 from ..services import checklists as checklists_services
@@ -133,6 +135,7 @@ def _render_story(
         {
             "page": page,
             "story": story,
+            "takes": rehearsal_selectors.story_takes(story),
             "comment_form": comment_form or StoryCommentForm(label="Reply"),
             "copy_form": StoryCopyForm(records=page.other_records) if page.other_records else None,
         },
@@ -263,12 +266,18 @@ def render_coach_story(
     *,
     read_only: bool = False,
     comment_form: StoryCommentForm | None = None,
+    take_form: TakeCommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The coach's story page; ``read_only``: the practice lead's copy, no form."""
+    """The coach's story page; ``read_only``: the practice lead's copy, no form.
+    With the take the candidate sent to the coach, and (not read-only) the
+    form of the coach's comment on it."""
     page = stories_selectors.story_page(story)
     if not read_only and comment_form is None:
         comment_form = StoryCommentForm()
+    take = rehearsal_selectors.story_takes(story).for_coach
+    if take is not None and not read_only and take_form is None:
+        take_form = TakeCommentForm(initial={"body": take.coach_comment})
     return render(
         request,
         "interviews/stories/coach_story.html",
@@ -278,6 +287,8 @@ def render_coach_story(
             "candidate": story.candidate,
             "read_only": read_only,
             "comment_form": None if read_only else comment_form,
+            "take": take,
+            "take_form": None if read_only or take is None else take_form,
         },
         status=status,
     )

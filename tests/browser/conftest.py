@@ -52,6 +52,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # A fake microphone (a beep) and no permission prompt: the rehearsal
+    # journey records (tests/browser/test_rehearsal_journey.py).
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
 ]
 FAILING_IMPACTS = {"serious", "critical"}
 DESKTOP = {"width": 1280, "height": 900}

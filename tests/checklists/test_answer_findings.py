@@ -131,13 +131,15 @@ def test_the_suggestions_add_no_query(candidate, size, django_assert_num_queries
         pk=assignment.pk
     )
     # The items, their comments, their files, the latest review, the stories
-    # used and the bank (empty here, so no tags): as without the checks.
-    with django_assert_num_queries(6):
+    # used and the bank (empty here, so no tags), the rehearsal takes of the
+    # written answers: as without the checks.
+    with django_assert_num_queries(7):
         page = checklists_selectors.candidate_checklist(assignment, now=round.scheduled_at)
         assert all(row.findings for row in page.rows if row.item.kind == "text")
     # The items, their comments, their revisions, their files and file
-    # history, the reviews, the frozen stories: as without the checks.
-    with django_assert_num_queries(7):
+    # history, the takes sent to the coach, the reviews, the frozen stories:
+    # as without the checks.
+    with django_assert_num_queries(8):
         review = checklists_selectors.checklist_review(assignment)
         assert all(row.findings for row in review.rows if row.item.kind == "text")
 

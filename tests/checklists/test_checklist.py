@@ -548,9 +548,10 @@ def test_the_fill_page_runs_a_fixed_number_of_queries(
     fill_all(assignment)
     for it in assignment.items.all():
         checklists_services.comment_add(item=it, by=coach, body="A comment")
-    # +2: the stories used, the bank; +1: the files (the unread-notice count
-    # is on the user row since issue 25: no query)
-    with django_assert_max_num_queries(9):
+    # +2: the stories used, the bank; +1: the files; +1: the written answers'
+    # rehearsal takes (the Rehearse buttons' counts). The unread-notice count
+    # is on the user row since issue 25: no query.
+    with django_assert_max_num_queries(10):
         response = candidate_client.get(url(assignment))
     assert response.status_code == 200
     assert response.content.decode().count('class="card mb-3 checklist-item') == size

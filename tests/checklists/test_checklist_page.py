@@ -128,7 +128,7 @@ def test_the_items_come_with_their_comments(candidate, coach, django_assert_num_
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_the_read_model_runs_six_queries_at_any_size(
+def test_the_read_model_runs_seven_queries_at_any_size(
     candidate, coach, size, django_assert_num_queries
 ):
     kinds = (["text", "check", "email"] * 10)[:size]
@@ -138,8 +138,9 @@ def test_the_read_model_runs_six_queries_at_any_size(
         checklists_services.comment_add(item=it, by=coach, body="A comment")
     assignment = Assignment.objects.select_related("candidate", "round").get(pk=assignment.pk)
     # The items, their comments with authors, their files, the latest review,
-    # the stories used and the bank (empty: no tags read).
-    with django_assert_num_queries(6):
+    # the stories used and the bank (empty: no tags read), the written
+    # answers' rehearsal takes.
+    with django_assert_num_queries(7):
         page = page_of(assignment)
         assert len(page.rows) == size
         assert len(page.needs_work) == 2
@@ -148,7 +149,8 @@ def test_the_read_model_runs_six_queries_at_any_size(
 def test_items_already_read_are_not_read_again(candidate, django_assert_num_queries):
     assignment = make_assignment(candidate)
     items = checklists_selectors.checklist_items_with_comments(assignment)
-    with django_assert_num_queries(3):  # the latest review, the stories used, the bank
+    # The latest review, the stories used, the bank, the rehearsal takes.
+    with django_assert_num_queries(4):
         page = page_of(assignment, items=items)
     assert page.items is items
 
@@ -308,9 +310,9 @@ def test_a_refused_reply_shows_the_page_in_a_fixed_number_of_queries(
     first = item(assignment, 1)
     # Session, user, the item, the checklist; its items, their comments, the
     # latest review (read once: the reply box is moved, not re-read); the
-    # stories used and the bank; the items' files. (The navigation's unread
-    # count is on the user row since issue 25: no query.)
-    with django_assert_max_num_queries(10):
+    # stories used and the bank; the items' files; the rehearsal takes. (The
+    # navigation's unread count is on the user row since issue 25: no query.)
+    with django_assert_max_num_queries(11):
         response = candidate_client.post(reverse("me:item_comment", args=[first.pk]), {"body": ""})
     assert response.status_code == 200
     html = response.content.decode()

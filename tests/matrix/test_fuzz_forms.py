@@ -33,6 +33,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import Client
@@ -58,6 +59,7 @@ from interviews.models import (
 from interviews.services import caseload as caseload_services
 from interviews.services import checklists as checklists_services
 from interviews.services import practices as practices_services
+from interviews.services import rehearsal as rehearsal_services
 from interviews.services import stories as stories_services
 
 from ..checklist_helpers import submitted
@@ -75,6 +77,7 @@ from ..factories import (
     ThankYouNoteFactory,
     UserFactory,
     make_assignment,
+    wav_bytes,
 )
 
 NEW_PASSWORD = "another-horse-battery-7"
@@ -462,7 +465,11 @@ def _stored_story_for_item(w, data):
 
 
 def _submit(data: QueryDict) -> bool:
-    return data.get("action", "").partition(":")[0] == "submit"
+    """Buttons that save the draft first and stay saved when what follows is
+    refused: a submit with a missing item, and a file to attach that is
+    refused (views/checklists.py ``_after_save_add_file``: 400 with the reason
+    next to the file input, the answers saved)."""
+    return data.get("action", "").partition(":")[0] in ("submit", "add_file")
 
 
 def _dates(w):
@@ -650,6 +657,25 @@ FORMS: dict[str, Form] = {
         known=lambda w: {"name": ["Leadership", "Stakeholder management"]},
         stored=_stored_story_tag,
     ),
+    # Rehearsal: the candidate's upload (a script posts the recording the same
+    # way), "For my coach" and Delete on a take; the coach's comment on a story's.
+    "take_upload": Form(
+        "candidate",
+        _url("me:item_rehearse", "take.item"),
+        known=lambda w: {"timer": ["0", "60", "180", "7"], "duration": ["3.5", "-1", "nan"]},
+    ),
+    "take_for_coach": Form(
+        "candidate",
+        _url("me:item_rehearse", "take.item"),
+        action=_url("me:take_for_coach", "take"),
+        known=lambda w: {"for_coach": ["0", "1", "yes"]},
+    ),
+    "take_delete": Form(
+        "candidate", _url("me:item_rehearse", "take.item"), action=_url("me:take_delete", "take")
+    ),
+    "take_comment (coach)": Form(
+        "coach", _url("coach:story", "story"), action=_url("coach:take_comment", "story_take")
+    ),
     # Both roles: the account
     "profile": Form("coach", lambda w: reverse("profile"), stored=_stored_profile),
     # The zone banner on every signed-in page (hidden until zone.js shows it).
@@ -792,7 +818,18 @@ def world(coach, candidate, other_coach):
         ),
         by=candidate.user,
     )
+    # Rehearsal takes sent to the coach: on the written answer and on the story.
+    takes = {}
+    for name, subject in (
+        ("take", {"item": assignment.items.get(position=1)}),
+        ("story_take", {"story": story}),
+    ):
+        takes[name] = rehearsal_services.take_add(
+            upload=SimpleUploadedFile("take.wav", wav_bytes()), by=candidate.user, **subject
+        )
+        rehearsal_services.take_mark_for_coach(take=takes[name], by=candidate.user, for_coach=True)
     return SimpleNamespace(
+        **takes,
         coach=coach,
         other_coach=other_coach,
         other_record=other_record,

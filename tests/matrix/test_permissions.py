@@ -38,6 +38,7 @@ from interviews.models import AskedQuestion, ChecklistTemplate, ItemKind, Notifi
 from interviews.services import files as files_services
 from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
+from interviews.services import rehearsal as rehearsal_services
 from interviews.services import stories as stories_services
 
 from ..conftest import (
@@ -61,6 +62,7 @@ from ..factories import (
     TemplateItemFactory,
     ThankYouNoteFactory,
     make_assignment,
+    wav_bytes,
 )
 from ..files.samples import PDF
 
@@ -194,6 +196,8 @@ note_to_check_pk = lambda w: {"pk": w["note_to_check"].pk}  # noqa: E731
 asked_question_pk = lambda w: {"pk": w["asked_question"].pk}  # noqa: E731
 story_pk = lambda w: {"pk": w["story"].pk}  # noqa: E731
 file_pk = lambda w: {"pk": w["file"].pk}  # noqa: E731
+take_pk = lambda w: {"pk": w["take"].pk}  # noqa: E731
+story_take_pk = lambda w: {"pk": w["story_take"].pk}  # noqa: E731
 
 # Keyed by the full route, as the resolver matches it: names can repeat (two
 # patterns are called "login"), routes are what a request reaches. To add a
@@ -331,6 +335,11 @@ MATRIX: dict[str, Row] = {
     "coach/stories/<int:pk>/": coach_page(story_pk),
     # Private files: the owner's coach; the lead's read-only copy (below); the candidate.
     "coach/files/<int:pk>/": coach_page(file_pk),
+    # Rehearsal takes: the one sent to the coach (the lead's copy below).
+    "coach/takes/<int:pk>/": coach_page(take_pk),
+    "coach/takes/<int:pk>/comment/": coach_action(
+        story_take_pk, data=lambda w: {"take-body": "Lead with the number."}
+    ),
     "coach/stories/<int:pk>/comment/": coach_action(story_pk, data=lambda w: {"body": "Strong."}),
     "coach/stories/<int:pk>/strong/": coach_action(story_pk, data=lambda w: {"strong": "1"}),
     "coach/candidates/<int:pk>/story-tags/new/": coach_action(
@@ -374,6 +383,7 @@ MATRIX: dict[str, Row] = {
     "practice/assignments/<int:pk>/": lead_page(assignment_pk),
     "practice/stories/<int:pk>/": lead_page(story_pk),
     "practice/files/<int:pk>/": lead_page(file_pk),
+    "practice/takes/<int:pk>/": lead_page(take_pk),
     "practice/outcomes/": lead_page(),
     "practice/export.csv": lead_page(),
     # Candidate
@@ -396,6 +406,12 @@ MATRIX: dict[str, Row] = {
     "me/stories/new/": candidate_page(shared=True),
     "me/stories/<int:pk>/": candidate_page(story_pk),
     "me/files/<int:pk>/": candidate_page(file_pk),
+    # Rehearsal: an item's and a story's page (POST keeps a take), the takes.
+    "me/items/<int:pk>/rehearse/": candidate_page(item_pk),
+    "me/stories/<int:pk>/rehearse/": candidate_page(story_pk),
+    "me/takes/<int:pk>/": candidate_page(take_pk),
+    "me/takes/<int:pk>/for-coach/": candidate_action(take_pk, data=lambda w: {"for_coach": "1"}),
+    "me/takes/<int:pk>/delete/": candidate_action(take_pk),
     "me/stories/<int:pk>/edit/": candidate_page(story_pk),
     "me/stories/<int:pk>/archive/": candidate_action(story_pk),
     # Restoring a live story is refused with a message: still a redirect.
@@ -577,6 +593,12 @@ def build_world() -> tuple[dict, dict]:
             practice=practice, by=lead, email="invited@example.com"
         )[0],
     }
+    # Rehearsal takes sent to the coach: one on the written answer, one on the story.
+    for key, subject in (("take", {"item": items[0]}), ("story_take", {"story": world["story"]})):
+        world[key] = rehearsal_services.take_add(
+            upload=SimpleUploadedFile("take.wav", wav_bytes()), by=candidate.user, **subject
+        )
+        rehearsal_services.take_mark_for_coach(take=world[key], by=candidate.user, for_coach=True)
     users = {
         "coach": coach,
         "other_coach": other_coach,

@@ -19,10 +19,11 @@ from .test_admin import admin_url, unchanged_form
 # be a change here too.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "media-src 'self' blob:; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; "
     "frame-ancestors 'none'"
 )
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+PERMISSIONS_POLICY = "camera=(), microphone=(self), geolocation=(), payment=()"
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 

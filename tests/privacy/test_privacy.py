@@ -30,6 +30,7 @@ from interviews.models import (
     Invitation,
     Notification,
     OutgoingEmail,
+    RehearsalTake,
     Review,
     Story,
     StoryComment,
@@ -118,6 +119,9 @@ def plant(candidate: Candidate) -> list[str]:
     )
     markers.append("marker-rev-to@example.com")
     Comment.objects.filter(pk=rows[Comment].pk).update(body=mark("COACH-COMMENT"))
+    RehearsalTake.objects.filter(pk=rows[RehearsalTake].pk).update(
+        coach_comment=mark("TAKE-COMMENT")
+    )
     Story.objects.filter(pk=rows[Story].pk).update(
         title=mark("STORY-TITLE"),
         situation=mark("SITUATION"),
@@ -309,8 +313,9 @@ def test_the_download_takes_the_same_queries_whatever_the_data_size(candidate):
     assert small == large
     # 13 for the checklists and rounds, 4 for the stories, their tags,
     # revisions and comments, 2 for the stories the items use and their
-    # frozen copies, 1 for the items' files.
-    assert large <= 20
+    # frozen copies, 1 for the items' files, 2 for the rehearsal takes of the
+    # items and of the stories.
+    assert large <= 22
 
 
 # ---------------------------------------------------------------- erasure

@@ -340,8 +340,8 @@ def test_the_review_page_runs_a_fixed_number_of_queries(
     for it in assignment.items.all():
         checklists_services.comment_add(item=it, by=candidate.user, body="Reply")
     # +1: unread notices in the navigation; +1: the frozen stories; +2: the
-    # items' files and their history
-    with django_assert_max_num_queries(11):
+    # items' files and their history; +1: the rehearsal takes sent to the coach
+    with django_assert_max_num_queries(12):
         response = coach_client.get(url(assignment))
     assert response.status_code == 200
     assert response.content.decode().count("Revision history (2)") == size

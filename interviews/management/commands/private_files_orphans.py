@@ -2,7 +2,9 @@
 
 A file's bytes can outlive its row: the process died between storing the
 bytes and writing the row, a delete on commit failed, an outer transaction
-rolled back after the upload was stored. This lists every such key (and rows
+rolled back after the upload was stored, the retention sweep of rehearsal
+takes could not delete the bytes. This lists every such key, under every
+prefix of ``lib.files.KEY_PREFIXES`` (and rows
 whose bytes are missing); with ``--delete`` it removes the orphaned bytes.
 Keys younger than ``--min-age-minutes`` (default 60) are left alone: their
 row may still be on its way.
@@ -14,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from ...lib import files as lib_files
-from ...models import ItemFile
+from ...models import ItemFile, RehearsalTake
 
 
 class Command(BaseCommand):
@@ -27,7 +29,10 @@ class Command(BaseCommand):
     def handle(self, *args, delete: bool, min_age_minutes: int, **options):
         storage = lib_files.private_storage()
         stored = lib_files.list_keys(storage)
-        known = set(ItemFile.objects.values_list("key", flat=True))
+        # Item files ("files/…") and rehearsal takes ("takes/…").
+        known = set(ItemFile.objects.values_list("key", flat=True)) | set(
+            RehearsalTake.objects.values_list("key", flat=True)
+        )
         cutoff = timezone.now() - datetime.timedelta(minutes=min_age_minutes)
         orphans = [
             key for key in stored if key not in known and storage.get_modified_time(key) <= cutoff
