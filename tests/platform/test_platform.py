@@ -29,6 +29,7 @@ from interviews.models import (
     Practice,
     PracticeMembership,
     Question,
+    RehearsalTake,
     TemplateItem,
     User,
 )
@@ -387,6 +388,11 @@ def test_demo_data_is_complete_and_idempotent(capsys):
     )
     with private_storage().open(portfolio.key, "rb") as stored:
         assert stored.read().startswith(b"%PDF-")
+    # Item 6 ("How do my attributes fit …") has one rehearsal, sent to the coach.
+    take = RehearsalTake.objects.get(candidate=alex)
+    assert (take.item.position, take.for_coach, take.content_type) == (6, True, "audio/wav")
+    with private_storage().open(take.key, "rb") as stored:
+        assert stored.read(4) == b"RIFF"
     sam_checklist = Assignment.objects.get(candidate__email="sam@example.com")
     assert sam_checklist.status == Assignment.Status.SUBMITTED
     jordan = Candidate.objects.get(email="jordan@example.com")

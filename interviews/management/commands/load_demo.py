@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from ...lib.demo import sample_pdf, sample_responses
+from ...lib.demo import sample_pdf, sample_responses, sample_wav
 from ...models import (
     Assignment,
     Candidate,
@@ -29,6 +29,7 @@ from ...services import checklists as checklists_services
 from ...services import files as files_services
 from ...services import library as library_services
 from ...services import practices as practices_services
+from ...services import rehearsal as rehearsal_services
 from ...services import rounds as rounds_services
 from ...services import stories as stories_services
 
@@ -194,8 +195,8 @@ class Command(BaseCommand):
             for story in used:
                 checklists_services.item_story_use(item=item, story=story, by=alex)
 
-        if not alex_c.files.exists():
-            self._alex_portfolio(alex, alex_c, prep)
+        if not alex_c.files.exists() and not alex_c.takes.exists():
+            self._alex_evidence(alex, alex_c, prep)
 
         sam_c = self._candidate(coach, sam, "Engineering manager")
         if not sam_c.assignments.exists():
@@ -583,13 +584,19 @@ class Command(BaseCommand):
         )
         return [churn, launch]
 
-    def _alex_portfolio(self, alex: User, alex_c: Candidate, prep: ChecklistTemplate) -> None:
-        """The portfolio piece Alex will show, as a PDF on the prep's item."""
-        item = (
-            alex_c.assignments.filter(status__in=Assignment.EDITABLE)
-            .get(template=prep)
-            .items.get(question__builtin_key="close-show-work")
+    def _alex_evidence(self, alex: User, alex_c: Candidate, prep: ChecklistTemplate) -> None:
+        """The portfolio piece Alex will show, as a PDF on the prep's item, and
+        a rehearsal of item 6 sent to the coach (a short tone made at load time)."""
+        items = alex_c.assignments.filter(status__in=Assignment.EDITABLE).get(template=prep).items
+        take = rehearsal_services.take_add(
+            upload=ContentFile(sample_wav(3.0), name="rehearsal.wav"),
+            by=alex,
+            item=items.get(question__builtin_key="success-my-match"),
+            duration_seconds=3,
+            timer_seconds=120,
         )
+        rehearsal_services.take_mark_for_coach(take=take, by=alex, for_coach=True)
+        item = items.get(question__builtin_key="close-show-work")
         pdf = sample_pdf(
             "Churn model case study",
             [
