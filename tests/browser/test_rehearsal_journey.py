@@ -70,7 +70,9 @@ def test_record_a_take_send_it_the_coach_plays_and_comments_the_candidate_reads(
 
     # The portfolio PDF on the portfolio item (the files feature).
     portfolio = checklist_item(page, 9)
-    portfolio.get_by_label("Add a file").set_input_files(
+    # The file picker is folded until wanted: open it as a candidate does.
+    portfolio.get_by_text("Add a file").click()
+    portfolio.get_by_label("File for item 9").set_input_files(
         {"name": "portfolio.pdf", "mimeType": "application/pdf", "buffer": samples.PDF}
     )
     portfolio.get_by_role("button", name="Save and attach").click()
