@@ -121,6 +121,7 @@ practice_patterns = [
         practices.invitation_cancel,
         name="invitation_cancel",
     ),
+    path("candidates/", practices.candidates, name="candidates"),
     path("candidates/<int:pk>/", practices.candidate_detail, name="candidate"),
     path(
         "candidates/<int:pk>/reassign/",

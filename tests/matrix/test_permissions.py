@@ -364,6 +364,8 @@ MATRIX: dict[str, Row] = {
     "practice/join/<token:token>/": Row(
         kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)
     ),
+    # The practice's candidates, a page at a time (issue 25: off the overview).
+    "practice/candidates/": lead_page(),
     "practice/candidates/<int:pk>/": lead_page(candidate_pk),
     "practice/candidates/<int:pk>/reassign/": Row(
         kwargs=candidate_pk,

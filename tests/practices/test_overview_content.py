@@ -109,8 +109,11 @@ def test_each_coachs_row_shows_their_figures_in_the_columns_order(
 
 
 def candidates_page(client, **query) -> str:
-    """The lead's list of the practice's candidates."""
-    response = client.get(HOME, query)
+    """The lead's list of the practice's candidates: since issue 25 on its own
+    paged page, linked from the overview (it was the overview's second section)."""
+    overview = client.get(HOME).content.decode()
+    assert reverse("practice:candidates") in links(overview)
+    response = client.get(reverse("practice:candidates"), query)
     assert response.status_code == 200
     return section(response.content.decode(), "candidates-heading")
 
@@ -149,13 +152,23 @@ def test_the_practices_candidates_are_listed_with_coach_next_interview_and_revie
         assert reverse("practice:candidate", args=[record.pk]) in hrefs
 
 
-def test_one_coachs_candidates_are_a_link_away(lead_browser, coach, colleague, world):
+def test_one_coachs_candidates_and_interviews_are_a_link_away(
+    lead_browser, lead, coach, colleague, world, candidate
+):
     body = lead_browser.get(HOME).content.decode()
     (to_cole,) = [
         href for href in links(coach_row(body, colleague)) if f"coach={colleague.pk}" in href
     ]
-    page = candidates_page(lead_browser, coach=colleague.pk)
-    text = words(page)
-    assert "Cole Colleague's candidates" in text
+    response = lead_browser.get(to_cole)
+    assert response.status_code == 200
+    text = words(section(response.content.decode(), "candidates-heading"))
     assert "Dana Doe" in text and "Cam Candidate" not in text
-    assert to_cole.startswith("?") or to_cole.startswith("/practice/")
+    assert "Cole Colleague's candidates" in words(response.content.decode())
+    # Casey's page: their week's interviews with readiness, then their candidates.
+    (to_casey,) = {href for href in links(coach_row(body, coach)) if f"coach={coach.pk}" in href}
+    page = lead_browser.get(to_casey.split("#")[0]).content.decode()
+    week = section(page, "upcoming-heading")
+    with timezone.override(lead.time_zone):
+        at = when_lib.when(world["soon"].scheduled_at)
+    assert in_order(words(week), at, "Cam Candidate", "1 of 3 required done")
+    assert reverse("practice:candidate", args=[candidate.pk]) in links(week)
