@@ -25,6 +25,7 @@ from .views import (
 
 coach_patterns = [
     path("", home.dashboard, name="dashboard"),
+    path("dashboard/<slug:card>/", home.dashboard_list, name="dashboard_list"),
     # Candidates
     path("candidates/", caseload.candidate_list, name="candidate_list"),
     path("candidates/new/", caseload.candidate_create, name="candidate_create"),

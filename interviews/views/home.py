@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -51,9 +51,26 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @coach_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """What needs the coach now: reviews, the coming week, overdue work, pending invitations."""
+    """What needs the coach now: reviews, the coming week, overdue work,
+    pending invitations; the first few of each, and a link to all of them."""
     return render(
         request,
         "interviews/home/dashboard.html",
-        {"board": home_selectors.dashboard(request.user)},
+        {"board": home_selectors.dashboard(request.user), "cards": home_selectors.CARDS},
+    )
+
+
+@coach_required
+def dashboard_list(request: HttpRequest, card: str) -> HttpResponse:
+    """One card of the dashboard as a whole list, a page at a time, drawn as
+    the card draws its rows."""
+    spec = home_selectors.CARDS.get(card)
+    if spec is None:
+        raise Http404("No such list.")
+    now = timezone.now()
+    page = paginate(request, spec.rows(request.user, now=now))
+    return render(
+        request,
+        "interviews/home/dashboard_list.html",
+        {"card": card, "spec": spec, "page": page, "rows": spec.shown(page.object_list, now=now)},
     )

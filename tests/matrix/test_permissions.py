@@ -264,6 +264,8 @@ MATRIX: dict[str, Row] = {
     ),
     # Coach: dashboard and candidates
     "coach/": coach_page(shared=True),
+    # A dashboard card's whole list (issue 25): each coach's own (an unknown card is 404).
+    "coach/dashboard/<slug:card>/": coach_page(lambda w: {"card": "review"}, shared=True),
     "coach/candidates/": coach_page(shared=True),
     "coach/candidates/new/": coach_page(shared=True),
     "coach/candidates/<int:pk>/": coach_page(candidate_pk),
