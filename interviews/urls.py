@@ -25,7 +25,11 @@ from .views import (
 
 coach_patterns = [
     path("", home.dashboard, name="dashboard"),
-    path("dashboard/<slug:card>/", home.dashboard_list, name="dashboard_list"),
+    # Each card of the dashboard as a whole list; one name, reversed with card=.
+    *(
+        path(f"dashboard/{card}/", home.dashboard_list, {"card": card}, name="dashboard_list")
+        for card in home.DASHBOARD_CARDS
+    ),
     # Candidates
     path("candidates/", caseload.candidate_list, name="candidate_list"),
     path("candidates/new/", caseload.candidate_create, name="candidate_create"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -11,6 +11,9 @@ from ..lib.paging import paginate
 from ..selectors import checklists as checklists_selectors
 from ..selectors import home as home_selectors
 from ..selectors import rounds as rounds_selectors
+
+#: The dashboard's cards that have a whole list (coach:dashboard_list, card=…).
+DASHBOARD_CARDS = tuple(home_selectors.CARDS)
 
 RECENT_APPROVED = 5
 UPCOMING_LIMIT = 25  # a list on the home page, not paged
@@ -64,9 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_list(request: HttpRequest, card: str) -> HttpResponse:
     """One card of the dashboard as a whole list, a page at a time, drawn as
     the card draws its rows."""
-    spec = home_selectors.CARDS.get(card)
-    if spec is None:
-        raise Http404("No such list.")
+    spec = home_selectors.CARDS[card]
     now = timezone.now()
     page = paginate(request, spec.rows(request.user, now=now))
     return render(

@@ -299,7 +299,9 @@ def test_the_dashboard_costs_the_same_whatever_the_caseload(
         assert len(rows) == shown
     assert board.totals == dict.fromkeys(CARDS, n)
     for card in CARDS:
-        see_all = f'<a href="{reverse("coach:dashboard_list", args=[card])}">See all ({n})</a>'
+        see_all = (
+            f'<a href="{reverse("coach:dashboard_list", kwargs={"card": card})}">See all ({n})</a>'
+        )
         assert (see_all in body) is (n > home_selectors.CARD_LIMIT)
 
 
@@ -309,7 +311,7 @@ def test_see_all_lists_every_row_of_a_card_a_page_at_a_time(
 ):
     _many(coach, 30)
     _many(other_coach, 2)
-    url = reverse("coach:dashboard_list", args=[card])
+    url = reverse("coach:dashboard_list", kwargs={"card": card})
     with django_assert_max_num_queries(12):
         first = coach_client.get(url)
     assert first.status_code == 200
@@ -333,7 +335,7 @@ def test_see_all_lists_every_row_of_a_card_a_page_at_a_time(
 
 
 def test_an_unknown_card_has_no_list(coach_client):
-    assert coach_client.get(reverse("coach:dashboard_list", args=["nonsense"])).status_code == 404
+    assert coach_client.get("/coach/dashboard/nonsense/").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ from interviews.services import files as files_services
 from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
 from interviews.services import stories as stories_services
+from interviews.views.home import DASHBOARD_CARDS
 
 from ..conftest import (
     client_for,
@@ -264,8 +265,8 @@ MATRIX: dict[str, Row] = {
     ),
     # Coach: dashboard and candidates
     "coach/": coach_page(shared=True),
-    # A dashboard card's whole list (issue 25): each coach's own (an unknown card is 404).
-    "coach/dashboard/<slug:card>/": coach_page(lambda w: {"card": "review"}, shared=True),
+    # A dashboard card's whole list (issue 25): each coach's own.
+    **{f"coach/dashboard/{card}/": coach_page(shared=True) for card in DASHBOARD_CARDS},
     "coach/candidates/": coach_page(shared=True),
     "coach/candidates/new/": coach_page(shared=True),
     "coach/candidates/<int:pk>/": coach_page(candidate_pk),
