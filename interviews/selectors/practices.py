@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import (
     Case,
@@ -113,13 +113,16 @@ class UpcomingRow:
 class _Upcoming:
     """An interview of the coming week as read (plain values, not yet written)."""
 
+    pk: int
     coach_id: int
     at: datetime.datetime
     candidate_id: int
     candidate_name: str
     zone: str | None
-    live: int
-    readiness: readiness.Readiness
+    #: Live checklists and their readiness; read only where they matter
+    #: (``_with_readiness``): 0 and nothing required until then.
+    live: int = 0
+    readiness: readiness.Readiness = field(default=readiness.Readiness(0, 0))
 
     def at_risk(self, now: datetime.datetime) -> bool:
         return bool(self.live) and self.readiness.at_risk(self.at, now)
@@ -129,7 +132,7 @@ def _upcoming(
     practice: Practice, *, now: datetime.datetime, coach_id: int | None = None
 ) -> list[_Upcoming]:
     """The practice's (or one of its coaches') interviews in the coming week,
-    soonest first, with readiness: one query of plain values."""
+    soonest first, without readiness: one query of plain values."""
     rounds = InterviewRound.objects.filter(
         opportunity__candidate__coach__practice_membership__practice=practice,
         scheduled_at__gte=now,
@@ -138,26 +141,30 @@ def _upcoming(
     )
     if coach_id is not None:
         rounds = rounds.filter(opportunity__candidate__coach_id=coach_id)
-    values = (
-        rounds_selectors.rounds_with_readiness(rounds)
-        .order_by("scheduled_at", "pk")
-        .values_list(
-            "opportunity__candidate__coach_id",
-            "scheduled_at",
-            "opportunity__candidate_id",
-            "opportunity__candidate__full_name",
-            "opportunity__candidate__user__time_zone",
-            "live_assignments",
-            "required_done",
-            "required_total",
-        )
+    values = rounds.order_by("scheduled_at", "pk").values_list(
+        "pk",
+        "opportunity__candidate__coach_id",
+        "scheduled_at",
+        "opportunity__candidate_id",
+        "opportunity__candidate__full_name",
+        "opportunity__candidate__user__time_zone",
     )
-    return [
-        _Upcoming(
-            coach, at, candidate, name, zone, live, readiness.Readiness(done or 0, total or 0)
-        )
-        for coach, at, candidate, name, zone, live, done, total in values
-    ]
+    return [_Upcoming(*row) for row in values]
+
+
+def _with_readiness(interviews: list[_Upcoming]) -> list[_Upcoming]:
+    """``interviews`` with their live checklists' readiness: one query, which
+    counts the items of these rounds only (a busy practice has hundreds of
+    interviews a week; only the shown ones and the next 48 hours' need it)."""
+    if not interviews:
+        return []
+    figures = {
+        pk: (live, readiness.Readiness(done or 0, total or 0))
+        for pk, live, done, total in rounds_selectors.rounds_with_readiness(
+            InterviewRound.objects.filter(pk__in=[up.pk for up in interviews])
+        ).values_list("pk", "live_assignments", "required_done", "required_total")
+    }
+    return [replace(up, live=figures[up.pk][0], readiness=figures[up.pk][1]) for up in interviews]
 
 
 def _written(
@@ -187,8 +194,8 @@ def upcoming_rows(
     practice: Practice, *, now: datetime.datetime, coach_id: int
 ) -> list[UpcomingRow]:
     """One coach's interviews in the coming week, soonest first, as shown
-    (one query)."""
-    interviews = _upcoming(practice, now=now, coach_id=coach_id)
+    (two queries)."""
+    interviews = _with_readiness(_upcoming(practice, now=now, coach_id=coach_id))
     return _written(interviews, now, pk_url("practice:candidate"))
 
 
@@ -305,15 +312,27 @@ def _thanks_overdue(practice: Practice, now: datetime.datetime) -> Counter[int]:
 def practice_caseloads(
     practice: Practice, *, now: datetime.datetime | None = None
 ) -> list[CoachCaseload]:
-    """One row per coach of the practice (the lead included), by name. Five
+    """One row per coach of the practice (the lead included), by name. Seven
     queries, whatever the number of coaches, candidates and interviews; each
     row shows its coach's next few interviews, not all of them."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     thanks_overdue = _thanks_overdue(practice, now)
+    # Readiness only where it shows: a coach's first few interviews (drawn),
+    # and the next 48 hours' (counted as at risk when under half ready).
+    coming = _upcoming(practice, now=now)
+    shown: Counter[int] = Counter()
+    needed = []
+    for interview in coming:
+        shown[interview.coach_id] += 1
+        if shown[interview.coach_id] <= OVERVIEW_INTERVIEWS or interview.at <= now + (
+            readiness.WARNING_WINDOW
+        ):
+            needed.append(interview)
+    read = {up.pk: up for up in _with_readiness(needed)}
     upcoming: dict[int, list[_Upcoming]] = {}
-    for interview in _upcoming(practice, now=now):
-        upcoming.setdefault(interview.coach_id, []).append(interview)
+    for interview in coming:
+        upcoming.setdefault(interview.coach_id, []).append(read.get(interview.pk, interview))
     candidates_url = reverse("practice:candidates")
     candidate_url = pk_url("practice:candidate")
     rows = []

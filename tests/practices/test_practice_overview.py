@@ -46,9 +46,11 @@ DAY = datetime.timedelta(days=1)
 # Pinned at two data sizes each: session, user, notices badge and the page's own.
 # The overview's own include the interviews over with their interviewers and
 # notes (three), read by the rule the coach's dashboard and digest read.
-# Issue 25: 9, from 11: the practice's candidates (a page and its count) moved
-# to their own page (practice:candidates).
-QUERIES_HOME = 9
+# Issue 25: 10, from 11: the practice's candidates (a page and its count) moved
+# to their own page (practice:candidates), and the week's interviews are read
+# in two steps: all of them plainly, then readiness for those it shows (a
+# coach's next few, the next 48 hours'), not for every interview of the week.
+QUERIES_HOME = 10
 # The candidate's page: and its stories, their tags, the tags to list, where
 # the stories are used (four).
 QUERIES_CANDIDATE = 13
@@ -270,7 +272,8 @@ def test_the_overview_and_a_coachs_page_cost_the_same_whatever_the_caseload(
     template_rendered.connect(count)
     try:
         # Session, user, notices badge, the membership; the coaches' figures,
-        # their week's interviews, the interviews over (three).
+        # their week's interviews and the readiness of those shown, the
+        # interviews over (three).
         with django_assert_num_queries(QUERIES_HOME):
             response = lead_at_now.get(HOME)
         assert response.status_code == 200
@@ -278,8 +281,8 @@ def test_the_overview_and_a_coachs_page_cost_the_same_whatever_the_caseload(
         assert sum(names.values()) == 4 + coaches
         names.clear()
         # Session, user, notices badge, the membership; the coach, their week's
-        # interviews, one page of candidates and their count.
-        with django_assert_num_queries(8):
+        # interviews and their readiness, one page of candidates and their count.
+        with django_assert_num_queries(9):
             response = lead_at_now.get(CANDIDATES, {"coach": members[0].pk})
         assert response.status_code == 200
         # The page, the layout's three, the list of interviews, the page links.
@@ -303,6 +306,34 @@ def test_a_coachs_row_shows_their_next_interviews_and_links_to_all_of_them(
     page = lead_at_now.get(CANDIDATES, {"coach": coach.pk})
     assert [row.at for row in page.context["upcoming"]] == [r.scheduled_at for r in rounds]
     assert page.content.decode().count("No checklist yet") == 5
+
+
+def test_every_interview_of_the_next_48_hours_counts_at_risk_though_few_are_shown(
+    lead_at_now, coach, candidate
+):
+    """Readiness is read for the rows shown and the next 48 hours' only; the
+    at-risk count still covers all of those, and a row beyond 48 hours shows
+    its own readiness."""
+    close = [
+        _round(candidate, scheduled_at=NOW + n * 8 * datetime.timedelta(hours=1))
+        for n in (1, 2, 3, 4, 5)
+    ]
+    for round_ in close:
+        make_assignment(candidate, round=round_)  # 0 of 3: under half ready
+    later = _round(candidate, scheduled_at=NOW + 5 * DAY)
+    _complete(make_assignment(candidate, round=later), 3)
+    mine = _row(lead_at_now.get(HOME), coach)
+    assert (mine.upcoming_count, mine.at_risk) == (6, 5)
+    page = lead_at_now.get(CANDIDATES, {"coach": coach.pk})
+    (last,) = [row for row in page.context["upcoming"] if row.at == later.scheduled_at]
+    assert last.readiness == Readiness(done=3, total=3) and not last.at_risk
+
+
+def test_a_row_shows_the_readiness_of_an_interview_days_away(lead_at_now, colleague):
+    theirs = CandidateFactory(coach=colleague)
+    _complete(make_assignment(theirs, round=_round(theirs, scheduled_at=NOW + 5 * DAY)), 2)
+    (shown,) = _row(lead_at_now.get(HOME), colleague).next_interviews
+    assert shown.readiness == Readiness(done=2, total=3) and shown.has_checklist
 
 
 @pytest.mark.parametrize(("coaches", "candidates"), [(2, 2), (5, 6)])
