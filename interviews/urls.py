@@ -26,6 +26,11 @@ from .views import (
 
 coach_patterns = [
     path("", home.dashboard, name="dashboard"),
+    # Each card of the dashboard as a whole list; one name, reversed with card=.
+    *(
+        path(f"dashboard/{card}/", home.dashboard_list, {"card": card}, name="dashboard_list")
+        for card in home.DASHBOARD_CARDS
+    ),
     # Candidates
     path("candidates/", caseload.candidate_list, name="candidate_list"),
     path("candidates/new/", caseload.candidate_create, name="candidate_create"),
@@ -124,6 +129,7 @@ practice_patterns = [
         practices.invitation_cancel,
         name="invitation_cancel",
     ),
+    path("candidates/", practices.candidates, name="candidates"),
     path("candidates/<int:pk>/", practices.candidate_detail, name="candidate"),
     path(
         "candidates/<int:pk>/reassign/",

@@ -9,6 +9,7 @@ recipient's, set by services.notifications.render) unless a zone is given.
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
 
 from django.utils import dateformat, timezone
@@ -95,3 +96,43 @@ def in_both_zones(
         return mine
     theirs = when(value, "time" if here.date() == there.date() else "short", other)
     return f"{mine} \N{MIDDLE DOT} {theirs} for {name}"
+
+
+# ---------------------------------------------------------------- a list's times, once per row
+
+
+def machine_readable(value: datetime.datetime | datetime.date | None) -> str:
+    """A valid HTML ``datetime`` attribute: to the second with the offset of the
+    active zone (``date:'c'`` writes microseconds, which the HTML checker
+    rejects); a plain date as YYYY-MM-DD. The ``datetime_attr`` filter."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+@functools.lru_cache(maxsize=256)
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """The zone of that name; None for no name or one the zone database lacks."""
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def for_coach_and_candidate(
+    value: datetime.datetime | None, zone_name: str | None, full_name: str, style: str = "short"
+) -> str:
+    """``{% both_zones value candidate %}`` from plain values (a list's row): the
+    time for the viewer and, where it reads differently, for the candidate in
+    their login's zone (``zone_name``; None before they join)."""
+    zone = zone_named(zone_name)
+    if zone is None:
+        return when(value, style)
+    first = (full_name.split() or ["the candidate"])[0]
+    return in_both_zones(value, zone, name=first, style=style)

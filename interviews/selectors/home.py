@@ -3,64 +3,191 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.timesince import timesince
 
 from ..lib import readiness
+from ..lib import when as when_lib
+from ..lib.links import pk_url
 from ..models import Assignment, Candidate, InterviewRound, Invitation, ThankYouNote, User
 from .rounds import FollowUp, after_interview_rounds, follow_ups, rounds_with_readiness
 
 # ---------------------------------------------------------------- coach: dashboard
 
-DASHBOARD_LIMIT = 25
+#: Rows a card of the dashboard shows; "See all (N)" opens the whole list
+#: (coach:dashboard_list), a page at a time.
+CARD_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """A checklist waiting for the coach's review."""
+
+    pk: int
+    url: str
+    candidate_name: str
+    title: str
+    company: str
+    readiness: readiness.Readiness
+    #: "Thu 10 Dec 16:00" in the coach's zone, and how long ago ("2 hours").
+    submitted: str
+    ago: str
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A thank-you note whose candidate asked for the coach's look."""
+
+    pk: int
+    url: str
+    candidate_name: str
+    recipient: str
+    company: str
+    asked: str
+    ago: str
 
 
 @dataclass(frozen=True)
 class UpcomingInterview:
     """A round in the coach's coming week, with what the dashboard flags."""
 
-    round: InterviewRound
+    pk: int
+    url: str
+    #: The time for the coach and, where it reads differently, the candidate.
+    when: str
+    when_attr: str
+    candidate_name: str
+    kind_name: str
+    position: str
+    company: str
+    #: Live (not withdrawn) checklists for the round: readiness is theirs.
+    has_checklist: bool
+    readiness: readiness.Readiness
     #: Under half ready, and the interview is less than 48 hours away.
     at_risk: bool
     #: Less than 48 hours away (no checklist yet is then urgent).
     soon: bool
+    #: Where to assign a checklist for it (when it has none).
+    assign_url: str
+
+
+@dataclass(frozen=True)
+class AfterRow:
+    """An interview over that still waits for thank-you notes, a debrief or
+    an outcome (``follow_up`` says which, and how long)."""
+
+    round: InterviewRound
+    url: str
+    when: str
+    follow_up: FollowUp
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    pk: int
+    url: str
+    title: str
+    candidate_name: str
+    readiness: readiness.Readiness
+    due: str
+    #: For the status badge (``status_badge`` reads ``status``).
+    assignment: Assignment
+
+
+@dataclass(frozen=True)
+class InvitedRow:
+    pk: int
+    url: str
+    name: str
+    invited: str
+    expired: bool
+    #: "18 Mar 2030" once expired, "18 Mar 2030, 09:00" before.
+    expires: str
+    #: The re-invite form's action.
+    invite_url: str
 
 
 @dataclass
 class Dashboard:
-    awaiting_review: list[Assignment]
+    awaiting_review: list[ReviewRow]
     upcoming: list[UpcomingInterview]
-    overdue: list[Assignment]
-    invited: list[Candidate]
-    notes_to_check: list[ThankYouNote]
+    overdue: list[OverdueRow]
+    invited: list[InvitedRow]
+    notes_to_check: list[NoteRow]
     #: Interviews over that still wait for thank-you notes, a debrief or an outcome.
-    after_interviews: list[FollowUp]
-    limit: int = DASHBOARD_LIMIT
+    after_interviews: list[AfterRow]
+    #: How many rows each whole list has, by card key (CARDS).
+    totals: dict[str, int]
+    limit: int = CARD_LIMIT
 
 
-def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard:
-    """The coach's start page: what needs doing now. Eight queries (five lists,
-    and the interviews over with their interviewers and notes), each list capped
-    at DASHBOARD_LIMIT rows."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    assignments = Assignment.objects.for_coach(coach).select_related(
-        "candidate", "round__opportunity"
-    )
-    awaiting = list(
-        assignments.awaiting_review()
-        .with_readiness()
-        .order_by("submitted_at", "pk")[:DASHBOARD_LIMIT]
-    )
-    overdue = list(
-        assignments.overdue(today, now)
+def _local(value: datetime.datetime, format_: str) -> str:
+    return dateformat.format(timezone.localtime(value), format_)
+
+
+def _assignments(coach: User) -> QuerySet[Assignment]:
+    return Assignment.objects.for_coach(coach).select_related("candidate", "round__opportunity")
+
+
+def awaiting_review(coach: User, *, now: datetime.datetime) -> QuerySet[Assignment]:
+    """Submitted checklists, the longest waiting first."""
+    return _assignments(coach).awaiting_review().with_readiness().order_by("submitted_at", "pk")
+
+
+def review_rows(assignments, *, now: datetime.datetime) -> list[ReviewRow]:
+    url = pk_url("coach:assignment_detail")
+    return [
+        ReviewRow(
+            pk=a.pk,
+            url=url(a.pk),
+            candidate_name=str(a.candidate),
+            title=a.title,
+            company=a.round.opportunity.company if a.round_id else "",
+            readiness=a.readiness,
+            submitted=_local(a.submitted_at, "D j M H:i"),
+            ago=timesince(a.submitted_at, now),
+        )
+        for a in assignments
+    ]
+
+
+def overdue(coach: User, *, now: datetime.datetime) -> QuerySet[Assignment]:
+    """Open checklists past their due date whose interview is still ahead, of
+    active candidates, the most overdue first."""
+    return (
+        _assignments(coach)
+        .overdue(timezone.localdate(now), now)
         .filter(candidate__archived=False)
         .with_readiness()
-        .order_by("due_date", "pk")[:DASHBOARD_LIMIT]
+        .order_by("due_date", "pk")
     )
-    rounds = rounds_with_readiness(
+
+
+def overdue_rows(assignments, *, now: datetime.datetime) -> list[OverdueRow]:
+    url = pk_url("coach:assignment_detail")
+    return [
+        OverdueRow(
+            pk=a.pk,
+            url=url(a.pk),
+            title=a.title,
+            candidate_name=str(a.candidate),
+            readiness=a.readiness,
+            due=dateformat.format(a.due_date, "j M Y"),
+            assignment=a,
+        )
+        for a in assignments
+    ]
+
+
+def upcoming(coach: User, *, now: datetime.datetime) -> QuerySet[InterviewRound]:
+    """The coach's interviews in the coming week (active candidates), soonest
+    first, with readiness."""
+    return rounds_with_readiness(
         InterviewRound.objects.for_coach(coach)
         .filter(
             scheduled_at__gte=now,
@@ -70,20 +197,50 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
         .select_related("opportunity__candidate__user")  # the candidate's zone
         .with_kind_count()
         .order_by("scheduled_at", "pk")
-    )[:DASHBOARD_LIMIT]
-    upcoming = [
-        UpcomingInterview(
-            round=round,
-            at_risk=bool(round.live_assignments)
-            and round.readiness.at_risk(round.scheduled_at, now),
-            soon=round.scheduled_at <= now + readiness.WARNING_WINDOW,
+    )
+
+
+def upcoming_rows(rounds, *, now: datetime.datetime) -> list[UpcomingInterview]:
+    url = pk_url("coach:round_detail")
+    assign = reverse("coach:assignment_create")
+    rows = []
+    for r in rounds:
+        candidate = r.opportunity.candidate
+        ready = r.readiness
+        rows.append(
+            UpcomingInterview(
+                pk=r.pk,
+                url=url(r.pk),
+                when=when_lib.for_coach_and_candidate(
+                    r.scheduled_at,
+                    candidate.user.time_zone if candidate.user_id else None,
+                    candidate.full_name,
+                ),
+                when_attr=when_lib.machine_readable(r.scheduled_at),
+                candidate_name=str(candidate),
+                kind_name=r.kind_name,
+                position=r.opportunity.position,
+                company=r.opportunity.company,
+                has_checklist=bool(r.live_assignments),
+                readiness=ready,
+                at_risk=bool(r.live_assignments) and ready.at_risk(r.scheduled_at, now),
+                soon=r.scheduled_at <= now + readiness.WARNING_WINDOW,
+                assign_url=f"{assign}?candidate={candidate.pk}&round={r.pk}",
+            )
         )
-        for round in rounds
-    ]
-    open_invitation = Invitation.objects.filter(
+    return rows
+
+
+def _open_invitation():
+    return Invitation.objects.filter(
         candidate=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True
     ).order_by("-created_at", "-pk")
-    invited = list(
+
+
+def invited(coach: User, *, now: datetime.datetime) -> QuerySet[Candidate]:
+    """Active candidates invited and not yet joined, the longest waiting first."""
+    open_invitation = _open_invitation()
+    return (
         Candidate.objects.for_coach(coach)
         .active()
         .filter(user__isnull=True)
@@ -92,20 +249,139 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
             invite_expires_at=Subquery(open_invitation.values("expires_at")[:1]),
         )
         .filter(invited_at__isnull=False)
-        .annotate(
-            invite_expired=ExpressionWrapper(
-                Q(invite_expires_at__lte=now), output_field=BooleanField()
+        .order_by("invited_at", "pk")
+    )
+
+
+def invited_rows(candidates, *, now: datetime.datetime) -> list[InvitedRow]:
+    url = pk_url("coach:candidate_detail")
+    invite = pk_url("coach:candidate_invite")
+    rows = []
+    for c in candidates:
+        expired = c.invite_expires_at <= now
+        rows.append(
+            InvitedRow(
+                pk=c.pk,
+                url=url(c.pk),
+                name=str(c),
+                invited=_local(c.invited_at, "j M Y"),
+                expired=expired,
+                expires=_local(c.invite_expires_at, "j M Y" if expired else "j M Y, H:i"),
+                invite_url=invite(c.pk),
             )
         )
-        .order_by("invited_at", "pk")[:DASHBOARD_LIMIT]
-    )
+    return rows
+
+
+def note_rows(notes, *, now: datetime.datetime) -> list[NoteRow]:
+    url = pk_url("coach:round_detail")
+    return [
+        NoteRow(
+            pk=note.pk,
+            url=f"{url(note.round_id)}#note-{note.pk}",
+            candidate_name=str(note.round.opportunity.candidate),
+            recipient=note.recipient,
+            company=note.round.opportunity.company,
+            asked=_local(note.check_requested_at, "D j M H:i"),
+            ago=timesince(note.check_requested_at, now),
+        )
+        for note in notes
+    ]
+
+
+def after_rows(follow_ups: list[FollowUp], *, now: datetime.datetime) -> list[AfterRow]:
+    url = pk_url("coach:round_detail")
+    return [
+        AfterRow(
+            round=f.round,
+            url=url(f.round.pk),
+            when=when_lib.when(f.round.scheduled_at),
+            follow_up=f,
+        )
+        for f in follow_ups
+    ]
+
+
+@dataclass(frozen=True)
+class CardList:
+    """One card of the dashboard as a whole list (coach:dashboard_list)."""
+
+    title: str
+    #: The whole list, in the card's order: a QuerySet (paged in SQL) or a list.
+    rows: Callable[..., QuerySet | list]
+    #: The page's rows as shown, from the objects of one page.
+    shown: Callable[..., list]
+    #: The partial that draws the rows (the dashboard's card draws them too).
+    template: str
+
+
+CARDS: dict[str, CardList] = {
+    "review": CardList(
+        "Waiting for your review", awaiting_review, review_rows, "interviews/home/_review_rows.html"
+    ),
+    "notes": CardList(
+        "Thank-you notes to check",
+        lambda coach, now: notes_to_check(coach),
+        note_rows,
+        "interviews/home/_note_rows.html",
+    ),
+    "upcoming": CardList(
+        "Interviews in the next 7 days",
+        upcoming,
+        upcoming_rows,
+        "interviews/home/_upcoming_rows.html",
+    ),
+    "after": CardList(
+        "After interviews",
+        lambda coach, now: after_interviews(coach, now=now),
+        after_rows,
+        "interviews/home/_after_rows.html",
+    ),
+    "overdue": CardList(
+        "Overdue checklists", overdue, overdue_rows, "interviews/home/_overdue_rows.html"
+    ),
+    "invited": CardList(
+        "Invited, not yet joined", invited, invited_rows, "interviews/home/_invited_rows.html"
+    ),
+}
+
+
+def _first(queryset: QuerySet, limit: int) -> tuple[list, int]:
+    """The first ``limit`` rows of ``queryset`` and how many it has in all,
+    in one query: the count is a window over the whole list (``COUNT(*)
+    OVER ()``), computed before the LIMIT."""
+    rows = list(queryset.annotate(whole_list=Window(Count("pk")))[:limit])
+    return rows, (rows[0].whole_list if rows else 0)
+
+
+def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard:
+    """The coach's start page: what needs doing now, the first CARD_LIMIT rows
+    of each list with how many there are in all. Eight queries (five lists,
+    and the interviews over with their interviewers and notes), whatever the
+    caseload."""
+    now = now or timezone.now()
+    limit = CARD_LIMIT
+    review, review_total = _first(awaiting_review(coach, now=now), limit)
+    notes, notes_total = _first(notes_to_check(coach), limit)
+    coming, coming_total = _first(upcoming(coach, now=now), limit)
+    late, late_total = _first(overdue(coach, now=now), limit)
+    waiting, waiting_total = _first(invited(coach, now=now), limit)
+    after = after_interviews(coach, now=now)
     return Dashboard(
-        awaiting_review=awaiting,
-        upcoming=upcoming,
-        overdue=overdue,
-        invited=invited,
-        notes_to_check=list(notes_to_check(coach)[:DASHBOARD_LIMIT]),
-        after_interviews=after_interviews(coach, now=now)[:DASHBOARD_LIMIT],
+        awaiting_review=review_rows(review, now=now),
+        upcoming=upcoming_rows(coming, now=now),
+        overdue=overdue_rows(late, now=now),
+        invited=invited_rows(waiting, now=now),
+        notes_to_check=note_rows(notes, now=now),
+        after_interviews=after_rows(after[:limit], now=now),
+        totals={
+            "review": review_total,
+            "notes": notes_total,
+            "upcoming": coming_total,
+            "after": len(after),
+            "overdue": late_total,
+            "invited": waiting_total,
+        },
     )
 
 

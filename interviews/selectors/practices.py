@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import (
     Case,
     Count,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     QuerySet,
@@ -25,11 +26,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from ..lib import readiness
+from ..lib import when as when_lib
+from ..lib.links import pk_url
 from ..models import (
     Assignment,
     Candidate,
@@ -42,7 +46,6 @@ from ..models import (
     Question,
     User,
 )
-from . import home as home_selectors
 from . import rounds as rounds_selectors
 from .caseload import interview_annotations
 
@@ -76,6 +79,124 @@ def practice_open_invitations(practice: Practice) -> QuerySet[PracticeInvitation
 
 #: The overview's "coming week", as on the coach's dashboard.
 UPCOMING_DAYS = 7
+#: A coach's next interviews shown in their row of the overview; the rest are
+#: on their page of candidates (practice:candidates?coach=).
+OVERVIEW_INTERVIEWS = 3
+
+
+# ---------------------------------------------------------------- coming interviews
+
+
+@dataclass(frozen=True)
+class UpcomingRow:
+    """One interview of a coach's coming week as the lead's pages show it:
+    the time written once (the lead's zone, and the candidate's where it
+    reads differently), the candidate's read-only page, the readiness."""
+
+    coach_id: int
+    at: datetime.datetime
+    when: str
+    #: The ``datetime`` attribute of its <time>.
+    when_attr: str
+    candidate_name: str
+    candidate_url: str
+    #: Live (not withdrawn) checklists for the round: readiness is theirs.
+    has_checklist: bool
+    readiness: readiness.Readiness
+    #: Less than 48 hours away (no checklist yet is then urgent).
+    soon: bool
+    #: Under half ready, and the interview is less than 48 hours away.
+    at_risk: bool
+
+
+@dataclass(frozen=True)
+class _Upcoming:
+    """An interview of the coming week as read (plain values, not yet written)."""
+
+    pk: int
+    coach_id: int
+    at: datetime.datetime
+    candidate_id: int
+    candidate_name: str
+    zone: str | None
+    #: Live checklists and their readiness; read only where they matter
+    #: (``_with_readiness``): 0 and nothing required until then.
+    live: int = 0
+    readiness: readiness.Readiness = field(default=readiness.Readiness(0, 0))
+
+    def at_risk(self, now: datetime.datetime) -> bool:
+        return bool(self.live) and self.readiness.at_risk(self.at, now)
+
+
+def _upcoming(
+    practice: Practice, *, now: datetime.datetime, coach_id: int | None = None
+) -> list[_Upcoming]:
+    """The practice's (or one of its coaches') interviews in the coming week,
+    soonest first, without readiness: one query of plain values."""
+    rounds = InterviewRound.objects.filter(
+        opportunity__candidate__coach__practice_membership__practice=practice,
+        scheduled_at__gte=now,
+        scheduled_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
+        opportunity__candidate__archived=False,
+    )
+    if coach_id is not None:
+        rounds = rounds.filter(opportunity__candidate__coach_id=coach_id)
+    values = rounds.order_by("scheduled_at", "pk").values_list(
+        "pk",
+        "opportunity__candidate__coach_id",
+        "scheduled_at",
+        "opportunity__candidate_id",
+        "opportunity__candidate__full_name",
+        "opportunity__candidate__user__time_zone",
+    )
+    return [_Upcoming(*row) for row in values]
+
+
+def _with_readiness(interviews: list[_Upcoming]) -> list[_Upcoming]:
+    """``interviews`` with their live checklists' readiness: one query, which
+    counts the items of these rounds only (a busy practice has hundreds of
+    interviews a week; only the shown ones and the next 48 hours' need it)."""
+    if not interviews:
+        return []
+    figures = {
+        pk: (live, readiness.Readiness(done or 0, total or 0))
+        for pk, live, done, total in rounds_selectors.rounds_with_readiness(
+            InterviewRound.objects.filter(pk__in=[up.pk for up in interviews])
+        ).values_list("pk", "live_assignments", "required_done", "required_total")
+    }
+    return [replace(up, live=figures[up.pk][0], readiness=figures[up.pk][1]) for up in interviews]
+
+
+def _written(
+    interviews: list[_Upcoming], now: datetime.datetime, candidate_url: Callable[[int], str]
+) -> list[UpcomingRow]:
+    """The rows as shown: times written (only those of the rows shown: it is
+    what costs), links made."""
+    soon_until = now + readiness.WARNING_WINDOW
+    return [
+        UpcomingRow(
+            coach_id=up.coach_id,
+            at=up.at,
+            when=when_lib.for_coach_and_candidate(up.at, up.zone, up.candidate_name),
+            when_attr=when_lib.machine_readable(up.at),
+            candidate_name=up.candidate_name,
+            candidate_url=candidate_url(up.candidate_id),
+            has_checklist=bool(up.live),
+            readiness=up.readiness,
+            soon=up.at <= soon_until,
+            at_risk=up.at_risk(now),
+        )
+        for up in interviews
+    ]
+
+
+def upcoming_rows(
+    practice: Practice, *, now: datetime.datetime, coach_id: int
+) -> list[UpcomingRow]:
+    """One coach's interviews in the coming week, soonest first, as shown
+    (two queries)."""
+    interviews = _with_readiness(_upcoming(practice, now=now, coach_id=coach_id))
+    return _written(interviews, now, pk_url("practice:candidate"))
 
 
 # ---------------------------------------------------------------- the lead's overview
@@ -88,6 +209,8 @@ class CoachCaseload:
 
     membership: PracticeMembership
     active_candidates: int
+    #: Checklists of active candidates not yet approved or withdrawn.
+    open_checklists: int
     waiting_review: int
     #: When the checklist waiting longest was submitted (None: nothing waits).
     oldest_submitted_at: datetime.datetime | None
@@ -96,15 +219,26 @@ class CoachCaseload:
     overdue: int
     #: People waiting for a thank-you past its due time (selectors.rounds.FollowUp).
     thanks_overdue: int
-    upcoming: list[home_selectors.UpcomingInterview] = field(default_factory=list)
+    #: Their interviews in the coming week, and how many of them are at risk.
+    upcoming_count: int = 0
+    at_risk: int = 0
+    #: The first OVERVIEW_INTERVIEWS of them.
+    next_interviews: list[UpcomingRow] = field(default_factory=list)
+    #: The latest checklist assigned, submitted or reviewed (None: none yet).
+    last_activity_at: datetime.datetime | None = None
+    #: How long ago, as "2 days" ("" when none).
+    last_activity: str = ""
+    #: Their page of candidates (and all their coming interviews).
+    candidates_url: str = ""
 
     @property
     def coach(self) -> User:
         return self.membership.user
 
     @property
-    def at_risk(self) -> int:
-        return sum(1 for row in self.upcoming if row.at_risk)
+    def more_interviews(self) -> int:
+        """Interviews of the coming week not shown in the row."""
+        return self.upcoming_count - len(self.next_interviews)
 
 
 def _count(queryset: QuerySet, group: str) -> Coalesce:
@@ -123,6 +257,24 @@ def _coach_rows(practice: Practice, *, today: datetime.date, now: datetime.datet
         waiting.order_by().values("candidate__coach").annotate(at=Min("submitted_at")).values("at")
     )
     overdue = assignments.overdue(today, now).filter(candidate__archived=False)
+    open_ = assignments.filter(
+        candidate__archived=False,
+        status__in=(*Assignment.EDITABLE, Assignment.Status.SUBMITTED),
+    )
+    # The latest of the three moments a checklist moves (created, submitted,
+    # reviewed); Greatest is NULL on SQLite when one is, hence the Coalesce.
+    latest = (
+        assignments.order_by()
+        .values("candidate__coach")
+        .annotate(
+            at=Greatest(
+                Max("created_at"),
+                Coalesce(Max("submitted_at"), Max("created_at")),
+                Coalesce(Max("reviewed_at"), Max("created_at")),
+            )
+        )
+        .values("at")
+    )
     return (
         PracticeMembership.objects.filter(practice=practice)
         .select_related("user")
@@ -130,9 +282,11 @@ def _coach_rows(practice: Practice, *, today: datetime.date, now: datetime.datet
             active_candidates=_count(
                 Candidate.objects.filter(coach=coach, archived=False), "coach"
             ),
+            open_checklists=_count(open_, "candidate__coach"),
             waiting_review=_count(waiting, "candidate__coach"),
             oldest_submitted_at=Subquery(oldest[:1]),
             overdue=_count(overdue, "candidate__coach"),
+            last_activity_at=Subquery(latest[:1]),
         )
         .order_by("user__full_name", "user__email", "pk")
     )
@@ -155,54 +309,58 @@ def _thanks_overdue(practice: Practice, now: datetime.datetime) -> Counter[int]:
     return overdue
 
 
-def _upcoming_rounds(practice: Practice, now: datetime.datetime) -> QuerySet[InterviewRound]:
-    """The practice's interviews in the coming week, with readiness (one query)."""
-    return rounds_selectors.rounds_with_readiness(
-        InterviewRound.objects.filter(
-            opportunity__candidate__coach__practice_membership__practice=practice,
-            scheduled_at__gte=now,
-            scheduled_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
-            opportunity__candidate__archived=False,
-        )
-        .select_related("opportunity__candidate__user")  # the candidate's zone
-        .with_kind_count()
-        .order_by("scheduled_at", "pk")
-    )
-
-
 def practice_caseloads(
     practice: Practice, *, now: datetime.datetime | None = None
 ) -> list[CoachCaseload]:
-    """One row per coach of the practice (the lead included), by name. Five
-    queries, whatever the number of coaches, candidates and interviews."""
+    """One row per coach of the practice (the lead included), by name. Seven
+    queries, whatever the number of coaches, candidates and interviews; each
+    row shows its coach's next few interviews, not all of them."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     thanks_overdue = _thanks_overdue(practice, now)
-    upcoming: dict[int, list[home_selectors.UpcomingInterview]] = {}
-    for round in _upcoming_rounds(practice, now):
-        upcoming.setdefault(round.opportunity.candidate.coach_id, []).append(
-            home_selectors.UpcomingInterview(
-                round=round,
-                at_risk=bool(round.live_assignments)
-                and round.readiness.at_risk(round.scheduled_at, now),
-                soon=round.scheduled_at <= now + readiness.WARNING_WINDOW,
+    # Readiness only where it shows: a coach's first few interviews (drawn),
+    # and the next 48 hours' (counted as at risk when under half ready).
+    coming = _upcoming(practice, now=now)
+    shown: Counter[int] = Counter()
+    needed = []
+    for interview in coming:
+        shown[interview.coach_id] += 1
+        if shown[interview.coach_id] <= OVERVIEW_INTERVIEWS or interview.at <= now + (
+            readiness.WARNING_WINDOW
+        ):
+            needed.append(interview)
+    read = {up.pk: up for up in _with_readiness(needed)}
+    upcoming: dict[int, list[_Upcoming]] = {}
+    for interview in coming:
+        upcoming.setdefault(interview.coach_id, []).append(read.get(interview.pk, interview))
+    candidates_url = reverse("practice:candidates")
+    candidate_url = pk_url("practice:candidate")
+    rows = []
+    for m in _coach_rows(practice, today=today, now=now):
+        theirs = upcoming.get(m.user_id, [])
+        rows.append(
+            CoachCaseload(
+                membership=m,
+                active_candidates=m.active_candidates,
+                open_checklists=m.open_checklists,
+                waiting_review=m.waiting_review,
+                oldest_submitted_at=m.oldest_submitted_at,
+                oldest_wait=_ago(m.oldest_submitted_at, now),
+                overdue=m.overdue,
+                thanks_overdue=thanks_overdue[m.user_id],
+                upcoming_count=len(theirs),
+                at_risk=sum(1 for interview in theirs if interview.at_risk(now)),
+                next_interviews=_written(theirs[:OVERVIEW_INTERVIEWS], now, candidate_url),
+                last_activity_at=m.last_activity_at,
+                last_activity=_ago(m.last_activity_at, now),
+                candidates_url=f"{candidates_url}?coach={m.user_id}",
             )
         )
-    return [
-        CoachCaseload(
-            membership=m,
-            active_candidates=m.active_candidates,
-            waiting_review=m.waiting_review,
-            oldest_submitted_at=m.oldest_submitted_at,
-            oldest_wait=timesince(m.oldest_submitted_at, now, depth=1)
-            if m.oldest_submitted_at
-            else "",
-            overdue=m.overdue,
-            thanks_overdue=thanks_overdue[m.user_id],
-            upcoming=upcoming.get(m.user_id, []),
-        )
-        for m in _coach_rows(practice, today=today, now=now)
-    ]
+    return rows
+
+
+def _ago(moment: datetime.datetime | None, now: datetime.datetime) -> str:
+    return timesince(moment, now, depth=1) if moment else ""
 
 
 @dataclass(frozen=True)
@@ -219,6 +377,7 @@ class SortColumn:
 OVERVIEW_COLUMNS = (
     SortColumn("coach", "Coach", lambda r: (r.coach.full_name or r.coach.email).casefold(), False),
     SortColumn("active", "Active candidates", lambda r: r.active_candidates),
+    SortColumn("open", "Open checklists", lambda r: r.open_checklists),
     SortColumn("waiting", "Waiting for review", lambda r: r.waiting_review),
     # By how long it has waited: ascending is the shortest wait first.
     SortColumn(
@@ -226,9 +385,15 @@ OVERVIEW_COLUMNS = (
         "Oldest wait",
         lambda r: -r.oldest_submitted_at.timestamp() if r.oldest_submitted_at else None,
     ),
-    SortColumn("interviews", "Interviews in 7 days", lambda r: len(r.upcoming)),
+    SortColumn("interviews", "Interviews in 7 days", lambda r: r.upcoming_count),
     SortColumn("overdue", "Overdue checklists", lambda r: r.overdue),
     SortColumn("thanks", "Thank-you notes overdue", lambda r: r.thanks_overdue),
+    # The most recent first on the first click: who has been busy.
+    SortColumn(
+        "activity",
+        "Last activity",
+        lambda r: r.last_activity_at.timestamp() if r.last_activity_at else None,
+    ),
 )
 SORT_KEYS = {column.key: column for column in OVERVIEW_COLUMNS}
 DEFAULT_SORT = "coach"
@@ -280,6 +445,16 @@ def sort_caseloads(rows: list[CoachCaseload], key: str, descending: bool) -> lis
     present = [row for row in by_name if value(row) is not None]
     missing = [row for row in by_name if value(row) is None]
     return sorted(present, key=value, reverse=descending) + missing
+
+
+def practice_coach(practice: Practice, value: str | None) -> User | None:
+    """The coach of the practice whose id is ``value`` (``?coach=``); None for
+    anyone else or anything that is no id."""
+    try:
+        pk = int(value or "")
+    except ValueError:
+        return None
+    return User.objects.filter(pk=pk, practice_membership__practice=practice).first()
 
 
 def practice_candidates(practice: Practice, *, coach_id: int | None = None) -> QuerySet[Candidate]:

@@ -20,11 +20,9 @@
 
 from __future__ import annotations
 
-import datetime
 import zoneinfo
 
 from django import template
-from django.utils import timezone
 
 from ..lib import when as when_lib
 
@@ -40,13 +38,7 @@ def when(value, style: str = "short") -> str:
 def datetime_attr(value) -> str:
     """A valid HTML ``datetime`` attribute: seconds precision, with the offset
     of the current time zone; a plain date as YYYY-MM-DD."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.replace(microsecond=0).isoformat()
-    return value.isoformat()
+    return when_lib.machine_readable(value)
 
 
 @register.filter
@@ -61,10 +53,7 @@ def candidate_zone(candidate) -> zoneinfo.ZoneInfo | None:
     """The zone of a candidate who has joined (their login's); None before."""
     if candidate is None or candidate.user_id is None:
         return None
-    try:
-        return zoneinfo.ZoneInfo(candidate.user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+    return when_lib.zone_named(candidate.user.time_zone)
 
 
 def first_name(candidate) -> str:

@@ -12,6 +12,9 @@ from ..selectors import checklists as checklists_selectors
 from ..selectors import home as home_selectors
 from ..selectors import rounds as rounds_selectors
 
+#: The dashboard's cards that have a whole list (coach:dashboard_list, card=…).
+DASHBOARD_CARDS = tuple(home_selectors.CARDS)
+
 RECENT_APPROVED = 5
 UPCOMING_LIMIT = 25  # a list on the home page, not paged
 #: Past interviews on the home page; the rest are a link away (me:past_rounds).
@@ -51,9 +54,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @coach_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """What needs the coach now: reviews, the coming week, overdue work, pending invitations."""
+    """What needs the coach now: reviews, the coming week, overdue work,
+    pending invitations; the first few of each, and a link to all of them."""
     return render(
         request,
         "interviews/home/dashboard.html",
-        {"board": home_selectors.dashboard(request.user)},
+        {"board": home_selectors.dashboard(request.user), "cards": home_selectors.CARDS},
+    )
+
+
+@coach_required
+def dashboard_list(request: HttpRequest, card: str) -> HttpResponse:
+    """One card of the dashboard as a whole list, a page at a time, drawn as
+    the card draws its rows."""
+    spec = home_selectors.CARDS[card]
+    now = timezone.now()
+    page = paginate(request, spec.rows(request.user, now=now))
+    return render(
+        request,
+        "interviews/home/dashboard_list.html",
+        {"card": card, "spec": spec, "page": page, "rows": spec.shown(page.object_list, now=now)},
     )

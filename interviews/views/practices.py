@@ -335,24 +335,14 @@ def _member_home(request: HttpRequest, membership: PracticeMembership) -> HttpRe
     )
 
 
-def _coach_filter(request: HttpRequest, rows: list[practices_selectors.CoachCaseload]):
-    """The coach named by ?coach= when they belong to the practice, else None."""
-    try:
-        wanted = int(request.GET.get("coach", ""))
-    except ValueError:
-        return None
-    return next((row.coach for row in rows if row.coach.pk == wanted), None)
-
-
 def _lead_home(request: HttpRequest, membership: PracticeMembership) -> HttpResponse:
+    """One row per coach with their figures and next few interviews; their
+    candidates and every interview of their week are a link away
+    (``candidates``)."""
     practice = membership.practice
     key, descending = practices_selectors.parse_sort(request.GET.get("sort"))
     rows = practices_selectors.sort_caseloads(
         practices_selectors.practice_caseloads(practice), key, descending
-    )
-    coach = _coach_filter(request, rows)
-    candidates = practices_selectors.practice_candidates(
-        practice, coach_id=coach.pk if coach is not None else None
     )
     return render(
         request,
@@ -362,8 +352,37 @@ def _lead_home(request: HttpRequest, membership: PracticeMembership) -> HttpResp
             "practice": practice,
             "rows": rows,
             "headers": practices_selectors.sort_headers(key, descending),
+            "overview_interviews": practices_selectors.OVERVIEW_INTERVIEWS,
+        },
+    )
+
+
+@coach_required
+def candidates(request: HttpRequest) -> HttpResponse:
+    """The practice's candidates, a page at a time (archived ones last), with
+    their coach, next interview and checklists waiting for review; with
+    ``?coach=`` one coach's, after that coach's interviews of the coming week
+    with readiness."""
+    membership = lead_membership(request)
+    practice = membership.practice
+    coach = practices_selectors.practice_coach(practice, request.GET.get("coach"))
+    coach_id = coach.pk if coach is not None else None
+    upcoming = (
+        practices_selectors.upcoming_rows(practice, now=timezone.now(), coach_id=coach_id)
+        if coach is not None
+        else []
+    )
+    return render(
+        request,
+        "interviews/practices/candidates.html",
+        {
+            "membership": membership,
+            "practice": practice,
             "coach_filter": coach,
-            "page": paginate(request, candidates),
+            "upcoming": upcoming,
+            "page": paginate(
+                request, practices_selectors.practice_candidates(practice, coach_id=coach_id)
+            ),
         },
     )
 

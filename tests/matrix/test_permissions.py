@@ -40,6 +40,7 @@ from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
 from interviews.services import rehearsal as rehearsal_services
 from interviews.services import stories as stories_services
+from interviews.views.home import DASHBOARD_CARDS
 
 from ..conftest import (
     client_for,
@@ -268,6 +269,8 @@ MATRIX: dict[str, Row] = {
     ),
     # Coach: dashboard and candidates
     "coach/": coach_page(shared=True),
+    # A dashboard card's whole list (issue 25): each coach's own.
+    **{f"coach/dashboard/{card}/": coach_page(shared=True) for card in DASHBOARD_CARDS},
     "coach/candidates/": coach_page(shared=True),
     "coach/candidates/new/": coach_page(shared=True),
     "coach/candidates/<int:pk>/": coach_page(candidate_pk),
@@ -373,6 +376,8 @@ MATRIX: dict[str, Row] = {
     "practice/join/<token:token>/": Row(
         kwargs=lambda w: {"token": "no-such-token"}, get=everyone(410)
     ),
+    # The practice's candidates, a page at a time (issue 25: off the overview).
+    "practice/candidates/": lead_page(),
     "practice/candidates/<int:pk>/": lead_page(candidate_pk),
     "practice/candidates/<int:pk>/reassign/": Row(
         kwargs=candidate_pk,

@@ -6,15 +6,18 @@ import datetime
 import html
 import re
 import zoneinfo
+from collections import Counter
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 
 from interviews.lib.readiness import Readiness
 from interviews.models import Assignment, Candidate, Comment, PracticeRole, Review
+from interviews.selectors import practices as practices_selectors
 from interviews.services import caseload as caseload_services
 from interviews.services import checklists as checklists_services
 from interviews.services import privacy as privacy_services
@@ -37,12 +40,17 @@ from ..factories import (
 )
 
 HOME = reverse("practice:home")
+CANDIDATES = reverse("practice:candidates")
 NOW = datetime.datetime(2030, 3, 11, 9, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
 # Pinned at two data sizes each: session, user, notices badge and the page's own.
 # The overview's own include the interviews over with their interviewers and
 # notes (three), read by the rule the coach's dashboard and digest read.
-QUERIES_HOME = 11
+# Issue 25: 10, from 11: the practice's candidates (a page and its count) moved
+# to their own page (practice:candidates), and the week's interviews are read
+# in two steps: all of them plainly, then readiness for those it shows (a
+# coach's next few, the next 48 hours'), not for every interview of the week.
+QUERIES_HOME = 10
 # The candidate's page: and its stories, their tags, the tags to list, where
 # the stories are used (four).
 QUERIES_CANDIDATE = 13
@@ -136,15 +144,20 @@ def test_the_lead_sees_each_coachs_figures(lead_at_now, lead, coach, colleague, 
     assert mine.active_candidates == 1
     assert mine.waiting_review == 2
     assert mine.oldest_wait.replace("\xa0", " ") == "3 days"
-    assert [row.round for row in mine.upcoming] == [figures]
-    assert mine.upcoming[0].round.readiness == Readiness(done=2, total=3)
+    assert (mine.upcoming_count, mine.at_risk, mine.more_interviews) == (1, 0, 0)
+    (interview,) = mine.next_interviews
+    assert interview.at == figures.scheduled_at
+    assert interview.readiness == Readiness(done=2, total=3)
+    assert interview.candidate_url == reverse(
+        "practice:candidate", args=[figures.opportunity.candidate_id]
+    )
     assert mine.overdue == 1
     assert mine.thanks_overdue == 2
 
     theirs = _row(response, colleague)
     assert (theirs.active_candidates, theirs.waiting_review) == (1, 1)
     assert theirs.oldest_wait.replace("\xa0", " ") == "1 day"
-    assert (len(theirs.upcoming), theirs.overdue, theirs.thanks_overdue) == (0, 0, 0)
+    assert (theirs.upcoming_count, theirs.overdue, theirs.thanks_overdue) == (0, 0, 0)
     own = _row(response, lead)
     assert (own.active_candidates, own.waiting_review, own.overdue) == (0, 0, 0)
 
@@ -161,7 +174,7 @@ def test_every_candidate_of_the_practice_is_listed_with_their_coach(
 ):
     theirs = CandidateFactory(coach=colleague, full_name="Dana Doe")
     outsider = CandidateFactory(full_name="Someone Else")
-    response = lead_client.get(HOME)
+    response = lead_client.get(CANDIDATES)
     body = response.content.decode()
     assert list(response.context["page"].object_list) == [candidate, theirs]
     assert reverse("practice:candidate", args=[candidate.pk]) in body
@@ -174,12 +187,12 @@ def test_the_candidate_list_can_show_one_coachs_candidates(
     lead_client, colleague, other_coach, candidate
 ):
     theirs = CandidateFactory(coach=colleague, full_name="Dana Doe")
-    response = lead_client.get(HOME, {"coach": colleague.pk})
+    response = lead_client.get(CANDIDATES, {"coach": colleague.pk})
     assert list(response.context["page"].object_list) == [theirs]
     assert "Cole Colleague's candidates" in response.content.decode()
     # A coach outside the practice (or nonsense) is ignored: everyone is listed.
     for value in (other_coach.pk, "x"):
-        response = lead_client.get(HOME, {"coach": value})
+        response = lead_client.get(CANDIDATES, {"coach": value})
         assert list(response.context["page"].object_list) == [candidate, theirs]
 
 
@@ -190,7 +203,7 @@ def test_a_cancelled_round_is_not_a_candidates_next_interview(lead_at_now, candi
     _round(candidate, scheduled_at=NOW + 5 * DAY)
 
     def next_interview():
-        response = lead_at_now.get(HOME)
+        response = lead_at_now.get(CANDIDATES)
         (row,) = [c for c in response.context["page"].object_list if c.pk == candidate.pk]
         return row.next_interview_at
 
@@ -224,7 +237,8 @@ def test_the_overview_sorts_by_each_column(lead_at_now, figures, sort, order):
 def test_sort_headers_say_their_state_and_link_to_the_other_direction(lead_at_now, figures):
     body = lead_at_now.get(HOME, {"sort": "-waiting"}).content.decode()
     headers = re.findall(r"<th scope=\"col\"([^>]*)>\s*<a href=\"([^\"]+)\"", body)
-    assert len(headers) == 7
+    # Issue 25 added "Open checklists" and "Last activity" to the seven.
+    assert len(headers) == 9
     sorted_ = [(attrs, href) for attrs, href in headers if "aria-sort" in attrs]
     assert len(sorted_) == 1
     attrs, href = sorted_[0]
@@ -235,6 +249,91 @@ def test_sort_headers_say_their_state_and_link_to_the_other_direction(lead_at_no
     assert "?sort=coach#overview" in [h for _, h in headers]
     ascending = lead_at_now.get(HOME, {"sort": "waiting"}).content.decode()
     assert 'aria-sort="ascending"' in ascending
+
+
+@pytest.mark.parametrize(("coaches", "candidates"), [(2, 3), (2, 30)])
+def test_the_overview_and_a_coachs_page_cost_the_same_whatever_the_caseload(
+    lead_at_now, practice, coaches, candidates, django_assert_num_queries
+):
+    """Queries and templates rendered, pinned flat in the candidates per coach
+    (issue 25): the overview draws each coach's next few interviews, their
+    page one page of candidates and the interviews of their week."""
+    names = Counter()
+
+    def count(sender, template, context, **kwargs):
+        names[template.name] += 1
+
+    members = [MembershipFactory(practice=practice).user for _ in range(coaches)]
+    for member in members:
+        for _ in range(candidates):
+            record = CandidateFactory(coach=member)
+            make_assignment(record, round=_round(record, scheduled_at=NOW + 2 * DAY))
+            InterviewerFactory(round=_round(record, scheduled_at=NOW - 2 * DAY))
+    template_rendered.connect(count)
+    try:
+        # Session, user, notices badge, the membership; the coaches' figures,
+        # their week's interviews and the readiness of those shown, the
+        # interviews over (three).
+        with django_assert_num_queries(QUERIES_HOME):
+            response = lead_at_now.get(HOME)
+        assert response.status_code == 200
+        # The page, the layout's three, one list of interviews per coach who has some.
+        assert sum(names.values()) == 4 + coaches
+        names.clear()
+        # Session, user, notices badge, the membership; the coach, their week's
+        # interviews and their readiness, one page of candidates and their count.
+        with django_assert_num_queries(9):
+            response = lead_at_now.get(CANDIDATES, {"coach": members[0].pk})
+        assert response.status_code == 200
+        # The page, the layout's three, the list of interviews, the page links.
+        assert sum(names.values()) == 6, names
+    finally:
+        template_rendered.disconnect(count)
+    assert len(response.context["upcoming"]) == candidates
+    assert len(response.context["page"].object_list) == min(candidates, 25)
+
+
+def test_a_coachs_row_shows_their_next_interviews_and_links_to_all_of_them(
+    lead_at_now, coach, candidate
+):
+    rounds = [_round(candidate, scheduled_at=NOW + (n + 1) * DAY) for n in range(5)]
+    body = lead_at_now.get(HOME).content.decode()
+    row = body.split(f'id="coach-{coach.pk}"', 1)[1].split("</tr>", 1)[0]
+    shown = practices_selectors.OVERVIEW_INTERVIEWS
+    assert row.count("No checklist yet") == shown
+    see_all = f'href="{CANDIDATES}?coach={coach.pk}#upcoming">See all 5'
+    assert see_all in row
+    page = lead_at_now.get(CANDIDATES, {"coach": coach.pk})
+    assert [row.at for row in page.context["upcoming"]] == [r.scheduled_at for r in rounds]
+    assert page.content.decode().count("No checklist yet") == 5
+
+
+def test_every_interview_of_the_next_48_hours_counts_at_risk_though_few_are_shown(
+    lead_at_now, coach, candidate
+):
+    """Readiness is read for the rows shown and the next 48 hours' only; the
+    at-risk count still covers all of those, and a row beyond 48 hours shows
+    its own readiness."""
+    close = [
+        _round(candidate, scheduled_at=NOW + n * 8 * datetime.timedelta(hours=1))
+        for n in (1, 2, 3, 4, 5)
+    ]
+    for round_ in close:
+        make_assignment(candidate, round=round_)  # 0 of 3: under half ready
+    later = _round(candidate, scheduled_at=NOW + 5 * DAY)
+    _complete(make_assignment(candidate, round=later), 3)
+    mine = _row(lead_at_now.get(HOME), coach)
+    assert (mine.upcoming_count, mine.at_risk) == (6, 5)
+    page = lead_at_now.get(CANDIDATES, {"coach": coach.pk})
+    (last,) = [row for row in page.context["upcoming"] if row.at == later.scheduled_at]
+    assert last.readiness == Readiness(done=3, total=3) and not last.at_risk
+
+
+def test_a_row_shows_the_readiness_of_an_interview_days_away(lead_at_now, colleague):
+    theirs = CandidateFactory(coach=colleague)
+    _complete(make_assignment(theirs, round=_round(theirs, scheduled_at=NOW + 5 * DAY)), 2)
+    (shown,) = _row(lead_at_now.get(HOME), colleague).next_interviews
+    assert shown.readiness == Readiness(done=2, total=3) and shown.has_checklist
 
 
 @pytest.mark.parametrize(("coaches", "candidates"), [(2, 2), (5, 6)])
@@ -254,8 +353,11 @@ def test_the_overview_costs_the_same_queries_whatever_the_size(
     assert response.status_code == 200
     rows = response.context["rows"]
     assert len(rows) == coaches + 2  # the lead and the coach too
-    assert sorted(len(row.upcoming) for row in rows) == [0, 0] + [candidates] * coaches
-    assert all(row.overdue == candidates for row in rows if row.upcoming)
+    assert sorted(row.upcoming_count for row in rows) == [0, 0] + [candidates] * coaches
+    assert all(row.overdue == candidates for row in rows if row.upcoming_count)
+    # Each row shows its coach's next few interviews; the rest are a link away.
+    shown = min(candidates, practices_selectors.OVERVIEW_INTERVIEWS)
+    assert sorted(len(row.next_interviews) for row in rows) == [0, 0] + [shown] * coaches
 
 
 # ---------------------------------------------------------------- members and lone coaches
