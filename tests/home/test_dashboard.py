@@ -278,10 +278,10 @@ def test_the_dashboard_costs_the_same_whatever_the_caseload(
     template_rendered.connect(count)
     try:
         # session, user, and one query for each of the five lists
-        # +1: unread notices in the navigation
         # +3: the interviews over, with their interviewers and thank-you notes
-        # (issue 25: how many rows each list has in all comes with its first rows)
-        with django_assert_num_queries(11):
+        # (issue 25: how many rows each list has in all comes with its first
+        # rows; the unread-notice badge reads the user row)
+        with django_assert_num_queries(10):
             board, body = _board(coach_client)
     finally:
         template_rendered.disconnect(count)
