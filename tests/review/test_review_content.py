@@ -107,7 +107,7 @@ def test_the_coach_reads_each_item_with_its_marks_comments_files_take_and_histor
         "Version 3",
         ANSWER,
         "Version 2",
-        "Answer to Item prompt 0",
+        f"Answer to {first.prompt}",
         "Comments (1)",
         "You (coach)",
         "Say what you did.",
