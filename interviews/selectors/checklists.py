@@ -26,6 +26,7 @@ from ..models import (
     Candidate,
     Comment,
     InterviewRound,
+    ItemFile,
     ItemFileEvent,
     ItemKind,
     Notification,
@@ -68,19 +69,42 @@ def checklist_items_with_comments(assignment: Assignment) -> list[AssignmentItem
     )
 
 
-def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]:
-    """A checklist's items in order, each with its comments and its answer
-    revisions, oldest first, with their authors, its files, the history
-    of its files and the rehearsal take sent to the coach (the coach's review page)."""
-    return list(
-        assignment.items.select_related("question").prefetch_related(
-            Prefetch("comments", queryset=Comment.objects.select_related("author")),
-            Prefetch("revisions", queryset=AnswerRevision.objects.select_related("author")),
-            "files",
-            Prefetch("file_events", queryset=ItemFileEvent.objects.select_related("author")),
-            # Only the take sent to the coach: the others are the candidate's own.
-            Prefetch("takes", queryset=RehearsalTake.objects.sent_to_coach()),
-        )
+@dataclass(frozen=True)
+class ItemRelations:
+    """What the review page shows around a checklist's items, each relation
+    read in one query and grouped by item id as plain lists (oldest first;
+    the takes only the one sent to the coach). Not ``prefetch_related``: its
+    per-item managers, and a queryset copied for every ``.all()`` the page
+    makes, cost more than the reading itself (issue 25)."""
+
+    comments: dict[int, list[Comment]]
+    revisions: dict[int, list[AnswerRevision]]
+    files: dict[int, list[ItemFile]]
+    file_events: dict[int, list[ItemFileEvent]]
+    takes: dict[int, list[RehearsalTake]]
+
+
+def _by_item(rows: Iterable) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.item_id, []).append(row)
+    return grouped
+
+
+def item_relations(items: list[AssignmentItem]) -> ItemRelations:
+    """The comments and their authors, the answer revisions and theirs, the
+    files, the files' history and its authors, and the rehearsal take sent
+    to the coach, of ``items``: five queries whatever their number."""
+    ids = [item.pk for item in items]
+    return ItemRelations(
+        comments=_by_item(Comment.objects.filter(item_id__in=ids).select_related("author")),
+        revisions=_by_item(AnswerRevision.objects.filter(item_id__in=ids).select_related("author")),
+        files=_by_item(ItemFile.objects.filter(item_id__in=ids)),
+        file_events=_by_item(
+            ItemFileEvent.objects.filter(item_id__in=ids).select_related("author")
+        ),
+        # Only the take sent to the coach: the others are the candidate's own.
+        takes=_by_item(RehearsalTake.objects.sent_to_coach().filter(item_id__in=ids)),
     )
 
 
@@ -154,6 +178,11 @@ class ItemForReview:
     stories: ItemStories = field(default_factory=ItemStories)
     #: The rehearsal take the candidate sent to the coach, if any.
     take: RehearsalTake | None = None
+    #: Oldest first: the thread, the answer's versions, the files and their history.
+    comments: list[Comment] = field(default_factory=list)
+    revisions: list[AnswerRevision] = field(default_factory=list)
+    files: list[ItemFile] = field(default_factory=list)
+    file_events: list[ItemFileEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -183,10 +212,11 @@ class ChecklistReview:
         return [row for row in self.rows if row.changes]
 
 
-def _response_at(item: AssignmentItem, review: Review) -> dict:
-    """The item's response as it stood when the review was written."""
+def _response_at(revisions: list[AnswerRevision], review: Review) -> dict:
+    """The item's response as it stood when the review was written
+    (``revisions``: the item's, oldest first)."""
     seen = AssignmentItem.EMPTY_RESPONSE
-    for revision in item.revisions.all():  # prefetched, oldest first
+    for revision in revisions:
         if revision.created_at > review.created_at:
             break
         seen = revision.response()
@@ -197,7 +227,8 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
     """With ``coach`` (the coach's own page, not the lead's copy), also when
     they last used "Remind now", in their time zone (one query, while the
     checklist is open)."""
-    items = checklist_items_with_history(assignment)
+    items = list(assignment.items.select_related("question"))
+    related = item_relations(items)
     reviews = checklist_reviews(assignment)
     latest = reviews[0] if reviews else None
     started = assignment.status != Assignment.Status.ASSIGNED
@@ -215,7 +246,11 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
             changes=(
                 None
                 if latest is None
-                else response_changes(item.kind, _response_at(item, latest), item.response())
+                else response_changes(
+                    item.kind,
+                    _response_at(related.revisions.get(item.pk, []), latest),
+                    item.response(),
+                )
             ),
             incomplete=item.required and not item.is_complete and started,
             findings=item_findings(
@@ -229,7 +264,11 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
             )
             if item.pk in frozen
             else ItemStories(),
-            take=coach_take(item.takes.all()),
+            take=coach_take(related.takes.get(item.pk, [])),
+            comments=related.comments.get(item.pk, []),
+            revisions=related.revisions.get(item.pk, []),
+            files=related.files.get(item.pk, []),
+            file_events=related.file_events.get(item.pk, []),
         )
         for item in items
     ]
