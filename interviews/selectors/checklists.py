@@ -371,14 +371,20 @@ class NeedsWork:
         return f"#item-{self.item.pk}"
 
 
-def needs_work_summary(items: Iterable[AssignmentItem], coach_id: int) -> list[NeedsWork]:
+def needs_work_summary(
+    items: Iterable[AssignmentItem],
+    coach_id: int,
+    comments: dict[int, list[Comment]] | None = None,
+) -> list[NeedsWork]:
     """The items marked "needs work" in position order, each with the first words of
-    the coach's latest comment on it. Reads the items' prefetched comments."""
+    the coach's latest comment on it. Reads ``comments`` (by item id, oldest
+    first), else the items' prefetched comments."""
     summary = []
     for item in items:
         if item.review_mark != AssignmentItem.Mark.NEEDS_WORK:
             continue
-        coach_comments = [c for c in item.comments.all() if c.author_id == coach_id]
+        thread = comments.get(item.pk, []) if comments is not None else item.comments.all()
+        coach_comments = [c for c in thread if c.author_id == coach_id]
         excerpt = (
             Truncator(coach_comments[-1].body).words(FEEDBACK_EXCERPT_WORDS)
             if coach_comments
@@ -480,6 +486,9 @@ class CandidateItemRow:
     submitted_stories: list[FrozenStory] = field(default_factory=list)
     #: A written answer's rehearsal takes (the Rehearse link); None for other items.
     takes: TakesSummary | None = None
+    #: Oldest first: the comment thread (with authors) and the files.
+    comments: list[Comment] = field(default_factory=list)
+    files: list[ItemFile] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -488,7 +497,7 @@ class CandidateChecklist:
     seven queries whatever the number of items, comments and stories (the
     stories' three while editable, one once submitted)."""
 
-    #: In order, each with its comments and their authors (the page's forms bind to them).
+    #: In order, with their questions (the page's forms bind to them).
     items: list[AssignmentItem]
     rows: list[CandidateItemRow]
     #: Checked once, so the rows and the forms agree on it for the whole page.
@@ -507,9 +516,17 @@ def candidate_checklist(
 ) -> CandidateChecklist:
     """The candidate's checklist page. ``items``: the items already read with
     ``checklist_items_with_comments`` (a POST binds its forms to them first), so
-    a refused POST shows the page without reading them again."""
+    a refused POST shows the page without reading them again. Otherwise the
+    items, their comments and their files are three queries, the lists
+    grouped by item (not ``prefetch_related``: see ``ItemRelations``)."""
     if items is None:
-        items = checklist_items_with_comments(assignment)
+        items = list(assignment.items.select_related("question"))
+        ids = [item.pk for item in items]
+        comments = _by_item(Comment.objects.filter(item_id__in=ids).select_related("author"))
+        files = _by_item(ItemFile.objects.filter(item_id__in=ids))
+    else:
+        comments = {item.pk: list(item.comments.all()) for item in items}
+        files = {item.pk: list(item.files.all()) for item in items}
     closed = email_sent_closed(assignment.round, now=now)
     editable = assignment.is_editable
     written = any(item.kind == ItemKind.TEXT for item in items)
@@ -541,6 +558,8 @@ def candidate_checklist(
             takes_stories=takes_stories(item) or bool(live.used.get(item.pk)),
             submitted_stories=frozen.get(item.pk, []),
             takes=summary_of(takes.get(item.pk, [])) if item in rehearsed else None,
+            comments=comments.get(item.pk, []),
+            files=files.get(item.pk, []),
         )
         for item in items
     ]
@@ -549,7 +568,7 @@ def candidate_checklist(
         rows=rows,
         editable=editable,
         latest_review=latest_review(assignment),
-        needs_work=needs_work_summary(items, assignment.candidate.coach_id)
+        needs_work=needs_work_summary(items, assignment.candidate.coach_id, comments)
         if assignment.status == Assignment.Status.CHANGES_REQUESTED
         else [],
         readiness=Readiness.of_items(items),
