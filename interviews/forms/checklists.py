@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.utils.safestring import SafeString
 
 from ..models import AssignmentItem, ItemKind
 from ..selectors.sections import answer_label
 from ..validators import validate_single_line
+from .fields import render_fields
 from .layout import fields_only_helper
 
 if TYPE_CHECKING:
@@ -226,6 +228,29 @@ class CommentForm(forms.Form):
         return body
 
 
+@dataclass(frozen=True)
+class ReplyBox:
+    """An item's reply box as its comment thread draws it
+    (templates/interviews/checklists/_item_comments.html): the fields rendered
+    once, and what the thread asks of the form. The template looks nothing up
+    on the form itself: Django's template lookup tries ``form[name]`` first,
+    and a form answers each such lookup with a KeyError listing its fields,
+    three per item on the candidate's page (issue 25)."""
+
+    fields: SafeString
+    #: Part of the candidate's checklist form (a "Save draft and post reply"
+    #: button); otherwise posted by its own outside form.
+    inline: bool
+    #: Sent and refused, or typed and kept: shown open, with its message.
+    typed: bool
+
+    @classmethod
+    def of(cls, form: CommentForm | None) -> ReplyBox | None:
+        if form is None:
+            return None
+        return cls(fields=render_fields(form), inline=form.inline, typed=form.is_bound)
+
+
 # ---------------------------------------------------------------- the candidate's checklist page
 
 
@@ -237,8 +262,9 @@ class ItemInput:
     #: Its answer fields; None when the checklist is read-only.
     form: ItemForm | None
     #: Its reply box: part of the checklist form when that is editable, its own
-    #: little form otherwise.
+    #: little form otherwise; ``reply``, as the page draws it.
     comment_form: CommentForm
+    reply: ReplyBox
     #: What was stored meanwhile, when the save met a newer version of this item.
     conflict: Conflict | None
     #: A required item left empty by a refused submit.
@@ -335,9 +361,11 @@ class ChecklistPageForms:
         )
 
     def for_item(self, item: AssignmentItem) -> ItemInput:
+        reply = self._reply_box(item, self._replies.get(item.pk))
         return ItemInput(
             form=self._answers.get(item.pk),
-            comment_form=self._reply_box(item, self._replies.get(item.pk)),
+            comment_form=reply,
+            reply=ReplyBox.of(reply),
             conflict=self._conflicts.get(item.pk),
             missing=item.pk in self._missing,
             unsaved=_unsaved_values(self._typed.get(item.pk), item),

@@ -7,11 +7,19 @@ finding is a suggestion the candidate may ignore.
 Each rule is its own small function with a docstring saying why it matters
 (tied to the second-round guide); ``story_findings``, ``answer_findings`` and
 ``note_findings`` run the rules that apply to each kind of text.
+
+The checklist pages show the findings of every item on every request, and
+most requests show texts already checked (a coach reloading the review, the
+candidate's page after a save that changed one answer): ``answer_findings``
+and ``note_findings`` keep the findings of the last ``FINDINGS_CACHE`` texts
+per process (issue 25: 1.2 ms of the review page's 27). They are pure
+functions of their arguments, so a kept result is always the right one.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -260,11 +268,20 @@ def story_findings(
     ]
 
 
+#: How many texts' findings each process keeps (each of the two kinds).
+FINDINGS_CACHE = 512
+
+
 def answer_findings(text: str) -> list[Finding]:
     """The checks for a written answer (one text, not split into parts)."""
     if not text.strip():
         return []
-    return [*we_not_i(text), *speaking_time(text)]
+    return list(_answer_findings(text))
+
+
+@functools.lru_cache(maxsize=FINDINGS_CACHE)
+def _answer_findings(text: str) -> tuple[Finding, ...]:
+    return (*we_not_i(text), *speaking_time(text))
 
 
 # ---------------------------------------------------------------- thank-you notes
@@ -592,8 +609,22 @@ def note_findings(
     An empty note has no findings: there is nothing to suggest yet."""
     if not body.strip():
         return []
+    return list(
+        _note_findings(subject, body, interviewer_name, debrief, tuple(other_notes), tuple(ignore))
+    )
+
+
+@functools.lru_cache(maxsize=FINDINGS_CACHE)
+def _note_findings(
+    subject: str,
+    body: str,
+    interviewer_name: str,
+    debrief: str,
+    other_notes: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> tuple[Finding, ...]:
     text = f"{subject}\n{body}"
-    return [
+    return (
         *placeholder_left(subject, body),
         *demanding(text),
         *money(text),
@@ -602,7 +633,7 @@ def note_findings(
         *not_addressed(body, interviewer_name),
         *nothing_specific(body, debrief, drop=[interviewer_name, *ignore]),
         *near_copy(body, other_notes),
-    ]
+    )
 
 
 # ---------------------------------------------------------------- shared with other readers

@@ -26,6 +26,7 @@ from ..models import (
     Candidate,
     Comment,
     InterviewRound,
+    ItemFile,
     ItemFileEvent,
     ItemKind,
     Notification,
@@ -68,19 +69,42 @@ def checklist_items_with_comments(assignment: Assignment) -> list[AssignmentItem
     )
 
 
-def checklist_items_with_history(assignment: Assignment) -> list[AssignmentItem]:
-    """A checklist's items in order, each with its comments and its answer
-    revisions, oldest first, with their authors, its files, the history
-    of its files and the rehearsal take sent to the coach (the coach's review page)."""
-    return list(
-        assignment.items.select_related("question").prefetch_related(
-            Prefetch("comments", queryset=Comment.objects.select_related("author")),
-            Prefetch("revisions", queryset=AnswerRevision.objects.select_related("author")),
-            "files",
-            Prefetch("file_events", queryset=ItemFileEvent.objects.select_related("author")),
-            # Only the take sent to the coach: the others are the candidate's own.
-            Prefetch("takes", queryset=RehearsalTake.objects.sent_to_coach()),
-        )
+@dataclass(frozen=True)
+class ItemRelations:
+    """What the review page shows around a checklist's items, each relation
+    read in one query and grouped by item id as plain lists (oldest first;
+    the takes only the one sent to the coach). Not ``prefetch_related``: its
+    per-item managers, and a queryset copied for every ``.all()`` the page
+    makes, cost more than the reading itself (issue 25)."""
+
+    comments: dict[int, list[Comment]]
+    revisions: dict[int, list[AnswerRevision]]
+    files: dict[int, list[ItemFile]]
+    file_events: dict[int, list[ItemFileEvent]]
+    takes: dict[int, list[RehearsalTake]]
+
+
+def _by_item(rows: Iterable) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.item_id, []).append(row)
+    return grouped
+
+
+def item_relations(items: list[AssignmentItem]) -> ItemRelations:
+    """The comments and their authors, the answer revisions and theirs, the
+    files, the files' history and its authors, and the rehearsal take sent
+    to the coach, of ``items``: five queries whatever their number."""
+    ids = [item.pk for item in items]
+    return ItemRelations(
+        comments=_by_item(Comment.objects.filter(item_id__in=ids).select_related("author")),
+        revisions=_by_item(AnswerRevision.objects.filter(item_id__in=ids).select_related("author")),
+        files=_by_item(ItemFile.objects.filter(item_id__in=ids)),
+        file_events=_by_item(
+            ItemFileEvent.objects.filter(item_id__in=ids).select_related("author")
+        ),
+        # Only the take sent to the coach: the others are the candidate's own.
+        takes=_by_item(RehearsalTake.objects.sent_to_coach().filter(item_id__in=ids)),
     )
 
 
@@ -154,6 +178,11 @@ class ItemForReview:
     stories: ItemStories = field(default_factory=ItemStories)
     #: The rehearsal take the candidate sent to the coach, if any.
     take: RehearsalTake | None = None
+    #: Oldest first: the thread, the answer's versions, the files and their history.
+    comments: list[Comment] = field(default_factory=list)
+    revisions: list[AnswerRevision] = field(default_factory=list)
+    files: list[ItemFile] = field(default_factory=list)
+    file_events: list[ItemFileEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -183,10 +212,11 @@ class ChecklistReview:
         return [row for row in self.rows if row.changes]
 
 
-def _response_at(item: AssignmentItem, review: Review) -> dict:
-    """The item's response as it stood when the review was written."""
+def _response_at(revisions: list[AnswerRevision], review: Review) -> dict:
+    """The item's response as it stood when the review was written
+    (``revisions``: the item's, oldest first)."""
     seen = AssignmentItem.EMPTY_RESPONSE
-    for revision in item.revisions.all():  # prefetched, oldest first
+    for revision in revisions:
         if revision.created_at > review.created_at:
             break
         seen = revision.response()
@@ -197,7 +227,8 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
     """With ``coach`` (the coach's own page, not the lead's copy), also when
     they last used "Remind now", in their time zone (one query, while the
     checklist is open)."""
-    items = checklist_items_with_history(assignment)
+    items = list(assignment.items.select_related("question"))
+    related = item_relations(items)
     reviews = checklist_reviews(assignment)
     latest = reviews[0] if reviews else None
     started = assignment.status != Assignment.Status.ASSIGNED
@@ -215,7 +246,11 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
             changes=(
                 None
                 if latest is None
-                else response_changes(item.kind, _response_at(item, latest), item.response())
+                else response_changes(
+                    item.kind,
+                    _response_at(related.revisions.get(item.pk, []), latest),
+                    item.response(),
+                )
             ),
             incomplete=item.required and not item.is_complete and started,
             findings=item_findings(
@@ -229,7 +264,11 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
             )
             if item.pk in frozen
             else ItemStories(),
-            take=coach_take(item.takes.all()),
+            take=coach_take(related.takes.get(item.pk, [])),
+            comments=related.comments.get(item.pk, []),
+            revisions=related.revisions.get(item.pk, []),
+            files=related.files.get(item.pk, []),
+            file_events=related.file_events.get(item.pk, []),
         )
         for item in items
     ]
@@ -332,14 +371,20 @@ class NeedsWork:
         return f"#item-{self.item.pk}"
 
 
-def needs_work_summary(items: Iterable[AssignmentItem], coach_id: int) -> list[NeedsWork]:
+def needs_work_summary(
+    items: Iterable[AssignmentItem],
+    coach_id: int,
+    comments: dict[int, list[Comment]] | None = None,
+) -> list[NeedsWork]:
     """The items marked "needs work" in position order, each with the first words of
-    the coach's latest comment on it. Reads the items' prefetched comments."""
+    the coach's latest comment on it. Reads ``comments`` (by item id, oldest
+    first), else the items' prefetched comments."""
     summary = []
     for item in items:
         if item.review_mark != AssignmentItem.Mark.NEEDS_WORK:
             continue
-        coach_comments = [c for c in item.comments.all() if c.author_id == coach_id]
+        thread = comments.get(item.pk, []) if comments is not None else item.comments.all()
+        coach_comments = [c for c in thread if c.author_id == coach_id]
         excerpt = (
             Truncator(coach_comments[-1].body).words(FEEDBACK_EXCERPT_WORDS)
             if coach_comments
@@ -441,6 +486,9 @@ class CandidateItemRow:
     submitted_stories: list[FrozenStory] = field(default_factory=list)
     #: A written answer's rehearsal takes (the Rehearse link); None for other items.
     takes: TakesSummary | None = None
+    #: Oldest first: the comment thread (with authors) and the files.
+    comments: list[Comment] = field(default_factory=list)
+    files: list[ItemFile] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -449,7 +497,7 @@ class CandidateChecklist:
     seven queries whatever the number of items, comments and stories (the
     stories' three while editable, one once submitted)."""
 
-    #: In order, each with its comments and their authors (the page's forms bind to them).
+    #: In order, with their questions (the page's forms bind to them).
     items: list[AssignmentItem]
     rows: list[CandidateItemRow]
     #: Checked once, so the rows and the forms agree on it for the whole page.
@@ -468,9 +516,17 @@ def candidate_checklist(
 ) -> CandidateChecklist:
     """The candidate's checklist page. ``items``: the items already read with
     ``checklist_items_with_comments`` (a POST binds its forms to them first), so
-    a refused POST shows the page without reading them again."""
+    a refused POST shows the page without reading them again. Otherwise the
+    items, their comments and their files are three queries, the lists
+    grouped by item (not ``prefetch_related``: see ``ItemRelations``)."""
     if items is None:
-        items = checklist_items_with_comments(assignment)
+        items = list(assignment.items.select_related("question"))
+        ids = [item.pk for item in items]
+        comments = _by_item(Comment.objects.filter(item_id__in=ids).select_related("author"))
+        files = _by_item(ItemFile.objects.filter(item_id__in=ids))
+    else:
+        comments = {item.pk: list(item.comments.all()) for item in items}
+        files = {item.pk: list(item.files.all()) for item in items}
     closed = email_sent_closed(assignment.round, now=now)
     editable = assignment.is_editable
     written = any(item.kind == ItemKind.TEXT for item in items)
@@ -502,6 +558,8 @@ def candidate_checklist(
             takes_stories=takes_stories(item) or bool(live.used.get(item.pk)),
             submitted_stories=frozen.get(item.pk, []),
             takes=summary_of(takes.get(item.pk, [])) if item in rehearsed else None,
+            comments=comments.get(item.pk, []),
+            files=files.get(item.pk, []),
         )
         for item in items
     ]
@@ -510,7 +568,7 @@ def candidate_checklist(
         rows=rows,
         editable=editable,
         latest_review=latest_review(assignment),
-        needs_work=needs_work_summary(items, assignment.candidate.coach_id)
+        needs_work=needs_work_summary(items, assignment.candidate.coach_id, comments)
         if assignment.status == Assignment.Status.CHANGES_REQUESTED
         else [],
         readiness=Readiness.of_items(items),

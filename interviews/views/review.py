@@ -15,11 +15,20 @@ from django.views.decorators.http import require_POST
 from .. import services
 from ..access import assignment_for_coach, coach_required, item_for_coach
 from ..forms.assignments import AssignmentUpdateForm
-from ..forms.checklists import CommentForm
+from ..forms.checklists import CommentForm, ReplyBox
 from ..forms.review import ReviewForm
 from ..lib.diffing import FieldChange
 from ..lib.writing import Finding
-from ..models import Assignment, AssignmentItem, RehearsalTake, Review
+from ..models import (
+    AnswerRevision,
+    Assignment,
+    AssignmentItem,
+    Comment,
+    ItemFile,
+    ItemFileEvent,
+    RehearsalTake,
+    Review,
+)
 from ..selectors import checklists as checklists_selectors
 from ..selectors import rehearsal as rehearsal_selectors
 from ..selectors.checklists import ItemStories
@@ -68,6 +77,8 @@ class ReviewRow:
     mark_field: BoundField | None = None
     comment_field: BoundField | None = None
     comment_form: CommentForm | None = None
+    #: ``comment_form`` as the item's comment thread draws it.
+    reply: ReplyBox | None = None
     #: The writing checks the candidate sees under the answer or draft.
     findings: list[Finding] = field(default_factory=list)
     #: The stories the answer used, as submitted, and their history.
@@ -75,6 +86,11 @@ class ReviewRow:
     #: The rehearsal take sent to the coach, and the review form's comment on it.
     take: RehearsalTake | None = None
     take_comment_field: BoundField | None = None
+    #: Oldest first: the thread, the answer's versions, the files and their history.
+    comments: list[Comment] = field(default_factory=list)
+    revisions: list[AnswerRevision] = field(default_factory=list)
+    files: list[ItemFile] = field(default_factory=list)
+    file_events: list[ItemFileEvent] = field(default_factory=list)
 
 
 def render_checklist(
@@ -128,12 +144,17 @@ def render_checklist(
                 mark_field=review_form[f"mark-{item.pk}"] if reviewable else None,
                 comment_field=review_form[f"comment-{item.pk}"] if reviewable else None,
                 comment_form=reply,
+                reply=ReplyBox.of(reply),
                 findings=read.findings,
                 stories=read.stories,
                 take=read.take,
                 take_comment_field=review_form[f"take-comment-{item.pk}"]
                 if reviewable and f"take-comment-{item.pk}" in review_form.fields
                 else None,
+                comments=read.comments,
+                revisions=read.revisions,
+                files=read.files,
+                file_events=read.file_events,
             )
         )
     notes = READ_ONLY_NOTES if read_only else WAITING_NOTES
