@@ -15,7 +15,9 @@ from ..lib import readiness
 from ..lib import when as when_lib
 from ..lib.links import pk_url
 from ..models import Assignment, Candidate, InterviewRound, Invitation, ThankYouNote, User
-from .rounds import FollowUp, after_interview_rounds, follow_ups, rounds_with_readiness
+from .checklists import ReadinessFigures, readiness_figures
+from .followups import thanks_waiting_by_round
+from .rounds import FollowUp, after_interview_rounds
 
 # ---------------------------------------------------------------- coach: dashboard
 
@@ -135,12 +137,25 @@ def _assignments(coach: User) -> QuerySet[Assignment]:
 
 
 def awaiting_review(coach: User, *, now: datetime.datetime) -> QuerySet[Assignment]:
-    """Submitted checklists, the longest waiting first."""
-    return _assignments(coach).awaiting_review().with_readiness().order_by("submitted_at", "pk")
+    """Submitted checklists, the longest waiting first (readiness is read for
+    the rows shown: ``review_rows``)."""
+    return _assignments(coach).awaiting_review().order_by("submitted_at", "pk")
 
 
-def review_rows(assignments, *, now: datetime.datetime) -> list[ReviewRow]:
+def _figures(figures: ReadinessFigures | None, *, checklists=(), rounds=()) -> ReadinessFigures:
+    """The dashboard reads the readiness of its three lists' rows in one query;
+    a whole list's page reads its own."""
+    if figures is not None:
+        return figures
+    return readiness_figures(checklists=checklists, rounds=rounds)
+
+
+def review_rows(
+    assignments, *, now: datetime.datetime, figures: ReadinessFigures | None = None
+) -> list[ReviewRow]:
     url = pk_url("coach:assignment_detail")
+    assignments = list(assignments)
+    figures = _figures(figures, checklists=[a.pk for a in assignments])
     return [
         ReviewRow(
             pk=a.pk,
@@ -148,7 +163,7 @@ def review_rows(assignments, *, now: datetime.datetime) -> list[ReviewRow]:
             candidate_name=str(a.candidate),
             title=a.title,
             company=a.round.opportunity.company if a.round_id else "",
-            readiness=a.readiness,
+            readiness=figures.of_checklist(a.pk),
             submitted=_local(a.submitted_at, "D j M H:i"),
             ago=timesince(a.submitted_at, now),
         )
@@ -163,20 +178,23 @@ def overdue(coach: User, *, now: datetime.datetime) -> QuerySet[Assignment]:
         _assignments(coach)
         .overdue(timezone.localdate(now), now)
         .filter(candidate__archived=False)
-        .with_readiness()
         .order_by("due_date", "pk")
     )
 
 
-def overdue_rows(assignments, *, now: datetime.datetime) -> list[OverdueRow]:
+def overdue_rows(
+    assignments, *, now: datetime.datetime, figures: ReadinessFigures | None = None
+) -> list[OverdueRow]:
     url = pk_url("coach:assignment_detail")
+    assignments = list(assignments)
+    figures = _figures(figures, checklists=[a.pk for a in assignments])
     return [
         OverdueRow(
             pk=a.pk,
             url=url(a.pk),
             title=a.title,
             candidate_name=str(a.candidate),
-            readiness=a.readiness,
+            readiness=figures.of_checklist(a.pk),
             due=dateformat.format(a.due_date, "j M Y"),
             assignment=a,
         )
@@ -186,8 +204,8 @@ def overdue_rows(assignments, *, now: datetime.datetime) -> list[OverdueRow]:
 
 def upcoming(coach: User, *, now: datetime.datetime) -> QuerySet[InterviewRound]:
     """The coach's interviews in the coming week (active candidates), soonest
-    first, with readiness."""
-    return rounds_with_readiness(
+    first (readiness is read for the rows shown: ``upcoming_rows``)."""
+    return (
         InterviewRound.objects.for_coach(coach)
         .filter(
             scheduled_at__gte=now,
@@ -200,13 +218,17 @@ def upcoming(coach: User, *, now: datetime.datetime) -> QuerySet[InterviewRound]
     )
 
 
-def upcoming_rows(rounds, *, now: datetime.datetime) -> list[UpcomingInterview]:
+def upcoming_rows(
+    rounds, *, now: datetime.datetime, figures: ReadinessFigures | None = None
+) -> list[UpcomingInterview]:
     url = pk_url("coach:round_detail")
     assign = reverse("coach:assignment_create")
+    rounds = list(rounds)
+    figures = _figures(figures, rounds=[r.pk for r in rounds])
     rows = []
     for r in rounds:
         candidate = r.opportunity.candidate
-        ready = r.readiness
+        live, ready = figures.of_round(r.pk)
         rows.append(
             UpcomingInterview(
                 pk=r.pk,
@@ -221,9 +243,9 @@ def upcoming_rows(rounds, *, now: datetime.datetime) -> list[UpcomingInterview]:
                 kind_name=r.kind_name,
                 position=r.opportunity.position,
                 company=r.opportunity.company,
-                has_checklist=bool(r.live_assignments),
+                has_checklist=bool(live),
                 readiness=ready,
-                at_risk=bool(r.live_assignments) and ready.at_risk(r.scheduled_at, now),
+                at_risk=bool(live) and ready.at_risk(r.scheduled_at, now),
                 soon=r.scheduled_at <= now + readiness.WARNING_WINDOW,
                 assign_url=f"{assign}?candidate={candidate.pk}&round={r.pk}",
             )
@@ -356,9 +378,9 @@ def _first(queryset: QuerySet, limit: int) -> tuple[list, int]:
 
 def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard:
     """The coach's start page: what needs doing now, the first CARD_LIMIT rows
-    of each list with how many there are in all. Eight queries (five lists,
-    and the interviews over with their interviewers and notes), whatever the
-    caseload."""
+    of each list with how many there are in all. Nine queries (five lists,
+    the readiness of the rows shown, and the interviews over with their
+    interviewers and notes), whatever the caseload."""
     now = now or timezone.now()
     limit = CARD_LIMIT
     review, review_total = _first(awaiting_review(coach, now=now), limit)
@@ -367,10 +389,14 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
     late, late_total = _first(overdue(coach, now=now), limit)
     waiting, waiting_total = _first(invited(coach, now=now), limit)
     after = after_interviews(coach, now=now)
+    # The readiness of the three lists' rows shown, in one query.
+    figures = readiness_figures(
+        checklists=[a.pk for a in (*review, *late)], rounds=[r.pk for r in coming]
+    )
     return Dashboard(
-        awaiting_review=review_rows(review, now=now),
-        upcoming=upcoming_rows(coming, now=now),
-        overdue=overdue_rows(late, now=now),
+        awaiting_review=review_rows(review, now=now, figures=figures),
+        upcoming=upcoming_rows(coming, now=now, figures=figures),
+        overdue=overdue_rows(late, now=now, figures=figures),
         invited=invited_rows(waiting, now=now),
         notes_to_check=note_rows(notes, now=now),
         after_interviews=after_rows(after[:limit], now=now),
@@ -390,10 +416,16 @@ def after_interviews(coach: User, *, now: datetime.datetime) -> list[FollowUp]:
     a debrief or an outcome, oldest first: the rounds the reminders follow
     (selectors.rounds.is_followed), read by the rule the lead's overview and
     the morning digest read. Three queries."""
-    rounds = after_interview_rounds(InterviewRound.objects.for_coach(coach), now=now)
-    return [
-        f for f in follow_ups(rounds.with_kind_count(), now=now) if f.has_ended and not f.is_done
-    ]
+    rounds = list(
+        after_interview_rounds(InterviewRound.objects.for_coach(coach), now=now)
+        .prefetch_related(None)
+        .with_kind_count()
+    )
+    # Who waits for thanks from plain values, not the notes and interviewers
+    # as models (two queries).
+    waiting = thanks_waiting_by_round([r.pk for r in rounds])
+    followed = (FollowUp(round=r, waiting=waiting[r.pk], now=now) for r in rounds)
+    return [f for f in followed if f.has_ended and not f.is_done]
 
 
 def notes_to_check(coach: User) -> QuerySet[ThankYouNote]:
