@@ -132,6 +132,11 @@ def _local(value: datetime.datetime, format_: str) -> str:
     return dateformat.format(timezone.localtime(value), format_)
 
 
+#: The columns a card's checklist rows show (only those are read: issue 25,
+#: each column read is a column the ORM builds into the query).
+_SHOWN = ("title", "status", "candidate__full_name")
+
+
 def _assignments(coach: User) -> QuerySet[Assignment]:
     return Assignment.objects.for_coach(coach).select_related("candidate", "round__opportunity")
 
@@ -139,7 +144,12 @@ def _assignments(coach: User) -> QuerySet[Assignment]:
 def awaiting_review(coach: User, *, now: datetime.datetime) -> QuerySet[Assignment]:
     """Submitted checklists, the longest waiting first (readiness is read for
     the rows shown: ``review_rows``)."""
-    return _assignments(coach).awaiting_review().order_by("submitted_at", "pk")
+    return (
+        _assignments(coach)
+        .awaiting_review()
+        .only(*_SHOWN, "submitted_at", "round__opportunity__company")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def _figures(figures: ReadinessFigures | None, *, checklists=(), rounds=()) -> ReadinessFigures:
@@ -175,9 +185,11 @@ def overdue(coach: User, *, now: datetime.datetime) -> QuerySet[Assignment]:
     """Open checklists past their due date whose interview is still ahead, of
     active candidates, the most overdue first."""
     return (
-        _assignments(coach)
+        Assignment.objects.for_coach(coach)
+        .select_related("candidate")
         .overdue(timezone.localdate(now), now)
         .filter(candidate__archived=False)
+        .only(*_SHOWN, "due_date")
         .order_by("due_date", "pk")
     )
 
