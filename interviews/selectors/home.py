@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.timesince import timesince
@@ -14,7 +14,7 @@ from django.utils.timesince import timesince
 from ..lib import readiness
 from ..lib import when as when_lib
 from ..lib.links import pk_url
-from ..models import Assignment, Candidate, InterviewRound, Invitation, ThankYouNote, User
+from ..models import Assignment, Candidate, InterviewRound, ThankYouNote, User
 from .checklists import ReadinessFigures, readiness_figures
 from .followups import thanks_waiting_by_round
 from .rounds import FollowUp, after_interview_rounds
@@ -137,6 +137,17 @@ def _local(value: datetime.datetime, format_: str) -> str:
 _SHOWN = ("title", "status", "candidate__full_name")
 
 
+#: What a card's interview rows show: when, which round (its kind, numbered
+#: among its kind), whose, at which company.
+_ROUND_SHOWN = (
+    "scheduled_at",
+    "kind",
+    "sequence",
+    "opportunity__company",
+    "opportunity__candidate__full_name",
+)
+
+
 def _assignments(coach: User) -> QuerySet[Assignment]:
     return Assignment.objects.for_coach(coach).select_related("candidate", "round__opportunity")
 
@@ -225,6 +236,11 @@ def upcoming(coach: User, *, now: datetime.datetime) -> QuerySet[InterviewRound]
             opportunity__candidate__archived=False,
         )
         .select_related("opportunity__candidate__user")  # the candidate's zone
+        .only(
+            *_ROUND_SHOWN,
+            "opportunity__position",
+            "opportunity__candidate__user__time_zone",
+        )
         .with_kind_count()
         .order_by("scheduled_at", "pk")
     )
@@ -265,24 +281,25 @@ def upcoming_rows(
     return rows
 
 
-def _open_invitation():
-    return Invitation.objects.filter(
-        candidate=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True
-    ).order_by("-created_at", "-pk")
-
-
 def invited(coach: User, *, now: datetime.datetime) -> QuerySet[Candidate]:
-    """Active candidates invited and not yet joined, the longest waiting first."""
-    open_invitation = _open_invitation()
+    """Active candidates invited and not yet joined, the longest waiting first.
+    A join, not a subquery per figure: a candidate has at most one open
+    invitation (the constraint interviews_invitation_one_open_per_candidate),
+    and the annotations read the row the filter joined."""
     return (
         Candidate.objects.for_coach(coach)
         .active()
-        .filter(user__isnull=True)
-        .annotate(
-            invited_at=Subquery(open_invitation.values("created_at")[:1]),
-            invite_expires_at=Subquery(open_invitation.values("expires_at")[:1]),
+        .filter(
+            user__isnull=True,
+            invitations__isnull=False,
+            invitations__accepted_at__isnull=True,
+            invitations__revoked_at__isnull=True,
         )
-        .filter(invited_at__isnull=False)
+        .annotate(
+            invited_at=F("invitations__created_at"),
+            invite_expires_at=F("invitations__expires_at"),
+        )
+        .only("full_name")
         .order_by("invited_at", "pk")
     )
 
@@ -431,6 +448,7 @@ def after_interviews(coach: User, *, now: datetime.datetime) -> list[FollowUp]:
     rounds = list(
         after_interview_rounds(InterviewRound.objects.for_coach(coach), now=now)
         .prefetch_related(None)
+        .only(*_ROUND_SHOWN, "duration_minutes", "outcome", "debriefed_at")
         .with_kind_count()
     )
     # Who waits for thanks from plain values, not the notes and interviewers
