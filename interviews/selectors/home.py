@@ -1,4 +1,5 @@
-"""The coach's dashboard: one page read model across the domains."""
+"""The home pages: the coach's dashboard and the candidate's home's rounds,
+page read models across the domains."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from ..lib.links import pk_url
 from ..models import Assignment, Candidate, InterviewRound, ThankYouNote, User
 from .checklists import ReadinessFigures, readiness_figures
 from .followups import thanks_waiting_by_round
-from .rounds import FollowUp, after_interview_rounds
+from .rounds import (
+    FollowUp,
+    after_interview_rounds,
+    candidate_past_rounds,
+    candidate_rounds,
+    followed_q,
+    is_followed,
+)
 
 # ---------------------------------------------------------------- coach: dashboard
 
@@ -470,4 +478,46 @@ def notes_to_check(coach: User) -> QuerySet[ThankYouNote]:
         .filter(Q(checked_at__isnull=True) | Q(checked_at__lt=F("check_requested_at")))
         .select_related("round__opportunity__candidate", "interviewer")
         .order_by("check_requested_at", "pk")
+    )
+
+
+# ---------------------------------------------------------------- candidate: home
+
+
+@dataclass(frozen=True)
+class CandidateHomeRounds:
+    """The rounds on the candidate's home page."""
+
+    #: The coming ones, soonest first, with readiness.
+    upcoming: list[InterviewRound]
+    #: What the followed past rounds still wait for, latest interview first.
+    follow_ups: list[FollowUp]
+    #: The latest past rounds (up to ``past_limit``), each named and with its outcome.
+    past: list[InterviewRound]
+    #: Whether there are more past rounds than ``past``: the page links to them all.
+    more_past: bool
+
+
+def candidate_home_rounds(
+    user: User, *, now: datetime.datetime, upcoming_limit: int, past_limit: int
+) -> CandidateHomeRounds:
+    """The candidate's home page rounds in four queries: the coming ones with
+    the followed past ones, who still waits for their thanks (from plain
+    values of their interviewers and notes, two queries), and the latest past
+    ones."""
+    rounds = list(
+        candidate_rounds(user)
+        .filter(Q(scheduled_at__gt=now) | followed_q(now))
+        .order_by("scheduled_at", "id")
+    )
+    upcoming = [r for r in rounds if not r.started_by(now)][:upcoming_limit]
+    followed = [r for r in rounds[::-1] if r.started_by(now) and is_followed(r, now)]
+    waiting = thanks_waiting_by_round([r.pk for r in followed])
+    after = (FollowUp(round=r, waiting=waiting[r.pk], now=now) for r in followed)
+    past = list(candidate_past_rounds(user, now=now)[: past_limit + 1])
+    return CandidateHomeRounds(
+        upcoming=upcoming,
+        follow_ups=[f for f in after if not f.is_done],
+        past=past[:past_limit],
+        more_past=len(past) > past_limit,
     )
