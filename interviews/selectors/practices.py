@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
 from django.db.models import (
@@ -132,16 +132,27 @@ class _Upcoming:
 
 
 def _upcoming(
-    practice: Practice, *, now: datetime.datetime, coach_id: int | None = None
+    practice: Practice | None,
+    *,
+    now: datetime.datetime,
+    coach_id: int | None = None,
+    coaches: Collection[int] = (),
 ) -> list[_Upcoming]:
     """The practice's (or one of its coaches') interviews in the coming week,
-    soonest first, without readiness: one query of plain values."""
+    soonest first, without readiness: one query of plain values. ``coaches``
+    (the practice's members' ids, already read) in place of ``practice``
+    spares the query the joins through the memberships."""
     rounds = InterviewRound.objects.filter(
-        opportunity__candidate__coach__practice_membership__practice=practice,
         scheduled_at__gte=now,
         scheduled_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
         opportunity__candidate__archived=False,
     )
+    if practice is not None:
+        rounds = rounds.filter(
+            opportunity__candidate__coach__practice_membership__practice=practice
+        )
+    else:
+        rounds = rounds.filter(opportunity__candidate__coach_id__in=coaches)
     if coach_id is not None:
         rounds = rounds.filter(opportunity__candidate__coach_id=coach_id)
     values = rounds.order_by("scheduled_at", "pk").values_list(
@@ -261,7 +272,7 @@ _NO_FIGURES = {
 
 
 def _coach_figures(
-    practice: Practice, *, today: datetime.date, now: datetime.datetime
+    coaches: Collection[int], *, today: datetime.date, now: datetime.datetime
 ) -> dict[int, dict]:
     """Each coach's figures, by coach id: one aggregate over the practice's
     candidates and their checklists (cheaper to build and to run than a
@@ -270,7 +281,6 @@ def _coach_figures(
     active = Q(archived=False)
     waiting = Q(**{f"{on}status": Assignment.Status.SUBMITTED})
     created = Max(f"{on}created_at")
-    coaches = PracticeMembership.objects.filter(practice=practice).values("user_id")
     figures = (
         Candidate.objects.filter(coach_id__in=coaches)
         .order_by()
@@ -299,14 +309,14 @@ def _coach_figures(
     return {row.pop("coach_id"): row for row in figures}
 
 
-def _thanks_overdue(practice: Practice, now: datetime.datetime) -> Counter[int]:
+def _thanks_overdue(coaches: Collection[int], now: datetime.datetime) -> Counter[int]:
     """Per coach of the practice: how many people wait for a thank-you past its
     due time, by the rule the coach's dashboard and morning digest follow
     (selectors.rounds.FollowUp.notes_overdue: a followed round a day after its
     start). Three queries of plain values."""
     rounds = InterviewRound.objects.filter(
         rounds_selectors.followed_q(now),
-        opportunity__candidate__coach__practice_membership__practice=practice,
+        opportunity__candidate__coach_id__in=coaches,
         scheduled_at__lte=now - InterviewRound.THANK_YOU_WITHIN,
     )
     coach_of = dict(rounds.order_by().values_list("pk", "opportunity__candidate__coach_id"))
@@ -324,10 +334,14 @@ def practice_caseloads(
     row shows its coach's next few interviews, not all of them."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    thanks_overdue = _thanks_overdue(practice, now)
+    # The members first: their ids spare the other queries the joins through
+    # the memberships.
+    members = list(practice_members(practice, counted=False))
+    coaches = [m.user_id for m in members]
+    thanks_overdue = _thanks_overdue(coaches, now)
     # Readiness only where it shows: a coach's first few interviews (drawn),
     # and the next 48 hours' (counted as at risk when under half ready).
-    coming = _upcoming(practice, now=now)
+    coming = _upcoming(None, now=now, coaches=coaches)
     shown: Counter[int] = Counter()
     needed = []
     for interview in coming:
@@ -342,9 +356,9 @@ def practice_caseloads(
         upcoming.setdefault(interview.coach_id, []).append(read.get(interview.pk, interview))
     candidates_url = reverse("practice:candidates")
     candidate_url = pk_url("practice:candidate")
-    figures = _coach_figures(practice, today=today, now=now)
+    figures = _coach_figures(coaches, today=today, now=now)
     rows = []
-    for m in practice_members(practice, counted=False):
+    for m in members:
         theirs = upcoming.get(m.user_id, [])
         mine = figures.get(m.user_id, _NO_FIGURES)
         rows.append(
