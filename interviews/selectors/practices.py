@@ -16,8 +16,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    ExpressionWrapper,
     IntegerField,
     Max,
     Min,
@@ -132,27 +134,16 @@ class _Upcoming:
 
 
 def _upcoming(
-    practice: Practice | None,
-    *,
-    now: datetime.datetime,
-    coach_id: int | None = None,
-    coaches: Collection[int] = (),
+    practice: Practice, *, now: datetime.datetime, coach_id: int | None = None
 ) -> list[_Upcoming]:
     """The practice's (or one of its coaches') interviews in the coming week,
-    soonest first, without readiness: one query of plain values. ``coaches``
-    (the practice's members' ids, already read) in place of ``practice``
-    spares the query the joins through the memberships."""
+    soonest first, without readiness: one query of plain values."""
     rounds = InterviewRound.objects.filter(
+        opportunity__candidate__coach__practice_membership__practice=practice,
         scheduled_at__gte=now,
         scheduled_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
         opportunity__candidate__archived=False,
     )
-    if practice is not None:
-        rounds = rounds.filter(
-            opportunity__candidate__coach__practice_membership__practice=practice
-        )
-    else:
-        rounds = rounds.filter(opportunity__candidate__coach_id__in=coaches)
     if coach_id is not None:
         rounds = rounds.filter(opportunity__candidate__coach_id=coach_id)
     values = rounds.order_by("scheduled_at", "pk").values_list(
@@ -309,27 +300,58 @@ def _coach_figures(
     return {row.pop("coach_id"): row for row in figures}
 
 
-def _thanks_overdue(coaches: Collection[int], now: datetime.datetime) -> Counter[int]:
-    """Per coach of the practice: how many people wait for a thank-you past its
-    due time, by the rule the coach's dashboard and morning digest follow
-    (selectors.rounds.FollowUp.notes_overdue: a followed round a day after its
-    start). Three queries of plain values."""
-    rounds = InterviewRound.objects.filter(
-        rounds_selectors.followed_q(now),
-        opportunity__candidate__coach_id__in=coaches,
-        scheduled_at__lte=now - InterviewRound.THANK_YOU_WITHIN,
+def _interviews(
+    coaches: Collection[int], now: datetime.datetime
+) -> tuple[list[_Upcoming], dict[int, int]]:
+    """The coaches' interviews of the coming week, soonest first, without
+    readiness; and the interviews over whose thank-you notes are due (round
+    id: coach id), by the rule the coach's dashboard and morning digest follow
+    (selectors.rounds.FollowUp.notes_overdue: a followed round, a day after
+    its start). One query of plain values over both windows."""
+    thanks_due = rounds_selectors.followed_q(now) & Q(
+        scheduled_at__lte=now - InterviewRound.THANK_YOU_WITHIN
     )
-    coach_of = dict(rounds.order_by().values_list("pk", "opportunity__candidate__coach_id"))
+    rows = (
+        InterviewRound.objects.filter(
+            opportunity__candidate__coach_id__in=coaches,
+            opportunity__candidate__archived=False,
+            scheduled_at__gte=now - InterviewRound.AFTER_INTERVIEW_WINDOW,
+            scheduled_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
+        )
+        .annotate(thanks_due=ExpressionWrapper(thanks_due, output_field=BooleanField()))
+        .order_by("scheduled_at", "pk")
+        .values_list(
+            "pk",
+            "opportunity__candidate__coach_id",
+            "scheduled_at",
+            "opportunity__candidate_id",
+            "opportunity__candidate__full_name",
+            "opportunity__candidate__user__time_zone",
+            "thanks_due",
+        )
+    )
+    coming, due = [], {}
+    for pk, coach_id, at, *values, thanks in rows:
+        if thanks:
+            due[pk] = coach_id
+        if at >= now:
+            coming.append(_Upcoming(pk, coach_id, at, *values))
+    return coming, due
+
+
+def _thanks_overdue(due: dict[int, int]) -> Counter[int]:
+    """Per coach: how many people wait for a thank-you past its due time, of
+    the rounds ``due`` (round id: coach id). Two queries of plain values."""
     overdue: Counter[int] = Counter()
-    for pk, waiting in thanks_waiting_by_round(coach_of).items():
-        overdue[coach_of[pk]] += len(waiting)
+    for pk, waiting in thanks_waiting_by_round(due).items():
+        overdue[due[pk]] += len(waiting)
     return overdue
 
 
 def practice_caseloads(
     practice: Practice, *, now: datetime.datetime | None = None
 ) -> list[CoachCaseload]:
-    """One row per coach of the practice (the lead included), by name. Eight
+    """One row per coach of the practice (the lead included), by name. Seven
     queries, whatever the number of coaches, candidates and interviews; each
     row shows its coach's next few interviews, not all of them."""
     now = now or timezone.now()
@@ -338,10 +360,10 @@ def practice_caseloads(
     # the memberships.
     members = list(practice_members(practice, counted=False))
     coaches = [m.user_id for m in members]
-    thanks_overdue = _thanks_overdue(coaches, now)
+    coming, thanks_due = _interviews(coaches, now)
+    thanks_overdue = _thanks_overdue(thanks_due)
     # Readiness only where it shows: a coach's first few interviews (drawn),
     # and the next 48 hours' (counted as at risk when under half ready).
-    coming = _upcoming(None, now=now, coaches=coaches)
     shown: Counter[int] = Counter()
     needed = []
     for interview in coming:
