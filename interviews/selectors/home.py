@@ -477,6 +477,14 @@ def notes_to_check(coach: User) -> QuerySet[ThankYouNote]:
         )
         .filter(Q(checked_at__isnull=True) | Q(checked_at__lt=F("check_requested_at")))
         .select_related("round__opportunity__candidate", "interviewer")
+        .only(
+            "check_requested_at",
+            "to_name",
+            "to",
+            "interviewer__name",
+            "round__opportunity__company",
+            "round__opportunity__candidate__full_name",
+        )
         .order_by("check_requested_at", "pk")
     )
 
