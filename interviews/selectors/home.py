@@ -22,7 +22,6 @@ from .rounds import (
     FollowUp,
     after_interview_rounds,
     candidate_past_rounds,
-    candidate_rounds,
     followed_q,
     is_followed,
 )
@@ -493,11 +492,20 @@ def notes_to_check(coach: User) -> QuerySet[ThankYouNote]:
 
 
 @dataclass(frozen=True)
+class ComingRound:
+    """A coming interview on the candidate's home, with the readiness of its
+    live checklists."""
+
+    round: InterviewRound
+    readiness: readiness.Readiness
+
+
+@dataclass(frozen=True)
 class CandidateHomeRounds:
     """The rounds on the candidate's home page."""
 
     #: The coming ones, soonest first, with readiness.
-    upcoming: list[InterviewRound]
+    upcoming: list[ComingRound]
     #: What the followed past rounds still wait for, latest interview first.
     follow_ups: list[FollowUp]
     #: The latest past rounds (up to ``past_limit``), each named and with its outcome.
@@ -509,16 +517,21 @@ class CandidateHomeRounds:
 def candidate_home_rounds(
     user: User, *, now: datetime.datetime, upcoming_limit: int, past_limit: int
 ) -> CandidateHomeRounds:
-    """The candidate's home page rounds in four queries: the coming ones with
-    the followed past ones, who still waits for their thanks (from plain
-    values of their interviewers and notes, two queries), and the latest past
-    ones."""
+    """The candidate's home page rounds in five queries: the coming ones with
+    the followed past ones, the readiness of the coming ones (one query over
+    their checklists, not three subqueries per round), who still waits for
+    thanks (from plain values of their interviewers and notes, two queries),
+    and the latest past ones."""
     rounds = list(
-        candidate_rounds(user)
+        InterviewRound.objects.for_candidate_user(user)
         .filter(Q(scheduled_at__gt=now) | followed_q(now))
+        .select_related("opportunity__candidate")
+        .with_kind_count()
         .order_by("scheduled_at", "id")
     )
-    upcoming = [r for r in rounds if not r.started_by(now)][:upcoming_limit]
+    coming = [r for r in rounds if not r.started_by(now)][:upcoming_limit]
+    figures = readiness_figures(rounds=[r.pk for r in coming])
+    upcoming = [ComingRound(r, figures.of_round(r.pk)[1]) for r in coming]
     followed = [r for r in rounds[::-1] if r.started_by(now) and is_followed(r, now)]
     waiting = thanks_waiting_by_round([r.pk for r in followed])
     after = (FollowUp(round=r, waiting=waiting[r.pk], now=now) for r in followed)
