@@ -33,11 +33,7 @@ class AssignmentQuerySet(OwnedByCandidateQuerySet):
         """Past their due date and still open, while their interview is still
         ahead: once it has started, a prep checklist is no longer pressing (its
         reminders stop too, services/reminders.py), so no list calls it overdue."""
-        today = today or timezone.localdate()
-        now = now or timezone.now()
-        return self.filter(due_date__lt=today, status__in=Assignment.EDITABLE).exclude(
-            round__scheduled_at__lte=now
-        )
+        return self.filter(overdue_q(today or timezone.localdate(), now or timezone.now()))
 
     def with_readiness(self) -> AssignmentQuerySet:
         """Annotate required_total and required_done (the readiness figures) in SQL."""
@@ -135,6 +131,16 @@ class ItemMark(models.TextChoices):
     NONE = "", "Not reviewed"
     OK = "ok", "OK"
     NEEDS_WORK = "needs_work", "Needs work"
+
+
+def overdue_q(today, now, prefix: str = "") -> Q:
+    """The SQL form of "overdue" (``AssignmentQuerySet.overdue``); ``prefix``
+    reaches the checklists through a relation ("candidates__assignments__"),
+    for an aggregate's filter."""
+    return Q(**{f"{prefix}due_date__lt": today, f"{prefix}status__in": Assignment.EDITABLE}) & (
+        Q(**{f"{prefix}round__scheduled_at__isnull": True})
+        | Q(**{f"{prefix}round__scheduled_at__gt": now})
+    )
 
 
 def _item_complete_q(prefix: str = "") -> Q:

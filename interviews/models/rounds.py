@@ -368,9 +368,16 @@ class ThankYouNote(models.Model):
 
     @property
     def recipient(self) -> str:
-        if self.interviewer_id is not None:
-            return str(self.interviewer.name)
-        return self.to_name or self.to or "someone else"
+        name = self.interviewer.name if self.interviewer_id is not None else None
+        return self.recipient_of(name, self.to_name, self.to)
+
+    @staticmethod
+    def recipient_of(interviewer_name: str | None, to_name: str, to: str) -> str:
+        """Whom a note thanks, from its values: its interviewer's name when it has
+        one (``interviewer_name`` not None), else the name or address typed in."""
+        if interviewer_name is not None:
+            return str(interviewer_name)
+        return to_name or to or "someone else"
 
     @property
     def is_sent(self) -> bool:

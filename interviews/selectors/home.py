@@ -1,4 +1,5 @@
-"""The coach's dashboard: one page read model across the domains."""
+"""The home pages: the coach's dashboard and the candidate's home's rounds,
+page read models across the domains."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.timesince import timesince
@@ -14,8 +15,16 @@ from django.utils.timesince import timesince
 from ..lib import readiness
 from ..lib import when as when_lib
 from ..lib.links import pk_url
-from ..models import Assignment, Candidate, InterviewRound, Invitation, ThankYouNote, User
-from .rounds import FollowUp, after_interview_rounds, follow_ups, rounds_with_readiness
+from ..models import Assignment, Candidate, InterviewRound, ThankYouNote, User
+from .checklists import ReadinessFigures, readiness_figures
+from .followups import thanks_waiting_by_round
+from .rounds import (
+    FollowUp,
+    after_interview_rounds,
+    candidate_past_rounds,
+    followed_q,
+    is_followed,
+)
 
 # ---------------------------------------------------------------- coach: dashboard
 
@@ -130,17 +139,51 @@ def _local(value: datetime.datetime, format_: str) -> str:
     return dateformat.format(timezone.localtime(value), format_)
 
 
+#: The columns a card's checklist rows show (only those are read: issue 25,
+#: each column read is a column the ORM builds into the query).
+_SHOWN = ("title", "status", "candidate__full_name")
+
+
+#: What a card's interview rows show: when, which round (its kind, numbered
+#: among its kind), whose, at which company.
+_ROUND_SHOWN = (
+    "scheduled_at",
+    "kind",
+    "sequence",
+    "opportunity__company",
+    "opportunity__candidate__full_name",
+)
+
+
 def _assignments(coach: User) -> QuerySet[Assignment]:
     return Assignment.objects.for_coach(coach).select_related("candidate", "round__opportunity")
 
 
 def awaiting_review(coach: User, *, now: datetime.datetime) -> QuerySet[Assignment]:
-    """Submitted checklists, the longest waiting first."""
-    return _assignments(coach).awaiting_review().with_readiness().order_by("submitted_at", "pk")
+    """Submitted checklists, the longest waiting first (readiness is read for
+    the rows shown: ``review_rows``)."""
+    return (
+        _assignments(coach)
+        .awaiting_review()
+        .only(*_SHOWN, "submitted_at", "round__opportunity__company")
+        .order_by("submitted_at", "pk")
+    )
 
 
-def review_rows(assignments, *, now: datetime.datetime) -> list[ReviewRow]:
+def _figures(figures: ReadinessFigures | None, *, checklists=(), rounds=()) -> ReadinessFigures:
+    """The dashboard reads the readiness of its three lists' rows in one query;
+    a whole list's page reads its own."""
+    if figures is not None:
+        return figures
+    return readiness_figures(checklists=checklists, rounds=rounds)
+
+
+def review_rows(
+    assignments, *, now: datetime.datetime, figures: ReadinessFigures | None = None
+) -> list[ReviewRow]:
     url = pk_url("coach:assignment_detail")
+    assignments = list(assignments)
+    figures = _figures(figures, checklists=[a.pk for a in assignments])
     return [
         ReviewRow(
             pk=a.pk,
@@ -148,7 +191,7 @@ def review_rows(assignments, *, now: datetime.datetime) -> list[ReviewRow]:
             candidate_name=str(a.candidate),
             title=a.title,
             company=a.round.opportunity.company if a.round_id else "",
-            readiness=a.readiness,
+            readiness=figures.of_checklist(a.pk),
             submitted=_local(a.submitted_at, "D j M H:i"),
             ago=timesince(a.submitted_at, now),
         )
@@ -160,23 +203,28 @@ def overdue(coach: User, *, now: datetime.datetime) -> QuerySet[Assignment]:
     """Open checklists past their due date whose interview is still ahead, of
     active candidates, the most overdue first."""
     return (
-        _assignments(coach)
+        Assignment.objects.for_coach(coach)
+        .select_related("candidate")
         .overdue(timezone.localdate(now), now)
         .filter(candidate__archived=False)
-        .with_readiness()
+        .only(*_SHOWN, "due_date")
         .order_by("due_date", "pk")
     )
 
 
-def overdue_rows(assignments, *, now: datetime.datetime) -> list[OverdueRow]:
+def overdue_rows(
+    assignments, *, now: datetime.datetime, figures: ReadinessFigures | None = None
+) -> list[OverdueRow]:
     url = pk_url("coach:assignment_detail")
+    assignments = list(assignments)
+    figures = _figures(figures, checklists=[a.pk for a in assignments])
     return [
         OverdueRow(
             pk=a.pk,
             url=url(a.pk),
             title=a.title,
             candidate_name=str(a.candidate),
-            readiness=a.readiness,
+            readiness=figures.of_checklist(a.pk),
             due=dateformat.format(a.due_date, "j M Y"),
             assignment=a,
         )
@@ -186,8 +234,8 @@ def overdue_rows(assignments, *, now: datetime.datetime) -> list[OverdueRow]:
 
 def upcoming(coach: User, *, now: datetime.datetime) -> QuerySet[InterviewRound]:
     """The coach's interviews in the coming week (active candidates), soonest
-    first, with readiness."""
-    return rounds_with_readiness(
+    first (readiness is read for the rows shown: ``upcoming_rows``)."""
+    return (
         InterviewRound.objects.for_coach(coach)
         .filter(
             scheduled_at__gte=now,
@@ -195,18 +243,27 @@ def upcoming(coach: User, *, now: datetime.datetime) -> QuerySet[InterviewRound]
             opportunity__candidate__archived=False,
         )
         .select_related("opportunity__candidate__user")  # the candidate's zone
+        .only(
+            *_ROUND_SHOWN,
+            "opportunity__position",
+            "opportunity__candidate__user__time_zone",
+        )
         .with_kind_count()
         .order_by("scheduled_at", "pk")
     )
 
 
-def upcoming_rows(rounds, *, now: datetime.datetime) -> list[UpcomingInterview]:
+def upcoming_rows(
+    rounds, *, now: datetime.datetime, figures: ReadinessFigures | None = None
+) -> list[UpcomingInterview]:
     url = pk_url("coach:round_detail")
     assign = reverse("coach:assignment_create")
+    rounds = list(rounds)
+    figures = _figures(figures, rounds=[r.pk for r in rounds])
     rows = []
     for r in rounds:
         candidate = r.opportunity.candidate
-        ready = r.readiness
+        live, ready = figures.of_round(r.pk)
         rows.append(
             UpcomingInterview(
                 pk=r.pk,
@@ -221,9 +278,9 @@ def upcoming_rows(rounds, *, now: datetime.datetime) -> list[UpcomingInterview]:
                 kind_name=r.kind_name,
                 position=r.opportunity.position,
                 company=r.opportunity.company,
-                has_checklist=bool(r.live_assignments),
+                has_checklist=bool(live),
                 readiness=ready,
-                at_risk=bool(r.live_assignments) and ready.at_risk(r.scheduled_at, now),
+                at_risk=bool(live) and ready.at_risk(r.scheduled_at, now),
                 soon=r.scheduled_at <= now + readiness.WARNING_WINDOW,
                 assign_url=f"{assign}?candidate={candidate.pk}&round={r.pk}",
             )
@@ -231,24 +288,25 @@ def upcoming_rows(rounds, *, now: datetime.datetime) -> list[UpcomingInterview]:
     return rows
 
 
-def _open_invitation():
-    return Invitation.objects.filter(
-        candidate=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True
-    ).order_by("-created_at", "-pk")
-
-
 def invited(coach: User, *, now: datetime.datetime) -> QuerySet[Candidate]:
-    """Active candidates invited and not yet joined, the longest waiting first."""
-    open_invitation = _open_invitation()
+    """Active candidates invited and not yet joined, the longest waiting first.
+    A join, not a subquery per figure: a candidate has at most one open
+    invitation (the constraint interviews_invitation_one_open_per_candidate),
+    and the annotations read the row the filter joined."""
     return (
         Candidate.objects.for_coach(coach)
         .active()
-        .filter(user__isnull=True)
-        .annotate(
-            invited_at=Subquery(open_invitation.values("created_at")[:1]),
-            invite_expires_at=Subquery(open_invitation.values("expires_at")[:1]),
+        .filter(
+            user__isnull=True,
+            invitations__isnull=False,
+            invitations__accepted_at__isnull=True,
+            invitations__revoked_at__isnull=True,
         )
-        .filter(invited_at__isnull=False)
+        .annotate(
+            invited_at=F("invitations__created_at"),
+            invite_expires_at=F("invitations__expires_at"),
+        )
+        .only("full_name")
         .order_by("invited_at", "pk")
     )
 
@@ -356,9 +414,9 @@ def _first(queryset: QuerySet, limit: int) -> tuple[list, int]:
 
 def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard:
     """The coach's start page: what needs doing now, the first CARD_LIMIT rows
-    of each list with how many there are in all. Eight queries (five lists,
-    and the interviews over with their interviewers and notes), whatever the
-    caseload."""
+    of each list with how many there are in all. Nine queries (five lists,
+    the readiness of the rows shown, and the interviews over with their
+    interviewers and notes), whatever the caseload."""
     now = now or timezone.now()
     limit = CARD_LIMIT
     review, review_total = _first(awaiting_review(coach, now=now), limit)
@@ -367,10 +425,14 @@ def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard
     late, late_total = _first(overdue(coach, now=now), limit)
     waiting, waiting_total = _first(invited(coach, now=now), limit)
     after = after_interviews(coach, now=now)
+    # The readiness of the three lists' rows shown, in one query.
+    figures = readiness_figures(
+        checklists=[a.pk for a in (*review, *late)], rounds=[r.pk for r in coming]
+    )
     return Dashboard(
-        awaiting_review=review_rows(review, now=now),
-        upcoming=upcoming_rows(coming, now=now),
-        overdue=overdue_rows(late, now=now),
+        awaiting_review=review_rows(review, now=now, figures=figures),
+        upcoming=upcoming_rows(coming, now=now, figures=figures),
+        overdue=overdue_rows(late, now=now, figures=figures),
         invited=invited_rows(waiting, now=now),
         notes_to_check=note_rows(notes, now=now),
         after_interviews=after_rows(after[:limit], now=now),
@@ -390,10 +452,17 @@ def after_interviews(coach: User, *, now: datetime.datetime) -> list[FollowUp]:
     a debrief or an outcome, oldest first: the rounds the reminders follow
     (selectors.rounds.is_followed), read by the rule the lead's overview and
     the morning digest read. Three queries."""
-    rounds = after_interview_rounds(InterviewRound.objects.for_coach(coach), now=now)
-    return [
-        f for f in follow_ups(rounds.with_kind_count(), now=now) if f.has_ended and not f.is_done
-    ]
+    rounds = list(
+        after_interview_rounds(InterviewRound.objects.for_coach(coach), now=now)
+        .prefetch_related(None)
+        .only(*_ROUND_SHOWN, "duration_minutes", "outcome", "debriefed_at")
+        .with_kind_count()
+    )
+    # Who waits for thanks from plain values, not the notes and interviewers
+    # as models (two queries).
+    waiting = thanks_waiting_by_round([r.pk for r in rounds])
+    followed = (FollowUp(round=r, waiting=waiting[r.pk], now=now) for r in rounds)
+    return [f for f in followed if f.has_ended and not f.is_done]
 
 
 def notes_to_check(coach: User) -> QuerySet[ThankYouNote]:
@@ -407,5 +476,69 @@ def notes_to_check(coach: User) -> QuerySet[ThankYouNote]:
         )
         .filter(Q(checked_at__isnull=True) | Q(checked_at__lt=F("check_requested_at")))
         .select_related("round__opportunity__candidate", "interviewer")
+        .only(
+            "check_requested_at",
+            "to_name",
+            "to",
+            "interviewer__name",
+            "round__opportunity__company",
+            "round__opportunity__candidate__full_name",
+        )
         .order_by("check_requested_at", "pk")
+    )
+
+
+# ---------------------------------------------------------------- candidate: home
+
+
+@dataclass(frozen=True)
+class ComingRound:
+    """A coming interview on the candidate's home, with the readiness of its
+    live checklists."""
+
+    round: InterviewRound
+    readiness: readiness.Readiness
+
+
+@dataclass(frozen=True)
+class CandidateHomeRounds:
+    """The rounds on the candidate's home page."""
+
+    #: The coming ones, soonest first, with readiness.
+    upcoming: list[ComingRound]
+    #: What the followed past rounds still wait for, latest interview first.
+    follow_ups: list[FollowUp]
+    #: The latest past rounds (up to ``past_limit``), each named and with its outcome.
+    past: list[InterviewRound]
+    #: Whether there are more past rounds than ``past``: the page links to them all.
+    more_past: bool
+
+
+def candidate_home_rounds(
+    user: User, *, now: datetime.datetime, upcoming_limit: int, past_limit: int
+) -> CandidateHomeRounds:
+    """The candidate's home page rounds in five queries: the coming ones with
+    the followed past ones, the readiness of the coming ones (one query over
+    their checklists, not three subqueries per round), who still waits for
+    thanks (from plain values of their interviewers and notes, two queries),
+    and the latest past ones."""
+    rounds = list(
+        InterviewRound.objects.for_candidate_user(user)
+        .filter(Q(scheduled_at__gt=now) | followed_q(now))
+        .select_related("opportunity__candidate")
+        .with_kind_count()
+        .order_by("scheduled_at", "id")
+    )
+    coming = [r for r in rounds if not r.started_by(now)][:upcoming_limit]
+    figures = readiness_figures(rounds=[r.pk for r in coming])
+    upcoming = [ComingRound(r, figures.of_round(r.pk)[1]) for r in coming]
+    followed = [r for r in rounds[::-1] if r.started_by(now) and is_followed(r, now)]
+    waiting = thanks_waiting_by_round([r.pk for r in followed])
+    after = (FollowUp(round=r, waiting=waiting[r.pk], now=now) for r in followed)
+    past = list(candidate_past_rounds(user, now=now)[: past_limit + 1])
+    return CandidateHomeRounds(
+        upcoming=upcoming,
+        follow_ups=[f for f in after if not f.is_done],
+        past=past[:past_limit],
+        more_past=len(past) > past_limit,
     )

@@ -3,24 +3,28 @@ caseload, the practice's candidates, members and invitations, and what a
 plain member sees.
 
 Each function runs a fixed number of queries whatever the number of coaches,
-candidates or rounds: figures are subqueries on the membership rows,
-readiness is annotated in SQL (selectors.rounds.rounds_with_readiness).
+candidates or rounds: the coaches' figures are one aggregate on the
+membership rows, readiness is read for the interviews shown
+(selectors.checklists.readiness_figures).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    ExpressionWrapper,
     IntegerField,
     Max,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -46,27 +50,28 @@ from ..models import (
     Question,
     User,
 )
+from ..models.checklists import overdue_q
+from . import checklists as checklists_selectors
 from . import rounds as rounds_selectors
 from .caseload import interview_annotations
+from .followups import thanks_waiting_by_round
 
 # ---------------------------------------------------------------- practice: members
 
 
 def practice_members(
-    practice: Practice, *, leads_first: bool = False
+    practice: Practice, *, leads_first: bool = False, counted: bool = True
 ) -> QuerySet[PracticeMembership]:
     """The practice's members by name (``leads_first``: the leads before the
-    others), each with its user and ``candidate_count`` (archived candidates
-    included: removing a coach waits for all of them). One query."""
+    others), each with its user and (``counted``) ``candidate_count`` (archived
+    candidates included: removing a coach waits for all of them). One query."""
     order = ["user__full_name", "user__email", "pk"]
     if leads_first:
         order.insert(0, Case(When(role=PracticeRole.LEAD, then=Value(0)), default=Value(1)))
-    return (
-        PracticeMembership.objects.filter(practice=practice)
-        .select_related("user")
-        .annotate(candidate_count=Count("user__candidates"))
-        .order_by(*order)
-    )
+    members = PracticeMembership.objects.filter(practice=practice).select_related("user")
+    if counted:
+        members = members.annotate(candidate_count=Count("user__candidates"))
+    return members.order_by(*order)
 
 
 def practice_open_invitations(practice: Practice) -> QuerySet[PracticeInvitation]:
@@ -158,13 +163,12 @@ def _with_readiness(interviews: list[_Upcoming]) -> list[_Upcoming]:
     interviews a week; only the shown ones and the next 48 hours' need it)."""
     if not interviews:
         return []
-    figures = {
-        pk: (live, readiness.Readiness(done or 0, total or 0))
-        for pk, live, done, total in rounds_selectors.rounds_with_readiness(
-            InterviewRound.objects.filter(pk__in=[up.pk for up in interviews])
-        ).values_list("pk", "live_assignments", "required_done", "required_total")
-    }
-    return [replace(up, live=figures[up.pk][0], readiness=figures[up.pk][1]) for up in interviews]
+    figures = checklists_selectors.readiness_figures(rounds=[up.pk for up in interviews])
+    return [
+        replace(up, live=live, readiness=ready)
+        for up in interviews
+        for live, ready in [figures.of_round(up.pk)]
+    ]
 
 
 def _written(
@@ -247,65 +251,100 @@ def _count(queryset: QuerySet, group: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _coach_rows(practice: Practice, *, today: datetime.date, now: datetime.datetime):
-    """The practice's memberships, each annotated with its coach's figures
-    (one query)."""
-    coach = OuterRef("user_id")
-    assignments = Assignment.objects.filter(candidate__coach=coach)
-    waiting = assignments.awaiting_review()
-    oldest = (
-        waiting.order_by().values("candidate__coach").annotate(at=Min("submitted_at")).values("at")
-    )
-    overdue = assignments.overdue(today, now).filter(candidate__archived=False)
-    open_ = assignments.filter(
-        candidate__archived=False,
-        status__in=(*Assignment.EDITABLE, Assignment.Status.SUBMITTED),
-    )
-    # The latest of the three moments a checklist moves (created, submitted,
-    # reviewed); Greatest is NULL on SQLite when one is, hence the Coalesce.
-    latest = (
-        assignments.order_by()
-        .values("candidate__coach")
+#: A coach's figures before they have a candidate.
+_NO_FIGURES = {
+    "active_candidates": 0,
+    "open_checklists": 0,
+    "waiting_review": 0,
+    "oldest_submitted_at": None,
+    "overdue": 0,
+    "last_activity_at": None,
+}
+
+
+def _coach_figures(
+    coaches: Collection[int], *, today: datetime.date, now: datetime.datetime
+) -> dict[int, dict]:
+    """Each coach's figures, by coach id: one aggregate over the practice's
+    candidates and their checklists (cheaper to build and to run than a
+    subquery per figure on the membership rows)."""
+    on = "assignments__"
+    active = Q(archived=False)
+    waiting = Q(**{f"{on}status": Assignment.Status.SUBMITTED})
+    created = Max(f"{on}created_at")
+    figures = (
+        Candidate.objects.filter(coach_id__in=coaches)
+        .order_by()
+        .values("coach_id")
         .annotate(
-            at=Greatest(
-                Max("created_at"),
-                Coalesce(Max("submitted_at"), Max("created_at")),
-                Coalesce(Max("reviewed_at"), Max("created_at")),
-            )
-        )
-        .values("at")
-    )
-    return (
-        PracticeMembership.objects.filter(practice=practice)
-        .select_related("user")
-        .annotate(
-            active_candidates=_count(
-                Candidate.objects.filter(coach=coach, archived=False), "coach"
+            active_candidates=Count("pk", filter=active, distinct=True),
+            # Checklists of active candidates not yet approved or withdrawn.
+            open_checklists=Count(
+                f"{on}id",
+                filter=active
+                & Q(**{f"{on}status__in": (*Assignment.EDITABLE, Assignment.Status.SUBMITTED)}),
             ),
-            open_checklists=_count(open_, "candidate__coach"),
-            waiting_review=_count(waiting, "candidate__coach"),
-            oldest_submitted_at=Subquery(oldest[:1]),
-            overdue=_count(overdue, "candidate__coach"),
-            last_activity_at=Subquery(latest[:1]),
+            waiting_review=Count(f"{on}id", filter=waiting),
+            oldest_submitted_at=Min(f"{on}submitted_at", filter=waiting),
+            overdue=Count(f"{on}id", filter=active & overdue_q(today, now, on)),
+            # The latest of the three moments a checklist moves (created,
+            # submitted, reviewed); Greatest is NULL on SQLite when one is,
+            # hence the Coalesce.
+            last_activity_at=Greatest(
+                created,
+                Coalesce(Max(f"{on}submitted_at"), created),
+                Coalesce(Max(f"{on}reviewed_at"), created),
+            ),
         )
-        .order_by("user__full_name", "user__email", "pk")
     )
+    return {row.pop("coach_id"): row for row in figures}
 
 
-def _thanks_overdue(practice: Practice, now: datetime.datetime) -> Counter[int]:
-    """Per coach of the practice: how many people wait for a thank-you past its
-    due time, by the rule the coach's dashboard and morning digest follow
-    (selectors.rounds.FollowUp.notes_overdue). Three queries."""
-    rounds = rounds_selectors.after_interview_rounds(
+def _interviews(
+    coaches: Collection[int], now: datetime.datetime
+) -> tuple[list[_Upcoming], dict[int, int]]:
+    """The coaches' interviews of the coming week, soonest first, without
+    readiness; and the interviews over whose thank-you notes are due (round
+    id: coach id), by the rule the coach's dashboard and morning digest follow
+    (selectors.rounds.FollowUp.notes_overdue: a followed round, a day after
+    its start). One query of plain values over both windows."""
+    thanks_due = rounds_selectors.followed_q(now) & Q(
+        scheduled_at__lte=now - InterviewRound.THANK_YOU_WITHIN
+    )
+    rows = (
         InterviewRound.objects.filter(
-            opportunity__candidate__coach__practice_membership__practice=practice
-        ),
-        now=now,
+            opportunity__candidate__coach_id__in=coaches,
+            opportunity__candidate__archived=False,
+            scheduled_at__gte=now - InterviewRound.AFTER_INTERVIEW_WINDOW,
+            scheduled_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
+        )
+        .annotate(thanks_due=ExpressionWrapper(thanks_due, output_field=BooleanField()))
+        .order_by("scheduled_at", "pk")
+        .values_list(
+            "pk",
+            "opportunity__candidate__coach_id",
+            "scheduled_at",
+            "opportunity__candidate_id",
+            "opportunity__candidate__full_name",
+            "opportunity__candidate__user__time_zone",
+            "thanks_due",
+        )
     )
+    coming, due = [], {}
+    for pk, coach_id, at, *values, thanks in rows:
+        if thanks:
+            due[pk] = coach_id
+        if at >= now:
+            coming.append(_Upcoming(pk, coach_id, at, *values))
+    return coming, due
+
+
+def _thanks_overdue(due: dict[int, int]) -> Counter[int]:
+    """Per coach: how many people wait for a thank-you past its due time, of
+    the rounds ``due`` (round id: coach id). Two queries of plain values."""
     overdue: Counter[int] = Counter()
-    for follow_up in rounds_selectors.follow_ups(rounds, now=now):
-        if follow_up.notes_overdue:
-            overdue[follow_up.round.opportunity.candidate.coach_id] += len(follow_up.waiting)
+    for pk, waiting in thanks_waiting_by_round(due).items():
+        overdue[due[pk]] += len(waiting)
     return overdue
 
 
@@ -317,10 +356,14 @@ def practice_caseloads(
     row shows its coach's next few interviews, not all of them."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    thanks_overdue = _thanks_overdue(practice, now)
+    # The members first: their ids spare the other queries the joins through
+    # the memberships.
+    members = list(practice_members(practice, counted=False))
+    coaches = [m.user_id for m in members]
+    coming, thanks_due = _interviews(coaches, now)
+    thanks_overdue = _thanks_overdue(thanks_due)
     # Readiness only where it shows: a coach's first few interviews (drawn),
     # and the next 48 hours' (counted as at risk when under half ready).
-    coming = _upcoming(practice, now=now)
     shown: Counter[int] = Counter()
     needed = []
     for interview in coming:
@@ -335,24 +378,21 @@ def practice_caseloads(
         upcoming.setdefault(interview.coach_id, []).append(read.get(interview.pk, interview))
     candidates_url = reverse("practice:candidates")
     candidate_url = pk_url("practice:candidate")
+    figures = _coach_figures(coaches, today=today, now=now)
     rows = []
-    for m in _coach_rows(practice, today=today, now=now):
+    for m in members:
         theirs = upcoming.get(m.user_id, [])
+        mine = figures.get(m.user_id, _NO_FIGURES)
         rows.append(
             CoachCaseload(
                 membership=m,
-                active_candidates=m.active_candidates,
-                open_checklists=m.open_checklists,
-                waiting_review=m.waiting_review,
-                oldest_submitted_at=m.oldest_submitted_at,
-                oldest_wait=_ago(m.oldest_submitted_at, now),
-                overdue=m.overdue,
+                **mine,
+                oldest_wait=_ago(mine["oldest_submitted_at"], now),
                 thanks_overdue=thanks_overdue[m.user_id],
                 upcoming_count=len(theirs),
                 at_risk=sum(1 for interview in theirs if interview.at_risk(now)),
                 next_interviews=_written(theirs[:OVERVIEW_INTERVIEWS], now, candidate_url),
-                last_activity_at=m.last_activity_at,
-                last_activity=_ago(m.last_activity_at, now),
+                last_activity=_ago(mine["last_activity_at"], now),
                 candidates_url=f"{candidates_url}?coach={m.user_id}",
             )
         )

@@ -93,42 +93,6 @@ def candidate_rounds(user: User) -> QuerySet[InterviewRound]:
     return rounds_with_readiness(rounds)
 
 
-@dataclass(frozen=True)
-class CandidateHomeRounds:
-    """The rounds on the candidate's home page."""
-
-    #: The coming ones, soonest first, with readiness.
-    upcoming: list[InterviewRound]
-    #: What the followed past rounds still wait for, latest interview first.
-    follow_ups: list[FollowUp]
-    #: The latest past rounds (up to ``past_limit``), each named and with its outcome.
-    past: list[InterviewRound]
-    #: Whether there are more past rounds than ``past``: the page links to them all.
-    more_past: bool
-
-
-def candidate_home_rounds(
-    user: User, *, now: datetime.datetime, upcoming_limit: int, past_limit: int
-) -> CandidateHomeRounds:
-    """The candidate's home page rounds in four queries: the coming ones with
-    the followed past ones (with their interviewers and notes), and the latest
-    past ones."""
-    rounds = list(
-        with_follow_up_parts(
-            candidate_rounds(user).filter(Q(scheduled_at__gt=now) | followed_q(now))
-        ).order_by("scheduled_at", "id")
-    )
-    upcoming = [r for r in rounds if not r.started_by(now)][:upcoming_limit]
-    followed = [r for r in rounds if r.started_by(now)][::-1]
-    past = list(candidate_past_rounds(user, now=now)[: past_limit + 1])
-    return CandidateHomeRounds(
-        upcoming=upcoming,
-        follow_ups=[f for f in follow_ups(followed, now=now) if not f.is_done],
-        past=past[:past_limit],
-        more_past=len(past) > past_limit,
-    )
-
-
 def candidate_past_rounds(user: User, *, now: datetime.datetime) -> QuerySet[InterviewRound]:
     """Every round of the candidate that has started, newest first, named (a
     cancelled one too: its page and debrief stay readable)."""

@@ -10,7 +10,6 @@ from ..access import candidate_required, coach_required
 from ..lib.paging import paginate
 from ..selectors import checklists as checklists_selectors
 from ..selectors import home as home_selectors
-from ..selectors import rounds as rounds_selectors
 
 #: The dashboard's cards that have a whole list (coach:dashboard_list, card=…).
 DASHBOARD_CARDS = tuple(home_selectors.CARDS)
@@ -31,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
     page = paginate(request, checklists_selectors.candidate_open_checklists(user))
-    rounds = rounds_selectors.candidate_home_rounds(
+    rounds = home_selectors.candidate_home_rounds(
         user, now=now, upcoming_limit=UPCOMING_LIMIT, past_limit=PAST_LIMIT
     )
     return render(

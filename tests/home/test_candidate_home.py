@@ -140,9 +140,11 @@ def test_home_runs_a_fixed_number_of_queries(
         approved = make_assignment(candidate, title=f"Approved {n}")
         submitted(approved)
         checklists_services.assignment_review(assignment=approved, by=coach, verdict="approved")
-    # Session, user, unread notices in the navigation, open checklists (count
-    # and page), their readiness, recent approvals, the coming and followed
-    # rounds with their interviewers and notes (three), the past rounds.
+    # Session, user, open checklists (count and page) with their readiness,
+    # recent approvals, the coming and followed rounds, the coming ones'
+    # readiness (one query over their checklists, not three subqueries per
+    # round: issue 25), the followed ones' interviewers and notes as plain
+    # values (two), the past rounds: ten here at both sizes.
     with django_assert_max_num_queries(10):
         response = candidate_client.get(HOME)
     assert response.status_code == 200
