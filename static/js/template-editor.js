@@ -115,6 +115,9 @@ document.addEventListener("DOMContentLoaded", () => {
     card.classList.remove("dragging");
     moved(card);
   };
-  list.addEventListener("pointerup", drop);
-  list.addEventListener("pointercancel", drop);
+  // On the document, not the list: moving the dragged card in the page drops
+  // its pointer capture, and the pointer may be let go outside the list (above
+  // it, once the page has scrolled up under the finger).
+  document.addEventListener("pointerup", drop);
+  document.addEventListener("pointercancel", drop);
 });
