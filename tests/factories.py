@@ -1,6 +1,4 @@
 import datetime
-import io
-import wave
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +13,8 @@ from interviews.services import notifications as notifications_services
 from interviews.services import practices as practices_services
 from interviews.services import rehearsal as rehearsal_services
 from interviews.services import stories as stories_services
+
+from .files import samples
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -159,14 +159,8 @@ class AssignmentItemFactory(factory.django.DjangoModelFactory):
 
 
 def wav_bytes(seconds: float = 0.1) -> bytes:
-    """A short silent WAV, made with the standard library."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\x00\x00" * int(8000 * seconds))
-    return buffer.getvalue()
+    """A short WAV, as the file tests make it (tests/files/samples.py)."""
+    return samples.wav(seconds)
 
 
 def make_assignment(candidate, *, kinds=("text", "check", "email"), round=None, **kwargs):

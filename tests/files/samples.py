@@ -1,8 +1,9 @@
 """Small, real files of every accepted type (and some refused ones), made in code."""
 
 import io
-import wave
 import zipfile
+
+from interviews.lib.demo import sample_wav
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -38,10 +39,5 @@ def plain_zip() -> bytes:
 
 
 def wav(seconds: float = 0.1) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\x00\x00" * int(8000 * seconds))
-    return buffer.getvalue()
+    """A short WAV (the demo's generator, interviews/lib/demo.py)."""
+    return sample_wav(seconds)
