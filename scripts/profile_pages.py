@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument(
         "--top", type=int, default=0, help="also print cProfile's top N functions per page"
     )
-    parser.add_argument("--pages", default="", help="comma-separated page names (default all)")
+    parser.add_argument("--pages", default="", help="comma-separated page names or their beginnings (default all)")
     args = parser.parse_args()
     server = (
         os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_SERVER
@@ -98,7 +98,7 @@ def main() -> None:
     print("| page | queries | total ms | database ms | templates ms | the rest ms |")
     print("|---|--:|--:|--:|--:|--:|")
     for page in _pages(world):
-        if page.who == "bare" or (wanted and page.name not in wanted):
+        if page.who == "bare" or (wanted and not any(page.name.startswith(w) for w in wanted)):
             continue
         if page.download and not wanted:  # the CSV export: ask for it by name
             continue
