@@ -109,11 +109,11 @@ def template_visible_to_coach(request: HttpRequest, pk: int) -> ChecklistTemplat
 
 def assignment_for_coach(request: HttpRequest, pk: int) -> Assignment:
     return get_object_or_404(
-        Assignment.objects.for_coach(request.user).select_related(
-            "candidate__user", "round__opportunity", "template"
-        ),
+        Assignment.objects.for_coach(request.user)
+        .select_related("candidate__user", "round__opportunity", "template")
+        .with_round_kind_count(),
         pk=pk,
-    )
+    ).name_round()
 
 
 def story_for_coach(request: HttpRequest, pk: int) -> Story:
@@ -138,11 +138,11 @@ def item_for_coach(request: HttpRequest, pk: int) -> AssignmentItem:
 def assignment_for_candidate(request: HttpRequest, pk: int) -> Assignment:
     """The candidate's own, not withdrawn, assignment — or 404 for anyone else."""
     return get_object_or_404(
-        Assignment.objects.for_candidate_user(request.user).select_related(
-            "candidate__coach", "round__opportunity"
-        ),
+        Assignment.objects.for_candidate_user(request.user)
+        .select_related("candidate__coach", "round__opportunity")
+        .with_round_kind_count(),
         pk=pk,
-    )
+    ).name_round()
 
 
 def item_for_candidate(request: HttpRequest, pk: int) -> AssignmentItem:
@@ -284,11 +284,11 @@ def candidate_for_lead(request: HttpRequest, pk: int) -> Candidate:
 def assignment_for_lead(request: HttpRequest, pk: int) -> Assignment:
     """A checklist of a candidate of the lead's practice, read-only — or 404."""
     return get_object_or_404(
-        Assignment.objects.for_coaches(_led_coach_ids(request)).select_related(
-            "candidate__coach", "candidate__user", "round__opportunity", "template"
-        ),
+        Assignment.objects.for_coaches(_led_coach_ids(request))
+        .select_related("candidate__coach", "candidate__user", "round__opportunity", "template")
+        .with_round_kind_count(),
         pk=pk,
-    )
+    ).name_round()
 
 
 def story_for_lead(request: HttpRequest, pk: int) -> Story:

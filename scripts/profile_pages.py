@@ -40,7 +40,9 @@ def main() -> None:
     parser.add_argument(
         "--top", type=int, default=0, help="also print cProfile's top N functions per page"
     )
-    parser.add_argument("--pages", default="", help="comma-separated page names or their beginnings (default all)")
+    parser.add_argument(
+        "--pages", default="", help="comma-separated page names or their beginnings (default all)"
+    )
     args = parser.parse_args()
     server = (
         os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_SERVER

@@ -45,22 +45,25 @@ class InterviewRoundQuerySet(OwnedByCandidateQuerySet):
         """Annotate ``same_kind_rounds`` (one subquery), which
         ``InterviewRound.display_name`` reads, so a list of rounds names each
         round without a query per row."""
-        same = (
-            InterviewRound.objects.same_kind_as(
-                candidate=OuterRef("opportunity__candidate_id"),
-                kind=OuterRef("kind"),
-                company=OuterRef("opportunity__company"),
-            )
-            .order_by()
-            .values("opportunity__candidate")
-            .annotate(n=models.Count("pk"))
-            .values("n")[:1]
+        return self.annotate(same_kind_rounds=same_kind_rounds())
+
+
+def same_kind_rounds(path: str = "") -> Coalesce:
+    """How many rounds of its kind the candidate has at its company, for the
+    round the outer query reaches through ``path`` ("round__" from a
+    checklist), as one subquery: 0 when there is no round."""
+    same = (
+        InterviewRound.objects.same_kind_as(
+            candidate=OuterRef(f"{path}opportunity__candidate_id"),
+            kind=OuterRef(f"{path}kind"),
+            company=OuterRef(f"{path}opportunity__company"),
         )
-        return self.annotate(
-            same_kind_rounds=Coalesce(
-                models.Subquery(same, output_field=models.IntegerField()), models.Value(0)
-            )
-        )
+        .order_by()
+        .values("opportunity__candidate")
+        .annotate(n=models.Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(models.Subquery(same, output_field=models.IntegerField()), models.Value(0))
 
 
 class RoundKind(models.TextChoices):
@@ -174,9 +177,15 @@ class InterviewRound(ReadinessAnnotated, models.Model):
     def kind_name(self) -> str:
         """ "Second-round interview", with "(round 3)" only where the candidate has
         several rounds of that kind at that company."""
-        name = self.KIND_NAMES.get(self.kind, "Interview")
-        if self.same_kind_count > 1:
-            name = f"{name} (round {self.sequence})"
+        return self.name_kind(self.kind, sequence=self.sequence, same_kind=self.same_kind_count)
+
+    @classmethod
+    def name_kind(cls, kind: str, *, sequence: int, same_kind: int) -> str:
+        """``kind_name`` from a row's values (``same_kind``: the
+        ``with_kind_count()`` figure)."""
+        name = cls.KIND_NAMES.get(kind, "Interview")
+        if same_kind > 1:
+            name = f"{name} (round {sequence})"
         return name
 
     @property

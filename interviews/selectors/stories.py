@@ -601,6 +601,10 @@ class ItemStories:
     #: The earlier submissions', newest first.
     earlier: list[Submission] = field(default_factory=list)
 
+    def __bool__(self) -> bool:
+        """Anything to show: the page tests this once per item."""
+        return bool(self.latest or self.removed or self.earlier)
+
 
 def item_stories(
     by_time: dict[datetime.datetime, list],

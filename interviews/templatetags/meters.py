@@ -72,11 +72,11 @@ def readiness_meter(readiness) -> str:
 
 @register.filter
 def status_badge(assignment) -> str:
-    """A checklist's status in words and colour."""
+    """A checklist's status in words and colour, from anything with its
+    ``status`` (a checklist, or a row built for a page)."""
+    status = AssignmentStatus(assignment.status)
     return format_html(
-        '<span class="badge status-badge {}">{}</span>',
-        STATUS_COLOURS[assignment.status],
-        assignment.get_status_display(),
+        '<span class="badge status-badge {}">{}</span>', STATUS_COLOURS[status], status.label
     )
 
 

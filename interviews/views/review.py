@@ -92,6 +92,11 @@ class ReviewRow:
     files: list[ItemFile] = field(default_factory=list)
     file_events: list[ItemFileEvent] = field(default_factory=list)
 
+    @property
+    def history(self) -> bool:
+        """One revision is the answer shown: a history starts with the second."""
+        return len(self.revisions) > 1
+
 
 def render_checklist(
     request: HttpRequest,

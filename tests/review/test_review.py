@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interviews.models import Assignment, Comment, Review
@@ -339,9 +341,33 @@ def test_the_review_page_runs_a_fixed_number_of_queries(
     checklists_services.assignment_submit(assignment=assignment, by=candidate.user)
     for it in assignment.items.all():
         checklists_services.comment_add(item=it, by=candidate.user, body="Reply")
-    # +1: unread notices in the navigation; +1: the frozen stories; +2: the
-    # items' files and their history; +1: the rehearsal takes sent to the coach
-    with django_assert_max_num_queries(12):
+    # The session, the user, the checklist with its round's name, its items,
+    # their comments, revisions, files, files' history and the take sent to
+    # the coach, the reviews, the frozen stories.
+    with django_assert_max_num_queries(11):
         response = coach_client.get(url(assignment))
     assert response.status_code == 200
     assert response.content.decode().count("Revision history (2)") == size
+
+
+def test_the_rounds_name_costs_no_query_of_its_own(candidate, coach_client):
+    """The checklist's access helper reads the count the round's name needs
+    (``with_round_kind_count``): a checklist for the second of two
+    second-round interviews at one company costs what an unlinked one does."""
+    opportunity = OpportunityFactory(candidate=candidate, company="Fabrikam")
+    InterviewRoundFactory(opportunity=opportunity, kind="second", sequence=1)
+    second = InterviewRoundFactory(opportunity=opportunity, kind="second", sequence=2)
+    linked = make_assignment(candidate, round=second)
+    unlinked = make_assignment(candidate)
+    counts = {}
+    for name, assignment in (("linked", linked), ("unlinked", unlinked)):
+        with CaptureQueriesContext(connection) as queries:
+            response = coach_client.get(url(assignment))
+        assert response.status_code == 200
+        counts[name] = len(queries)
+    assert counts["linked"] == counts["unlinked"]
+    assert "Second-round interview (round 2) at Fabrikam" in response_text(coach_client, linked)
+
+
+def response_text(client, assignment):
+    return client.get(url(assignment)).content.decode()
