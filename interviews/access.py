@@ -12,6 +12,7 @@ from functools import wraps
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from .lib.prepared import Prepared
 from .models import (
     AskedQuestion,
     Assignment,
@@ -107,13 +108,49 @@ def template_visible_to_coach(request: HttpRequest, pk: int) -> ChecklistTemplat
     return get_object_or_404(ChecklistTemplate.objects.visible_to(request.user), pk=pk)
 
 
+# The checklist pages open with one of these on every request: each is
+# built and compiled once (lib/prepared.py), with stand-ins no row has
+# (issue 25). The ownership rule is in the query, as everywhere here.
+_USER = User(pk=-7_000_000_001)
+_PK = -7_000_000_002
+_ASSIGNMENT_FOR_COACH = Prepared(
+    Assignment,
+    lambda user, pk: (
+        Assignment.objects.for_coach(user)
+        .select_related("candidate__user", "round__opportunity")
+        .with_round_kind_count()
+        .filter(pk=pk)
+    ),
+    user=_USER,
+    pk=_PK,
+)
+_ASSIGNMENT_FOR_CANDIDATE = Prepared(
+    Assignment,
+    lambda user, pk: (
+        Assignment.objects.for_candidate_user(user)
+        .select_related("candidate__coach", "round__opportunity")
+        .with_round_kind_count()
+        .filter(pk=pk)
+    ),
+    user=_USER,
+    pk=_PK,
+)
+
+
+#: The largest id a row can have (a 64-bit key): a larger one in an address
+#: names nothing (the ORM says so before asking; a prepared read must too).
+_LARGEST_ID = 2**63 - 1
+
+
+def _the_one(read: Prepared, request: HttpRequest, pk: int):
+    found = read(user=request.user, pk=pk) if 0 < pk <= _LARGEST_ID else []
+    if not found:
+        raise Http404(f"No {read.model._meta.object_name} matches the given query.")
+    return found[0]
+
+
 def assignment_for_coach(request: HttpRequest, pk: int) -> Assignment:
-    return get_object_or_404(
-        Assignment.objects.for_coach(request.user)
-        .select_related("candidate__user", "round__opportunity", "template")
-        .with_round_kind_count(),
-        pk=pk,
-    ).name_round()
+    return _the_one(_ASSIGNMENT_FOR_COACH, request, pk).name_round()
 
 
 def story_for_coach(request: HttpRequest, pk: int) -> Story:
@@ -137,12 +174,7 @@ def item_for_coach(request: HttpRequest, pk: int) -> AssignmentItem:
 
 def assignment_for_candidate(request: HttpRequest, pk: int) -> Assignment:
     """The candidate's own, not withdrawn, assignment — or 404 for anyone else."""
-    return get_object_or_404(
-        Assignment.objects.for_candidate_user(request.user)
-        .select_related("candidate__coach", "round__opportunity")
-        .with_round_kind_count(),
-        pk=pk,
-    ).name_round()
+    return _the_one(_ASSIGNMENT_FOR_CANDIDATE, request, pk).name_round()
 
 
 def item_for_candidate(request: HttpRequest, pk: int) -> AssignmentItem:

@@ -1,30 +1,33 @@
 """Read queries whose SQL is built once per process and run with each call's
 values (issue 25).
 
-Building a queryset and compiling it to SQL costs Django 0.5 to 1.5 ms of
+Building a queryset and compiling it to SQL costs Django 0.3 to 1.5 ms of
 Python a query; running the SQL costs a quarter of a millisecond. A page
 that asks the same questions on every request (the coach's dashboard: the
-first rows of five lists) pays that build for every request although only a
-few values change: the coach and the time. ``PreparedValues`` builds the
-query once with stand-in values that no row or clock has, compiles it, notes
-where each stand-in landed among the statement's parameters, and from then
-on runs that statement with the call's own values in their places. The rows
-come back through the compiler's own converters, as ``.values()`` gives them.
+first rows of five lists; the review page: a checklist's items and what
+hangs on them) pays that build every time although only a few values
+change: the coach, the checklist, the time. ``Prepared`` builds the query
+once with stand-in values that no row or clock has, compiles it, notes where
+each stand-in landed among the statement's parameters, and from then on
+hands Django's own iterable (model instances with their ``select_related``
+relations and annotations, or ``.values()`` dicts) a compiler that runs that
+statement with the call's values in their places.
 
-Only ``.values()`` querysets: their rows are plain dicts, which is what the
-pages build their rows from. The builder must depend on its arguments only
-through the values it passes to the ORM (no ``if`` on them, no value derived
-from them: ask for each value as an argument). With the setting
+The builder must depend on its arguments only through the values it passes
+to the ORM (no ``if`` on them, no value derived from them: ask for each value
+as an argument), and be built from a model's manager (a related manager
+would hand every row the stand-in it was built from). With the setting
 ``PREPARED_QUERIES_CHECK`` on, which the tests turn on, every call also
-builds the query with its own values and fails loudly unless the SQL and
-the parameters are exactly the prepared ones, so the whole test suite
-checks each prepared query against the ORM it stands for.
+builds the query with its own values and fails loudly unless the SQL and the
+parameters are exactly the prepared ones, so the whole test suite checks
+each prepared query against the ORM it stands for.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +36,14 @@ from django.conf import settings
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+
+
+def _compiled(sql: str, params: tuple, *args, **kwargs) -> tuple[str, tuple]:
+    return sql, params
+
+
+def _given(compiler: SQLCompiler, *args, **kwargs) -> SQLCompiler:
+    return compiler
 
 
 class PreparedQueryError(AssertionError):
@@ -48,10 +59,12 @@ class _Slot:
 
 @dataclass(frozen=True)
 class _Statement:
+    #: The queryset built with the stand-ins, and its compiler once compiled
+    #: (which knows the columns and how to turn rows into results).
+    queryset: QuerySet
     compiler: SQLCompiler
     sql: str
     template: tuple
-    names: tuple[str, ...]
 
 
 def _adapt(value: object, alias: str) -> object:
@@ -64,14 +77,18 @@ def _adapt(value: object, alias: str) -> object:
         return ops.adapt_datetimefield_value(value)
     if isinstance(value, datetime.date):
         return ops.adapt_datefield_value(value)
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        # Beyond any integer column: the ORM answers such a lookup without
+        # asking; the database would refuse it. The caller must not ask.
+        raise ValueError(f"{value} is out of the database's integer range.")
     if isinstance(value, bool | int | str):
         return value
     raise TypeError(f"PreparedValues cannot take a {type(value).__name__} value.")
 
 
-class PreparedValues:
-    """``build(**values)`` returns a ``.values()`` queryset of ``model``;
-    calling this with the same keywords returns its rows (dicts) from a
+class Prepared:
+    """``build(**values)`` returns a queryset of ``model``; calling this with
+    the same keywords returns its results (as ``list(queryset)`` would) from a
     statement compiled once per database with ``stand_ins`` in the values'
     places."""
 
@@ -91,8 +108,13 @@ class PreparedValues:
         return statement
 
     def _prepare(self, alias: str) -> _Statement:
-        query = self.build(**self.stand_ins).query
-        compiler = query.get_compiler(using=alias)
+        queryset = self.build(**self.stand_ins)
+        if queryset._known_related_objects:
+            raise PreparedQueryError(
+                f"{self.build.__qualname__}: build from the model's manager, not a related "
+                "manager (its rows would all point at the stand-in)."
+            )
+        compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         slots = [(_adapt(v, alias), _Slot(name)) for name, v in self.stand_ins.items()]
         if len({value for value, _ in slots}) != len(slots):
@@ -110,14 +132,9 @@ class PreparedValues:
             raise PreparedQueryError(
                 f"{self.build.__qualname__}: the statement never uses {sorted(unused)}."
             )
-        # The names of a .values() row, in the order the compiler selects them
-        # (as ValuesIterable names them: Django 5.2 keeps the order asked for).
-        names = tuple(
-            query.selected or (*query.extra_select, *query.values_select, *query.annotation_select)
-        )
-        return _Statement(compiler=compiler, sql=sql, template=template, names=names)
+        return _Statement(queryset=queryset, compiler=compiler, sql=sql, template=template)
 
-    def __call__(self, **values: object) -> list[dict]:
+    def __call__(self, **values: object) -> list:
         if values.keys() != self.stand_ins.keys():
             raise TypeError(f"Expected the values {sorted(self.stand_ins)}, got {sorted(values)}.")
         alias = router.db_for_read(self.model)
@@ -126,17 +143,18 @@ class PreparedValues:
         params = tuple(adapted[p.name] if isinstance(p, _Slot) else p for p in statement.template)
         if settings.PREPARED_QUERIES_CHECK:
             self._check(alias, statement, params, values)
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(statement.sql, params)
-            rows = cursor.fetchall()
-        # The compiler converts the values as the ORM would (dates read from
-        # SQLite, for one); a copy, bound to this thread's connection.
+        # Django's iterable asks the query for a compiler, which runs
+        # as_sql() and the statement, then turns the rows into results with
+        # what compiling set up (the columns, the related models, the
+        # converters). This call's compiler is a copy of the prepared one,
+        # bound to this thread's connection, whose as_sql() is the prepared
+        # statement with this call's parameters.
         compiler = copy.copy(statement.compiler)
-        compiler.connection = connection
-        return [
-            dict(zip(statement.names, row, strict=True)) for row in compiler.results_iter([rows])
-        ]
+        compiler.connection = connections[alias]
+        compiler.as_sql = functools.partial(_compiled, statement.sql, params)
+        queryset = statement.queryset._chain()
+        queryset.query.get_compiler = functools.partial(_given, compiler)
+        return list(queryset)
 
     def _check(self, alias: str, statement: _Statement, params: tuple, values: dict) -> None:
         sql, expected = self.build(**values).query.get_compiler(using=alias).as_sql()

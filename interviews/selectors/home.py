@@ -15,7 +15,7 @@ from django.utils.timesince import timesince
 from ..lib import readiness
 from ..lib import when as when_lib
 from ..lib.links import pk_url
-from ..lib.prepared import PreparedValues
+from ..lib.prepared import Prepared
 from ..models import Assignment, Candidate, InterviewRound, ThankYouNote, User
 from .checklists import ReadinessFigures, readiness_figures
 from .followups import thanks_waiting_by_round
@@ -440,27 +440,23 @@ _COACH = User(pk=-7_000_000_001, role=User.Role.COACH)
 _START = datetime.datetime(1900, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC)
 _END = datetime.datetime(1900, 1, 9, 3, 4, 5, 678901, tzinfo=datetime.UTC)
 _DAY = datetime.date(1900, 1, 3)
-_FIRST_REVIEW = PreparedValues(
-    Assignment, lambda coach: _first(awaiting_review(coach)), coach=_COACH
-)
-_FIRST_NOTES = PreparedValues(
-    ThankYouNote, lambda coach: _first(notes_to_check(coach)), coach=_COACH
-)
-_FIRST_UPCOMING = PreparedValues(
+_FIRST_REVIEW = Prepared(Assignment, lambda coach: _first(awaiting_review(coach)), coach=_COACH)
+_FIRST_NOTES = Prepared(ThankYouNote, lambda coach: _first(notes_to_check(coach)), coach=_COACH)
+_FIRST_UPCOMING = Prepared(
     InterviewRound,
     lambda coach, start, end: _first(_upcoming(coach, start, end)),
     coach=_COACH,
     start=_START,
     end=_END,
 )
-_FIRST_OVERDUE = PreparedValues(
+_FIRST_OVERDUE = Prepared(
     Assignment,
     lambda coach, today, now: _first(_overdue(coach, today, now)),
     coach=_COACH,
     today=_DAY,
     now=_START,
 )
-_FIRST_INVITED = PreparedValues(Candidate, lambda coach: _first(invited(coach)), coach=_COACH)
+_FIRST_INVITED = Prepared(Candidate, lambda coach: _first(invited(coach)), coach=_COACH)
 
 
 def _total(rows: list[dict]) -> int:

@@ -8,8 +8,9 @@ import datetime
 import pytest
 from django.db.models import Count
 from django.test.utils import override_settings
+from django.urls import reverse
 
-from interviews.lib.prepared import PreparedQueryError, PreparedValues
+from interviews.lib.prepared import Prepared, PreparedQueryError
 from interviews.models import Candidate, InterviewRound
 
 from ..factories import CandidateFactory, InterviewRoundFactory, OpportunityFactory
@@ -42,7 +43,7 @@ def rounds(coach, candidate, other_coach):
 
 
 def test_rows_are_the_orms_rows_for_each_calls_values(db, coach, other_coach, rounds):
-    prepared = PreparedValues(InterviewRound, _rounds_after, coach=coach, start=STAND_IN_AT)
+    prepared = Prepared(InterviewRound, _rounds_after, coach=coach, start=STAND_IN_AT)
     for who, start in ((coach, AT), (coach, AT + DAY), (other_coach, AT), (coach, AT + 9 * DAY)):
         rows = prepared(coach=who, start=start)
         assert rows == list(_rounds_after(who, start))
@@ -54,7 +55,7 @@ def test_rows_are_the_orms_rows_for_each_calls_values(db, coach, other_coach, ro
 def test_a_call_runs_one_query_and_builds_nothing(
     db, coach, rounds, django_assert_num_queries, monkeypatch
 ):
-    prepared = PreparedValues(InterviewRound, _rounds_after, coach=coach, start=STAND_IN_AT)
+    prepared = Prepared(InterviewRound, _rounds_after, coach=coach, start=STAND_IN_AT)
     prepared(coach=coach, start=AT)  # compiled here
     built = []
     monkeypatch.setattr(prepared, "build", lambda **values: built.append(values))
@@ -71,7 +72,7 @@ def test_annotations_keep_the_order_asked_for(db, coach, candidate, rounds):
             .values("n", "full_name", "pk")
         )
 
-    prepared = PreparedValues(Candidate, counts, coach=coach)
+    prepared = Prepared(Candidate, counts, coach=coach)
     assert (
         prepared(coach=coach)
         == list(counts(coach))
@@ -83,7 +84,7 @@ def test_a_value_derived_from_another_is_refused(db, coach, rounds):
     def week(coach, start):  # the end is baked in at the stand-in's time
         return _rounds_after(coach, start).filter(scheduled_at__lt=start + 7 * DAY)
 
-    prepared = PreparedValues(InterviewRound, week, coach=coach, start=STAND_IN_AT)
+    prepared = Prepared(InterviewRound, week, coach=coach, start=STAND_IN_AT)
     with pytest.raises(PreparedQueryError, match="no longer matches"):
         prepared(coach=coach, start=AT)
 
@@ -93,7 +94,7 @@ def test_a_branch_on_a_value_is_refused(db, coach, rounds):
         rows = _rounds_after(coach, start)
         return rows.filter(sequence__gt=1) if start.year > 2000 else rows
 
-    prepared = PreparedValues(InterviewRound, maybe, coach=coach, start=STAND_IN_AT)
+    prepared = Prepared(InterviewRound, maybe, coach=coach, start=STAND_IN_AT)
     with pytest.raises(PreparedQueryError, match="no longer matches"):
         prepared(coach=coach, start=AT)
 
@@ -102,10 +103,10 @@ def test_unused_equal_or_unknown_values_are_refused(db, coach, rounds):
     def fixed(coach, start):
         return _rounds_after(coach, AT)
 
-    unused = PreparedValues(InterviewRound, fixed, coach=coach, start=STAND_IN_AT)
+    unused = Prepared(InterviewRound, fixed, coach=coach, start=STAND_IN_AT)
     with pytest.raises(PreparedQueryError, match="never uses"):
         unused(coach=coach, start=AT)
-    twice = PreparedValues(
+    twice = Prepared(
         InterviewRound,
         lambda start, end: InterviewRound.objects.filter(
             scheduled_at__gte=start, scheduled_at__lt=end
@@ -115,6 +116,54 @@ def test_unused_equal_or_unknown_values_are_refused(db, coach, rounds):
     )
     with pytest.raises(PreparedQueryError, match="of its own"):
         twice(start=AT, end=AT + DAY)
-    prepared = PreparedValues(InterviewRound, _rounds_after, coach=coach, start=STAND_IN_AT)
+    prepared = Prepared(InterviewRound, _rounds_after, coach=coach, start=STAND_IN_AT)
     with pytest.raises(TypeError, match="Expected the values"):
         prepared(coach=coach)
+
+
+def test_model_instances_come_with_their_related_models_and_annotations(
+    db, coach, candidate, rounds, django_assert_num_queries
+):
+    def with_company(coach, start):
+        return (
+            InterviewRound.objects.for_coach(coach)
+            .filter(scheduled_at__gte=start)
+            .select_related("opportunity__candidate")
+            .with_kind_count()
+            .order_by("scheduled_at")
+        )
+
+    prepared = Prepared(InterviewRound, with_company, coach=coach, start=STAND_IN_AT)
+    got = prepared(coach=coach, start=AT + DAY)
+    assert got == list(with_company(coach, AT + DAY)) == rounds[1:]
+    with django_assert_num_queries(0):  # all read with the rows
+        assert [(r.opportunity.company, r.opportunity.candidate) for r in got] == [
+            ("Fabrikam", candidate)
+        ] * 2
+        assert [r.same_kind_rounds for r in got] == [3, 3]
+        assert got[0].scheduled_at == AT + DAY
+
+
+def test_a_related_managers_query_is_refused(db, coach, candidate, rounds):
+    """Its rows would all point at the stand-in it was built from."""
+    opportunity = rounds[0].opportunity
+    prepared = Prepared(
+        InterviewRound,
+        lambda opportunity: opportunity.rounds.all(),
+        opportunity=type(opportunity)(pk=-7_000_000_001),
+    )
+    with pytest.raises(PreparedQueryError, match="related manager"):
+        prepared(opportunity=opportunity)
+
+
+@pytest.mark.parametrize("pk", [2**63 - 1, 2**63, 10**30])
+def test_an_id_beyond_any_row_is_a_404_not_a_database_error(
+    coach_client, candidate_client, candidate, pk
+):
+    """The checklist access helpers read through prepared statements; an id
+    no 64-bit key can hold names nothing, as the ORM would have said."""
+    for client, name in (
+        (coach_client, "coach:assignment_detail"),
+        (candidate_client, "me:checklist"),
+    ):
+        assert client.get(reverse(name, args=[pk])).status_code == 404
