@@ -19,7 +19,6 @@ from ..models import AssignmentItem, ItemKind
 from ..selectors.sections import answer_label
 from ..validators import validate_single_line
 from .fields import render_fields
-from .layout import fields_only_helper
 
 if TYPE_CHECKING:
     from ..services import Conflict
@@ -49,7 +48,6 @@ class ItemForm(forms.Form):
             initial={**item.response(), "version": item.version},
         )
         self.item = item
-        self.helper = fields_only_helper()
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.response_fields}
@@ -219,7 +217,6 @@ class CommentForm(forms.Form):
         self.fields["body"].label = label
         if not inline:
             self.fields["body"].widget.attrs["form"] = f"comment-form-{item.pk}"
-        self.helper = fields_only_helper()
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()
@@ -272,6 +269,8 @@ class ItemInput:
     #: What was typed into an item that can no longer be edited (another tab
     #: submitted meanwhile), when it differs from what is stored: shown for copying.
     unsaved: dict | None
+    #: Why the file just sent for this item was refused; "" otherwise.
+    file_error: str = ""
 
 
 @dataclass
@@ -338,10 +337,14 @@ class ChecklistPageForms:
         *,
         editable: bool,
         sent: ChecklistSent | None = None,
+        file_error: tuple[int, str] | None = None,
     ):
+        """``file_error``: a refused upload's item id and the reason, shown next
+        to that item's file input."""
         if sent is None:
             sent = ChecklistSent()
         self.editable = editable
+        self._file_error = file_error
         #: The page's one form; None when the checklist is read-only.
         self.form: ChecklistItemForms | None = None
         if editable:
@@ -369,6 +372,9 @@ class ChecklistPageForms:
             conflict=self._conflicts.get(item.pk),
             missing=item.pk in self._missing,
             unsaved=_unsaved_values(self._typed.get(item.pk), item),
+            file_error=self._file_error[1]
+            if self._file_error and self._file_error[0] == item.pk
+            else "",
         )
 
     def _reply_box(self, item: AssignmentItem, typed: CommentForm | None) -> CommentForm:

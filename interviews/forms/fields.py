@@ -17,7 +17,6 @@ import html
 
 from django import forms
 from django.forms.boundfield import BoundField
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 _WIDGET_CLASSES = {
@@ -55,8 +54,14 @@ def _escape(value) -> str:
     return html.escape(str(value))
 
 
-def _input(field: BoundField, css: str, described_by: str, invalid: bool) -> SafeString:
-    widget = field.field.widget
+def _input(
+    field: BoundField,
+    widget: forms.Widget,
+    field_id: str,
+    css: str,
+    described_by: str,
+    invalid: bool,
+) -> str:
     widget_attrs = {
         k: v for k, v in field.build_widget_attrs(widget.attrs).items() if k not in _OWN_ATTRS
     }
@@ -66,17 +71,15 @@ def _input(field: BoundField, css: str, described_by: str, invalid: bool) -> Saf
         "class": f"{css} is-invalid" if invalid else css,
         "aria-invalid": "true" if invalid else None,
         "aria-describedby": described_by or None,
-        "id": field.id_for_label,
+        "id": field_id,
     }
     value = field.value()
     if isinstance(widget, forms.Textarea):
         attrs = {"name": field.html_name, "cols": "40", "rows": "10", **attrs}
         text = widget.format_value(value) or ""
-        return format_html("<textarea{}>\n{}</textarea>", _attrs(attrs), text)
+        return f"<textarea{_attrs(attrs)}>\n{_escape(text)}</textarea>"
     if isinstance(widget, forms.CheckboxInput):
-        return format_html(
-            '<input type="checkbox"{}>', _attrs({**attrs, "checked": widget.check_test(value)})
-        )
+        return f'<input type="checkbox"{_attrs({**attrs, "checked": widget.check_test(value)})}>'
     if isinstance(widget, forms.Select):
         chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
         options = "".join(
@@ -84,29 +87,27 @@ def _input(field: BoundField, css: str, described_by: str, invalid: bool) -> Saf
             f"{_escape(label)}</option>"
             for key, label in field.field.choices
         )
-        return mark_safe(f"<select{_attrs(attrs)}>{options}</select>")  # noqa: S308 - escaped
+        return f"<select{_attrs(attrs)}>{options}</select>"
     # A date box is a text input whose attrs may ask for type="date".
     kind = attrs.pop("type", None) or widget.input_type
     if isinstance(widget, forms.PasswordInput) and not widget.render_value:
         value = None
     formatted = widget.format_value(value)
-    return format_html('<input type="{}"{}>', kind, _attrs({**attrs, "value": formatted or None}))
+    return f'<input type="{_escape(kind)}"{_attrs({**attrs, "value": formatted or None})}>'
 
 
 def render_field(field: BoundField) -> SafeString:
-    """One field as crispy-bootstrap5 lays it out."""
+    """One field as crispy-bootstrap5 lays it out. (Built with f-strings and
+    ``_escape`` rather than ``format_html``, each BoundField property read
+    once: this runs for every field of every item, issue 25.)"""
     widget = field.field.widget
     if type(widget) is forms.HiddenInput:
-        return format_html(
-            '<input type="hidden"{}>',
-            _attrs(
-                {
-                    "name": field.html_name,
-                    "value": widget.format_value(field.value()),
-                    "id": field.auto_id or None,
-                }
-            ),
-        )
+        attrs = {
+            "name": field.html_name,
+            "value": widget.format_value(field.value()),
+            "id": field.auto_id or None,
+        }
+        return mark_safe(f'<input type="hidden"{_attrs(attrs)}>')  # noqa: S308 - escaped
     if widget.is_hidden:
         return SafeString(str(field))
     css = next((c for kind, c in _WIDGET_CLASSES.items() if type(widget) is kind), None)
@@ -115,56 +116,43 @@ def render_field(field: BoundField) -> SafeString:
     field_id = field.id_for_label
     errors = field.errors
     invalid = bool(errors)
+    help_text = field.help_text
     described = [widget.attrs.get("aria-describedby", "")]
-    if field.help_text:
+    if help_text:
         described.append(f"{field_id}_helptext")
     if invalid:
         described.append(f"{field_id}_error")
     described_by = " ".join(d for d in described if d)
-    control = _input(field, css, described_by, invalid)
+    control = _input(field, widget, field_id, css, described_by, invalid)
+    id_ = _escape(field_id)
     error_html = (
-        format_html(
-            '<div id="{}_error" class="invalid-feedback">{}</div>',
-            field_id,
-            format_html_join(
-                "",
-                '<p id="error_{}_{}"><strong>{}</strong></p>',
-                ((n, field_id, e) for n, e in enumerate(errors, start=1)),
-            ),
+        f'<div id="{id_}_error" class="invalid-feedback">'
+        + "".join(
+            f'<p id="error_{n}_{id_}"><strong>{_escape(e)}</strong></p>'
+            for n, e in enumerate(errors, start=1)
         )
+        + "</div>"
         if invalid
         else ""
     )
     help_html = (
-        format_html('<div id="{}_helptext" class="form-text">{}</div>', field_id, field.help_text)
-        if field.help_text
+        f'<div id="{id_}_helptext" class="form-text">{_escape(help_text)}</div>'
+        if help_text
         else ""
     )
-    label = conditional_escape(field.label)
-    star = mark_safe('<span class="asteriskField">*</span>') if field.field.required else ""
+    label = _escape(field.label)
+    required = field.field.required
+    star = '<span class="asteriskField">*</span>' if required else ""
     if isinstance(widget, forms.CheckboxInput):
-        return format_html(
-            '<div class="mb-3"><div id="div_{}" class="form-check">{}'
-            '<label for="{}" class="form-check-label">{}{}</label>{}{}</div></div>',
-            field_id,
-            control,
-            field_id,
-            label,
-            star,
-            error_html,
-            help_html,
+        return mark_safe(  # noqa: S308 - every value escaped above
+            f'<div class="mb-3"><div id="div_{id_}" class="form-check">{control}'
+            f'<label for="{id_}" class="form-check-label">{label}{star}</label>'
+            f"{error_html}{help_html}</div></div>"
         )
-    return format_html(
-        '<div id="div_{}" class="mb-3">'
-        '<label for="{}" class="form-label{}">{}{}</label>{}{}{}</div>',
-        field_id,
-        field_id,
-        " requiredField" if field.field.required else "",
-        label,
-        star,
-        control,
-        error_html,
-        help_html,
+    return mark_safe(  # noqa: S308 - every value escaped above
+        f'<div id="div_{id_}" class="mb-3">'
+        f'<label for="{id_}" class="form-label{" requiredField" if required else ""}">'
+        f"{label}{star}</label>{control}{error_html}{help_html}</div>"
     )
 
 
@@ -200,15 +188,15 @@ def render_choice_buttons(field: BoundField, *, order: tuple[str, ...] = ()) -> 
 def render_fields(form: forms.Form) -> SafeString:
     """Every field of ``form`` in order (hidden ones first, as crispy does),
     with the form's own (non-field) errors on top."""
-    parts = [render_field(f) for f in form.hidden_fields()]
-    if form.non_field_errors():
+    fields = list(form)
+    parts = [render_field(f) for f in fields if f.is_hidden]
+    non_field = form.non_field_errors()
+    if non_field:
+        items = "".join(f"<li>{_escape(e)}</li>" for e in non_field)
         parts.append(
-            format_html(
-                '<div class="alert alert-block alert-danger"><ul class="m-0">{}</ul></div>',
-                format_html_join("", "<li>{}</li>", ((e,) for e in form.non_field_errors())),
-            )
+            '<div class="alert alert-block alert-danger"><ul class="m-0">' + items + "</ul></div>"
         )
-    parts += [render_field(f) for f in form.visible_fields()]
+    parts += [render_field(f) for f in fields if not f.is_hidden]
     return mark_safe(" ".join(parts))  # noqa: S308 - each part is escaped markup
 
 

@@ -601,7 +601,8 @@ class CandidateItemRow:
 class CandidateChecklist:
     """What the candidate's checklist page reads besides the checklist itself:
     seven queries whatever the number of items, comments and stories (the
-    stories' three while editable, one once submitted)."""
+    stories' three while editable, one once submitted; no review before the
+    first)."""
 
     #: In order, with their questions (the page's forms bind to them).
     items: list[AssignmentItem]
@@ -673,7 +674,9 @@ def candidate_checklist(
         items=items,
         rows=rows,
         editable=editable,
-        latest_review=latest_review(assignment),
+        # Never reviewed, no review to read: services.checklists.assignment_review,
+        # the one writer of reviews, stamps reviewed_at in the same transaction.
+        latest_review=latest_review(assignment) if assignment.reviewed_at is not None else None,
         needs_work=needs_work_summary(items, assignment.candidate.coach_id, comments)
         if assignment.status == Assignment.Status.CHANGES_REQUESTED
         else [],

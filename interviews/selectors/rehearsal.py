@@ -40,7 +40,7 @@ def coach_take(takes: Iterable[RehearsalTake]) -> RehearsalTake | None:
 def takes_by_item(items) -> dict[int, list[RehearsalTake]]:
     """Each item's takes, newest first, by item id (one query)."""
     grouped: dict[int, list[RehearsalTake]] = {}
-    for take in RehearsalTake.objects.filter(item__in=items):
+    for take in RehearsalTake.objects.filter(item_id__in=[item.pk for item in items]):
         grouped.setdefault(take.item_id, []).append(take)
     return grouped
 

@@ -63,7 +63,7 @@ def _render_checklist(
     reason next to that item's file input (``file_error``: the item's id and
     the message)."""
     page = checklists_selectors.candidate_checklist(assignment, now=timezone.now(), items=items)
-    forms = ChecklistPageForms(page.items, editable=page.editable, sent=sent)
+    forms = ChecklistPageForms(page.items, editable=page.editable, sent=sent, file_error=file_error)
     context = {
         "assignment": assignment,
         "page": page,
@@ -71,8 +71,6 @@ def _render_checklist(
         "sections": in_sections(
             [(row, forms.for_item(row.item)) for row in page.rows], lambda pair: pair[0].item
         ),
-        "file_error_item": file_error[0] if file_error else None,
-        "file_error": file_error[1] if file_error else "",
         "file_limit": lib_files.max_bytes_words(),
     }
     status = 400 if file_error else 200

@@ -130,10 +130,10 @@ def test_the_suggestions_add_no_query(candidate, size, django_assert_num_queries
     assignment = Assignment.objects.select_related("candidate", "round__opportunity").get(
         pk=assignment.pk
     )
-    # The items, their comments, their files, the latest review, the stories
-    # used and the bank (empty here, so no tags), the rehearsal takes of the
-    # written answers: as without the checks.
-    with django_assert_num_queries(7):
+    # The items, their comments, their files, the stories used and the bank
+    # (empty here, so no tags), the rehearsal takes of the written answers:
+    # as without the checks (never reviewed: no review to read).
+    with django_assert_num_queries(6):
         page = checklists_selectors.candidate_checklist(assignment, now=round.scheduled_at)
         assert all(row.findings for row in page.rows if row.item.kind == "text")
     # The items, their comments, their revisions, their files and file
