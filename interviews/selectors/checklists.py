@@ -37,7 +37,7 @@ from ..models import (
     User,
 )
 from .notifications import zone_of
-from .rehearsal import TakesSummary, coach_take, rehearsable, summary_of, takes_by_item
+from .rehearsal import TakesSummary, coach_take, rehearsable, summary_of
 from .sections import answer_label
 from .stories import (
     ChecklistStories,
@@ -187,11 +187,23 @@ _REVIEWS = Prepared(
     lambda checklist: Review.objects.filter(assignment=checklist).select_related("reviewer"),
     checklist=_CHECKLIST,
 )
+_LATEST_REVIEW = Prepared(
+    Review,
+    lambda checklist: Review.objects.filter(assignment=checklist).select_related("reviewer")[:1],
+    checklist=_CHECKLIST,
+)
+# Every take of the checklist's items, newest first (the candidate's page).
+_TAKES = Prepared(
+    RehearsalTake,
+    lambda checklist: RehearsalTake.objects.filter(item__assignment=checklist),
+    checklist=_CHECKLIST,
+)
 
 
-def review_items(assignment: Assignment) -> list[AssignmentItem]:
+def items_of(assignment: Assignment) -> list[AssignmentItem]:
     """A checklist's items in order with their questions, each pointing at
-    ``assignment`` (as ``assignment.items`` would), for the review page."""
+    ``assignment`` (as ``assignment.items`` would): the review and checklist
+    pages' first read."""
     items = _ITEMS(checklist=assignment)
     for item in items:
         item.assignment = assignment
@@ -264,7 +276,8 @@ def checklist_reviews(assignment: Assignment) -> list[Review]:
 
 
 def latest_review(assignment: Assignment) -> Review | None:
-    return assignment.reviews.select_related("reviewer").first()
+    latest = _LATEST_REVIEW(checklist=assignment)
+    return latest[0] if latest else None
 
 
 @dataclass(frozen=True)
@@ -333,7 +346,7 @@ def checklist_review(assignment: Assignment, *, coach: User | None = None) -> Ch
     """With ``coach`` (the coach's own page, not the lead's copy), also when
     they last used "Remind now", in their time zone (one query, while the
     checklist is open)."""
-    items = review_items(assignment)
+    items = items_of(assignment)
     related = item_relations(assignment)
     reviews = checklist_reviews(assignment)
     latest = reviews[0] if reviews else None
@@ -627,10 +640,9 @@ def candidate_checklist(
     items, their comments and their files are three queries, the lists
     grouped by item (not ``prefetch_related``: see ``ItemRelations``)."""
     if items is None:
-        items = list(assignment.items.select_related("question"))
-        ids = [item.pk for item in items]
-        comments = _by_item(Comment.objects.filter(item_id__in=ids).select_related("author"))
-        files = _by_item(ItemFile.objects.filter(item_id__in=ids))
+        items = items_of(assignment)
+        comments = _by_item(_COMMENTS(checklist=assignment))
+        files = _by_item(_FILES(checklist=assignment))
     else:
         comments = {item.pk: list(item.comments.all()) for item in items}
         files = {item.pk: list(item.files.all()) for item in items}
@@ -646,7 +658,7 @@ def candidate_checklist(
     # Read here, not with the items: a save binds its forms to the items and
     # redirects, and needs no takes.
     rehearsed = [item for item in items if rehearsable(item)]
-    takes = takes_by_item(rehearsed) if rehearsed else {}
+    takes = _by_item(_TAKES(checklist=assignment)) if rehearsed else {}
     rows = [
         CandidateItemRow(
             item=item,
