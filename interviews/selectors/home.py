@@ -459,6 +459,20 @@ _FIRST_OVERDUE = Prepared(
 _FIRST_INVITED = Prepared(Candidate, lambda coach: _first(invited(coach)), coach=_COACH)
 
 
+_AFTER_ROUNDS = Prepared(
+    InterviewRound,
+    lambda coach, since, now: (
+        after_interview_rounds(InterviewRound.objects.for_coach(coach), now=now, since=since)
+        .prefetch_related(None)
+        .only(*_ROUND_SHOWN, "duration_minutes", "outcome", "debriefed_at")
+        .with_kind_count()
+    ),
+    coach=_COACH,
+    since=_START,
+    now=_END,
+)
+
+
 def _total(rows: list[dict]) -> int:
     return rows[0]["whole_list"] if rows else 0
 
@@ -504,12 +518,7 @@ def after_interviews(coach: User, *, now: datetime.datetime) -> list[FollowUp]:
     a debrief or an outcome, oldest first: the rounds the reminders follow
     (selectors.rounds.is_followed), read by the rule the lead's overview and
     the morning digest read. Three queries."""
-    rounds = list(
-        after_interview_rounds(InterviewRound.objects.for_coach(coach), now=now)
-        .prefetch_related(None)
-        .only(*_ROUND_SHOWN, "duration_minutes", "outcome", "debriefed_at")
-        .with_kind_count()
-    )
+    rounds = _AFTER_ROUNDS(coach=coach, since=now - InterviewRound.AFTER_INTERVIEW_WINDOW, now=now)
     # Who waits for thanks from plain values, not the notes and interviewers
     # as models (two queries).
     waiting = thanks_waiting_by_round([r.pk for r in rounds])

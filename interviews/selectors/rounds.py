@@ -195,11 +195,12 @@ def is_followed(round: InterviewRound, now: datetime.datetime) -> bool:
     )
 
 
-def followed_q(now: datetime.datetime) -> Q:
-    """The SQL form of ``is_followed``."""
+def followed_q(now: datetime.datetime, *, since: datetime.datetime | None = None) -> Q:
+    """The SQL form of ``is_followed``. ``since``: ``now`` less the window,
+    for a prepared statement, which takes each value as it is (lib/prepared.py)."""
     return (
         Q(
-            scheduled_at__gte=now - InterviewRound.AFTER_INTERVIEW_WINDOW,
+            scheduled_at__gte=since or now - InterviewRound.AFTER_INTERVIEW_WINDOW,
             scheduled_at__lte=now,
             opportunity__candidate__archived=False,
         )
@@ -306,11 +307,16 @@ def follow_ups(rounds: Iterable[InterviewRound], *, now: datetime.datetime) -> l
 
 
 def after_interview_rounds(
-    rounds: QuerySet[InterviewRound], *, now: datetime.datetime
+    rounds: QuerySet[InterviewRound],
+    *,
+    now: datetime.datetime,
+    since: datetime.datetime | None = None,
 ) -> QuerySet[InterviewRound]:
     """Of ``rounds``, those followed at ``now``, oldest interview first, ready
-    for ``follow_ups`` (three queries)."""
-    return with_follow_up_parts(rounds.filter(followed_q(now))).order_by("scheduled_at", "pk")
+    for ``follow_ups`` (three queries). ``since``: as ``followed_q`` takes it."""
+    return with_follow_up_parts(rounds.filter(followed_q(now, since=since))).order_by(
+        "scheduled_at", "pk"
+    )
 
 
 def round_asked_questions(round: InterviewRound) -> list[AskedQuestion]:

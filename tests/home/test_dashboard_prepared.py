@@ -42,3 +42,14 @@ def test_each_list_is_its_querysets_first_rows_with_the_whole_count(
     assert {row["whole_list"] for row in rows} == {len(expected)}
     # Another coach's values: none of this coach's rows.
     assert prepared(**values(other_coach)) == []
+
+
+def test_the_interviews_over_are_the_querysets_rounds(world, coach, other_coach):
+    values = {"since": NOW - home.InterviewRound.AFTER_INTERVIEW_WINDOW, "now": NOW}
+    rounds = home._AFTER_ROUNDS(coach=coach, **values)
+    assert rounds == list(home._AFTER_ROUNDS.build(coach=coach, **values))
+    assert world["past"] in rounds
+    assert [r.same_kind_rounds for r in rounds] == [
+        r.same_kind_rounds for r in home._AFTER_ROUNDS.build(coach=coach, **values)
+    ]
+    assert home._AFTER_ROUNDS(coach=other_coach, **values) == []
