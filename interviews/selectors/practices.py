@@ -14,6 +14,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -32,7 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.timesince import timesince
 
 from ..lib import readiness
@@ -206,6 +207,22 @@ def upcoming_rows(
 # ---------------------------------------------------------------- the lead's overview
 
 
+class _Stamp(NamedTuple):
+    """A moment as a <time> element writes it, in the active zone."""
+
+    #: The ``datetime`` attribute (lib.when.machine_readable).
+    attr: str
+    #: Its title: "3 Dec 2026, 14:05" (what ``|date:'j M Y, H:i'`` writes).
+    title: str
+
+
+def _stamp(moment: datetime.datetime | None) -> _Stamp | None:
+    if moment is None:
+        return None
+    title = dateformat.format(timezone.localtime(moment), "j M Y, H:i")
+    return _Stamp(when_lib.machine_readable(moment), title)
+
+
 @dataclass(frozen=True)
 class CoachCaseload:
     """One coach's row in the lead's overview: the figures their own dashboard
@@ -234,6 +251,10 @@ class CoachCaseload:
     last_activity: str = ""
     #: Their page of candidates (and all their coming interviews).
     candidates_url: str = ""
+    #: The two moments as their <time> elements write them (``_stamp``):
+    #: written here once rather than by filters in the row's cells.
+    oldest_stamp: _Stamp | None = None
+    last_activity_stamp: _Stamp | None = None
 
     @property
     def coach(self) -> User:
@@ -393,6 +414,8 @@ def practice_caseloads(
                 at_risk=sum(1 for interview in theirs if interview.at_risk(now)),
                 next_interviews=_written(theirs[:OVERVIEW_INTERVIEWS], now, candidate_url),
                 last_activity=_ago(mine["last_activity_at"], now),
+                oldest_stamp=_stamp(mine["oldest_submitted_at"]),
+                last_activity_stamp=_stamp(mine["last_activity_at"]),
                 candidates_url=f"{candidates_url}?coach={m.user_id}",
             )
         )
