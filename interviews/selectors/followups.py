@@ -71,4 +71,10 @@ def thanks_waiting_by_round(round_ids: Collection[int]) -> dict[int, list[str]]:
         if note_id is not None and note_id not in notes[round_id]:
             recipient = ThankYouNote.recipient_of(to_name_of, to_name, to)
             notes[round_id][note_id] = _Note(to_id, sent_at is not None, recipient)
-    return {pk: thanks_waiting(interviewers[pk].values(), notes[pk].values()) for pk in round_ids}
+    # A round with neither waits for nobody (most rounds): no call to make.
+    return {
+        pk: thanks_waiting(interviewers[pk].values(), notes[pk].values())
+        if interviewers[pk] or notes[pk]
+        else []
+        for pk in round_ids
+    }
