@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import (
@@ -115,9 +115,11 @@ class UpcomingRow:
     at_risk: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Upcoming:
-    """An interview of the coming week as read (plain values, not yet written)."""
+    """An interview of the coming week as read (plain values, not yet written).
+    Not frozen: ``_with_readiness`` fills in the readiness of those that need
+    it in place (copying a hundred of them cost 0.2 ms a page)."""
 
     pk: int
     coach_id: int
@@ -159,17 +161,15 @@ def _upcoming(
 
 
 def _with_readiness(interviews: list[_Upcoming]) -> list[_Upcoming]:
-    """``interviews`` with their live checklists' readiness: one query, which
-    counts the items of these rounds only (a busy practice has hundreds of
-    interviews a week; only the shown ones and the next 48 hours' need it)."""
+    """``interviews``, their live checklists' readiness filled in: one query,
+    which counts the items of these rounds only (a busy practice has hundreds
+    of interviews a week; only the shown ones and the next 48 hours' need it)."""
     if not interviews:
         return []
     figures = checklists_selectors.readiness_figures(rounds=[up.pk for up in interviews])
-    return [
-        replace(up, live=live, readiness=ready)
-        for up in interviews
-        for live, ready in [figures.of_round(up.pk)]
-    ]
+    for up in interviews:
+        up.live, up.readiness = figures.of_round(up.pk)
+    return interviews
 
 
 def _written(
@@ -393,10 +393,10 @@ def practice_caseloads(
             readiness.WARNING_WINDOW
         ):
             needed.append(interview)
-    read = {up.pk: up for up in _with_readiness(needed)}
+    _with_readiness(needed)
     upcoming: dict[int, list[_Upcoming]] = {}
     for interview in coming:
-        upcoming.setdefault(interview.coach_id, []).append(read.get(interview.pk, interview))
+        upcoming.setdefault(interview.coach_id, []).append(interview)
     candidates_url = reverse("practice:candidates")
     candidate_url = pk_url("practice:candidate")
     figures = _coach_figures(coaches, today=today, now=now)
