@@ -32,6 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.timesince import timesince
@@ -481,13 +482,20 @@ class SortHeader:
     #: "ascending" / "descending" on the sorted column, "" elsewhere.
     aria_sort: str
     link_sort: str
+    #: The link: the page's query string with ``sort`` set to ``link_sort``
+    #: (what ``{% querystring sort=... %}`` writes, without copying the
+    #: query once per header).
+    href: str = ""
 
     @property
     def link_descending(self) -> bool:
         return self.link_sort.startswith("-")
 
 
-def sort_headers(key: str, descending: bool) -> list[SortHeader]:
+def sort_headers(key: str, descending: bool, query: QueryDict | None = None) -> list[SortHeader]:
+    """The headers, each linking to the page with ``query`` (the request's
+    GET) and its ``?sort=``."""
+    params = query.copy() if query is not None else QueryDict(mutable=True)
     headers = []
     for column in OVERVIEW_COLUMNS:
         if column.key == key:
@@ -497,7 +505,10 @@ def sort_headers(key: str, descending: bool) -> list[SortHeader]:
             aria = ""
             # Numbers first show the largest: who needs the lead's attention.
             link = f"-{column.key}" if column.numeric else column.key
-        headers.append(SortHeader(column=column, aria_sort=aria, link_sort=link))
+        params["sort"] = link
+        headers.append(
+            SortHeader(column=column, aria_sort=aria, link_sort=link, href=f"?{params.urlencode()}")
+        )
     return headers
 
 
