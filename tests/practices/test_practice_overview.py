@@ -87,7 +87,7 @@ def _client_for(user) -> Client:
 
 
 def _row(response, user):
-    return next(row for row in response.context["rows"] if row.coach == user)
+    return next(row for row in response.context["rows"] if row.coach.pk == user.pk)
 
 
 def _names(response):
