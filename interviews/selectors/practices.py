@@ -390,7 +390,7 @@ def _interviews(
 
 def _thanks_overdue(due: dict[int, int]) -> Counter[int]:
     """Per coach: how many people wait for a thank-you past its due time, of
-    the rounds ``due`` (round id: coach id). Two queries of plain values."""
+    the rounds ``due`` (round id: coach id). One query of plain values."""
     overdue: Counter[int] = Counter()
     for pk, waiting in thanks_waiting_by_round(due).items():
         overdue[due[pk]] += len(waiting)
@@ -400,7 +400,7 @@ def _thanks_overdue(due: dict[int, int]) -> Counter[int]:
 def practice_caseloads(
     practice: Practice, *, now: datetime.datetime | None = None
 ) -> list[CoachCaseload]:
-    """One row per coach of the practice (the lead included), by name. Seven
+    """One row per coach of the practice (the lead included), by name. Five
     queries, whatever the number of coaches, candidates and interviews; each
     row shows its coach's next few interviews, not all of them."""
     now = now or timezone.now()
