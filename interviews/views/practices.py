@@ -351,7 +351,7 @@ def _lead_home(request: HttpRequest, membership: PracticeMembership) -> HttpResp
             "membership": membership,
             "practice": practice,
             "rows": rows,
-            "headers": practices_selectors.sort_headers(key, descending),
+            "headers": practices_selectors.sort_headers(key, descending, request.GET),
             "overview_interviews": practices_selectors.OVERVIEW_INTERVIEWS,
         },
     )

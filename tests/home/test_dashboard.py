@@ -278,13 +278,14 @@ def test_the_dashboard_costs_the_same_whatever_the_caseload(
     template_rendered.connect(count)
     try:
         # session, user, and one query for each of the five lists
-        # +3: the interviews over, with their interviewers and thank-you notes
+        # +2: the interviews over, with their interviewers and thank-you notes
+        # (one query side by side: selectors.followups.thanks_waiting_by_round)
         # (issue 25: how many rows each list has in all comes with its first
         # rows; the unread-notice badge reads the user row)
         # +1: the readiness of the rows shown in three lists, read in one
         # query over their checklists, not by subqueries in each list's
         # query (issue 25: those cost ~4 ms of CPU to build per request)
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(10):
             board, body = _board(coach_client)
     finally:
         template_rendered.disconnect(count)
