@@ -479,7 +479,7 @@ def _total(rows: list[dict]) -> int:
 
 def dashboard(coach: User, *, now: datetime.datetime | None = None) -> Dashboard:
     """The coach's start page: what needs doing now, the first CARD_LIMIT rows
-    of each list with how many there are in all. Nine queries (five lists,
+    of each list with how many there are in all. Eight queries (five lists,
     the readiness of the rows shown, and the interviews over with their
     interviewers and notes), whatever the caseload."""
     now = now or timezone.now()
@@ -517,10 +517,10 @@ def after_interviews(coach: User, *, now: datetime.datetime) -> list[FollowUp]:
     """The coach's interviews that are over and still wait for thank-you notes,
     a debrief or an outcome, oldest first: the rounds the reminders follow
     (selectors.rounds.is_followed), read by the rule the lead's overview and
-    the morning digest read. Three queries."""
+    the morning digest read. Two queries."""
     rounds = _AFTER_ROUNDS(coach=coach, since=now - InterviewRound.AFTER_INTERVIEW_WINDOW, now=now)
     # Who waits for thanks from plain values, not the notes and interviewers
-    # as models (two queries).
+    # as models (one query).
     waiting = thanks_waiting_by_round([r.pk for r in rounds])
     followed = (FollowUp(round=r, waiting=waiting[r.pk], now=now) for r in rounds)
     return [f for f in followed if f.has_ended and not f.is_done]
@@ -579,10 +579,10 @@ class CandidateHomeRounds:
 def candidate_home_rounds(
     user: User, *, now: datetime.datetime, upcoming_limit: int, past_limit: int
 ) -> CandidateHomeRounds:
-    """The candidate's home page rounds in five queries: the coming ones with
+    """The candidate's home page rounds in four queries: the coming ones with
     the followed past ones, the readiness of the coming ones (one query over
     their checklists, not three subqueries per round), who still waits for
-    thanks (from plain values of their interviewers and notes, two queries),
+    thanks (from plain values of their interviewers and notes, one query),
     and the latest past ones."""
     rounds = list(
         InterviewRound.objects.for_candidate_user(user)
