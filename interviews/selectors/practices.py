@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -38,6 +38,7 @@ from django.utils.timesince import timesince
 from ..lib import readiness
 from ..lib import when as when_lib
 from ..lib.links import pk_url
+from ..lib.prepared import Prepared
 from ..models import (
     Assignment,
     Candidate,
@@ -240,14 +241,9 @@ class OverviewCoach:
 
 def _overview_coaches(practice: Practice) -> list[OverviewCoach]:
     """The practice's members by name, as ``practice_members`` orders them."""
-    rows = (
-        PracticeMembership.objects.filter(practice=practice)
-        .order_by("user__full_name", "user__email", "pk")
-        .values_list("user_id", "user__full_name", "user__email", "role")
-    )
     return [
         OverviewCoach(pk, full_name, email, role == PracticeRole.LEAD)
-        for pk, full_name, email, role in rows
+        for pk, full_name, email, role in _MEMBERS(practice=practice)
     ]
 
 
@@ -307,18 +303,29 @@ _NO_FIGURES = {
 }
 
 
+def _members_of(practice: Practice) -> QuerySet:
+    """The practice's coaches' ids as a subquery: one value, the practice,
+    whatever their number (so the statements below are prepared once)."""
+    return PracticeMembership.objects.filter(practice=practice).values("user_id")
+
+
 def _coach_figures(
-    coaches: Collection[int], *, today: datetime.date, now: datetime.datetime
+    practice: Practice, *, today: datetime.date, now: datetime.datetime
 ) -> dict[int, dict]:
     """Each coach's figures, by coach id: one aggregate over the practice's
     candidates and their checklists (cheaper to build and to run than a
     subquery per figure on the membership rows)."""
+    figures = _FIGURES(practice=practice, today=today, now=now)
+    return {row.pop("coach_id"): row for row in figures}
+
+
+def _figure_rows(practice: Practice, today: datetime.date, now: datetime.datetime) -> QuerySet:
     on = "assignments__"
     active = Q(archived=False)
     waiting = Q(**{f"{on}status": Assignment.Status.SUBMITTED})
     created = Max(f"{on}created_at")
     figures = (
-        Candidate.objects.filter(coach_id__in=coaches)
+        Candidate.objects.filter(coach_id__in=_members_of(practice))
         .order_by()
         .values("coach_id")
         .annotate(
@@ -342,11 +349,11 @@ def _coach_figures(
             ),
         )
     )
-    return {row.pop("coach_id"): row for row in figures}
+    return figures
 
 
 def _interviews(
-    coaches: Collection[int], now: datetime.datetime
+    practice: Practice, now: datetime.datetime
 ) -> tuple[list[_Upcoming], dict[int, int]]:
     """The coaches' interviews of the coming week, soonest first, without
     readiness; and the interviews over whose thank-you notes are due (round
@@ -355,17 +362,38 @@ def _interviews(
     its start). One query of plain values over both windows: only those
     rows, and only the coming ones' times (reading a time costs more than the
     rest of its row: 3 µs)."""
-    thanks_due = rounds_selectors.followed_q(now) & Q(
-        scheduled_at__lte=now - InterviewRound.THANK_YOU_WITHIN
+    rows = _INTERVIEWS(
+        practice=practice,
+        now=now,
+        since=now - InterviewRound.AFTER_INTERVIEW_WINDOW,
+        thanks_before=now - InterviewRound.THANK_YOU_WITHIN,
+        until=now + datetime.timedelta(days=UPCOMING_DAYS),
     )
+    coming, due = [], {}
+    for pk, coach_id, at, *values in rows:
+        if at is None:
+            due[pk] = coach_id
+        else:
+            coming.append(_Upcoming(pk, coach_id, at, *values))
+    return coming, due
+
+
+def _interview_rows(
+    practice: Practice,
+    now: datetime.datetime,
+    since: datetime.datetime,
+    thanks_before: datetime.datetime,
+    until: datetime.datetime,
+) -> QuerySet:
+    thanks_due = rounds_selectors.followed_q(now, since=since) & Q(scheduled_at__lte=thanks_before)
     coming_q = Q(scheduled_at__gte=now)
-    rows = (
+    return (
         InterviewRound.objects.filter(
             coming_q | thanks_due,
-            opportunity__candidate__coach_id__in=coaches,
+            opportunity__candidate__coach_id__in=_members_of(practice),
             opportunity__candidate__archived=False,
-            scheduled_at__gte=now - InterviewRound.AFTER_INTERVIEW_WINDOW,
-            scheduled_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
+            scheduled_at__gte=since,
+            scheduled_at__lt=until,
         )
         # None: an interview over, read for its thank-you notes.
         .annotate(at=Case(When(coming_q, then="scheduled_at")))
@@ -379,13 +407,38 @@ def _interviews(
             "opportunity__candidate__user__time_zone",
         )
     )
-    coming, due = [], {}
-    for pk, coach_id, at, *values in rows:
-        if at is None:
-            due[pk] = coach_id
-        else:
-            coming.append(_Upcoming(pk, coach_id, at, *values))
-    return coming, due
+
+
+# The overview asks these on every visit with the practice and the time:
+# each is built and compiled once (lib/prepared.py), with stand-ins no row
+# or clock has (issue 25).
+_PRACTICE = Practice(pk=-7_000_000_001)
+_TIMES = [datetime.datetime(1900, 1, day, 3, 4, 5, tzinfo=datetime.UTC) for day in (2, 3, 4, 5)]
+_INTERVIEWS = Prepared(
+    InterviewRound,
+    _interview_rows,
+    practice=_PRACTICE,
+    now=_TIMES[0],
+    since=_TIMES[1],
+    thanks_before=_TIMES[2],
+    until=_TIMES[3],
+)
+_FIGURES = Prepared(
+    Candidate,
+    _figure_rows,
+    practice=_PRACTICE,
+    today=datetime.date(1900, 1, 6),
+    now=_TIMES[0],
+)
+_MEMBERS = Prepared(
+    PracticeMembership,
+    lambda practice: (
+        PracticeMembership.objects.filter(practice=practice)
+        .order_by("user__full_name", "user__email", "pk")
+        .values_list("user_id", "user__full_name", "user__email", "role")
+    ),
+    practice=_PRACTICE,
+)
 
 
 def _thanks_overdue(due: dict[int, int]) -> Counter[int]:
@@ -405,11 +458,10 @@ def practice_caseloads(
     row shows its coach's next few interviews, not all of them."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    # The members first: their ids spare the other queries the joins through
-    # the memberships.
+    # The other reads take the practice's members as a subquery of their ids
+    # (one value: prepared statements).
     members = _overview_coaches(practice)
-    coaches = [m.pk for m in members]
-    coming, thanks_due = _interviews(coaches, now)
+    coming, thanks_due = _interviews(practice, now)
     thanks_overdue = _thanks_overdue(thanks_due)
     # Readiness only where it shows: a coach's first few interviews (drawn),
     # and the next 48 hours' (counted as at risk when under half ready).
@@ -427,7 +479,7 @@ def practice_caseloads(
         upcoming.setdefault(interview.coach_id, []).append(interview)
     candidates_url = reverse("practice:candidates")
     candidate_url = pk_url("practice:candidate")
-    figures = _coach_figures(coaches, today=today, now=now)
+    figures = _coach_figures(practice, today=today, now=now)
     rows = []
     for m in members:
         theirs = upcoming.get(m.pk, [])
