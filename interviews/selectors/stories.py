@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from ..lib import writing
 from ..lib.diffing import FieldChange, story_changes
+from ..lib.prepared import Prepared
 from ..lib.writing import Finding
 from ..models import (
     Assignment,
@@ -487,17 +488,36 @@ class ChecklistStories:
         return [StoryChoice(story) for story in self.bank if story.pk not in taken]
 
 
+# The candidate's checklist page asks these on every visit with one value,
+# the checklist: built and compiled once (lib/prepared.py; issue 25).
+_CHECKLIST = Assignment(pk=-7_000_000_001)
+_LINKS = Prepared(
+    ItemStory,
+    lambda checklist: ItemStory.objects.filter(item__assignment=checklist),
+    checklist=_CHECKLIST,
+)
+# The live stories of the checklist's candidate record, and any archived one
+# an item of it uses; their tags in one more query.
+_BANK = Prepared(
+    Story,
+    lambda checklist: (
+        Story.objects.filter(candidate__assignments=checklist)
+        .filter(
+            Q(archived_at__isnull=True)
+            | Q(pk__in=ItemStory.objects.filter(item__assignment=checklist).values("story_id"))
+        )
+        .prefetch_related("tags")
+    ),
+    checklist=_CHECKLIST,
+)
+
+
 def checklist_stories(assignment: Assignment) -> ChecklistStories:
     """The stories the checklist's items use and the candidate record's live
     stories (an archived story stays shown where it is used). Three queries
     whatever the number of items and stories (two when the bank is empty)."""
-    links = list(ItemStory.objects.filter(item__assignment=assignment))
-    stories = {
-        story.pk: story
-        for story in Story.objects.filter(candidate_id=assignment.candidate_id)
-        .filter(Q(archived_at__isnull=True) | Q(pk__in=[link.story_id for link in links]))
-        .prefetch_related("tags")
-    }
+    links = _LINKS(checklist=assignment)
+    stories = {story.pk: story for story in _BANK(checklist=assignment)}
     used: dict[int, list[UsedStory]] = {}
     for link in links:
         used.setdefault(link.item_id, []).append(UsedStory(link=link, story=stories[link.story_id]))
