@@ -512,6 +512,14 @@ _BANK = Prepared(
 )
 
 
+# Every story frozen by a submission of the checklist (the review page).
+_FROZEN = Prepared(
+    SubmittedStory,
+    lambda checklist: SubmittedStory.objects.filter(item__assignment=checklist),
+    checklist=_CHECKLIST,
+)
+
+
 def checklist_stories(assignment: Assignment) -> ChecklistStories:
     """The stories the checklist's items use and the candidate record's live
     stories (an archived story stays shown where it is used). Three queries
@@ -586,7 +594,7 @@ def submitted_stories(assignment: Assignment) -> dict[int, dict[datetime.datetim
     """Every frozen story of the checklist: by item id, by submission time,
     in order. One query."""
     grouped: dict[int, dict[datetime.datetime, list]] = {}
-    for frozen in SubmittedStory.objects.filter(item__assignment=assignment):
+    for frozen in _FROZEN(checklist=assignment):
         grouped.setdefault(frozen.item_id, {}).setdefault(frozen.submitted_at, []).append(frozen)
     return grouped
 
