@@ -15,7 +15,6 @@ checklists, whatever the number of rows.
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 import re
 import zlib
@@ -24,15 +23,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router
 from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 from icalendar import Calendar, Event
 
 from ..lib.links import absolute
+from ..lib.prepared import Prepared
 from ..models import Assignment, InterviewRound, User
 
 PRODID = "-//Coachsite//Interview calendar//EN"
@@ -355,76 +353,28 @@ def _version_query(
 
 # Building that statement in the ORM costs 1.8 ms of CPU, five times running
 # it, on a path (the 304) that should cost about the signed-in floor. Its SQL
-# is the same for every user of a role but for three parameters, so it is
-# compiled once per role and database with stand-ins for them, and each call
-# swaps in the real values. The stand-ins are values no row or clock has.
-_STAND_IN_USER = -7_000_000_001
-_STAND_IN_FROM = datetime.datetime(1900, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC)
-_STAND_IN_DATE = datetime.date(1900, 1, 3)
+# is the same for every user of a role but for three values, so it is
+# prepared once per role (lib/prepared.py) with stand-ins no row or clock has.
+def _version_of_role(role: str) -> Prepared:
+    return Prepared(
+        InterviewRound,
+        _version_query,
+        user=User(pk=-7_000_000_001, role=role),
+        rounds_from=datetime.datetime(1900, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC),
+        checklists_from=datetime.date(1900, 1, 3),
+    )
 
 
-@dataclass(frozen=True)
-class _Slot:
-    """Where a call's own value goes in the compiled statement's parameters."""
-
-    name: str
-
-
-@functools.cache
-def _version_sql(is_coach: bool, alias: str) -> tuple[str, tuple]:
-    stand_in = User(pk=_STAND_IN_USER, role=User.Role.COACH if is_coach else User.Role.CANDIDATE)
-    query = _version_query(
-        stand_in, rounds_from=_STAND_IN_FROM, checklists_from=_STAND_IN_DATE
-    ).query
-    sql, params = query.get_compiler(using=alias).as_sql()
-    ops = connections[alias].ops
-    stand_ins = [
-        (_STAND_IN_USER, _Slot("user")),
-        (ops.adapt_datetimefield_value(_STAND_IN_FROM), _Slot("rounds_from")),
-        (ops.adapt_datefield_value(_STAND_IN_DATE), _Slot("checklists_from")),
-    ]
-
-    def slot(param: object) -> object:
-        for value, its_slot in stand_ins:
-            if type(param) is type(value) and param == value:
-                return its_slot
-        return param
-
-    template = tuple(slot(param) for param in params)
-    found = sorted(p.name for p in template if isinstance(p, _Slot))
-    # The user once per part, each window once: anything else means the
-    # statement changed shape, and swapping values would be wrong.
-    if found != ["checklists_from", "rounds_from", "user", "user"]:
-        raise AssertionError(f"The feed's version query changed shape: {found}")
-    return sql, template
-
-
-def _as_datetime(value: object) -> datetime.datetime | None:
-    """A MAX() of a timestamp as the driver gives it (SQLite: a naive UTC string)."""
-    if value is None or isinstance(value, datetime.datetime):
-        return value
-    parsed = parse_datetime(str(value))
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=datetime.UTC)
-    return parsed
+_VERSION = {role: _version_of_role(role) for role in (User.Role.COACH, User.Role.CANDIDATE)}
 
 
 def _version_rows(user: User, *, now: datetime.datetime) -> list[tuple]:
-    """``_version_query``'s two rows for ``user`` at ``now``, through the
-    statement compiled for the role, timestamps as aware datetimes."""
-    alias = router.db_for_read(InterviewRound)
-    sql, template = _version_sql(user.is_coach, alias)
-    ops = connections[alias].ops
-    values = {
-        "user": user.pk,
-        "rounds_from": ops.adapt_datetimefield_value(_rounds_from(now)),
-        "checklists_from": ops.adapt_datefield_value(_checklists_from(now)),
-    }
-    params = tuple(values[p.name] if isinstance(p, _Slot) else p for p in template)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return sorted((*row[:6], *(_as_datetime(stamp) for stamp in row[6:])) for row in rows)
+    """``_version_query``'s two rows for ``user`` at ``now``."""
+    role = User.Role.COACH if user.is_coach else User.Role.CANDIDATE
+    rows = _VERSION[role](
+        user=user, rounds_from=_rounds_from(now), checklists_from=_checklists_from(now)
+    )
+    return sorted(tuple(row.values()) for row in rows)
 
 
 def feed_version(user: User, *, now: datetime.datetime) -> FeedVersion:
