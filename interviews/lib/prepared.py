@@ -39,10 +39,12 @@ from django.db.models.sql.compiler import SQLCompiler
 
 
 def _compiled(sql: str, params: tuple, *args, **kwargs) -> tuple[str, tuple]:
+    """A call's compiler's ``as_sql()``: the prepared statement, this call's values."""
     return sql, params
 
 
 def _given(compiler: SQLCompiler, *args, **kwargs) -> SQLCompiler:
+    """A call's query's ``get_compiler()``: that call's compiler."""
     return compiler
 
 
