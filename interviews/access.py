@@ -143,7 +143,8 @@ _LARGEST_ID = 2**63 - 1
 
 
 def _the_one(read: Prepared, request: HttpRequest, pk: int):
-    found = read(user=request.user, pk=pk) if 0 < pk <= _LARGEST_ID else []
+    signed_in = request.user.is_authenticated  # (the role decorators see to it first)
+    found = read(user=request.user, pk=pk) if signed_in and 0 < pk <= _LARGEST_ID else []
     if not found:
         raise Http404(f"No {read.model._meta.object_name} matches the given query.")
     return found[0]
@@ -317,7 +318,7 @@ def assignment_for_lead(request: HttpRequest, pk: int) -> Assignment:
     """A checklist of a candidate of the lead's practice, read-only — or 404."""
     return get_object_or_404(
         Assignment.objects.for_coaches(_led_coach_ids(request))
-        .select_related("candidate__coach", "candidate__user", "round__opportunity", "template")
+        .select_related("candidate__coach", "candidate__user", "round__opportunity")
         .with_round_kind_count(),
         pk=pk,
     ).name_round()
