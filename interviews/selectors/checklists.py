@@ -141,9 +141,10 @@ def _by_item(rows: Iterable) -> dict[int, list]:
     return grouped
 
 
-# The review page asks these on every visit, each with one value, the
-# checklist: each is built and compiled once (lib/prepared.py), with a
-# stand-in checklist no row has (issue 25: 0.3 to 0.5 ms of Python a query).
+# The review and checklist pages ask these on every visit, each with one
+# value, the checklist: each is built and compiled once (lib/prepared.py),
+# with a stand-in checklist no row has (issue 25: 0.3 to 0.5 ms of Python a
+# query).
 _CHECKLIST = Assignment(pk=-7_000_000_001)
 _ITEMS = Prepared(
     AssignmentItem,

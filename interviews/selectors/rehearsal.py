@@ -37,14 +37,6 @@ def coach_take(takes: Iterable[RehearsalTake]) -> RehearsalTake | None:
     return next((take for take in takes if take.for_coach), None)
 
 
-def takes_by_item(items) -> dict[int, list[RehearsalTake]]:
-    """Each item's takes, newest first, by item id (one query)."""
-    grouped: dict[int, list[RehearsalTake]] = {}
-    for take in RehearsalTake.objects.filter(item_id__in=[item.pk for item in items]):
-        grouped.setdefault(take.item_id, []).append(take)
-    return grouped
-
-
 def coach_takes_of_checklist(assignment) -> dict[int, RehearsalTake]:
     """The takes a checklist's items sent to the coach, by item id (one query:
     the review form's comment boxes when a verdict is posted)."""
