@@ -642,5 +642,5 @@ def _note_findings(
 def folded_words(text: str) -> list[str]:
     """The words of ``text`` folded for comparing (lower case, no accents, one
     apostrophe), in order: how the debrief's story suggestions
-    (``selectors.stories.stories_for_question``) read a question and a story."""
+    (``selectors.story_suggestions.stories_for_question``) read a question and a story."""
     return [_fold(word) for word in _words(text)]

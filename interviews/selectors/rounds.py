@@ -42,7 +42,7 @@ from ..models import (
     User,
 )
 from .checklists import round_assignments
-from .stories import debrief_stories, stories_for_question
+from .story_suggestions import debrief_stories, stories_for_question
 
 
 def _round_item_count(complete_only: bool) -> Coalesce:
@@ -515,7 +515,7 @@ class CandidateNoteRow:
 @dataclass(frozen=True)
 class DebriefQuestion:
     """A question asked in the interview, with the stories of the candidate's
-    bank that fit it (``selectors.stories.stories_for_question``; none: the
+    bank that fit it (``selectors.story_suggestions.stories_for_question``; none: the
     page says there is no story for it yet)."""
 
     asked: AskedQuestion

@@ -30,8 +30,8 @@ from ..models import (
     SubmittedStory,
     User,
 )
-from ..selectors import checklists as checklists_selectors
 from ..selectors import notifications as notifications_selectors
+from ..selectors import review as review_selectors
 from . import Conflict, EditConflict, IncompleteItems, NotAllowed, WrongState, emails
 from .caseload import invitation_issue
 from .library import check_visible
@@ -185,12 +185,12 @@ def assignment_remind(*, assignment: Assignment, by: User) -> Notification:
         )
     coach_zone = notifications_selectors.zone_of(by)
     today = timezone.now().astimezone(coach_zone).date()
-    last = checklists_selectors.last_coach_reminder(assignment, zone=coach_zone)
+    last = review_selectors.last_coach_reminder(assignment, zone=coach_zone)
     if last is not None and last.today:
         raise WrongState(_reminded_today(candidate, last.at, coach_zone))
     notification = emails.send_coach_reminder(assignment, by=by, day=today)
     if notification is None:  # another request made today's a moment ago
-        last = checklists_selectors.last_coach_reminder(assignment, zone=coach_zone)
+        last = review_selectors.last_coach_reminder(assignment, zone=coach_zone)
         raise WrongState(_reminded_today(candidate, last.at if last else None, coach_zone))
     return notification
 

@@ -37,6 +37,7 @@ from ..forms.practices import (
 from ..lib.paging import paginate
 from ..models import PracticeMembership, PracticeRole
 from ..selectors import accounts as accounts_selectors
+from ..selectors import overview as overview_selectors
 from ..selectors import practices as practices_selectors
 from ..services import practices as practices_services
 from . import refusal_as_message
@@ -340,9 +341,9 @@ def _lead_home(request: HttpRequest, membership: PracticeMembership) -> HttpResp
     candidates and every interview of their week are a link away
     (``candidates``)."""
     practice = membership.practice
-    key, descending = practices_selectors.parse_sort(request.GET.get("sort"))
-    rows = practices_selectors.sort_caseloads(
-        practices_selectors.practice_caseloads(practice), key, descending
+    key, descending = overview_selectors.parse_sort(request.GET.get("sort"))
+    rows = overview_selectors.sort_caseloads(
+        overview_selectors.practice_caseloads(practice), key, descending
     )
     return render(
         request,
@@ -351,8 +352,8 @@ def _lead_home(request: HttpRequest, membership: PracticeMembership) -> HttpResp
             "membership": membership,
             "practice": practice,
             "rows": rows,
-            "headers": practices_selectors.sort_headers(key, descending, request.GET),
-            "overview_interviews": practices_selectors.OVERVIEW_INTERVIEWS,
+            "headers": overview_selectors.sort_headers(key, descending, request.GET),
+            "overview_interviews": overview_selectors.OVERVIEW_INTERVIEWS,
         },
     )
 
@@ -368,7 +369,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
     coach = practices_selectors.practice_coach(practice, request.GET.get("coach"))
     coach_id = coach.pk if coach is not None else None
     upcoming = (
-        practices_selectors.upcoming_rows(practice, now=timezone.now(), coach_id=coach_id)
+        overview_selectors.upcoming_rows(practice, now=timezone.now(), coach_id=coach_id)
         if coach is not None
         else []
     )

@@ -29,10 +29,10 @@ from ..models import (
     RehearsalTake,
     Review,
 )
-from ..selectors import checklists as checklists_selectors
 from ..selectors import rehearsal as rehearsal_selectors
-from ..selectors.checklists import ItemStories
+from ..selectors import review as review_selectors
 from ..selectors.sections import in_sections
+from ..selectors.stories import ItemStories
 from ..services import checklists as checklists_services
 from . import refusal_as_message
 from .checklists import post_comment
@@ -114,9 +114,7 @@ def render_checklist(
     every answer, change, mark, comment and review, and no form at all.
     ``after_verdict``: the coach has just reviewed it; the page offers the
     next submission waiting for them (one query)."""
-    page = checklists_selectors.checklist_review(
-        assignment, coach=None if read_only else request.user
-    )
+    page = review_selectors.checklist_review(assignment, coach=None if read_only else request.user)
     changeable = not read_only and assignment.status not in (
         Assignment.Status.APPROVED,
         Assignment.Status.WITHDRAWN,
@@ -165,7 +163,7 @@ def render_checklist(
     notes = READ_ONLY_NOTES if read_only else WAITING_NOTES
     reviewed = after_verdict and not read_only and assignment.status in REVIEWED
     next_submission = (
-        checklists_selectors.next_submission(coach=request.user, excluding=assignment)
+        review_selectors.next_submission(coach=request.user, excluding=assignment)
         if reviewed
         else None
     )

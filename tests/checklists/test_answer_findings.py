@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from interviews.models import Assignment, Question
 from interviews.selectors import checklists as checklists_selectors
+from interviews.selectors import review as review_selectors
 from interviews.services import checklists as checklists_services
 from interviews.services import stories as stories_services
 
@@ -140,7 +141,7 @@ def test_the_suggestions_add_no_query(candidate, size, django_assert_num_queries
     # history, the takes sent to the coach, the reviews, the frozen stories:
     # as without the checks.
     with django_assert_num_queries(8):
-        review = checklists_selectors.checklist_review(assignment)
+        review = review_selectors.checklist_review(assignment)
         assert all(row.findings for row in review.rows if row.item.kind == "text")
 
 

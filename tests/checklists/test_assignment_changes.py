@@ -19,7 +19,7 @@ from interviews.models import (
     NotificationPreference,
     OutgoingEmail,
 )
-from interviews.selectors import checklists as checklists_selectors
+from interviews.selectors import review as review_selectors
 from interviews.services import WrongState
 from interviews.services import checklists as checklists_services
 
@@ -338,7 +338,7 @@ def test_the_once_a_day_limit_holds_in_the_database_too(
     with django_capture_on_commit_callbacks(execute=True):
         checklists_services.assignment_remind(assignment=assignment, by=coach)
     with (
-        mock.patch.object(checklists_selectors, "last_coach_reminder", return_value=None),
+        mock.patch.object(review_selectors, "last_coach_reminder", return_value=None),
         pytest.raises(WrongState, match="You already reminded Cam Candidate about this checklist"),
     ):
         checklists_services.assignment_remind(assignment=assignment, by=coach)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from interviews.lib.readiness import Readiness
 from interviews.models import Assignment, Candidate, Comment, PracticeRole, Review
-from interviews.selectors import practices as practices_selectors
+from interviews.selectors import overview as overview_selectors
 from interviews.services import caseload as caseload_services
 from interviews.services import checklists as checklists_services
 from interviews.services import privacy as privacy_services
@@ -307,7 +307,7 @@ def test_a_coachs_row_shows_their_next_interviews_and_links_to_all_of_them(
     rounds = [_round(candidate, scheduled_at=NOW + (n + 1) * DAY) for n in range(5)]
     body = lead_at_now.get(HOME).content.decode()
     row = body.split(f'id="coach-{coach.pk}"', 1)[1].split("</tr>", 1)[0]
-    shown = practices_selectors.OVERVIEW_INTERVIEWS
+    shown = overview_selectors.OVERVIEW_INTERVIEWS
     assert row.count("No checklist yet") == shown
     see_all = f'href="{CANDIDATES}?coach={coach.pk}#upcoming">See all 5'
     assert see_all in row
@@ -364,7 +364,7 @@ def test_the_overview_costs_the_same_queries_whatever_the_size(
     assert sorted(row.upcoming_count for row in rows) == [0, 0] + [candidates] * coaches
     assert all(row.overdue == candidates for row in rows if row.upcoming_count)
     # Each row shows its coach's next few interviews; the rest are a link away.
-    shown = min(candidates, practices_selectors.OVERVIEW_INTERVIEWS)
+    shown = min(candidates, overview_selectors.OVERVIEW_INTERVIEWS)
     assert sorted(len(row.next_interviews) for row in rows) == [0, 0] + [shown] * coaches
 
 

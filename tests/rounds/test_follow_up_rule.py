@@ -9,7 +9,7 @@ import pytest
 
 from interviews.models import InterviewRound, Opportunity
 from interviews.selectors import home as home_selectors
-from interviews.selectors import practices as practices_selectors
+from interviews.selectors import overview as overview_selectors
 from interviews.selectors import rounds as rounds_selectors
 from interviews.services import reminders
 
@@ -174,7 +174,7 @@ def test_the_dashboard_the_overview_and_the_digest_agree(time_machine, practice,
     digest = reminders.digest_for(coach, NOW, list(reminders._live_rounds(NOW)))
     overview = {
         row.coach.pk: row.thanks_overdue
-        for row in practices_selectors.practice_caseloads(practice, now=NOW)
+        for row in overview_selectors.practice_caseloads(practice, now=NOW)
     }
 
     assert dashboard == {

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from interviews.models import BUILTIN_TAGS
-from interviews.selectors import stories as stories_selectors
-from interviews.selectors.stories import (
+from interviews.selectors import story_suggestions as suggestions_selectors
+from interviews.selectors.story_suggestions import (
     SUGGESTIONS_PER_QUESTION,
     TAG_KEYWORDS,
     content_words,
@@ -41,7 +41,7 @@ def titles(stories):
 
 
 def loaded(candidate):
-    return stories_selectors.debrief_stories(candidate.pk)
+    return suggestions_selectors.debrief_stories(candidate.pk)
 
 
 def test_every_builtin_tag_has_keywords():
