@@ -85,7 +85,7 @@ def _adapt(value: object, alias: str) -> object:
         raise ValueError(f"{value} is out of the database's integer range.")
     if isinstance(value, bool | int | str):
         return value
-    raise TypeError(f"PreparedValues cannot take a {type(value).__name__} value.")
+    raise TypeError(f"A prepared read cannot take a {type(value).__name__} value.")
 
 
 class Prepared:
